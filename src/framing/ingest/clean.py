@@ -1,0 +1,225 @@
+"""Raw article text → the body only, with every removed line kept for the audit."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from .rules import Boilerplate, load_boilerplate
+
+__all__ = [
+    "Cleaned",
+    "clean_text",
+    "normalize_whitespace",
+    "repair_glued_sentences",
+    "split_glued_lines",
+    "is_body_paragraph",
+    "line_key",
+]
+
+_SPACES = re.compile(r"[ \t\f\v\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+_INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
+_GLUED = (
+    re.compile(r"(?<=[a-z][a-z][.!?])(?=[A-Z][a-z]|[“‘])"),  # "peace.Moscow", "said.“We" — not "U.S."
+    re.compile(r"(?<=[a-z][.!?][”’])(?=[A-Z“])"),  # "…diplomacy.”Moscow"
+)
+_GLUED_STRAIGHT = re.compile(r'(?<=[a-z])[.!?]"(?=[A-Z])')
+_TERMINAL = tuple('.!?…:;"”’»)')
+_WORD = re.compile(r"\w+")
+_KEY_JUNK = re.compile(r"[\W_]+")
+_TRAILING_ELLIPSIS = re.compile(r"(?:\.\.\.|…)\s*$")
+
+
+@dataclass
+class Cleaned:
+    """The result of cleaning one text.
+
+    paragraphs : the body, in order, one string per paragraph.
+    dropped : (line, why) for every removed line, in the order met.
+    header : every line before the first body paragraph, dropped or not, for the metadata readers.
+    lines : every line after splitting and the footer cut (signatures and wire signs are read here).
+    """
+
+    paragraphs: list[str]
+    dropped: list[tuple[str, str]] = field(default_factory=list)
+    header: list[str] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        """The body as one string, paragraphs separated by a blank line."""
+        return "\n\n".join(self.paragraphs)
+
+
+def normalize_whitespace(text: str) -> str:
+    """Unify line breaks, turn no-break and other odd spaces into plain spaces, drop invisible marks.
+
+    Quotation marks and apostrophes are left exactly as they are.
+
+    Examples
+    --------
+    >>> normalize_whitespace("Kyiv\\u00a0 says\\r\\n\\r\\n  more ")
+    'Kyiv says\\n\\nmore'
+    """
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = _INVISIBLE.sub("", text).replace("\u2028", "\n").replace("\u2029", "\n")
+    return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n")).strip()
+
+
+def _space_straight_quote(match: re.Match) -> str:
+    # an odd number of straight quotes before this one means it closes a quotation
+    closes = match.string.count('"', 0, match.start() + 1) % 2 == 0
+    return match.group(0)[:2] + " " + '"' if not closes else match.group(0) + " "
+
+
+def repair_glued_sentences(text: str) -> str:
+    """Put a space back between sentences glued at a full stop, leaving abbreviations alone.
+
+    Examples
+    --------
+    >>> repair_glued_sentences("lasting peace.Moscow launched a U.S.-made drone.")
+    'lasting peace. Moscow launched a U.S.-made drone.'
+    >>> repair_glued_sentences('"It was done."Locals helped. He said."We stopped them."')
+    '"It was done." Locals helped. He said. "We stopped them."'
+    """
+    for pattern in _GLUED:
+        text = pattern.sub(" ", text)
+    return _GLUED_STRAIGHT.sub(_space_straight_quote, text)
+
+
+def split_glued_lines(text: str, rules: Boilerplate | None = None) -> str:
+    """Insert line breaks where the boilerplate rules say a glued page dump has a seam.
+
+    Examples
+    --------
+    >>> split_glued_lines("Title - BBC NewsBBC HomepageSkip to content")
+    'Title - BBC News\\nBBC HomepageSkip to content'
+    """
+    rules = rules or load_boilerplate()
+    for pattern in rules.split_before:
+        text = pattern.sub(lambda m: "\n" + m.group(0), text)
+    for pattern in rules.split_after:
+        text = pattern.sub(lambda m: m.group(0) + "\n", text)
+    return text
+
+
+def is_body_paragraph(line: str) -> bool:
+    """True for a line that reads like a paragraph of prose: six or more words, ending like a sentence.
+
+    Examples
+    --------
+    >>> is_body_paragraph("Home News World")
+    False
+    >>> is_body_paragraph("Lavrov told reporters Moscow was ready for dialogue.")
+    True
+    """
+    line = line.rstrip()
+    if not line.endswith(_TERMINAL) or not any(c.islower() for c in line):
+        return False
+    return len(line.split()) >= 6
+
+
+def line_key(line: str) -> str:
+    """A comparison key for a line: case-folded words only, a trailing ellipsis removed.
+
+    Examples
+    --------
+    >>> line_key("Blinken said.Moscow…") == line_key("blinken said. Moscow")
+    True
+    """
+    return _KEY_JUNK.sub(" ", _TRAILING_ELLIPSIS.sub("", line).casefold()).strip()
+
+
+def _drop_reason(line: str, rules: Boilerplate) -> str | None:
+    for category, pattern in rules.drop:
+        if pattern.search(line):
+            return category
+    words = line.split()
+    if 1 <= len(words) <= 8 and all(w.strip("|›»>/•·,").lower() in rules.nav_words for w in words):
+        return "nav"
+    return None
+
+
+def _cut_footer(lines: list[str], rules: Boilerplate, dropped: list) -> list[str]:
+    """Keep lines up to the first footer marker met once the body has begun."""
+    body_started = False
+    for i, line in enumerate(lines):
+        hits = [m.start() for p in rules.footer if (m := p.search(line))]
+        if hits:
+            cut = min(hits)
+            before = line[:cut].rstrip()
+            if body_started or (before and (is_body_paragraph(before) or len(before.split()) >= 30)):
+                kept = lines[:i] + ([before] if before else [])
+                dropped.extend((x, "footer") for x in [line[cut:].strip(), *lines[i + 1:]] if x)
+                return kept
+        if not body_started and is_body_paragraph(line) and _drop_reason(line, rules) is None:
+            body_started = True
+    return lines
+
+
+def _drop_repeats(lines: list[str], dropped: list) -> list[str]:
+    """Drop glued copies of other lines, exact repeats, and truncated repeats ("lead...")."""
+    keys = [line_key(x) for x in lines]
+    glued = set()
+    for i, key in enumerate(keys):
+        inside = [j for j, k in enumerate(keys) if j != i and len(k) >= 20 and len(k) < len(key) and k in key]
+        if len(inside) >= 2 and sum(len(keys[j]) for j in inside) >= 0.6 * len(key):
+            glued.add(i)
+    kept, seen = [], set()
+    for i, (line, key) in enumerate(zip(lines, keys, strict=True)):
+        if i in glued:
+            dropped.append((line, "repeat"))
+        elif key and key in seen:
+            dropped.append((line, "repeat"))
+        elif len(key) >= 30 and any(
+            j != i and j not in glued and len(k) > len(key) and key in k for j, k in enumerate(keys)
+        ):
+            dropped.append((line, "repeat"))
+        else:
+            seen.add(key)
+            kept.append(line)
+    return kept
+
+
+def clean_text(text: str, *, title: str | None = None, rules: Boilerplate | None = None) -> Cleaned:
+    """Clean one raw article text: chrome out, repeats out, the article's own paragraphs in order.
+
+    Parameters
+    ----------
+    text : the raw text (a dump, a page's extracted text, or an export's text field).
+    title : the headline when it is known; lines equal to it are dropped from the body.
+    rules : boilerplate rules (default: the packaged ones).
+
+    Examples
+    --------
+    >>> raw = "Home News World\\nTalks go on\\nViews: 12\\nThe talks went on in Geneva on Monday, officials said.\\nRelated Posts\\nOther story"
+    >>> cleaned = clean_text(raw, title="Talks go on")
+    >>> cleaned.text
+    'The talks went on in Geneva on Monday, officials said.'
+    >>> [why for _, why in cleaned.dropped]
+    ['footer', 'footer', 'nav', 'headline', 'counters']
+    """
+    rules = rules or load_boilerplate()
+    dropped: list[tuple[str, str]] = []
+    text = split_glued_lines(normalize_whitespace(text), rules)
+    lines = [repair_glued_sentences(x.strip()) for x in text.split("\n") if x.strip()]
+    all_lines = list(lines)
+    lines = _cut_footer(lines, rules, dropped)
+    title_key = line_key(title) if title else None
+    kept: list[str] = []
+    for line in lines:
+        why = _drop_reason(line, rules)
+        if why is None and title_key and line_key(line) == title_key:
+            why = "headline"
+        if why:
+            dropped.append((line, why))
+        else:
+            kept.append(line)
+    kept = _drop_repeats(kept, dropped)
+    first_body = next((i for i, x in enumerate(kept) if is_body_paragraph(x)), None)
+    if first_body is None:  # no prose paragraph at all: keep what survived the rules
+        return Cleaned(paragraphs=kept, dropped=dropped, header=lines[:12], lines=all_lines)
+    dropped.extend((x, "header") for x in kept[:first_body])
+    header = lines[: lines.index(kept[first_body])]
+    return Cleaned(paragraphs=kept[first_body:], dropped=dropped, header=header, lines=all_lines)

@@ -1,0 +1,304 @@
+"""Article metadata — title, published, author, outlet, wire, language — one small function each."""
+
+from __future__ import annotations
+
+import re
+import warnings
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+
+from .clean import line_key
+from .rules import Outlet, Outlets
+
+__all__ = [
+    "find_title",
+    "find_published",
+    "parse_date",
+    "find_author",
+    "find_outlet",
+    "find_wire",
+    "detect_language",
+]
+
+_MONTHS = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+_TIME = r"\d{1,2}:\d{2}(?::\d{2})?(?:\s?[ap]\.?m\.?)?"
+_DATE = re.compile(
+    rf"(?P<t1>{_TIME}\s+(?:GMT|UTC|MSK)?\s*)?"
+    rf"(?P<date>\d{{1,2}}\.\d{{1,2}}\.\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}}|{_MONTHS} \d{{1,2}},? \d{{4}}|\d{{1,2}} {_MONTHS},? \d{{4}})"
+    rf"(?P<t2>(?:,|\s+at|\s*T|\s)\s*{_TIME})?",
+    re.IGNORECASE,
+)
+_ZONES = (
+    (re.compile(r"(?i)\(?\b(?:Moscow time|MSK)\b\)?"), "Europe/Moscow"),
+    (re.compile(r"(?i)\b(?:Kyiv|Kiev) time\b"), "Europe/Kyiv"),
+    (re.compile(r"\b(?:GMT|UTC)\b"), "UTC"),
+    (re.compile(r"\bBST\b"), "Europe/London"),
+    (re.compile(r"\bCES?T\b"), "Europe/Berlin"),
+    (re.compile(r"\b(?:EST|EDT|ET)\b"), "America/New_York"),
+)
+_NAME_TOKEN = r"(?!BBC\b|News\b)[A-Z][a-z.'’-]*(?:-[A-Z][a-z'’]+)?"
+_BYLINE = re.compile(
+    rf"^By (?P<name>{_NAME_TOKEN}(?: (?:{_NAME_TOKEN}|de|van|von|al))*"
+    rf"(?:(?: and | & ){_NAME_TOKEN}(?: {_NAME_TOKEN})*)*)"
+    r"(?=[A-Z]|,| [-–—|]| BBC|\s*$)"
+)
+_NAME_LINE = re.compile(r"^[A-Z][a-z'’-]+(?: [A-Z]\.)?(?: [A-Z][a-z'’-]+){1,2}\.?$")
+_CITED = re.compile(
+    r"(?i)(?:according to|quoted|quoting|cited|citing|reported by|reports|told|via|source:)\W*(?:the\s+)?\W*$"
+)
+_SITE_SUFFIX = re.compile(r"\s+[-–—|:]\s+(?P<site>[^-–—|:]{2,60})$")
+
+
+# --------------------------------------------------------------------------- title
+
+def _strip_site_suffix(title: str, outlets: Outlets) -> str:
+    match = _SITE_SUFFIX.search(title)
+    if match and outlets.by_name(match.group("site").strip()):
+        return title[: match.start()].strip()
+    return title
+
+
+def find_title(header: list[str], *, given: str | None, outlets: Outlets,
+               skip: set[str] = frozenset()) -> str | None:
+    """The headline: the given one if any, else the first header line that reads like a headline.
+
+    A headline line has 3–30 words, is not a date line, a byline, an outlet's name or chrome
+    (`skip` holds the keys of lines the cleaner dropped as chrome).
+
+    Examples
+    --------
+    >>> from framing.ingest.rules import load_outlets
+    >>> find_title(["Cyprus Mail", "Blinken urges Lavrov to take exit"], given=None, outlets=load_outlets())
+    'Blinken urges Lavrov to take exit'
+    """
+    if given:
+        return _strip_site_suffix(" ".join(given.split()), outlets)
+    for line in header:
+        words = line.split()
+        if not 3 <= len(words) <= 30 or line_key(line) in skip:
+            continue
+        if _is_date_line(line) or _BYLINE.match(line) or outlets.by_name(line):
+            continue
+        if len(words) >= 12 and line.endswith("."):
+            continue  # a sentence, not a headline
+        return _strip_site_suffix(line, outlets)
+    return None
+
+
+# --------------------------------------------------------------------------- published
+
+def _is_date_line(line: str) -> re.Match | None:
+    match = _DATE.search(line)
+    if not match:
+        return None
+    rest = line[: match.start()] + " " + line[match.end():]
+    for pattern, _ in _ZONES:
+        rest = pattern.sub(" ", rest)
+    return match if len(re.findall(r"[^\W\d_]{2,}", rest)) <= 3 else None
+
+
+def _zone_hint(*texts: str) -> str | None:
+    for text in texts:
+        for pattern, zone in _ZONES:
+            if pattern.search(text or ""):
+                return zone
+    return None
+
+
+def parse_date(value: str, *, tz: ZoneInfo | str | None = None, zone_hint: str | None = None) -> pd.Timestamp:
+    """Parse a date string to a UTC timestamp (NaT when it cannot be read).
+
+    A time with a zone in the text ("GMT", "(Moscow time)") is converted from that zone; a time
+    without one is read in `tz` (the outlet's zone). A bare date, with no time, is kept as
+    midnight UTC of that calendar day, so the day never shifts.
+
+    Examples
+    --------
+    >>> parse_date("23.02.2022 09:46", zone_hint="Europe/Moscow")
+    Timestamp('2022-02-23 06:46:00+0000', tz='UTC')
+    >>> parse_date("2023-04-08")
+    Timestamp('2023-04-08 00:00:00+0000', tz='UTC')
+    """
+    import dateparser  # slow to import; only needed here
+
+    if value is None or not str(value).strip():
+        return pd.NaT
+    value = str(value).strip()
+    zone = zone_hint or _zone_hint(value) or (str(tz) if tz else "UTC")
+    cleaned = value
+    for pattern, _ in _ZONES:
+        cleaned = pattern.sub(" ", cleaned)
+    cleaned = " ".join(cleaned.replace("|", " ").split())
+    has_time = re.search(r"\d{1,2}:\d{2}", cleaned) is not None
+    iso = re.fullmatch(r"(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2})?)(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?", cleaned)
+    try:
+        if iso:
+            stamp = pd.Timestamp(cleaned)
+        else:
+            order = "DMY" if re.search(r"\d{1,2}\.\d{1,2}\.\d{4}", cleaned) else None
+            settings = {"PREFER_DAY_OF_MONTH": "first", "REQUIRE_PARTS": ["day", "month", "year"]}
+            if order:
+                settings["DATE_ORDER"] = order
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                parsed = dateparser.parse(cleaned, languages=["en", "ru", "uk"], settings=settings)
+            if parsed is None:
+                return pd.NaT
+            stamp = pd.Timestamp(parsed)
+    except (ValueError, OverflowError):
+        return pd.NaT
+    if not has_time:
+        return pd.Timestamp(stamp.date(), tz="UTC")
+    if stamp.tzinfo is None:
+        stamp = stamp.tz_localize(zone, ambiguous="NaT", nonexistent="shift_forward")
+    return stamp.tz_convert("UTC")
+
+
+def find_published(header: list[str], *, given: str | None, tz: ZoneInfo | None,
+                   fallback: str | None = None) -> tuple[pd.Timestamp, str | None]:
+    """The publication time, in UTC, and the line it was read from.
+
+    Only a given value (manifest, export column), a date line in the header, or the `fallback`
+    (a page's metadata date, which htmldate sometimes guesses wrong) is trusted, in that order:
+    a date inside a photo caption or a calendar widget is not a publication date.
+    Among header date lines, one with a time wins over one with only a day.
+
+    Examples
+    --------
+    >>> find_published(["Kyiv", "06:05 GMT 08.04.2023"], given=None, tz=None)[0]
+    Timestamp('2023-04-08 06:05:00+0000', tz='UTC')
+    """
+    if given:
+        stamp = parse_date(given, tz=tz)
+        if not pd.isna(stamp):
+            return stamp, given
+    best: tuple[pd.Timestamp, str] | None = None
+    for i, line in enumerate(header):
+        match = _is_date_line(line)
+        if not match:
+            continue
+        following = header[i + 1] if i + 1 < len(header) else ""
+        stamp = parse_date(match.group(0), tz=tz, zone_hint=_zone_hint(line, following if len(following) < 40 else ""))
+        if pd.isna(stamp):
+            continue
+        if best is None or (match.group("t1") or match.group("t2")) and best[0] == best[0].normalize():
+            best = (stamp, line)
+    if best:
+        return best
+    stamp = parse_date(fallback, tz=tz) if fallback else pd.NaT
+    return (stamp, fallback) if not pd.isna(stamp) else (pd.NaT, None)
+
+
+# --------------------------------------------------------------------------- author
+
+def find_author(header: list[str], *, given: str | None, date_line: str | None, outlets: Outlets) -> str | None:
+    """The byline: a given author, a "By …" line, or a name line right next to the date line.
+
+    Examples
+    --------
+    >>> from framing.ingest.rules import load_outlets
+    >>> find_author(["By Press Association", "February 14, 2022"], given=None, date_line=None, outlets=load_outlets())
+    'Press Association'
+    """
+    if given:
+        return " ".join(given.split())
+    for line in header:
+        match = _BYLINE.match(line)
+        if match:  # "By Press Association": an agency byline is still the byline
+            return match.group("name").strip()
+    if date_line and date_line in header:
+        i = header.index(date_line)
+        for near in header[max(0, i - 2): i] + header[i + 1: i + 2]:
+            if _NAME_LINE.match(near) and not outlets.by_name(near.rstrip(".")):
+                return near.rstrip(".")
+    return None
+
+
+# --------------------------------------------------------------------------- outlet and wire
+
+def _host(url: str | None) -> str | None:
+    if not url:
+        return None
+    try:
+        return urlsplit(url if "//" in url else f"//{url}").hostname
+    except ValueError:
+        return None
+
+
+def _signature_hit(outlet: Outlet, lines: list[str]) -> bool:
+    for pattern in outlet.signatures:
+        for line in lines:
+            for match in pattern.finditer(line):
+                if not _CITED.search(line[max(0, match.start() - 40): match.start()]):
+                    return True
+    return False
+
+
+def find_outlet(*, manifest: str | None, given: str | None, url: str | None, lines: list[str],
+                header: list[str], sitename: str | None, outlets: Outlets) -> tuple[str, str, Outlet | None]:
+    """Decide the publisher: (name, evidence, outlet record or None).
+
+    Order: the manifest, an export's outlet column, the URL's domain, a signature in the text
+    (non-wire outlets first, so a paper's own footer beats the wire dateline it reprints),
+    the page's site name, a masthead line naming a known outlet; else ``"unknown"``.
+    An outlet only cited in the text ("according to Interfax") is never the publisher.
+    """
+    for value, evidence in ((manifest, "manifest"), (given, "export column")):
+        if value:
+            known = outlets.by_name(value)
+            return (known.name if known else value.strip()), evidence, known
+    known = outlets.by_domain(_host(url))
+    if known:
+        return known.name, f"url domain ({_host(url)})", known
+    for wires in (False, True):
+        for outlet in outlets.outlets:
+            if outlet.wire == wires and _signature_hit(outlet, lines):
+                return outlet.name, "signature", outlet
+    known = outlets.by_name(sitename) or outlets.by_domain(sitename)
+    if known:
+        return known.name, "site name", known
+    for line in header:
+        known = outlets.by_name(line)
+        if known:
+            return known.name, "masthead", known
+    return "unknown", "none", None
+
+
+def find_wire(lines: list[str], *, outlet: Outlet | None, outlets: Outlets) -> str | None:
+    """The wire service the copy comes from, if the text shows one (strong signs beat weak ones).
+
+    Examples
+    --------
+    >>> from framing.ingest.rules import load_outlets
+    >>> find_wire(["KYIV (Reuters) - Shelling went on."], outlet=None, outlets=load_outlets())
+    'Reuters'
+    """
+    for strength in ("wire_strong", "wire_weak"):
+        for wire in outlets.outlets:
+            if not wire.wire or wire is outlet:
+                continue
+            for pattern in getattr(wire, strength):
+                if any(pattern.search(line) for line in lines):
+                    return wire.name
+    return None
+
+
+# --------------------------------------------------------------------------- language
+
+def detect_language(text: str) -> str:
+    """ISO 639-1 code of the text's language (py3langid), or "und" for text too short to tell.
+
+    Examples
+    --------
+    >>> detect_language("The foreign minister said talks would go on in Geneva next week.")
+    'en'
+    """
+    import py3langid
+
+    sample = text[:3000]
+    if len(re.findall(r"[^\W\d_]{2,}", sample)) < 3:
+        return "und"
+    return py3langid.classify(sample)[0]
+

@@ -1,0 +1,461 @@
+"""Raw files → raw article records (or rejects): text dumps, HTML pages, CSV/JSON(L) exports."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import charset_normalizer
+
+__all__ = [
+    "RawArticle",
+    "Reject",
+    "SUPPORTED_SUFFIXES",
+    "SIDECAR_NAMES",
+    "FIELD_ALIASES",
+    "iter_input_files",
+    "read_file",
+    "read_manifest",
+    "decode_bytes",
+]
+
+#: File suffixes read as articles, and the reader that handles them.
+SUPPORTED_SUFFIXES = {
+    ".txt": "txt", ".text": "txt",
+    ".html": "html", ".htm": "html", ".xhtml": "html",
+    ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".csv": "csv",
+}
+
+#: Files that describe a raw folder rather than hold articles; they are not inputs.
+SIDECAR_NAMES = {"sources.csv", "outlets.yaml", "boilerplate.yaml"}
+
+#: Column names of tabular exports, mapped to article fields (compared without case, "_", "-" or spaces).
+FIELD_ALIASES: dict[str, tuple[str, ...]] = {
+    "title": ("title", "heading", "headline"),
+    "text": ("text", "content", "body", "article", "full_text", "maintext", "article_text", "story"),
+    "published": ("published", "date", "publish_date", "publishedAt", "published_at", "pubdate",
+                  "date_publish", "datetime", "publication_date"),
+    "url": ("url", "link", "canonical_url", "article_url", "href"),
+    "outlet": ("outlet", "source", "media_name", "source.name", "source_name", "publisher",
+               "site_name", "media"),
+    "author": ("author", "byline", "authors", "creator"),
+    "id": ("id", "article_id", "guid", "stories_id", "uid"),
+}
+
+_MAGIC = (
+    (b"%PDF", "PDF document"), (b"PK\x03\x04", "ZIP archive (or docx/xlsx/epub)"),
+    (b"\x89PNG", "PNG image"), (b"GIF8", "GIF image"), (b"\xff\xd8\xff", "JPEG image"),
+    (b"\x1f\x8b", "gzip archive"), (b"7z\xbc\xaf", "7-Zip archive"), (b"Rar!", "RAR archive"),
+    (b"BZh", "bzip2 archive"), (b"\xfd7zXZ", "xz archive"), (b"RIFF", "RIFF media"),
+    (b"\x7fELF", "ELF executable"), (b"MZ", "Windows executable"), (b"OggS", "Ogg media"),
+    (b"ID3", "MP3 audio"), (b"\xd0\xcf\x11\xe0", "MS Office document"), (b"SQLite format 3", "SQLite database"),
+    (b"PAR1", "Parquet file"),
+)
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"),
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+
+
+@dataclass
+class RawArticle:
+    """What a reader found before cleaning; fields it could not tell are None."""
+
+    source_path: str
+    article_id: str
+    text: str
+    reader: str
+    encoding: str | None = None
+    title: str | None = None
+    url: str | None = None
+    published: str | None = None
+    outlet: str | None = None
+    author: str | None = None
+    sitename: str | None = None
+    given: dict[str, str] = field(default_factory=dict)  # field -> where it came from (export, html)
+
+
+@dataclass
+class Reject:
+    """A raw file or row that did not become an article, and why."""
+
+    source_path: str
+    reason: str
+    detail: str
+
+
+class DecodeError(ValueError):
+    """Bytes that are binary or cannot be decoded as text."""
+
+    def __init__(self, reason: str, detail: str):
+        super().__init__(detail)
+        self.reason = reason
+
+
+def article_id(data: bytes) -> str:
+    """Stable id of an article: the first 16 hex digits of the sha256 of its raw bytes.
+
+    Examples
+    --------
+    >>> article_id(b"same bytes") == article_id(b"same bytes")
+    True
+    """
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+def iter_input_files(root: Path) -> Iterator[Path]:
+    """Every input file under `root` (or `root` itself), sorted, skipping hidden and sidecar files."""
+    if root.is_file():
+        yield root
+        return
+    for path in sorted(root.rglob("*"), key=lambda p: p.relative_to(root).as_posix()):
+        rel = path.relative_to(root)
+        if any(part.startswith(".") for part in rel.parts) or not path.is_file():
+            continue
+        if path.name.lower() in SIDECAR_NAMES or path.name.upper().startswith("README"):
+            continue
+        yield path
+
+
+def _sniff_binary(head: bytes) -> str | None:
+    for magic, kind in _MAGIC:
+        if head.startswith(magic):
+            return kind
+    return None
+
+
+def decode_bytes(data: bytes) -> tuple[str, str]:
+    """Decode raw bytes to text, detecting the encoding; raise DecodeError for binary data.
+
+    A byte-order mark decides first, then strict UTF-8, then charset-normalizer.
+
+    Examples
+    --------
+    >>> decode_bytes("Київ".encode("cp1251"))[0]
+    'Київ'
+    """
+    kind = _sniff_binary(data[:16])
+    if kind:
+        raise DecodeError("binary", f"content is a {kind} (judged by its first bytes)")
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(enc), enc.removesuffix("-sig") + ("-bom" if enc == "utf-8-sig" else "")
+            except UnicodeDecodeError as exc:
+                raise DecodeError("undecodable", f"starts with a {enc} byte-order mark but {exc.reason} "
+                                  f"at byte {exc.start}") from exc
+    try:
+        text, enc = data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        best = charset_normalizer.from_bytes(data[:2_000_000]).best()
+        if best is None:
+            raise DecodeError("undecodable", "no text encoding fits these bytes (charset-normalizer)") from None
+        enc = best.encoding
+        try:
+            text = data.decode(enc)
+        except (UnicodeDecodeError, LookupError) as exc:
+            raise DecodeError("undecodable", f"bytes do not decode as {enc}: {exc}") from None
+    controls = len(_CONTROL.findall(text[:20000]))
+    if controls > max(8, 0.02 * min(len(text), 20000)):
+        raise DecodeError("binary", f"{controls} control characters in the first 20000 decoded as {enc}")
+    return text, enc
+
+
+# --------------------------------------------------------------------------- tabular helpers
+
+def _norm_key(key: str) -> str:
+    return re.sub(r"[\s_\-]+", "", str(key)).lower()
+
+
+_ALIAS_INDEX = {_norm_key(a): f for f, aliases in FIELD_ALIASES.items() for a in aliases}
+
+
+def _flatten(row: Mapping, prefix: str = "") -> dict:
+    out = {}
+    for key, value in row.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            out.update(_flatten(value, f"{name}."))
+        else:
+            out[name] = value
+    return out
+
+
+def _map_columns(columns: list[str], mapping: Mapping[str, str] | None) -> dict[str, str]:
+    """Article field -> column name, from explicit `mapping` (field -> column) first, then aliases."""
+    found: dict[str, str] = {}
+    for col in columns:
+        fld = _ALIAS_INDEX.get(_norm_key(col))
+        if fld and fld not in found:
+            found[fld] = col
+    for fld, col in (mapping or {}).items():
+        if fld not in FIELD_ALIASES:
+            raise ValueError(f"mapping: unknown article field {fld!r}; known: {sorted(FIELD_ALIASES)}")
+        found[fld] = col
+    return found
+
+
+def _as_text(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, list):
+        value = ", ".join(str(v) for v in value if v is not None)
+    value = str(value).strip()
+    return value or None
+
+
+def _row_article(row: Mapping, cols: dict[str, str], *, where: str, raw: bytes,
+                 reader: str, encoding: str | None) -> RawArticle | Reject:
+    text = _as_text(row.get(cols["text"]))
+    if not text:
+        return Reject(where, "no_body", f"column {cols['text']!r} is empty")
+    values = {f: _as_text(row.get(c)) for f, c in cols.items() if f not in ("text", "id")}
+    return RawArticle(
+        source_path=where, article_id=article_id(raw), text=text, reader=reader, encoding=encoding,
+        given={f: f"export column {cols[f]!r}" for f, v in values.items() if v}, **values,
+    )
+
+
+def _no_text_column(where: str, columns: list[str]) -> Reject:
+    names = ", ".join(repr(c) for c in columns) or "none"
+    return Reject(where, "no_text_column",
+                  f"no text-like column among {names}; name one with mapping={{'text': '<column>'}}")
+
+
+# --------------------------------------------------------------------------- readers
+
+def _read_jsonl(path: Path, rel: str, mapping, max_bytes: int) -> Iterator[RawArticle | Reject]:
+    cols: dict[str, str] | None = None
+    with path.open("rb") as fh:
+        for lineno, raw in enumerate(_bounded_lines(fh, max_bytes), start=1):
+            where = f"{rel}#{lineno}"
+            if raw is None:
+                yield Reject(where, "too_large", f"line {lineno} is longer than {max_bytes} bytes")
+                continue
+            if not raw.strip():
+                continue
+            try:
+                obj = json.loads(raw.decode("utf-8-sig" if lineno == 1 else "utf-8"))
+            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+                yield Reject(where, "malformed_json", f"line {lineno}: {exc}")
+                continue
+            if not isinstance(obj, dict):
+                yield Reject(where, "malformed_json", f"line {lineno}: expected an object, got {type(obj).__name__}")
+                continue
+            row = _flatten(obj)
+            row_cols = _map_columns(list(row), mapping)
+            if "text" not in row_cols:
+                yield _no_text_column(where, list(row))
+                continue
+            cols = row_cols
+            yield _row_article(row, cols, where=where, raw=raw.strip(), reader="jsonl", encoding="utf-8")
+
+
+def _bounded_lines(fh, max_bytes: int) -> Iterator[bytes | None]:
+    """Lines of a binary file; a line longer than `max_bytes` yields None and is skipped in chunks."""
+    while True:
+        line = fh.readline(max_bytes + 1)
+        if not line:
+            return
+        if len(line) > max_bytes and not line.endswith(b"\n"):
+            while True:  # discard the rest of the over-long line without holding it
+                rest = fh.readline(1 << 20)
+                if not rest or rest.endswith(b"\n"):
+                    break
+            yield None
+        else:
+            yield line
+
+
+def _read_json(text: str, rel: str, mapping, encoding: str) -> Iterator[RawArticle | Reject]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        yield Reject(rel, "malformed_json", f"line {exc.lineno}, column {exc.colno}: {exc.msg}")
+        return
+    if isinstance(data, dict):
+        lists = [k for k in ("articles", "data", "items", "results", "stories", "rows", "records")
+                 if isinstance(data.get(k), list)]
+        data = data[lists[0]] if lists else [data]
+    if not isinstance(data, list):
+        yield Reject(rel, "malformed_json", f"expected a list of article objects, got {type(data).__name__}")
+        return
+    for i, obj in enumerate(data, start=1):
+        where = f"{rel}#{i}"
+        if not isinstance(obj, dict):
+            yield Reject(where, "malformed_json", f"item {i}: expected an object, got {type(obj).__name__}")
+            continue
+        row = _flatten(obj)
+        cols = _map_columns(list(row), mapping)
+        if "text" not in cols:
+            yield _no_text_column(where, list(row))
+            continue
+        raw = json.dumps(obj, sort_keys=True, ensure_ascii=False).encode("utf-8")
+        yield _row_article(row, cols, where=where, raw=raw, reader="json", encoding=encoding)
+
+
+def _read_csv(text: str, rel: str, mapping, encoding: str) -> Iterator[RawArticle | Reject]:
+    try:
+        dialect = csv.Sniffer().sniff(text[:20000], delimiters=",;\t|")
+    except csv.Error:
+        dialect = csv.excel
+    lines = io.StringIO(text, newline="")
+    reader = csv.reader(lines, dialect)
+    try:
+        header = next(reader)
+    except (StopIteration, csv.Error) as exc:
+        yield Reject(rel, "malformed_csv", f"no header row: {exc}")
+        return
+    cols = _map_columns(header, mapping)
+    if "text" not in cols:
+        yield _no_text_column(rel, header)
+        return
+    start = reader.line_num + 1
+    while True:
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            yield Reject(f"{rel}#{start}", "malformed_csv", f"line {start}: {exc}")
+            return
+        where, start = f"{rel}#{start}", reader.line_num + 1
+        if not any(v.strip() for v in values):
+            continue
+        if len(values) != len(header):
+            yield Reject(where, "malformed_csv", f"{len(values)} fields where the header has {len(header)}")
+            continue
+        row = dict(zip(header, values, strict=True))
+        raw = "\x1f".join(values).encode("utf-8")
+        yield _row_article(row, cols, where=where, raw=raw, reader="csv", encoding=encoding)
+
+
+def _read_html(text: str, rel: str, raw: bytes, encoding: str) -> Iterator[RawArticle | Reject]:
+    import trafilatura  # imported lazily: it is slow to import and only HTML needs it
+
+    doc = trafilatura.bare_extraction(
+        text, with_metadata=True, include_comments=False, include_tables=True,
+        date_extraction_params={"extensive_search": False, "original_date": True},
+    )
+    body = getattr(doc, "text", None) if doc is not None else None
+    if not body or not body.strip():
+        yield Reject(rel, "no_body", "trafilatura found no article text in the page")
+        return
+    given = {}
+    meta = {"title": doc.title, "author": doc.author, "url": doc.url, "published": doc.date}
+    for key, value in meta.items():
+        if value:
+            given[key] = "html metadata"
+    yield RawArticle(
+        source_path=rel, article_id=article_id(raw), text=body, reader="html", encoding=encoding,
+        sitename=doc.sitename or doc.hostname, given=given, **meta,
+    )
+
+
+def read_file(path: Path, rel: str, *, mapping: Mapping[str, str] | None = None,
+              max_bytes: int = 50_000_000) -> Iterator[RawArticle | Reject]:
+    """Read one raw file into raw article records, or rejects that say why not.
+
+    Parameters
+    ----------
+    path : the file to read.
+    rel : its path relative to the raw root, used in `source_path`.
+    mapping : article field -> column name, for exports whose columns have other names.
+    max_bytes : files (or JSONL lines) larger than this are rejected as ``too_large`` unread.
+    """
+    suffix = path.suffix.lower()
+    reader = SUPPORTED_SUFFIXES.get(suffix)
+    if reader is None:
+        yield Reject(rel, "unsupported_type",
+                     f"suffix {suffix or '(none)'!r} is not read; supported: {', '.join(sorted(SUPPORTED_SUFFIXES))}")
+        return
+    try:
+        size = path.stat().st_size
+        if size == 0:
+            yield Reject(rel, "empty", "the file has 0 bytes")
+            return
+        with path.open("rb") as fh:
+            head = fh.read(16)
+        kind = _sniff_binary(head)
+        if kind:
+            yield Reject(rel, "binary", f"content is a {kind} (judged by its first bytes)")
+            return
+        if reader == "jsonl":
+            yield from _read_jsonl(path, rel, mapping, max_bytes)
+            return
+        if size > max_bytes:
+            yield Reject(rel, "too_large", f"{size} bytes is more than max_bytes={max_bytes}; "
+                                           "split it, or export it as JSONL, which is streamed")
+            return
+        raw = path.read_bytes()
+    except OSError as exc:
+        yield Reject(rel, "unreadable", f"{exc.strerror or exc}")
+        return
+    try:
+        text, encoding = decode_bytes(raw)
+    except DecodeError as exc:
+        yield Reject(rel, exc.reason, str(exc))
+        return
+    if not text.strip():
+        yield Reject(rel, "empty", f"only whitespace ({len(raw)} bytes)")
+        return
+    if reader == "txt":
+        yield RawArticle(source_path=rel, article_id=article_id(raw), text=text, reader="txt", encoding=encoding)
+    elif reader == "html":
+        yield from _read_html(text, rel, raw, encoding)
+    elif reader == "json":
+        yield from _read_json(text, rel, mapping, encoding)
+    else:
+        yield from _read_csv(text, rel, mapping, encoding)
+
+
+# --------------------------------------------------------------------------- manifest
+
+_MANIFEST_FIELDS = {
+    "file": ("file", "path", "filename", "source_path"),
+    "outlet": ("outlet", "source", "publisher"),
+    "url": ("url", "link"),
+    "published": ("published", "date", "publish_date"),
+    "author": ("author", "byline"),
+    "title": ("title", "headline"),
+}
+
+
+def read_manifest(path: Path) -> dict[Path, dict[str, str]]:
+    """Read a `sources.csv` manifest: resolved file path -> {outlet, url, published, author, title}.
+
+    File names in the manifest are relative to the manifest's own folder.
+
+    Examples
+    --------
+    A manifest looks like::
+
+        file,outlet,url,published
+        2022/kyiv-01.txt,Demo Daily,https://demo.example/a,2022-02-24
+    """
+    text, _ = decode_bytes(path.read_bytes())
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = {_norm_key(c): c for c in reader.fieldnames or []}
+    cols = {}
+    for fld, aliases in _MANIFEST_FIELDS.items():
+        for alias in aliases:
+            if _norm_key(alias) in header:
+                cols[fld] = header[_norm_key(alias)]
+                break
+    if "file" not in cols:
+        raise ValueError(f"{path}: manifest needs a 'file' column; found {reader.fieldnames}")
+    entries: dict[Path, dict[str, str]] = {}
+    for row in reader:
+        name = (row.get(cols["file"]) or "").strip()
+        if not name:
+            continue
+        values = {f: (row.get(c) or "").strip() for f, c in cols.items() if f != "file"}
+        entries[(path.parent / name).resolve()] = {f: v for f, v in values.items() if v}
+    return entries

@@ -1,0 +1,91 @@
+"""Column names and dtypes of every table, cast once at the boundary."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+__all__ = [
+    "ARTICLE_COLUMNS",
+    "REJECT_COLUMNS",
+    "empty_articles",
+    "empty_rejects",
+    "cast_articles",
+    "cast_rejects",
+]
+
+_STR = pd.StringDtype()
+_UTC = pd.DatetimeTZDtype(tz="UTC")
+
+#: The articles table: the contract every later stage relies on (see README).
+ARTICLE_COLUMNS: dict[str, object] = {
+    "article_id": _STR,
+    "outlet": _STR,
+    "outlet_evidence": _STR,
+    "wire": _STR,
+    "title": _STR,
+    "author": _STR,
+    "published": _UTC,
+    "language": _STR,
+    "text": _STR,
+    "n_words": "int64",
+    "url": _STR,
+    "source_path": _STR,
+    "dropped": object,  # list[str]: lines removed as boilerplate
+    "duplicate_of": _STR,
+    # extra columns (stable too)
+    "encoding": _STR,
+    "reader": _STR,  # txt | html | jsonl | json | csv
+    "dropped_why": object,  # list[str], parallel to `dropped`: the rule that removed each line
+}
+
+#: The rejects table: every raw file or row that did not become an article.
+REJECT_COLUMNS: dict[str, object] = {
+    "source_path": _STR,
+    "reason": _STR,
+    "detail": _STR,
+}
+
+
+def _cast(df: pd.DataFrame, columns: dict[str, object]) -> pd.DataFrame:
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise KeyError(f"table lacks column(s) {missing}; has {list(df.columns)}")
+    extra = [c for c in df.columns if c not in columns]
+    out = df[list(columns) + extra].copy()
+    for name, dtype in columns.items():
+        if dtype == _UTC:
+            out[name] = pd.to_datetime(out[name], utc=True).astype(_UTC)
+        elif dtype is object:
+            out[name] = out[name].astype(object)
+        else:
+            out[name] = out[name].astype(dtype)
+    return out.reset_index(drop=True)
+
+
+def cast_articles(df: pd.DataFrame) -> pd.DataFrame:
+    """Return `df` with the articles columns first, in order, with their dtypes.
+
+    Examples
+    --------
+    >>> cast_articles(empty_articles()).dtypes["published"]
+    datetime64[ns, UTC]
+    """
+    out = _cast(df, ARTICLE_COLUMNS)
+    for name in ("dropped", "dropped_why"):  # Parquet gives arrays back; the contract says lists
+        out[name] = [[str(x) for x in v] if v is not None else [] for v in out[name]]
+    return out
+
+
+def cast_rejects(df: pd.DataFrame) -> pd.DataFrame:
+    """Return `df` as a rejects table (`source_path`, `reason`, `detail`)."""
+    return _cast(df, REJECT_COLUMNS)
+
+
+def empty_articles() -> pd.DataFrame:
+    """An articles table with no rows and the right dtypes."""
+    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in ARTICLE_COLUMNS.items()})
+
+
+def empty_rejects() -> pd.DataFrame:
+    """A rejects table with no rows."""
+    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in REJECT_COLUMNS.items()})
