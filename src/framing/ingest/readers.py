@@ -131,6 +131,62 @@ def _sniff_binary(head: bytes) -> str | None:
     return None
 
 
+#: Legacy code pages tried besides charset-normalizer's pick, in order of preference on a tie.
+LEGACY_ENCODINGS = ("cp1252", "cp1251", "cp1250", "koi8_r", "cp1253", "cp1254", "cp1257", "iso8859_5",
+                    "mac_cyrillic", "iso8859_15")
+_LETTERS = re.compile(r"[^\W\d_]+")
+_CJK = {"HIRAGANA": "CJK", "KATAKANA": "CJK", "HANGUL": "CJK", "IDEOGRAPHIC": "CJK"}
+_ODD_SYMBOLS = set("¹²³¼½¾¿¡¤¦§¨©ª¬®¯°±´µ¶·¸º×÷þÞðÐ")
+
+
+def _plausibility(text: str) -> float:
+    """How much the non-ASCII part of `text` looks like real words (-1..1).
+
+    A word counts as plausible when its letters are in one script, it does not switch from lower to
+    upper case inside ("рПУУЙ" is KOI8-R read as cp1251), and, in Latin script, at most half its
+    letters are accented ("âûíóæ" is Cyrillic read as cp1252). Stray symbols (¹ ³ ¿ ¤) count against.
+    """
+    import unicodedata
+
+    text = text[:200_000]
+    words = [w for w in _LETTERS.findall(text) if not w.isascii()]
+    odd = sum(1 for c in text if c in _ODD_SYMBOLS or unicodedata.category(c) in ("Co", "Cn", "So"))
+    if not words and not odd:
+        return 0.0
+    good = 0
+    for word in words:
+        scripts = {_CJK.get(s, s) for s in (unicodedata.name(c, "?").split()[0] for c in word)}
+        mixed_case = any(a.islower() and b.isupper() for a, b in zip(word, word[1:], strict=False))
+        accented = sum(1 for c in word if ord(c) > 127)
+        if len(scripts) == 1 and not mixed_case and (scripts != {"LATIN"} or accented <= 0.5 * len(word)):
+            good += 1
+    total = len(words) + odd
+    return (2 * good - total) / total
+
+
+def _decode_legacy(data: bytes) -> tuple[str, str]:
+    """Decode non-UTF-8 bytes: charset-normalizer's pick and the common code pages, most plausible wins.
+
+    charset-normalizer alone misreads short, mostly-ASCII texts (cp1251 news as cp949, cp1252 as cp775),
+    so its pick competes with `LEGACY_ENCODINGS` on a plausibility score; ties go to the legacy order.
+    """
+    sample = data[:2_000_000]
+    best = charset_normalizer.from_bytes(sample).best()
+    candidates = list(LEGACY_ENCODINGS) + ([best.encoding] if best is not None else [])
+    scored = []
+    for rank, enc in enumerate(candidates):
+        try:
+            decoded = data.decode(enc)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        scored.append((-_plausibility(decoded), rank, enc, decoded))
+    if not scored:
+        raise DecodeError("undecodable", "no text encoding fits these bytes (charset-normalizer and "
+                          f"{', '.join(LEGACY_ENCODINGS)} tried)")
+    _, _, enc, text = min(scored)
+    return text, enc
+
+
 def decode_bytes(data: bytes) -> tuple[str, str]:
     """Decode raw bytes to text, detecting the encoding; raise DecodeError for binary data.
 
@@ -138,8 +194,8 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
 
     Examples
     --------
-    >>> decode_bytes("Київ".encode("cp1251"))[0]
-    'Київ'
+    >>> decode_bytes("Місто Київ".encode("cp1251"))
+    ('Місто Київ', 'cp1251')
     """
     kind = _sniff_binary(data[:16])
     if kind:
@@ -154,14 +210,7 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     try:
         text, enc = data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
-        best = charset_normalizer.from_bytes(data[:2_000_000]).best()
-        if best is None:
-            raise DecodeError("undecodable", "no text encoding fits these bytes (charset-normalizer)") from None
-        enc = best.encoding
-        try:
-            text = data.decode(enc)
-        except (UnicodeDecodeError, LookupError) as exc:
-            raise DecodeError("undecodable", f"bytes do not decode as {enc}: {exc}") from None
+        text, enc = _decode_legacy(data)
     controls = len(_CONTROL.findall(text[:20000]))
     if controls > max(8, 0.02 * min(len(text), 20000)):
         raise DecodeError("binary", f"{controls} control characters in the first 20000 decoded as {enc}")
@@ -337,6 +386,11 @@ def _read_csv(text: str, rel: str, mapping, encoding: str) -> Iterator[RawArticl
         yield _row_article(row, cols, where=where, raw=raw, reader="csv", encoding=encoding)
 
 
+_META_TIME = re.compile(
+    r"""<meta[^>]+(?:property|itemprop|name)=["'](?:article:published_time|datePublished|pubdate)["'][^>]*"""
+    r"""content=["'](\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)["']""", re.IGNORECASE)
+
+
 def _read_html(text: str, rel: str, raw: bytes, encoding: str) -> Iterator[RawArticle | Reject]:
     import trafilatura  # imported lazily: it is slow to import and only HTML needs it
 
@@ -349,7 +403,10 @@ def _read_html(text: str, rel: str, raw: bytes, encoding: str) -> Iterator[RawAr
         yield Reject(rel, "no_body", "trafilatura found no article text in the page")
         return
     given = {}
-    meta = {"title": doc.title, "author": doc.author, "url": doc.url, "published": doc.date}
+    # htmldate returns a day only; a page's own published-time meta tag also has the time
+    stamp = _META_TIME.search(text)
+    published = stamp.group(1) if stamp and doc.date and stamp.group(1).startswith(doc.date) else doc.date
+    meta = {"title": doc.title, "author": doc.author, "url": doc.url, "published": published}
     for key, value in meta.items():
         if value:
             given[key] = "html metadata"

@@ -1,0 +1,99 @@
+"""The `framing` command: `framing ingest`, `framing report`."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+__all__ = ["main", "EXIT_OK", "EXIT_USAGE", "EXIT_NOTHING_READ", "EXIT_STRICT"]
+
+EXIT_OK = 0  # done (some input may have been rejected: see rejects.csv)
+EXIT_USAGE = 2  # bad arguments (argparse's own code)
+EXIT_NOTHING_READ = 3  # no article could be read from the input
+EXIT_STRICT = 4  # --strict and at least one input was rejected
+
+DEFAULT_SAMPLE = Path("data/raw/sample")
+
+
+def _write_atomic(path: Path, write) -> None:
+    """Write through a temporary file in the same folder, then rename it over `path`."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _ingest(args: argparse.Namespace) -> int:
+    from .ingest import ingest
+
+    raw = Path(args.raw)
+    if not raw.exists():
+        print(f"framing ingest: error: {raw}: no such file or folder", file=sys.stderr)
+        return EXIT_USAGE
+    corpus = ingest(raw, manifest=args.manifest, progress=None if not args.quiet else False)
+    print(corpus.summary())
+    if args.out:
+        out = Path(args.out)
+        out.mkdir(parents=True, exist_ok=True)
+        _write_atomic(out / "articles.parquet", lambda p: corpus.articles.to_parquet(p, index=False))
+        _write_atomic(out / "rejects.csv", lambda p: corpus.rejects.to_csv(p, index=False))
+        print(f"wrote {out / 'articles.parquet'} and {out / 'rejects.csv'}")
+    if len(corpus.articles) == 0:
+        print(f"framing ingest: error: no article could be read from {raw}", file=sys.stderr)
+        return EXIT_NOTHING_READ
+    if args.strict and len(corpus.rejects):
+        print(f"framing ingest: error: --strict and {len(corpus.rejects)} input(s) rejected "
+              f"(first: {corpus.rejects['source_path'].iloc[0]}: {corpus.rejects['reason'].iloc[0]})",
+              file=sys.stderr)
+        return EXIT_STRICT
+    return EXIT_OK
+
+
+def _report(args: argparse.Namespace) -> int:
+    # Until the notebooks and the HTML report land (issue 5), the report is the ingest summary.
+    args.out = args.out or "data/processed"
+    args.manifest, args.strict = None, False
+    print(f"framing report: ingesting {args.raw} (the HTML report is not built yet)")
+    return _ingest(args)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="framing", description="Compare how news outlets tell the same story.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("ingest", help="raw files -> articles.parquet + rejects.csv",
+                       description="Read raw articles (txt, html, csv, json, jsonl) into a clean articles table.")
+    p.add_argument("raw", help="a raw file or folder (read recursively)")
+    p.add_argument("--out", help="write DIR/articles.parquet and DIR/rejects.csv (atomically)")
+    p.add_argument("--manifest", help="CSV mapping file -> outlet, url, published (overrides inference)")
+    p.add_argument("--strict", action="store_true", help=f"exit {EXIT_STRICT} if any input is rejected")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(run=_ingest)
+
+    p = sub.add_parser("report", help="build the report from a raw folder (for now: ingest and summarise)")
+    p.add_argument("raw", nargs="?", default=str(DEFAULT_SAMPLE), help=f"raw folder (default {DEFAULT_SAMPLE})")
+    p.add_argument("--out", help="where the processed tables go (default data/processed)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(run=_report)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `framing` console script; returns the exit code.
+
+    Exit codes: 0 done (rejects are listed, not fatal), 2 bad arguments, 3 nothing could be read,
+    4 ``--strict`` and something was rejected.
+    """
+    args = _parser().parse_args(argv)
+    return args.run(args)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
