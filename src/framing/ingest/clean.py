@@ -69,8 +69,9 @@ def normalize_whitespace(text: str) -> str:
 
 def _space_straight_quote(match: re.Match) -> str:
     # an odd number of straight quotes before this one means it closes a quotation
-    closes = match.string.count('"', 0, match.start() + 1) % 2 == 0
-    return match.group(0)[:2] + " " + '"' if not closes else match.group(0) + " "
+    closes = match.string.count('"', 0, match.start() + 1) % 2 == 1
+    return match.group(0) + " " if closes else match.group(0)[0] + ' "'
+
 
 
 def repair_glued_sentences(text: str) -> str:
@@ -153,7 +154,8 @@ def _cut_footer(lines: list[str], rules: Boilerplate, dropped: list) -> list[str
                 kept = lines[:i] + ([before] if before else [])
                 dropped.extend((x, "footer") for x in [line[cut:].strip(), *lines[i + 1:]] if x)
                 return kept
-        if not body_started and is_body_paragraph(line) and _drop_reason(line, rules) is None:
+        if not body_started and _drop_reason(line, rules) is None and (
+                is_body_paragraph(line) or len(line.split()) >= 30):
             body_started = True
     return lines
 

@@ -79,7 +79,7 @@ def find_title(header: list[str], *, given: str | None, outlets: Outlets,
         words = line.split()
         if not 3 <= len(words) <= 30 or line_key(line) in skip:
             continue
-        if _is_date_line(line) or _BYLINE.match(line) or outlets.by_name(line) or _is_masthead(line, outlets):
+        if _is_date_line(line) or re.match(r"By [A-Z]", line) or outlets.by_name(line) or _is_masthead(line, outlets):
             continue
         if len(words) >= 12 and line.endswith("."):
             continue  # a sentence, not a headline
@@ -89,7 +89,7 @@ def find_title(header: list[str], *, given: str | None, outlets: Outlets,
 
 def _is_masthead(line: str, outlets: Outlets) -> bool:
     """A line that is some outlet's signature (a tagline, a masthead) is not a headline."""
-    return any(p.search(line) for o in outlets.outlets if not o.wire for p in o.signatures)
+    return any(p.match(line) for o in outlets.outlets if not o.wire for p in o.signatures)
 
 
 # --------------------------------------------------------------------------- published

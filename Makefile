@@ -1,0 +1,32 @@
+# framing: `make help` lists the targets. Every target sets up .venv itself when it is missing.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help report test lab ingest clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+report: $(STAMP) ## the main job: build the report from the bundled sample (data/raw/sample)
+	$(BIN)/framing report data/raw/sample
+
+test: $(STAMP) ## run the test suite
+	$(BIN)/python -m pytest -q
+
+lab: $(STAMP) ## open JupyterLab on the notebooks
+	$(BIN)/jupyter lab notebooks/
+
+ingest: $(STAMP) ## ingest RAW=folder into data/processed (default: the sample)
+	$(BIN)/framing ingest $(or $(RAW),data/raw/sample) --out data/processed
+
+clean: ## remove the virtual environment and generated files
+	rm -rf $(VENV) build src/*.egg-info .pytest_cache .hypothesis data/processed/*.parquet data/processed/*.csv

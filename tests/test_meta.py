@@ -1,0 +1,103 @@
+"""framing.ingest.meta: dates and zones, bylines, outlets (publisher vs cited), wires, language."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from framing.ingest.meta import detect_language, find_author, find_outlet, find_published, find_title, find_wire, parse_date
+from framing.ingest.rules import load_outlets
+
+OUTLETS = load_outlets()
+
+
+@pytest.mark.parametrize(("value", "tz", "hint", "utc"), [
+    ("23.02.2022 09:46", None, "Europe/Moscow", "2022-02-23 06:46"),
+    ("06:05 GMT 08.04.2023", None, None, "2023-04-08 06:05"),
+    ("February 14, 2022, 1:41 pm", "Europe/London", None, "2022-02-14 13:41"),
+    ("July 1, 2022, 1:41 pm", "Europe/London", None, "2022-07-01 12:41"),  # BST
+    ("24 February 2022, 07:15 GMT", "Europe/Moscow", None, "2022-02-24 07:15"),  # zone in text wins
+    ("2022-04-12 06:00:00", "Europe/Kyiv", None, "2022-04-12 03:00"),
+    ("2022-03-01T05:00:00Z", "Europe/Kyiv", None, "2022-03-01 05:00"),
+    ("2023-04-08", "Asia/Qatar", None, "2023-04-08 00:00"),  # a bare day keeps its calendar day
+])
+def test_parse_date_converts_to_utc(value, tz, hint, utc):
+    assert parse_date(value, tz=tz, zone_hint=hint) == pd.Timestamp(utc, tz="UTC")
+
+
+@pytest.mark.parametrize("value", ["", "not a date", "Published 13 hours ago"])
+def test_parse_date_gives_nat_for_non_dates(value):
+    assert pd.isna(parse_date(value))
+
+
+def test_publication_date_comes_from_date_lines_not_captions_or_widgets():
+    header = ["Some headline", "A militant in Luhansk Region, Ukraine December 1, 2021. REUTERS/Jane Doe", "May 2024"]
+    assert pd.isna(find_published(header, given=None, tz=None)[0])
+    stamp, line = find_published(["date 2023-04-08 International", "Headline", "06:05 GMT 08.04.2023"], given=None, tz=None)
+    assert stamp == pd.Timestamp("2023-04-08 06:05", tz="UTC") and line == "06:05 GMT 08.04.2023"
+
+
+def test_time_zone_on_the_next_line_is_used():
+    stamp, _ = find_published(["23.02.2022 09:46", "(Moscow time), Kyiv"], given=None, tz=None)
+    assert stamp == pd.Timestamp("2022-02-23 06:46", tz="UTC")
+
+
+@pytest.mark.parametrize(("header", "date_line", "author"), [
+    (["By Press Association"], None, "Press Association"),
+    (["By Orla GuerinBBC News"], None, "Orla Guerin"),
+    (["By Paul Burnell & Lindsey ProsserBBC News"], None, "Paul Burnell & Lindsey Prosser"),
+    (["Maxim Karpenko.", "23.02.2022 09:46"], "23.02.2022 09:46", "Maxim Karpenko"),
+    (["Cyprus Mail", "Some headline here"], None, None),
+])
+def test_find_author(header, date_line, author):
+    assert find_author(header, given=None, date_line=date_line, outlets=OUTLETS) == author
+
+
+def test_title_skips_mastheads_dates_and_chrome():
+    header = ["Cyprus Mail", "date 2022-02-14", "Views: 10", "Blinken urges Lavrov to take exit - Reuters"]
+    assert find_title(header, given=None, outlets=OUTLETS, skip={"views 10"}) == "Blinken urges Lavrov to take exit"
+
+
+@pytest.mark.parametrize(("lines", "outlet", "evidence"), [
+    (["MOSCOW (Sputnik) - Talks resumed."], "Sputnik", "signature"),
+    (["Sputnik News Agency quoted the minister as saying talks resumed."], "unknown", "none"),
+    (["Lavrov said, according to Interfax, that talks resumed."], "unknown", "none"),
+    (["KYIV (Reuters) - Shelling went on.", "More from the Press and Journal"], "Press and Journal", "signature"),
+])
+def test_outlet_is_the_publisher_never_a_cited_source(lines, outlet, evidence):
+    name, how, _ = find_outlet(manifest=None, given=None, url=None, lines=lines, header=[], sitename=None, outlets=OUTLETS)
+    assert (name, how) == (outlet, evidence)
+
+
+def test_outlet_precedence_manifest_then_export_then_url():
+    kwargs = dict(lines=["MOSCOW (Sputnik) - x"], header=[], sitename=None, outlets=OUTLETS)
+    assert find_outlet(manifest="Demo", given="BBC", url="https://bbc.co.uk/a", **kwargs)[:2] == ("Demo", "manifest")
+    assert find_outlet(manifest=None, given="guardian", url=None, **kwargs)[:2] == ("The Guardian", "export column")
+    assert find_outlet(manifest=None, given=None, url="https://www.bbc.co.uk/news/1", **kwargs)[0] == "BBC News"
+
+
+@pytest.mark.parametrize(("lines", "wire"), [
+    (["By Press Association", "Sergei Lavrov (AP)"], "PA Media"),  # a byline beats a photo credit
+    (["A caption. REUTERS/Jane Doe", "Body."], "Reuters"),
+    (["MOSCOW, Feb 24. /TASS/. The ministry said."], "TASS"),
+    (["WASHINGTON (AP) — Officials said."], "Associated Press"),
+    (["Officials told Reuters the talks went on."], None),  # a cited wire is not the copy's source
+])
+def test_find_wire(lines, wire):
+    assert find_wire(lines, outlet=None, outlets=OUTLETS) == wire
+
+
+def test_a_wire_publishing_its_own_copy_has_no_separate_wire():
+    sputnik = OUTLETS.by_name("Sputnik")
+    assert find_wire(["MOSCOW (Sputnik) - Talks."], outlet=sputnik, outlets=OUTLETS) is None
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    ("The foreign minister said the talks would continue in Geneva next week.", "en"),
+    ("Министр иностранных дел заявил, что переговоры продолжатся на следующей неделе.", "ru"),
+    ("Міністр закордонних справ заявив, що переговори продовжаться наступного тижня.", "uk"),
+    ("Le ministre a déclaré que les négociations reprendraient la semaine prochaine.", "fr"),
+    ("12 34", "und"),
+])
+def test_detect_language(text, code):
+    assert detect_language(text) == code

@@ -1,0 +1,28 @@
+"""environment.yml and pyproject.toml list the same dependencies."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+
+import yaml
+
+from .conftest import ROOT
+
+
+def _name(spec: str) -> str:
+    return re.split(r"[<>=!~ \[]", spec.strip(), maxsplit=1)[0].lower().replace("_", "-")
+
+
+def test_environment_yml_and_pyproject_agree():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    wanted = {_name(d): d.replace(" ", "") for d in project["dependencies"] + project["optional-dependencies"]["test"]}
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    conda = {_name(d): d.replace(" ", "") for d in env["dependencies"] if isinstance(d, str) and not d.startswith(("python", "pip"))}
+    assert conda == wanted
+
+
+def test_python_floor_matches():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    assert project["requires-python"] == ">=3.11" and "python>=3.11" in env["dependencies"]

@@ -1,0 +1,60 @@
+"""framing.ingest.rules: packaged YAML loads; invalid user files fail with file, key and value."""
+
+from __future__ import annotations
+
+import pytest
+
+from framing import RulesError, load_boilerplate, load_outlets
+
+
+def test_packaged_knowledge_loads_and_covers_the_wires():
+    book = load_outlets()
+    for name in ["Reuters", "Associated Press", "AFP", "PA Media", "TASS", "RIA Novosti", "RT", "Sputnik",
+                 "Interfax", "Ukrinform", "PolitNavigator", "Cyprus Mail", "Press and Journal", "BBC News",
+                 "The Guardian", "Al Jazeera English", "The Kyiv Independent", "Kyiv Post", "SouthFront"]:
+        assert book.by_name(name) is not None, name
+    assert book.by_domain("edition.cnn.com").name == "CNN"
+    assert load_boilerplate().footer
+
+
+def test_user_outlets_extend_and_override(tmp_path):
+    path = tmp_path / "outlets.yaml"
+    path.write_text("outlets:\n  - name: Reuters\n    domains: [reuters.example]\n  - name: Demo Daily\n    aliases: [DD]\n")
+    book = load_outlets(path)
+    assert book.by_name("dd").name == "Demo Daily"
+    assert book.by_domain("reuters.example").name == "Reuters"
+
+
+@pytest.mark.parametrize(("yaml_text", "message"), [
+    ("outlets:\n  - name: X\n    colour: red\n", r"outlets\.yaml: outlets\[0\] \(X\): unknown key\(s\) \['colour'\]"),
+    ("outlets:\n  - name: X\n    signatures: ['(unclosed']\n", r"\(X\): signatures\[0\]: invalid regex '\(unclosed'"),
+    ("outlets:\n  - name: X\n    timezone: Mars/Olympus\n", r"\(X\): timezone: unknown IANA zone 'Mars/Olympus'"),
+    ("outlets:\n  - aliases: [Y]\n", r"outlets\[0\]: key 'name' is missing"),
+    ("outlets: 3\n", r"'outlets' must be a list"),
+    ("outlets:\n  - name: X\n    signatures: ['']\n", r"signatures\[0\]: expected a non-empty regex"),
+])
+def test_invalid_outlets_name_file_key_and_value(tmp_path, yaml_text, message):
+    path = tmp_path / "outlets.yaml"
+    path.write_text(yaml_text)
+    with pytest.raises(RulesError, match=message):
+        load_outlets(path)
+
+
+def test_invalid_boilerplate_names_the_key(tmp_path):
+    path = tmp_path / "rules.yaml"
+    path.write_text("drop:\n  promo: ['[unclosed']\n")
+    with pytest.raises(RulesError, match=r"rules\.yaml: drop\.promo\[0\]: invalid regex"):
+        load_boilerplate(path)
+    path.write_text("footers: []\n")
+    with pytest.raises(RulesError, match=r"unknown key\(s\) \['footers'\]"):
+        load_boilerplate(path)
+
+
+def test_user_boilerplate_rules_apply(tmp_path):
+    import framing
+
+    (tmp_path / "a.txt").write_text("Talks went on in Geneva on Monday, officials said.\nBuy our app today\n"
+                                    "More rounds are planned for next week, diplomats said.\n")
+    assert "Buy our app" in framing.ingest(tmp_path).articles["text"].iloc[0]
+    cleaned = framing.ingest(tmp_path, boilerplate={"drop": {"promo": ["^Buy our app"]}}).articles.iloc[0]
+    assert "Buy our app" not in cleaned["text"] and "promo" in cleaned["dropped_why"]
