@@ -41,7 +41,7 @@ SEED_GOLDEN = {
     "004_6518522b25c7a500.txt": dict(
         title_start="Sergei Lavrov urges Vladimir Putin", outlet="Press and Journal", wire="PA Media",
         published="2022-02-14 13:41:00+00:00", author="Press Association",
-        first="Russia’s top diplomat advised President Vladimir Putin", last="but also deterrence measures.",
+        first="Russia’s top diplomat advised", last="but also deterrence measures.",
         chrome=["An icon of", "Home News World", "(AP)", "[[title]]", "Already a subscriber", "More from the"]),
 }
 
