@@ -72,8 +72,6 @@ def _space_straight_quote(match: re.Match) -> str:
     closes = match.string.count('"', 0, match.start() + 1) % 2 == 1
     return match.group(0) + " " if closes else match.group(0)[0] + ' "'
 
-
-
 def repair_glued_sentences(text: str) -> str:
     """Put a space back between sentences glued at a full stop, leaving abbreviations alone.
 
@@ -142,6 +140,11 @@ def _drop_reason(line: str, rules: Boilerplate) -> str | None:
     return None
 
 
+def _is_prose(line: str) -> bool:
+    """A body paragraph, or a long glued block (a dump with no line breaks rarely ends like a sentence)."""
+    return is_body_paragraph(line) or len(line.split()) >= 30
+
+
 def _cut_footer(lines: list[str], rules: Boilerplate, dropped: list) -> list[str]:
     """Keep lines up to the first footer marker met once the body has begun."""
     body_started = False
@@ -150,12 +153,11 @@ def _cut_footer(lines: list[str], rules: Boilerplate, dropped: list) -> list[str
         if hits:
             cut = min(hits)
             before = line[:cut].rstrip()
-            if body_started or (before and (is_body_paragraph(before) or len(before.split()) >= 30)):
+            if body_started or (before and _is_prose(before)):
                 kept = lines[:i] + ([before] if before else [])
                 dropped.extend((x, "footer") for x in [line[cut:].strip(), *lines[i + 1:]] if x)
                 return kept
-        if not body_started and _drop_reason(line, rules) is None and (
-                is_body_paragraph(line) or len(line.split()) >= 30):
+        if not body_started and _is_prose(line) and _drop_reason(line, rules) is None:
             body_started = True
     return lines
 

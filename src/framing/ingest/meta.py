@@ -44,6 +44,7 @@ _BYLINE = re.compile(
     rf"(?:(?: and | & ){_NAME_TOKEN}(?: {_NAME_TOKEN})*)*)"
     r"(?=[A-Z]|,| [-–—|]| BBC|\s*$)"
 )
+_BY = re.compile(r"By [A-Z]")  # any byline, including ones _BYLINE cannot parse ("By X in London and …")
 _NAME_LINE = re.compile(r"^[A-Z][a-z'’-]+(?: [A-Z]\.)?(?: [A-Z][a-z'’-]+){1,2}\.?$")
 _CITED = re.compile(
     r"(?i)(?:according to|quoted|quoting|cited|citing|reported by|reports|told|via|source:)\W*(?:the\s+)?\W*$"
@@ -79,7 +80,7 @@ def find_title(header: list[str], *, given: str | None, outlets: Outlets,
         words = line.split()
         if not 3 <= len(words) <= 30 or line_key(line) in skip:
             continue
-        if _is_date_line(line) or re.match(r"By [A-Z]", line) or outlets.by_name(line) or _is_masthead(line, outlets):
+        if _is_date_line(line) or _BY.match(line) or outlets.by_name(line) or _is_masthead(line, outlets):
             continue
         if len(words) >= 12 and line.endswith("."):
             continue  # a sentence, not a headline
@@ -180,6 +181,7 @@ def find_published(header: list[str], *, given: str | None, tz: ZoneInfo | None,
         if not pd.isna(stamp):
             return stamp, given
     best: tuple[pd.Timestamp, str] | None = None
+    best_timed = False
     for i, line in enumerate(header):
         match = _is_date_line(line)
         if not match:
@@ -188,8 +190,9 @@ def find_published(header: list[str], *, given: str | None, tz: ZoneInfo | None,
         stamp = parse_date(match.group(0), tz=tz, zone_hint=_zone_hint(line, following if len(following) < 40 else ""))
         if pd.isna(stamp):
             continue
-        if best is None or (match.group("t1") or match.group("t2")) and best[0] == best[0].normalize():
-            best = (stamp, line)
+        timed = bool(match.group("t1") or match.group("t2"))
+        if best is None or (timed and not best_timed):
+            best, best_timed = (stamp, line), timed
     if best:
         return best
     stamp = parse_date(fallback, tz=tz) if fallback else pd.NaT

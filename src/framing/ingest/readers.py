@@ -7,6 +7,7 @@ import hashlib
 import io
 import json
 import re
+import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -146,9 +147,6 @@ def _plausibility(text: str) -> float:
     upper case inside ("рПУУЙ" is KOI8-R read as cp1251), and, in Latin script, at most half its
     letters are accented ("âûíóæ" is Cyrillic read as cp1252). Stray symbols (¹ ³ ¿ ¤) count against.
     """
-    import unicodedata
-
-    text = text[:200_000]
     words = [w for w in _LETTERS.findall(text) if not w.isascii()]
     odd = sum(1 for c in text if c in _ODD_SYMBOLS or unicodedata.category(c) in ("Co", "Cn", "So"))
     if not words and not odd:
@@ -169,22 +167,26 @@ def _decode_legacy(data: bytes) -> tuple[str, str]:
 
     charset-normalizer alone misreads short, mostly-ASCII texts (cp1251 news as cp949, cp1252 as cp775),
     so its pick competes with `LEGACY_ENCODINGS` on a plausibility score; ties go to the legacy order.
+    Candidates are scored on the first 200 kB; only the winner decodes the whole file.
     """
-    sample = data[:2_000_000]
-    best = charset_normalizer.from_bytes(sample).best()
+    head = data[:200_000]
+    best = charset_normalizer.from_bytes(head).best()
     candidates = list(LEGACY_ENCODINGS) + ([best.encoding] if best is not None else [])
     scored = []
     for rank, enc in enumerate(candidates):
         try:
-            decoded = data.decode(enc)
+            # "ignore" only forgives a multi-byte character cut at the end of the head
+            scored.append((-_plausibility(head.decode(enc, errors="ignore" if rank == len(LEGACY_ENCODINGS) else "strict")),
+                           rank, enc))
         except (UnicodeDecodeError, LookupError):
             continue
-        scored.append((-_plausibility(decoded), rank, enc, decoded))
-    if not scored:
-        raise DecodeError("undecodable", "no text encoding fits these bytes (charset-normalizer and "
-                          f"{', '.join(LEGACY_ENCODINGS)} tried)")
-    _, _, enc, text = min(scored)
-    return text, enc
+    for _, _, enc in sorted(scored):
+        try:
+            return data.decode(enc), enc
+        except UnicodeDecodeError:
+            continue
+    raise DecodeError("undecodable", "no text encoding fits these bytes (charset-normalizer and "
+                      f"{', '.join(LEGACY_ENCODINGS)} tried)")
 
 
 def decode_bytes(data: bytes) -> tuple[str, str]:
@@ -281,7 +283,7 @@ def _no_text_column(where: str, columns: list[str]) -> Reject:
 # --------------------------------------------------------------------------- readers
 
 def _read_jsonl(path: Path, rel: str, mapping, max_bytes: int) -> Iterator[RawArticle | Reject]:
-    cols: dict[str, str] | None = None
+    col_maps: dict[tuple[str, ...], dict[str, str]] = {}  # rows of an export nearly always share their keys
     with path.open("rb") as fh:
         for lineno, raw in enumerate(_bounded_lines(fh, max_bytes), start=1):
             where = f"{rel}#{lineno}"
@@ -299,11 +301,13 @@ def _read_jsonl(path: Path, rel: str, mapping, max_bytes: int) -> Iterator[RawAr
                 yield Reject(where, "malformed_json", f"line {lineno}: expected an object, got {type(obj).__name__}")
                 continue
             row = _flatten(obj)
-            row_cols = _map_columns(list(row), mapping)
-            if "text" not in row_cols:
-                yield _no_text_column(where, list(row))
+            keys = tuple(row)
+            if keys not in col_maps:
+                col_maps[keys] = _map_columns(list(keys), mapping)
+            cols = col_maps[keys]
+            if "text" not in cols:
+                yield _no_text_column(where, list(keys))
                 continue
-            cols = row_cols
             yield _row_article(row, cols, where=where, raw=raw.strip(), reader="jsonl", encoding="utf-8")
 
 
