@@ -111,3 +111,11 @@ def test_a_100_mb_single_line_file_is_handled_in_bounded_memory(tmp_path, suffix
     n_articles, reasons, grew_mb = int(out[0]), out[1], int(out[-1])
     assert n_articles == 1 and "too_large" in reasons
     assert grew_mb < 40, f"peak memory grew by {grew_mb} MB reading a 100 MB line"
+
+
+def test_blank_jsonl_file_is_rejected_not_lost(tmp_path):
+    # found by the hypothesis test: a JSONL file holding only a tab gave neither article nor reject
+    (tmp_path / "blank.jsonl").write_bytes(b"\t\n\n")
+    corpus = framing.ingest(tmp_path)
+    assert corpus.articles.empty
+    assert corpus.rejects[["source_path", "reason"]].values.tolist() == [["blank.jsonl", "empty"]]

@@ -284,9 +284,12 @@ def _no_text_column(where: str, columns: list[str]) -> Reject:
 
 def _read_jsonl(path: Path, rel: str, mapping, max_bytes: int) -> Iterator[RawArticle | Reject]:
     col_maps: dict[tuple[str, ...], dict[str, str]] = {}  # rows of an export nearly always share their keys
+    lineno = 0
+    rows_seen = False
     with path.open("rb") as fh:
         for lineno, raw in enumerate(_bounded_lines(fh, max_bytes), start=1):
             where = f"{rel}#{lineno}"
+            rows_seen = rows_seen or raw is None or bool(raw.strip())
             if raw is None:
                 yield Reject(where, "too_large", f"line {lineno} is longer than {max_bytes} bytes")
                 continue
@@ -309,6 +312,8 @@ def _read_jsonl(path: Path, rel: str, mapping, max_bytes: int) -> Iterator[RawAr
                 yield _no_text_column(where, list(keys))
                 continue
             yield _row_article(row, cols, where=where, raw=raw.strip(), reader="jsonl", encoding="utf-8")
+    if not rows_seen:  # every raw file ends up somewhere: a blank JSONL file is a reject too
+        yield Reject(rel, "empty", f"only whitespace ({lineno} blank line(s))")
 
 
 def _bounded_lines(fh, max_bytes: int) -> Iterator[bytes | None]:
