@@ -1,0 +1,385 @@
+"""The lexicon: term families, their variants and the patterns that find them (data, not code).
+
+A lexicon is read from YAML (the packaged ``framing/data/lexicon.yaml`` by default) or from a dict,
+validated once, and compiled once into a single matcher (see :mod:`framing.analysis.terms`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from ..ingest.rules import RulesError
+
+__all__ = ["Event", "Family", "Lexicon", "LexiconError", "Variant", "load_lexicon", "pattern_to_regex"]
+
+_TOP_KEYS = {"version", "orientations", "distancing", "events", "families"}
+_FAMILY_KEYS = {"label", "question", "variants", "exclude", "events"}
+_VARIANT_KEYS = {"patterns", "orientation", "note", "source"}
+
+#: What a space in a pattern matches: any run of whitespace, hyphens or soft hyphens.
+_GAP = r"(?:[\s\-\u00ad\u2010\u2011\u2012\u2013]+)"
+#: What an apostrophe in a pattern matches: straight, curly, modifier letter, opening single quote.
+_APOSTROPHE = "['\u2019\u02bc\u2018]"
+
+
+class LexiconError(RulesError):
+    """A lexicon is invalid; the message names the file, the family and the key."""
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One name for the thing a family names, with the patterns that find it."""
+
+    name: str
+    family: str
+    patterns: tuple[str, ...]
+    orientation: str
+    note: str = ""
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class Event:
+    """A dated event to mark on time plots."""
+
+    date: dt.date
+    label: str
+    family: str | None = None
+
+
+@dataclass(frozen=True)
+class Family:
+    """A thing that can be named in several ways (the capital, the war, the fighters ...)."""
+
+    name: str
+    label: str
+    question: str
+    variants: tuple[Variant, ...]
+    exclude: tuple[str, ...] = ()
+    events: tuple[Event, ...] = ()
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """A validated lexicon. Build it with :func:`load_lexicon`.
+
+    Attributes
+    ----------
+    families : tuple of Family
+    orientations : dict of tag -> meaning
+    distancing : tuple of str
+        Regexes that, right before a term, make its voice ``distanced``.
+    events : tuple of Event
+        Events for every family (a family's own events are in ``Family.events``).
+    where : str
+        The file (or ``<lexicon dict>``) it came from, for messages.
+    """
+
+    families: tuple[Family, ...]
+    orientations: dict = field(default_factory=dict)
+    distancing: tuple[str, ...] = ()
+    events: tuple[Event, ...] = ()
+    where: str = "<lexicon dict>"
+
+    def family(self, name: str) -> Family:
+        """The family called `name` (its id, e.g. ``"kyiv"``); KeyError names the known ones."""
+        for fam in self.families:
+            if fam.name == name:
+                return fam
+        raise KeyError(f"no family {name!r} in {self.where}; families: {[f.name for f in self.families]}")
+
+    def variant(self, name: str) -> Variant:
+        """Find a variant by ``"variant"`` or ``"family:variant"`` (case-insensitive)."""
+        fam_name, _, var_name = name.rpartition(":")
+        hits = [
+            v for f in self.families for v in f.variants
+            if v.name.casefold() == var_name.strip().casefold() and (not fam_name or f.name == fam_name)
+        ]
+        if len(hits) != 1:
+            what = "no" if not hits else "more than one"
+            raise KeyError(f"{what} variant {name!r} in {self.where}")
+        return hits[0]
+
+    def subset(self, families: list[str] | None = None, variants: list[str] | None = None) -> "Lexicon":
+        """A lexicon with only some families (and, within them, only some variants)."""
+        keep = []
+        for fam in self.families:
+            if families is not None and fam.name not in families:
+                continue
+            vs = tuple(v for v in fam.variants if variants is None or v.name in variants)
+            if vs:
+                keep.append(Family(fam.name, fam.label, fam.question, vs, fam.exclude, fam.events))
+        return Lexicon(tuple(keep), self.orientations, self.distancing, self.events, self.where)
+
+    def events_for(self, family: str | None = None) -> pd.DataFrame:
+        """Events to mark on a time plot: the global ones plus the family's own (``date``, ``label``)."""
+        events = list(self.events)
+        if family is not None:
+            events += list(self.family(family).events)
+        rows = [{"date": pd.Timestamp(e.date, tz="UTC"), "label": e.label} for e in events]
+        return pd.DataFrame(rows, columns=["date", "label"]).sort_values("date", ignore_index=True)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per variant: family, label, variant, orientation, patterns, note, source.
+
+        Examples
+        --------
+        >>> lex = load_lexicon()
+        >>> lex.to_frame().query("family == 'kyiv'")["variant"].tolist()
+        ['Kyiv', 'Kiev']
+        """
+        rows = [
+            {
+                "family": f.name, "label": f.label, "variant": v.name, "orientation": v.orientation,
+                "patterns": " | ".join(v.patterns), "note": v.note, "source": v.source,
+            }
+            for f in self.families for v in f.variants
+        ]
+        return pd.DataFrame(rows, columns=["family", "label", "variant", "orientation", "patterns", "note", "source"])
+
+    @cached_property
+    def matcher(self):
+        """The compiled matcher (built on first use, then reused)."""
+        from .terms import Matcher
+
+        return Matcher(self)
+
+
+# --------------------------------------------------------------------------- patterns
+
+
+def pattern_to_regex(pattern: str) -> str:
+    """Translate a lexicon pattern into a Python regex (spaces and apostrophes made tolerant).
+
+    Outside character classes, a space matches any run of whitespace or hyphens and an apostrophe
+    matches any apostrophe-like character. Character classes and escapes are left alone.
+
+    Examples
+    --------
+    >>> bool(re.fullmatch(pattern_to_regex("self proclaimed"), "self-\\nproclaimed"))
+    True
+    >>> bool(re.fullmatch(pattern_to_regex("people's"), "people’s"))
+    True
+    """
+    out: list[str] = []
+    i, in_class = 0, False
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\" and i + 1 < len(pattern):
+            out.append(pattern[i:i + 2])
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]" or out[-1] == "["
+            out.append(ch)
+        elif ch == "[":
+            in_class = True
+            out.append(ch)
+        elif ch == " ":
+            while i + 1 < len(pattern) and pattern[i + 1] == " ":
+                i += 1
+            out.append(_GAP)
+        elif ch in "'\u2019":
+            out.append(_APOSTROPHE)
+        else:
+            out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+def bounded(regex: str) -> str:
+    """Wrap a regex so that it matches on word boundaries only (letters, digits, underscore)."""
+    return rf"(?<!\w)(?:{regex})(?!\w)"
+
+
+def _check_pattern(pattern: Any, where: str) -> str:
+    if not isinstance(pattern, str) or not pattern.strip():
+        raise LexiconError(f"{where}: empty pattern {pattern!r}")
+    try:
+        compiled = re.compile(bounded(pattern_to_regex(pattern)), re.IGNORECASE)
+    except re.error as exc:
+        raise LexiconError(f"{where}: invalid pattern {pattern!r}: {exc}") from exc
+    if compiled.match(""):
+        raise LexiconError(f"{where}: pattern {pattern!r} matches the empty string")
+    return pattern
+
+
+def _patterns(values: Any, where: str) -> tuple[str, ...]:
+    if isinstance(values, str):
+        values = [values]
+    if not isinstance(values, list) or not values:
+        raise LexiconError(f"{where}: expected a non-empty list of patterns, got {values!r}")
+    return tuple(_check_pattern(p, f"{where}[{i}]") for i, p in enumerate(values))
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def _read(source: str | Path | dict) -> tuple[dict, str]:
+    if isinstance(source, dict):
+        return source, "<lexicon dict>"
+    path = Path(source)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise LexiconError(f"{path}: cannot read lexicon file ({exc.strerror})") from exc
+    except yaml.YAMLError as exc:
+        raise LexiconError(f"{path}: not valid YAML: {exc}") from exc
+    if not isinstance(data, dict):
+        raise LexiconError(f"{path}: expected a mapping at the top level, got {type(data).__name__}")
+    return data, str(path)
+
+
+def _unknown(entry: dict, known: set[str], where: str) -> None:
+    unknown = set(entry) - known
+    if unknown:
+        raise LexiconError(f"{where}: unknown key(s) {sorted(map(str, unknown))}; known: {sorted(known)}")
+
+
+def _events(values: Any, where: str, family: str | None = None) -> tuple[Event, ...]:
+    if values is None:
+        return ()
+    if not isinstance(values, list):
+        raise LexiconError(f"{where}: expected a list of {{date, label}} mappings")
+    out = []
+    for i, e in enumerate(values):
+        w = f"{where}[{i}]"
+        if not isinstance(e, dict) or set(e) != {"date", "label"}:
+            raise LexiconError(f"{w}: an event needs exactly the keys 'date' and 'label', got {e!r}")
+        date = e["date"]
+        if isinstance(date, str):
+            try:
+                date = dt.date.fromisoformat(date)
+            except ValueError as exc:
+                raise LexiconError(f"{w}: date: expected YYYY-MM-DD, got {date!r}") from exc
+        if not isinstance(date, dt.date):
+            raise LexiconError(f"{w}: date: expected YYYY-MM-DD, got {date!r}")
+        out.append(Event(date=date, label=str(e["label"]), family=family))
+    return tuple(out)
+
+
+def _variant(name: Any, entry: Any, family: str, orientations: dict, where: str) -> Variant:
+    if not isinstance(name, str) or not name.strip():
+        raise LexiconError(f"{where}: a variant name must be a non-empty string, got {name!r}")
+    where = f"{where}.{name}"
+    if not isinstance(entry, dict):
+        raise LexiconError(f"{where}: expected a mapping with 'patterns', got {entry!r}")
+    _unknown(entry, _VARIANT_KEYS, where)
+    if "patterns" not in entry:
+        raise LexiconError(f"{where}: key 'patterns' is missing")
+    orientation = entry.get("orientation", "neutral")
+    if orientations and orientation not in orientations:
+        raise LexiconError(
+            f"{where}: orientation: unknown tag {orientation!r}; known: {sorted(orientations)}"
+        )
+    return Variant(
+        name=name.strip(),
+        family=family,
+        patterns=_patterns(entry["patterns"], f"{where}.patterns"),
+        orientation=str(orientation),
+        note=" ".join(str(entry.get("note") or "").split()),
+        source=entry.get("source"),
+    )
+
+
+def _family(name: Any, entry: Any, orientations: dict, where: str) -> Family:
+    if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z_][\w-]*", name):
+        raise LexiconError(f"{where}: a family id must be a word like 'kyiv' or 'war_name', got {name!r}")
+    where = f"{where}.{name}"
+    if not isinstance(entry, dict):
+        raise LexiconError(f"{where}: expected a mapping with 'variants', got {entry!r}")
+    _unknown(entry, _FAMILY_KEYS, where)
+    variants = entry.get("variants")
+    if not isinstance(variants, dict) or not variants:
+        raise LexiconError(f"{where}.variants: expected a non-empty mapping variant -> {{patterns: [...]}}")
+    exclude = entry.get("exclude")
+    return Family(
+        name=name,
+        label=str(entry.get("label") or name),
+        question=str(entry.get("question") or ""),
+        variants=tuple(
+            _variant(vn, ve, name, orientations, f"{where}.variants") for vn, ve in variants.items()
+        ),
+        exclude=_patterns(exclude, f"{where}.exclude") if exclude is not None else (),
+        events=_events(entry.get("events"), f"{where}.events", family=name),
+    )
+
+
+def _build(data: dict, where: str) -> Lexicon:
+    _unknown(data, _TOP_KEYS, where)
+    orientations = data.get("orientations") or {}
+    if not isinstance(orientations, dict):
+        raise LexiconError(f"{where}: orientations: expected a mapping tag -> meaning")
+    families = data.get("families")
+    if not isinstance(families, dict) or not families:
+        raise LexiconError(f"{where}: families: expected a non-empty mapping family -> {{variants: ...}}")
+    built = tuple(_family(n, e, orientations, f"{where}: families") for n, e in families.items())
+    seen: dict[str, str] = {}
+    for fam in built:
+        for v in fam.variants:
+            key = v.name.casefold()
+            if key in seen and seen[key] != fam.name:
+                raise LexiconError(
+                    f"{where}: families.{fam.name}.variants.{v.name}: variant already listed in family {seen[key]!r}"
+                )
+            seen[key] = fam.name
+    distancing = data.get("distancing") or {}
+    if not isinstance(distancing, dict) or set(distancing) - {"markers"}:
+        raise LexiconError(f"{where}: distancing: expected a mapping with the key 'markers'")
+    markers = distancing.get("markers")
+    return Lexicon(
+        families=built,
+        orientations=dict(orientations),
+        distancing=_patterns(markers, f"{where}: distancing.markers") if markers else (),
+        events=_events(data.get("events"), f"{where}: events"),
+        where=where,
+    )
+
+
+_DEFAULT: Lexicon | None = None
+
+
+def load_lexicon(path_or_dict: str | Path | dict | Lexicon | None = None) -> Lexicon:
+    """Load and validate a lexicon.
+
+    Parameters
+    ----------
+    path_or_dict : path, dict, Lexicon or None
+        A YAML file, a dict with the same structure (handy in a notebook), an already loaded
+        lexicon (returned as is), or None for the packaged Russia–Ukraine lexicon.
+
+    Raises
+    ------
+    LexiconError
+        With the file, the family and the key: unknown keys, empty or invalid patterns, unknown
+        orientation tags, a variant listed in two families.
+
+    Examples
+    --------
+    >>> lex = load_lexicon({"families": {"capital": {"variants": {
+    ...     "Kyiv": {"patterns": ["Kyiv"], "orientation": "ua"},
+    ...     "Kiev": {"patterns": ["Kiev"], "orientation": "ru"}}}}})
+    >>> [v.name for v in lex.family("capital").variants]
+    ['Kyiv', 'Kiev']
+    >>> len(load_lexicon().families) >= 15
+    True
+    """
+    global _DEFAULT
+    if isinstance(path_or_dict, Lexicon):
+        return path_or_dict
+    if path_or_dict is None:
+        if _DEFAULT is None:
+            text = resources.files("framing.data").joinpath("lexicon.yaml").read_text(encoding="utf-8")
+            _DEFAULT = _build(yaml.safe_load(text), "framing/data/lexicon.yaml")
+        return _DEFAULT
+    data, where = _read(path_or_dict)
+    return _build(data, where)

@@ -1,0 +1,350 @@
+"""Find lexicon terms in articles, with their voice: the hits table, and concordance lines.
+
+One combined regular expression holds every pattern of every family, longest first, so a text is
+scanned once and, within a family, the longest variant wins ("special military operation" is never
+also a "military operation"). A match that spans several words is re-scanned for the *other*
+families, so "Kiev regime" counts for the government family and, as a spelling, for the Kyiv family.
+Voice comes from the quotation spans of :mod:`framing.analysis.spans` (one pass per text).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Iterable, Literal
+
+import pandas as pd
+
+from ._prefix import prefixes
+from .lexicon import Lexicon, load_lexicon, pattern_to_regex
+from .spans import QuoteIndex, QuoteSpan
+
+try:  # the minimal width of a pattern orders the alternation (longest first)
+    from re import _parser as _sre_parse  # Python >= 3.11
+except ImportError:  # pragma: no cover
+    import sre_parse as _sre_parse  # type: ignore[no-redef]
+
+__all__ = ["HIT_COLUMNS", "VOICES", "Matcher", "find_terms", "kwic"]
+
+#: Voice values, in the order plots use.
+VOICES = ("own", "quoted", "distanced")
+
+#: Columns of the hits table returned by :func:`find_terms`.
+HIT_COLUMNS = (
+    "article_id", "outlet", "published", "family", "variant", "orientation", "matched",
+    "start", "end", "context", "voice", "in_title",
+)
+
+_NONWORD = re.compile(r"\W")
+_POSSESSIVE = re.compile(r"^['\u2019\u02bc]s\b", re.IGNORECASE)
+_ALNUM = re.compile(r"[^\W_]")
+_LEAD = r"(?:(?:the|a|an|its|their|his|her|this|that|these|those|[\w-]+['\u2019]s)\s+)?[\"\u201c\u00ab\u201e\u2018']?\s*$"
+
+
+def _min_width(regex: str) -> int:
+    try:
+        return int(_sre_parse.parse(regex, re.IGNORECASE).getwidth()[0])
+    except Exception:  # pragma: no cover - the pattern compiled already; be lenient
+        return len(regex)
+
+
+class Matcher:
+    """A lexicon compiled once: ``scan(text)`` gives ``(start, end, family, variant)`` tuples.
+
+    Examples
+    --------
+    >>> m = load_lexicon().matcher
+    >>> [(f, v) for _, _, f, v in m.scan("The Kiev regime's special military operation")]
+    [('ukr_government', 'regime'), ('kyiv', 'Kiev'), ('war_name', 'special military operation')]
+    """
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.lexicon = lexicon
+        entries = []  # (min width, order, family, variant or None for an exclusion, regex)
+        for fam in lexicon.families:
+            for var in fam.variants:
+                for pat in var.patterns:
+                    rx = pattern_to_regex(pat)
+                    entries.append((_min_width(rx), len(entries), fam.name, var.name, rx))
+            for pat in fam.exclude:
+                rx = pattern_to_regex(pat)
+                entries.append((_min_width(rx), len(entries), fam.name, None, rx))
+        entries.sort(key=lambda e: (-e[0], e[1]))
+        self._entries = entries
+        self._groups = {f"g{i}": (e[2], e[3]) for i, e in enumerate(entries)}
+        self._orientation = {(f.name, v.name): v.orientation for f in lexicon.families for v in f.variants}
+        self._combined = self._compile(frozenset())
+        self._without = lru_cache(maxsize=256)(self._compile)
+        markers = "|".join(f"(?:{pattern_to_regex(p)})" for p in lexicon.distancing)
+        self._marker = re.compile(rf"(?<!\w)(?:{markers})\s+{_LEAD}", re.IGNORECASE) if markers else None
+        self._build_dispatch()
+
+    def _compile(self, excluded: frozenset, ids: Iterable[int] | None = None) -> re.Pattern | None:
+        ids = range(len(self._entries)) if ids is None else ids
+        parts = [f"(?P<g{i}>{self._entries[i][4]})" for i in ids if self._entries[i][2] not in excluded]
+        return re.compile(rf"(?<!\w)(?:{'|'.join(parts)})(?!\w)", re.IGNORECASE) if parts else None
+
+    def _build_dispatch(self) -> None:
+        # Python's re tries every branch of an alternation at every position, which is slow for a
+        # large lexicon. Instead a cheap pre-filter finds word starts whose first two letters some
+        # pattern can begin with, and only the patterns with that prefix are tried there.
+        by_prefix: dict[str, list[int]] = {}
+        wild: list[int] = []
+        for i, entry in enumerate(self._entries):
+            pre = prefixes(entry[4])
+            if pre is None:
+                wild.append(i)
+            for p in pre or ():
+                by_prefix.setdefault(p, []).append(i)
+        self._dispatch = {p: self._compile(frozenset(), sorted(ids + wild)) for p, ids in by_prefix.items()}
+        self._wild = self._compile(frozenset(), wild) if wild else None
+        if wild or not by_prefix:
+            self._prefilter = re.compile(r"(?<!\w)\w")
+        else:
+            first: dict[str, set[str]] = {}
+            for p in by_prefix:
+                first.setdefault(p[0], set()).add(p[1])
+            alts = "|".join(
+                re.escape(a) + "[" + "".join(re.escape(b) for b in sorted(bs)) + "]" for a, bs in sorted(first.items())
+            )
+            starts = "".join(re.escape(a) for a in sorted(first))
+            self._prefilter = re.compile(rf"(?<!\w)(?=[{starts}])(?:{alts})")
+
+    def _scan_top(self, text: str) -> Iterable[re.Match]:
+        low = text.lower()
+        if len(low) != len(text):  # a few characters change length when lower-cased: slow path
+            yield from self._combined.finditer(text)
+            return
+        search, dispatch, wild = self._prefilter.search, self._dispatch, self._wild
+        pos = 0
+        while (cand := search(low, pos)) is not None:
+            i = cand.start()
+            rx = dispatch.get(low[i:i + 2], wild)
+            m = rx.match(text, i) if rx is not None else None
+            if m is None:
+                pos = i + 1
+            else:
+                yield m
+                pos = m.end() if m.end() > i else i + 1
+
+    def orientation(self, family: str, variant: str) -> str:
+        """The orientation tag of a variant."""
+        return self._orientation[(family, variant)]
+
+    def scan(self, text: str) -> list[tuple[int, int, str, str]]:
+        """Every term occurrence in `text`, in order; exclusions are consumed, not returned."""
+        out: list[tuple[int, int, str, str]] = []
+        for m in self._scan_top(text):
+            fam, var = self._groups[m.lastgroup]
+            self._emit(text, m.start(), m.end(), fam, var, frozenset((fam,)), out)
+        return out
+
+    def scan_reference(self, text: str) -> list[tuple[int, int, str, str]]:
+        """The same as :meth:`scan` with one plain alternation (slow; for tests and checks)."""
+        out: list[tuple[int, int, str, str]] = []
+        for m in self._combined.finditer(text):
+            fam, var = self._groups[m.lastgroup]
+            self._emit(text, m.start(), m.end(), fam, var, frozenset((fam,)), out)
+        return out
+
+    def _emit(self, text, start, end, fam, var, excluded, out) -> None:
+        if var is not None:
+            out.append((start, end, fam, var))
+        if not _NONWORD.search(text, start, end):
+            return  # one word: no other family can match a part of it
+        inner = self._without(excluded)
+        if inner is None:
+            return
+        for m in inner.finditer(text, start, end):
+            fam2, var2 = self._groups[m.lastgroup]
+            self._emit(text, m.start(), m.end(), fam2, var2, excluded | {fam2}, out)
+
+    def voice(self, text: str, start: int, end: int, quotes: QuoteIndex) -> str:
+        """``quoted``, ``distanced`` or ``own`` for the term at ``text[start:end]``.
+
+        ``quoted``: inside a quotation that holds more than the term; ``distanced``: scare quotes
+        around the term alone, or a distancing marker ("so-called", "self-proclaimed", "what Moscow
+        calls") right before it; ``own``: anything else.
+        """
+        spans = quotes.containing(start, end)
+        if any(_holds_more(text, sp, start, end) for sp in spans):
+            return "quoted"
+        if spans:
+            return "distanced"
+        if self._marker is not None:
+            line_start = text.rfind("\n", 0, start) + 1
+            window = text[max(line_start, start - 80):start]
+            if self._marker.search(window):
+                return "distanced"
+        return "own"
+
+
+def _holds_more(text: str, span: QuoteSpan, start: int, end: int) -> bool:
+    rest = text[span.start:start] + _POSSESSIVE.sub("", text[end:span.end])
+    return _ALNUM.search(rest) is not None
+
+
+def _context(text: str, start: int, end: int, width: int) -> str:
+    left = text[max(0, start - width):start]
+    right = text[end:end + width]
+    left = ("…" if start > width else "") + " ".join(left.split()) + (" " if left[-1:].isspace() else "")
+    right = (" " if right[:1].isspace() else "") + " ".join(right.split()) + ("…" if end + width < len(text) else "")
+    return f"{left}[{text[start:end]}]{right}"
+
+
+def _hits_in(text: str, matcher: Matcher, context: int) -> Iterable[tuple]:
+    found = matcher.scan(text)
+    if not found:
+        return
+    quotes = QuoteIndex(text)
+    for start, end, fam, var in found:
+        yield (
+            fam, var, matcher.orientation(fam, var), text[start:end], start, end,
+            _context(text, start, end, context), matcher.voice(text, start, end, quotes),
+        )
+
+
+def _empty_hits() -> pd.DataFrame:
+    return _cast_hits(pd.DataFrame({c: [] for c in HIT_COLUMNS}))
+
+
+def _cast_hits(df: pd.DataFrame) -> pd.DataFrame:
+    str_cols = ["article_id", "outlet", "family", "variant", "orientation", "matched", "context", "voice"]
+    df = df.astype({c: "string" for c in str_cols} | {"start": "int64", "end": "int64", "in_title": "bool"})
+    df["published"] = pd.to_datetime(df["published"], utc=True)
+    return df[list(HIT_COLUMNS)]
+
+
+def find_terms(
+    articles: pd.DataFrame,
+    lexicon: Lexicon | str | dict | None = None,
+    *,
+    titles: bool = True,
+    context: int = 80,
+) -> pd.DataFrame:
+    """Find every lexicon term in the articles: the hits table, one row per occurrence.
+
+    Parameters
+    ----------
+    articles : DataFrame
+        The articles table (needs ``article_id``, ``outlet``, ``published``, ``title``, ``text``).
+    lexicon : Lexicon, path, dict or None
+        None means the packaged lexicon (see :func:`framing.load_lexicon`).
+    titles : bool
+        Also search headlines; their hits have ``in_title=True`` and offsets into ``title``.
+    context : int
+        Characters of context on each side in the ``context`` column (the match is in brackets).
+
+    Returns
+    -------
+    DataFrame
+        ``article_id, outlet, published, family, variant, orientation, matched, start, end,
+        context, voice, in_title``. ``start``/``end`` index ``text`` (or ``title`` when
+        ``in_title``); ``voice`` is ``own``, ``quoted`` or ``distanced``.
+
+    Examples
+    --------
+    >>> arts = pd.DataFrame({"article_id": ["a1"], "outlet": ["Demo"], "published": [pd.NaT],
+    ...     "title": ["Kyiv talks"], "text": ['Moscow calls it a "special military operation".']})
+    >>> find_terms(arts)[["variant", "voice", "in_title"]].values.tolist()
+    [['Kyiv', 'own', True], ['special military operation', 'distanced', False]]
+    """
+    matcher = load_lexicon(lexicon).matcher
+    rows: list[tuple] = []
+    cols = [articles[c] for c in ("article_id", "outlet", "published", "title", "text")]
+    for aid, outlet, published, title, text in zip(*cols):
+        if titles and isinstance(title, str) and title:
+            rows.extend((aid, outlet, published, *h, True) for h in _hits_in(title, matcher, context))
+        if isinstance(text, str) and text:
+            rows.extend((aid, outlet, published, *h, False) for h in _hits_in(text, matcher, context))
+    if not rows:
+        return _empty_hits()
+    return _cast_hits(pd.DataFrame.from_records(rows, columns=list(HIT_COLUMNS)))
+
+
+def _words_left(text: str, start: int, n: int) -> str:
+    lo = max(0, start - 30 * n)
+    words = text[lo:start].split()
+    if lo > 0 and words and not text[lo - 1].isspace():
+        words = words[1:]  # the slice began inside a word
+    return " ".join(words[-n:]) if n else ""
+
+
+def _words_right(text: str, end: int, n: int) -> str:
+    hi = end + 30 * n
+    words = text[end:hi].split()
+    if hi < len(text) and words and not text[hi].isspace():
+        words = words[:-1]
+    return " ".join(words[:n]) if n else ""
+
+
+def kwic(
+    articles: pd.DataFrame,
+    pattern_or_variant: str,
+    *,
+    window: int = 10,
+    voice: Literal["own", "quoted", "distanced"] | list[str] | None = None,
+    lexicon: Lexicon | str | dict | None = None,
+    titles: bool = False,
+    max_rows: int | None = None,
+) -> pd.DataFrame:
+    """Concordance lines (keyword in context) for a lexicon variant or a pattern.
+
+    Parameters
+    ----------
+    articles : DataFrame
+        The articles table.
+    pattern_or_variant : str
+        A variant name (``"Kiev"``, or ``"war_name:invasion"``) found with its family's rules, so
+        the longest variant still wins; anything else is a lexicon pattern (see README).
+    window : int
+        Words of context on each side. Never more: a concordance never prints whole articles.
+    voice : str or list, optional
+        Keep only lines in these voices.
+    max_rows : int, optional
+        Keep the first `max_rows` lines (ordered by outlet, date, article, position).
+
+    Returns
+    -------
+    DataFrame
+        ``outlet, published, article_id, left, match, right, voice, start, end``.
+
+    Examples
+    --------
+    >>> arts = pd.DataFrame({"article_id": ["a1"], "outlet": ["Demo"], "published": [pd.NaT],
+    ...     "title": [""], "text": ["Officials in Kiev said the so-called referendum was void."]})
+    >>> kwic(arts, "referendum", window=3)[["left", "match", "right", "voice"]].values.tolist()
+    [['said the so-called', 'referendum', 'was void.', 'distanced']]
+    """
+    lex = load_lexicon(lexicon)
+    try:
+        var = lex.variant(pattern_or_variant)
+        sub = lex.subset(families=[var.family])
+        keep = (var.family, var.name)
+    except KeyError:
+        sub = load_lexicon({
+            "distancing": {"markers": list(lex.distancing)} if lex.distancing else {},
+            "families": {"kwic": {"variants": {pattern_or_variant: {"patterns": [pattern_or_variant]}}}},
+        })
+        keep = ("kwic", pattern_or_variant)
+    hits = find_terms(articles, sub, titles=titles, context=0)
+    hits = hits[(hits["family"] == keep[0]) & (hits["variant"] == keep[1])]
+    if voice is not None:
+        hits = hits[hits["voice"].isin([voice] if isinstance(voice, str) else list(voice))]
+    texts = articles.drop_duplicates("article_id").set_index("article_id")
+    rows = []
+    for h in hits.itertuples(index=False):
+        src = texts.at[h.article_id, "title" if h.in_title else "text"]
+        rows.append({
+            "outlet": h.outlet, "published": h.published, "article_id": h.article_id,
+            "left": _words_left(src, h.start, window),
+            "match": h.matched,
+            "right": _words_right(src, h.end, window),
+            "voice": h.voice, "start": h.start, "end": h.end,
+        })
+    cols = ["outlet", "published", "article_id", "left", "match", "right", "voice", "start", "end"]
+    out = pd.DataFrame(rows, columns=cols)
+    out = out.sort_values(["outlet", "published", "article_id", "start"], ignore_index=True, na_position="last")
+    if max_rows is not None:
+        out = out.head(max_rows)
+    return out.astype({c: "string" for c in ["outlet", "article_id", "left", "match", "right", "voice"]})

@@ -1,0 +1,228 @@
+"""Tables → figures (matplotlib). Every function takes ``ax=`` and returns the Axes.
+
+Each plot has a title and labelled axes, and marks small samples instead of hiding them, so that a
+reader of the rendered report can tell a finding from noise.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+
+from .analysis.terms import VOICES
+
+__all__ = ["variant_share", "rate_heatmap", "voice_breakdown", "preference_over_time"]
+
+_PALETTE = plt.get_cmap("tab10").colors
+_VOICE_COLORS = {"own": "#4c72b0", "quoted": "#dd8452", "distanced": "#8c8c8c"}
+_SMALL = " (small sample)"
+
+
+def _axes(ax: Axes | None, n_rows: int, width: float = 8.0) -> Axes:
+    if ax is not None:
+        return ax
+    _, ax = plt.subplots(figsize=(width, max(2.5, 0.45 * n_rows + 1.6)), layout="constrained")
+    return ax
+
+
+def _legend(ax: Axes, entries: list[tuple[str, object]], title: str) -> None:
+    # explicit handles: bars of small groups are pale, the legend should not be
+    handles = [plt.matplotlib.patches.Patch(color=c, label=label) for label, c in entries]
+    ax.legend(handles=handles, title=title, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
+
+
+def _group_label(row_key, small: bool) -> str:
+    key = " | ".join(map(str, row_key)) if isinstance(row_key, tuple) else str(row_key)
+    return key + (_SMALL if small else "")
+
+
+def variant_share(
+    table: pd.DataFrame, family: str, *, by: str | Sequence[str] = "outlet", ax: Axes | None = None
+) -> Axes:
+    """Stacked horizontal bars: each variant's share of the family, per group, with 95% intervals.
+
+    `table` comes from :func:`framing.compare`. Each whisker is the interval of that variant's own
+    share, drawn from the start of its segment. Groups flagged ``small_sample`` are drawn pale and
+    say so in their label.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"outlet": ["A", "A"], "family": ["kyiv"] * 2, "variant": ["Kyiv", "Kiev"],
+    ...     "share": [0.75, 0.25], "share_lo": [0.5, 0.1], "share_hi": [0.9, 0.5],
+    ...     "family_count": [40, 40], "small_sample": [False, False]})
+    >>> variant_share(t, "kyiv").get_title()
+    'kyiv: share of each variant, by outlet'
+    """
+    keys = [by] if isinstance(by, str) else list(by)
+    t = table[table["family"] == family]
+    t = t[t["family_count"] > 0]
+    used = t.groupby("variant", sort=False)["share"].max()
+    variants = [v for v in dict.fromkeys(t["variant"]) if used.get(v, 0) > 0]
+    groups = list(dict.fromkeys(map(tuple, t[keys].astype(str).to_numpy())))
+    ax = _axes(ax, len(groups))
+    if t.empty:
+        ax.set_title(f"{family}: no hits")
+        ax.set_axis_off()
+        return ax
+    indexed = t.assign(_g=list(map(tuple, t[keys].astype(str).to_numpy()))).set_index(["_g", "variant"])
+    y = np.arange(len(groups))[::-1]
+    left = np.zeros(len(groups))
+    small = [bool(indexed.loc[(g, variants[0]), "small_sample"]) for g in groups]
+    for k, variant in enumerate(variants):
+        share = np.array([indexed.loc[(g, variant), "share"] for g in groups], dtype=float)
+        lo = np.array([indexed.loc[(g, variant), "share_lo"] for g in groups], dtype=float)
+        hi = np.array([indexed.loc[(g, variant), "share_hi"] for g in groups], dtype=float)
+        colors = [(*_PALETTE[k % 10], 0.35 if s else 1.0) for s in small]
+        ax.barh(y, share, left=left, color=colors, edgecolor="white", label=variant, height=0.7)
+        ok = share > 0
+        ax.errorbar(left[ok] + share[ok], y[ok] + 0.2, xerr=[share[ok] - lo[ok], hi[ok] - share[ok]],
+                    fmt="none", ecolor="black", elinewidth=1, capsize=2)
+        left += np.nan_to_num(share)
+    counts = [int(indexed.loc[(g, variants[0]), "family_count"]) for g in groups]
+    ax.set_yticks(y, [f"{_group_label(g if len(g) > 1 else g[0], s)}  n={n}" for g, s, n in zip(groups, small, counts)])
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("share of the family's hits (whisker: 95% interval of that variant's share)")
+    ax.set_title(f"{family}: share of each variant, by {' × '.join(keys)}")
+    _legend(ax, [(v, _PALETTE[k % 10]) for k, v in enumerate(variants)], "variant")
+    return ax
+
+
+def rate_heatmap(
+    table: pd.DataFrame, *, by: str = "outlet", families: Sequence[str] | None = None, ax: Axes | None = None
+) -> Axes:
+    """Heatmap of mentions per 10,000 words: families (rows) × groups (columns), values printed.
+
+    `table` comes from :func:`framing.compare`; a family's rate is the sum over its variants.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"outlet": ["A", "B"], "family": ["kyiv"] * 2, "count": [3, 1],
+    ...     "words": [1000, 2000]})
+    >>> rate_heatmap(t).get_xlabel()
+    'outlet'
+    """
+    fam = table.groupby(["family", by], sort=False).agg(count=("count", "sum"), words=("words", "first"))
+    fam["rate"] = fam["count"] / fam["words"].where(fam["words"] > 0) * 1e4
+    grid = fam["rate"].unstack(by)
+    if families is not None:
+        grid = grid.reindex(list(families))
+    ax = _axes(ax, len(grid), width=max(6.0, 1.1 * grid.shape[1] + 3))
+    values = grid.to_numpy(dtype=float)
+    image = ax.imshow(values, aspect="auto", cmap="Blues")
+    ax.set_xticks(range(grid.shape[1]), grid.columns, rotation=30, ha="right")
+    ax.set_yticks(range(grid.shape[0]), grid.index)
+    top = np.nanmax(values) if np.isfinite(values).any() else 0
+    for (i, j), v in np.ndenumerate(values):
+        if np.isfinite(v):
+            ax.text(j, i, f"{v:.1f}", ha="center", va="center", fontsize=8, color="white" if v > top * 0.6 else "black")
+    ax.figure.colorbar(image, ax=ax, label="mentions per 10,000 words")
+    ax.set_xlabel(by)
+    ax.set_ylabel("term family")
+    ax.set_title("How often each family is mentioned, per 10,000 words of body text")
+    return ax
+
+
+def voice_breakdown(
+    hits: pd.DataFrame,
+    family: str,
+    *,
+    by: str = "outlet",
+    variant: str | None = None,
+    min_hits: int = 10,
+    ax: Axes | None = None,
+) -> Axes:
+    """Stacked horizontal bars: the share of a family's hits in each voice, per group.
+
+    `hits` comes from :func:`framing.find_terms` (body hits only are used). Pass `variant` to look
+    at one variant, e.g. whether "special military operation" appears in the outlet's own voice.
+
+    Examples
+    --------
+    >>> h = pd.DataFrame({"outlet": ["A", "A", "B"], "family": ["war_name"] * 3,
+    ...     "variant": ["invasion"] * 3, "voice": ["own", "quoted", "own"], "in_title": [False] * 3})
+    >>> voice_breakdown(h, "war_name").get_xlabel()
+    'share of hits'
+    """
+    h = hits[(hits["family"] == family) & ~hits["in_title"]]
+    if variant is not None:
+        h = h[h["variant"] == variant]
+    counts = pd.crosstab(h[by], h["voice"]).reindex(columns=list(VOICES), fill_value=0)
+    ax = _axes(ax, len(counts))
+    what = f"{family}: {variant}" if variant else family
+    if counts.empty:
+        ax.set_title(f"{what}: no hits")
+        ax.set_axis_off()
+        return ax
+    totals = counts.sum(axis=1)
+    shares = counts.div(totals, axis=0)
+    y = np.arange(len(counts))[::-1]
+    left = np.zeros(len(counts))
+    small = (totals < min_hits).to_numpy()
+    for voice in VOICES:
+        colors = [(*plt.matplotlib.colors.to_rgb(_VOICE_COLORS[voice]), 0.35 if s else 1.0) for s in small]
+        ax.barh(y, shares[voice], left=left, color=colors, label=voice, edgecolor="white", height=0.7)
+        left += shares[voice].to_numpy()
+    ax.set_yticks(y, [f"{_group_label(g, s)}  n={n}" for g, s, n in zip(counts.index, small, totals)])
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("share of hits")
+    ax.set_title(f"In whose voice? {what}, by {by}")
+    _legend(ax, [(v, _VOICE_COLORS[v]) for v in VOICES], "voice")
+    return ax
+
+
+def preference_over_time(
+    table: pd.DataFrame,
+    *,
+    by: str | None = "outlet",
+    events: pd.DataFrame | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """Lines of one variant's share over time per group, with 95% bands and marked events.
+
+    `table` comes from :func:`framing.preference_over_time`; `events` (``date``, ``label``) from
+    ``load_lexicon().events_for(family)``. Periods flagged ``small_sample`` are drawn as hollow
+    markers.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"outlet": ["A", "A"], "period_start": pd.to_datetime(["2022-01-01", "2022-04-01"]),
+    ...     "variant": ["Kyiv"] * 2, "share": [0.2, 0.8], "share_lo": [0.1, 0.6], "share_hi": [0.3, 0.9],
+    ...     "small_sample": [False, True]})
+    >>> preference_over_time(t).get_ylabel()
+    'share of "Kyiv" in its family'
+    """
+    ax = _axes(ax, 8, width=9.0)
+    variant = str(table["variant"].iloc[0]) if len(table) else "variant"
+    groups = list(dict.fromkeys(table[by])) if by else [None]
+    for k, g in enumerate(groups):
+        t = table if g is None else table[table[by] == g]
+        x = pd.to_datetime(t["period_start"]).dt.tz_localize(None) if getattr(t["period_start"].dt, "tz", None) else t["period_start"]
+        color = _PALETTE[k % 10]
+        ax.plot(x, t["share"], color=color, label=str(g) if g is not None else "all", linewidth=1.5)
+        ax.fill_between(x, t["share_lo"], t["share_hi"], color=color, alpha=0.15, linewidth=0)
+        small = t["small_sample"].to_numpy(bool)
+        ax.scatter(x[~small], t["share"][~small], color=color, s=18, zorder=3)
+        ax.scatter(x[small], t["share"][small], facecolors="white", edgecolors=[color], s=18, zorder=3)
+    if events is not None and len(events):
+        lo, hi = ax.get_xlim()
+        for date, label in zip(pd.to_datetime(events["date"]).dt.tz_localize(None), events["label"]):
+            xd = plt.matplotlib.dates.date2num(date)
+            if lo <= xd <= hi:
+                ax.axvline(date, color="grey", linestyle="--", linewidth=0.8)
+                ax.annotate(label, (date, 1.0), xytext=(2, -2), textcoords="offset points",
+                            rotation=90, va="top", fontsize=7, color="dimgrey")
+        ax.set_xlim(lo, hi)
+    locator = plt.matplotlib.dates.AutoDateLocator(maxticks=8)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(plt.matplotlib.dates.ConciseDateFormatter(locator))
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_ylabel(f'share of "{variant}" in its family')
+    ax.set_xlabel("period (hollow marker: small sample)")
+    ax.set_title(f'Preference for "{variant}" over time' + (f", by {by}" if by else ""))
+    if by:
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
+    return ax
