@@ -15,6 +15,7 @@ from typing import Iterable, Literal
 
 import pandas as pd
 
+from ..schema import ARTICLE_COLUMNS
 from ._prefix import prefixes
 from .lexicon import Lexicon, load_lexicon, pattern_to_regex
 from .spans import QuoteIndex, QuoteSpan
@@ -211,7 +212,7 @@ def _empty_hits() -> pd.DataFrame:
 def _cast_hits(df: pd.DataFrame) -> pd.DataFrame:
     str_cols = ["article_id", "outlet", "family", "variant", "orientation", "matched", "context", "voice"]
     df = df.astype({c: "string" for c in str_cols} | {"start": "int64", "end": "int64", "in_title": "bool"})
-    df["published"] = pd.to_datetime(df["published"], utc=True)
+    df["published"] = pd.to_datetime(df["published"], utc=True).astype(ARTICLE_COLUMNS["published"])
     return df[list(HIT_COLUMNS)]
 
 

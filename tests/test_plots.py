@@ -1,0 +1,78 @@
+"""Plots: each draws on the Axes it is given, returns it, and labels what it shows."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import pytest  # noqa: E402
+
+import framing  # noqa: E402
+from framing import plots  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def tables(sample_corpus):
+    arts = sample_corpus.articles
+    hits = framing.find_terms(arts)
+    return arts, hits, framing.compare(hits, arts)
+
+
+def _labelled(ax) -> None:
+    assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel() or ax.get_yticklabels()
+
+
+def test_variant_share_draws_bars_with_intervals_on_the_given_axes(tables):
+    _, _, table = tables
+    fig, ax = plt.subplots()
+    out = plots.variant_share(table, "kyiv", ax=ax)
+    assert out is ax
+    _labelled(ax)
+    outlets = set(table.loc[(table["family"] == "kyiv") & (table["family_count"] > 0), "outlet"])
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert len(labels) == len(outlets)
+    assert all("small sample" in label for label in labels)  # the demo corpus is small, and says so
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Kyiv", "Kiev"]
+    plt.close(fig)
+
+
+def test_rate_heatmap_has_one_row_per_family_and_printed_values(tables):
+    _, _, table = tables
+    fig, ax = plt.subplots()
+    assert plots.rate_heatmap(table, ax=ax) is ax
+    assert len(ax.get_yticklabels()) == table["family"].nunique()
+    assert len(ax.texts) == table["family"].nunique() * table["outlet"].nunique()
+    assert "10,000 words" in ax.get_title()
+    plt.close(fig)
+
+
+def test_voice_breakdown_for_one_variant(tables):
+    _, hits, _ = tables
+    fig, ax = plt.subplots()
+    assert plots.voice_breakdown(hits, "war_name", variant="special military operation", ax=ax) is ax
+    assert "special military operation" in ax.get_title()
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["own", "quoted", "distanced"]
+    plt.close(fig)
+
+
+def test_preference_over_time_marks_events_in_range(tables):
+    arts, hits, _ = tables
+    pref = framing.preference_over_time(hits, arts, "kyiv", by=None, freq="month")
+    events = framing.load_lexicon().events_for("kyiv")
+    fig, ax = plt.subplots()
+    assert plots.preference_over_time(pref, by=None, events=events, ax=ax) is ax
+    labels = {t.get_text() for t in ax.texts}
+    assert "full-scale invasion" in labels          # 2022-02-24 lies inside the sample's dates
+    assert 'AP adopts "Kyiv"' not in labels          # 2019 does not
+    assert ax.get_ylabel() == 'share of "Kyiv" in its family'
+    plt.close(fig)
+
+
+def test_empty_family_gives_a_titled_blank_plot(tables):
+    _, _, table = tables
+    fig, ax = plt.subplots()
+    plots.variant_share(table, "no_such_family", ax=ax)
+    assert ax.get_title() == "no_such_family: no hits"
+    plt.close(fig)
