@@ -55,7 +55,22 @@ def _can_open(text: str, i: int) -> bool:
 def _can_close(text: str, i: int) -> bool:
     before = text[i - 1] if i > 0 else " "
     after = text[i + 1] if i + 1 < len(text) else " "
-    return not before.isspace() and not after.isalnum()
+    # a capital right after the mark: a scraped subheading glued to the next paragraph
+    return not before.isspace() and (not after.isalnum() or after.isupper())
+
+
+_SENTENCE_END = re.compile(r"[.!?…](?=\s+[\"“‘'«(\[]?[A-Z])")
+#: An unclosed quotation runs to the end of its paragraph (the convention for quotes that span
+#: paragraphs), unless the "paragraph" is longer than this: then the text has lost its line breaks
+#: (many scraped dumps have) and the quotation ends with its first sentence instead.
+UNCLOSED_MAX = 600
+
+
+def _unclosed_end(text: str, start: int, at: int) -> int:
+    if at - start <= UNCLOSED_MAX:
+        return at
+    m = _SENTENCE_END.search(text, start, at)
+    return m.end() if m else at
 
 
 def find_quote_spans(text: str) -> list[QuoteSpan]:
@@ -75,7 +90,7 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
     def close_all(at: int) -> None:
         while stack:
             mark, start = stack.pop()
-            spans.append(QuoteSpan(start, at, mark, None, len(stack), False))
+            spans.append(QuoteSpan(start, _unclosed_end(text, start, at), mark, None, len(stack), False))
 
     for m in _MARKS.finditer(text):
         ch, i = m.group(), m.start()
@@ -97,6 +112,9 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
         if ch in _PAIRS and (ch != "\u201c" or top != "\u201e"):
             if ch == '"' and not _can_open(text, i) and _can_close(text, i):
                 continue  # a stray closing straight mark: ignore it
+            if ch == top:  # the same opening mark again: the open quotation lost its closing mark
+                mark, start = stack.pop()
+                spans.append(QuoteSpan(start, _unclosed_end(text, start, i), mark, None, len(stack), False))
             stack.append((ch, i + 1))
         elif ch in ("\u201d", "\u00bb") and not stack and _can_open(text, i):
             stack.append(("\u201c", i + 1))  # a right mark used as an opener (seen in scraped text)
