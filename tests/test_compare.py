@@ -202,3 +202,13 @@ def test_test_independence_by_month_needs_no_articles(two_outlets):
     hits = framing.find_terms(two_outlets)
     result = framing.test_independence(hits, by="month", families=["kyiv"])
     assert result.iloc[0]["groups"] == 3
+
+
+def test_monte_carlo_p_agrees_with_scipys_permutation_test():
+    table = np.array([[6, 1, 0], [1, 3, 4], [2, 2, 1]])
+    ours = independence_test(table, n_resamples=20000, seed=5)["p"]
+    ref = stats.chi2_contingency(
+        table, correction=False,
+        method=stats.PermutationMethod(n_resamples=20000, rng=np.random.default_rng(5)),
+    ).pvalue
+    assert ours == pytest.approx(ref, abs=0.01)  # two Monte-Carlo estimates of the same p

@@ -155,3 +155,15 @@ def test_lexicon_error_is_a_rules_error():
 )
 def test_pattern_to_regex(pattern, text, matches):
     assert bool(re.fullmatch(pattern_to_regex(pattern), text)) is matches
+
+
+def test_the_readme_lexicon_example_loads_and_matches():
+    from tests.conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("### The lexicon format", 1)[1].split("```yaml", 1)[1].split("```", 1)[0]
+    import yaml
+
+    lex = load_lexicon(yaml.safe_load(block))
+    assert [v.name for v in lex.family("kyiv").variants] == ["Kyiv", "Kiev"]
+    assert lex.matcher.scan("chicken Kiev in Kyiv") == [(16, 20, "kyiv", "Kyiv")]
