@@ -313,14 +313,12 @@ def test_independence(
         h = h[h["family"].isin(list(families))]
     if articles is not None and any(k not in h.columns for k in keys):
         arts = articles.drop_duplicates("article_id")
-        ak = group_keys(arts, keys, outlets=outlets).assign(article_id=arts["article_id"])
-        h = h.drop(columns=[k for k in keys if k in h.columns]).merge(ak, on="article_id")
+        by_article = group_keys(arts, keys, outlets=outlets).set_axis(arts["article_id"])
+        groups = by_article.reindex(h["article_id"]).set_axis(h.index)
     else:
-        h = pd.concat([h, group_keys(h, keys, outlets=outlets).add_prefix("_g_")], axis=1)
-        h = h.drop(columns=[k for k in keys if k in h.columns]).rename(columns=lambda c: c.removeprefix("_g_"))
-    h = h.dropna(subset=keys)
-    group = h[keys].astype(str).agg(" | ".join, axis=1) if len(h) else pd.Series(dtype="string")
-    h = h.assign(_group=group)
+        groups = group_keys(h, keys, outlets=outlets)
+    groups = groups.dropna()
+    h = h.loc[groups.index].assign(_group=groups.astype(str).agg(" | ".join, axis=1) if len(groups) else "")
     rows = []
     for family, fh in h.groupby("family", sort=False):
         tied = 0

@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from ..ingest.rules import RulesError
+from ..ingest.rules import RulesError, _read_yaml
 
 __all__ = ["Event", "Family", "Lexicon", "LexiconError", "Variant", "load_lexicon", "pattern_to_regex"]
 
@@ -224,21 +224,6 @@ def _patterns(values: Any, where: str) -> tuple[str, ...]:
 # --------------------------------------------------------------------------- loading
 
 
-def _read(source: str | Path | dict) -> tuple[dict, str]:
-    if isinstance(source, dict):
-        return source, "<lexicon dict>"
-    path = Path(source)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise LexiconError(f"{path}: cannot read lexicon file ({exc.strerror})") from exc
-    except yaml.YAMLError as exc:
-        raise LexiconError(f"{path}: not valid YAML: {exc}") from exc
-    if not isinstance(data, dict):
-        raise LexiconError(f"{path}: expected a mapping at the top level, got {type(data).__name__}")
-    return data, str(path)
-
-
 def _unknown(entry: dict, known: set[str], where: str) -> None:
     unknown = set(entry) - known
     if unknown:
@@ -381,5 +366,5 @@ def load_lexicon(path_or_dict: str | Path | dict | Lexicon | None = None) -> Lex
             text = resources.files("framing.data").joinpath("lexicon.yaml").read_text(encoding="utf-8")
             _DEFAULT = _build(yaml.safe_load(text), "framing/data/lexicon.yaml")
         return _DEFAULT
-    data, where = _read(path_or_dict)
+    data, where = _read_yaml(path_or_dict, "lexicon", LexiconError)
     return _build(data, where)

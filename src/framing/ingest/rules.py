@@ -22,18 +22,19 @@ class RulesError(ValueError):
 Source = str | Path | dict | None
 
 
-def _read_yaml(source: str | Path | dict, what: str) -> tuple[dict, str]:
+def _read_yaml(source: str | Path | dict, what: str, error: type[RulesError] = RulesError) -> tuple[dict, str]:
+    """A YAML mapping and where it came from (its path, or ``<what dict>``); `error` names the file."""
     if isinstance(source, dict):
         return source, f"<{what} dict>"
     path = Path(source)
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise RulesError(f"{path}: cannot read {what} file ({exc.strerror})") from exc
+        raise error(f"{path}: cannot read {what} file ({exc.strerror})") from exc
     except yaml.YAMLError as exc:
-        raise RulesError(f"{path}: not valid YAML: {exc}") from exc
+        raise error(f"{path}: not valid YAML: {exc}") from exc
     if not isinstance(data, dict):
-        raise RulesError(f"{path}: expected a mapping at the top level, got {type(data).__name__}")
+        raise error(f"{path}: expected a mapping at the top level, got {type(data).__name__}")
     return data, str(path)
 
 
