@@ -231,3 +231,32 @@ def test_kwic_with_a_free_pattern_and_max_rows():
     lines = framing.kwic(arts, "grain (?:deal|corridor)", window=2)
     assert lines["match"].tolist() == ["Grain deal", "grain corridor"]
     assert len(framing.kwic(arts, "grain", max_rows=2)) == 2
+
+
+# Every hit of each seed, as (variant, voice, in_title): count. Checked by reading each context.
+SEED_PROFILES = {
+    "000": {("Donbass", "own", False): 1, ("invasion", "own", False): 1, ("invasion", "quoted", False): 2},
+    "001": {("Donbass", "own", False): 1, ("Kiev", "own", False): 2, ("Zelensky", "own", False): 1,
+            ("conflict", "own", False): 1, ("joined Russia", "own", False): 1,
+            ("military operation", "own", False): 1, ("new regions", "own", False): 1,
+            ("regime", "own", False): 1, ("special military operation", "own", False): 1},
+    "002": {("Kyiv", "own", False): 3, ("conflict", "quoted", False): 1, ("crisis", "own", True): 1,
+            ("government", "own", False): 1, ("invasion", "own", False): 1,
+            ("pro-Russian forces", "own", False): 1, ("war", "own", False): 1},
+    "003": {("Kiev", "own", False): 6, ("Kiev", "quoted", False): 1, ("Luhansk", "own", False): 2,
+            ("Zhelensky", "own", False): 2, ("Zhelensky", "own", True): 1, ("government", "quoted", False): 1,
+            ("invasion", "own", False): 1, ("liberated", "own", False): 1, ("liberated", "quoted", False): 1,
+            ("military operation", "distanced", False): 1, ("military operation", "own", False): 1,
+            ("neo-Nazis", "quoted", False): 2, ("people's republics", "own", False): 2,
+            ("regime", "quoted", False): 1, ("self-proclaimed republics", "own", False): 1,
+            ("separatist regions", "own", False): 2, ("war", "own", False): 1, ("war", "own", True): 1},
+    "004": {("Kyiv", "own", False): 2, ("invasion", "own", False): 4, ("war", "own", False): 1},
+}
+
+
+@pytest.mark.parametrize("seed", sorted(SEED_PROFILES))
+def test_every_seed_hit_as_expected(seeds_corpus, seed):
+    arts = seeds_corpus.articles
+    hits = framing.find_terms(arts[arts["source_path"].str.startswith(seed)])
+    found = dict(pd.Series(list(zip(hits["variant"], hits["voice"], hits["in_title"]))).value_counts())
+    assert found == SEED_PROFILES[seed]
