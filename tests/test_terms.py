@@ -46,6 +46,8 @@ def _found(text: str) -> list[tuple[str, str]]:
         # the longest variant wins; no span counts twice within a family
         ("the special military operation", [("special military operation", "special military operation")]),
         ("a military operation", [("military operation", "military operation")]),
+        ("during the special operation", [("special military operation", "special operation")]),
+        ("a drone-based special operation by Kyiv", [("Kyiv", "Kyiv")]),
         ("sham referendums were held", [("sham referendum", "sham referendums")]),
         # fixed expressions are excluded
         ("chicken Kiev for dinner", []),
