@@ -3,8 +3,9 @@
 import logging
 
 from .analysis import (
-    HIT_COLUMNS, VOICES, Lexicon, LexiconError, compare, find_terms, kwic, load_lexicon,
-    preference_over_time, test_independence,
+    HIT_COLUMNS, QUOTE_COLUMNS, VOICES, Lexicon, LexiconError, attribution_verbs, cited_sources,
+    collocations, compare, find_quotes, find_terms, keyness, kwic, load_lexicon, load_speakers,
+    outlet_similarity, preference_over_time, speaker_share, test_independence,
 )
 from .ingest import Corpus, RulesError, clean_text, ingest, load, load_boilerplate, load_outlets
 from .schema import ARTICLE_COLUMNS, REJECT_COLUMNS
@@ -15,6 +16,8 @@ __all__ = [
     "ARTICLE_COLUMNS", "REJECT_COLUMNS", "__version__",
     "load_lexicon", "Lexicon", "LexiconError", "find_terms", "kwic", "compare", "preference_over_time",
     "test_independence", "HIT_COLUMNS", "VOICES",
+    "find_quotes", "load_speakers", "speaker_share", "attribution_verbs", "cited_sources", "QUOTE_COLUMNS",
+    "keyness", "collocations", "outlet_similarity",
 ]
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())

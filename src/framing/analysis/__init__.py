@@ -1,6 +1,8 @@
 """Articles → hits and tables: the lexicon, quotation spans, term matching, comparisons."""
 
 from .compare import compare, group_keys, preference_over_time, test_independence
+from .keyness import collocations, keyness, outlet_similarity
+from .quotes import QUOTE_COLUMNS, attribution_verbs, cited_sources, find_quotes, load_speakers, speaker_share
 from .lexicon import Lexicon, LexiconError, load_lexicon
 from .spans import find_quote_spans
 from .terms import HIT_COLUMNS, VOICES, find_terms, kwic
@@ -8,4 +10,6 @@ from .terms import HIT_COLUMNS, VOICES, find_terms, kwic
 __all__ = [
     "Lexicon", "LexiconError", "load_lexicon", "find_quote_spans", "find_terms", "kwic",
     "compare", "preference_over_time", "test_independence", "group_keys", "HIT_COLUMNS", "VOICES",
+    "find_quotes", "load_speakers", "speaker_share", "attribution_verbs", "cited_sources", "QUOTE_COLUMNS",
+    "keyness", "collocations", "outlet_similarity",
 ]

@@ -9,7 +9,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-__all__ = ["bootstrap_shares", "benjamini_hochberg", "independence_test", "cramers_v"]
+__all__ = [
+    "bootstrap_shares", "benjamini_hochberg", "independence_test", "cramers_v",
+    "log_odds_dirichlet", "chi2_2x2", "g2_2x2",
+]
 
 
 def bootstrap_shares(
@@ -103,3 +106,81 @@ def independence_test(
         extreme = int((chi2_sim >= out["chi2"] * (1 - 1e-12)).sum())
         out.update(method="monte-carlo", p=(1 + extreme) / (1 + n_resamples))
     return out
+
+
+# --------------------------------------------------------------------------- keyness statistics
+# Each takes, per term, its count in the target (a) and in the reference (c), and the two totals.
+
+
+def log_odds_dirichlet(
+    a: np.ndarray, c: np.ndarray, n_target: float, n_reference: float, prior: np.ndarray,
+    alpha0: float | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Log-odds ratio with an informative Dirichlet prior (Monroe, Colaresi & Quinn 2008, eq. 16–22).
+
+    For term w with prior pseudo-count α_w and α0 = Σ α_w:
+    δ_w = log[(a_w + α_w) / (n_t + α0 − a_w − α_w)] − log[(c_w + α_w) / (n_r + α0 − c_w − α_w)],
+    Var(δ_w) ≈ 1/(a_w + α_w) + 1/(c_w + α_w) (the paper's approximation), z_w = δ_w / √Var.
+    Returns (δ, z); z > 0 means the target uses the term more. Pass `alpha0` (the prior's total
+    over the *whole* vocabulary) when `a`, `c` and `prior` cover only some of the terms.
+
+    Examples
+    --------
+    >>> d, z = log_odds_dirichlet(np.array([10, 1]), np.array([1, 10]), 11, 11, np.array([1.0, 1.0]))
+    >>> bool(z[0] > 0 > z[1])
+    True
+    """
+    a, c, prior = (np.asarray(x, dtype=float) for x in (a, c, prior))
+    alpha0 = prior.sum() if alpha0 is None else alpha0
+    delta = np.log((a + prior) / (n_target + alpha0 - a - prior)) - np.log(
+        (c + prior) / (n_reference + alpha0 - c - prior)
+    )
+    variance = 1.0 / (a + prior) + 1.0 / (c + prior)
+    return delta, delta / np.sqrt(variance)
+
+
+def _two_by_two(a, c, n_target, n_reference):
+    a, c = np.asarray(a, dtype=float), np.asarray(c, dtype=float)
+    observed = np.stack([a, n_target - a, c, n_reference - c], axis=-1)  # cells: [a b; c d]
+    n = n_target + n_reference
+    col1 = a + c
+    rows = np.array([n_target, n_target, n_reference, n_reference], dtype=float)
+    cols = np.stack([col1, n - col1, col1, n - col1], axis=-1)
+    expected = rows * cols / n
+    return observed, expected, np.sign(a / n_target - c / n_reference)
+
+
+def chi2_2x2(a, c, n_target: float, n_reference: float, *, correction: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """Signed Pearson chi² per term on its 2 × 2 table (term vs other words, target vs reference).
+
+    With `correction`, Yates' continuity correction as ``scipy.stats.chi2_contingency`` applies it
+    (each |O − E| shrinks by 0.5, but not below 0). Returns (signed chi², p with 1 degree of freedom).
+    """
+    observed, expected, sign = _two_by_two(a, c, n_target, n_reference)
+    diff = np.abs(observed - expected)
+    if correction:
+        diff = np.maximum(diff - 0.5, 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        chi2 = np.where(expected > 0, diff**2 / expected, 0.0).sum(axis=-1)
+    return sign * chi2, stats.chi2.sf(chi2, 1)
+
+
+def g2_2x2(a, c, n_target: float, n_reference: float, *, correction: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """Signed likelihood-ratio G² per term on its 2 × 2 table, with Williams' (1976) correction.
+
+    Williams: G²/q with q = 1 + (N·Σ 1/R_i − 1)(N·Σ 1/C_j − 1) / (6N(r − 1)(c − 1)), the choice of
+    quanteda's ``textstat_keyness(measure = "lr")``. Returns (signed G², p with 1 degree of freedom).
+    """
+    observed, expected, sign = _two_by_two(a, c, n_target, n_reference)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        terms = np.where(observed > 0, observed * np.log(observed / expected), 0.0)
+    g2 = 2.0 * terms.sum(axis=-1)
+    if correction:
+        n = n_target + n_reference
+        col1 = np.asarray(a, dtype=float) + np.asarray(c, dtype=float)
+        with np.errstate(divide="ignore"):
+            inv_cols = np.where(col1 > 0, 1 / col1, 0) + np.where(n - col1 > 0, 1 / (n - col1), 0)
+        q = 1 + (n * (1 / n_target + 1 / n_reference) - 1) * (n * inv_cols - 1) / (6 * n)
+        g2 = g2 / q
+    g2 = np.maximum(g2, 0.0)
+    return sign * g2, stats.chi2.sf(g2, 1)

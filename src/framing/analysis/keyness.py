@@ -1,0 +1,328 @@
+"""Distinctive vocabulary: keyness per group, collocations around a term, and group similarity."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal, Sequence
+
+import numpy as np
+import pandas as pd
+from nltk.collocations import BigramAssocMeasures, BigramCollocationFinder
+from scipy import sparse, stats as sps
+from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+from sklearn.metrics.pairwise import cosine_similarity
+from sklearn.preprocessing import normalize
+
+from .compare import group_keys
+from .lexicon import pattern_to_regex
+from .stats import benjamini_hochberg, chi2_2x2, g2_2x2, log_odds_dirichlet
+from .tokens import STOP_WORDS, TOKEN_PATTERN, preprocess, tokenize
+
+__all__ = ["keyness", "collocations", "outlet_similarity", "documents"]
+
+Method = Literal["log_odds", "chi2", "g2"]
+Part = Literal["body", "title"]
+
+
+def documents(
+    articles: pd.DataFrame, by: str | Sequence[str] = "outlet", *, part: Part = "body", dedupe: bool = True, outlets=None
+) -> pd.DataFrame:
+    """The texts to count, one row per article (or per article part), with its group.
+
+    ``by="part"`` gives each article two rows, its title (group ``title``) and its body (``body``),
+    so that headline wording can be set against body wording.
+
+    Examples
+    --------
+    >>> arts = pd.DataFrame({"article_id": ["a"], "outlet": ["X"], "title": ["T"], "text": ["B"],
+    ...     "duplicate_of": [None], "published": [pd.NaT]})
+    >>> documents(arts, "part")[["group", "text"]].values.tolist()
+    [['title', 'T'], ['body', 'B']]
+    """
+    arts = articles[articles["duplicate_of"].isna()] if dedupe and "duplicate_of" in articles else articles
+    keys = [by] if isinstance(by, str) else list(by)
+    if keys == ["part"]:
+        title = pd.DataFrame({"article_id": arts["article_id"], "group": "title", "text": arts["title"]})
+        body = pd.DataFrame({"article_id": arts["article_id"], "group": "body", "text": arts["text"]})
+        docs = pd.concat([title, body]).sort_index(kind="stable")
+    else:
+        groups = group_keys(arts, keys, outlets=outlets)
+        docs = pd.DataFrame({
+            "article_id": arts["article_id"],
+            "group": groups.astype(str).agg(" | ".join, axis=1) if len(arts) else pd.Series(dtype=str),
+            "text": arts["title" if part == "title" else "text"],
+        })
+        docs = docs[groups.notna().all(axis=1)]
+    docs = docs.assign(text=docs["text"].fillna("").astype(str))
+    return docs.reset_index(drop=True)
+
+
+def _counts(docs: pd.DataFrame, ngram_range, stop_words) -> tuple[sparse.csr_matrix, np.ndarray]:
+    vectorizer = CountVectorizer(
+        preprocessor=preprocess, token_pattern=TOKEN_PATTERN, ngram_range=ngram_range,
+        stop_words=sorted(stop_words) if stop_words else None, dtype=np.int64,
+    )
+    try:
+        matrix = vectorizer.fit_transform(docs["text"])
+    except ValueError:  # empty vocabulary: nothing but stop words
+        return sparse.csr_matrix((len(docs), 0), dtype=np.int64), np.array([], dtype=object)
+    return matrix.tocsr(), vectorizer.get_feature_names_out()
+
+
+def keyness(
+    articles: pd.DataFrame,
+    by: str | Sequence[str] = "outlet",
+    target: str | None = None,
+    reference: str | Sequence[str] | None = None,
+    *,
+    method: Method = "log_odds",
+    ngram_range: tuple[int, int] = (1, 2),
+    min_count: int = 5,
+    dedupe: bool = True,
+    part: Part = "body",
+    alpha0: float | None = None,
+    correction: bool = True,
+    bootstrap: int = 0,
+    level: float = 0.95,
+    seed: int = 0,
+    stop_words: frozenset[str] | None = STOP_WORDS,
+    outlets=None,
+) -> pd.DataFrame:
+    """Which words set a group apart? One row per term (and per group when `target` is None).
+
+    Parameters
+    ----------
+    articles : DataFrame
+        The articles table.
+    by : str or list
+        The grouping, as in :func:`framing.compare` (``outlet``, ``wire``, ``affiliation``,
+        ``month`` …), or ``"part"`` to set titles (target ``"title"``) against bodies.
+    target : str, optional
+        The group to describe. None: every group against the rest, in one table.
+    reference : str or list, optional
+        The group(s) to compare with; None means all other groups.
+    method : ``"log_odds"``, ``"chi2"`` or ``"g2"``
+        ``log_odds``: the log-odds ratio with an informative Dirichlet prior (Monroe, Colaresi &
+        Quinn 2008); the statistic is its z-score. ``chi2``: Pearson's chi² with Yates' correction.
+        ``g2``: the likelihood ratio with Williams' correction. All three are signed: positive when
+        the target uses the term more. (chi² and G² are quanteda's choices.)
+    ngram_range : (int, int)
+        Word n-grams to count, after stop words are removed.
+    min_count : int
+        Leave out terms used fewer times than this in target and reference together.
+    dedupe : bool
+        Leave out articles whose ``duplicate_of`` is set, so reprinted wire copy counts once.
+    part : ``"body"`` or ``"title"``
+        Count the body text, or the headlines.
+    alpha0 : float, optional
+        log_odds only: the prior's total weight α0. The prior is the pooled counts of the whole
+        corpus, α_w = α0 · y_w / Σy; None means α0 = Σy, so that α_w = y_w, the pooled counts.
+        The variance is the paper's approximation 1/(y_tw + α_w) + 1/(y_rw + α_w).
+    correction : bool
+        chi2: Yates; g2: Williams. Set False for the uncorrected statistics.
+    bootstrap : int
+        log_odds only: resample the target's and the reference's articles this many times (seeded)
+        and add a percentile interval for δ (``delta_lo``, ``delta_hi``).
+    stop_words : set or None
+        Words left out before n-grams are formed (scikit-learn's English list plus a few).
+
+    Returns
+    -------
+    DataFrame
+        ``[group,] term, statistic, p, q, n_target, n_reference, docs_target, few_docs``; for
+        log_odds also ``delta`` (and ``delta_lo``, ``delta_hi`` with `bootstrap`). ``q`` is the
+        Benjamini–Hochberg adjusted p within each target; ``few_docs`` flags terms that only one or
+        two target articles use. Sorted by group, then statistic (largest first).
+
+    Examples
+    --------
+    >>> arts = pd.DataFrame({"article_id": list("abcd"), "outlet": ["X", "X", "Y", "Y"],
+    ...     "title": [""] * 4, "duplicate_of": [None] * 4, "published": [pd.NaT] * 4,
+    ...     "text": ["Kyiv regime Kyiv", "Kyiv regime", "Kyiv government", "Kyiv government"]})
+    >>> keyness(arts, target="X", min_count=1, ngram_range=(1, 1))[["term", "n_target", "n_reference"]].head(1).values.tolist()
+    [['regime', 2, 0]]
+    """
+    docs = documents(articles, by, part=part, dedupe=dedupe, outlets=outlets)
+    matrix, vocab = _counts(docs, ngram_range, stop_words)
+    groups = docs["group"].to_numpy()
+    names = sorted(set(groups))
+    targets = [target] if target is not None else names
+    for t in targets:
+        if t not in names:
+            raise KeyError(f"no group {t!r} in {by!r}; groups: {names}")
+    out = [
+        _keyness_one(matrix, vocab, groups, t, reference, method=method, min_count=min_count,
+                     alpha0=alpha0, correction=correction, bootstrap=bootstrap, level=level, seed=seed)
+        for t in targets
+    ]
+    table = pd.concat(out, ignore_index=True) if out else pd.DataFrame()
+    if target is None:
+        label = by if isinstance(by, str) else " | ".join(by)
+        table = table.rename(columns={"group": label})
+    else:
+        table = table.drop(columns="group")
+    return table
+
+
+def _keyness_one(matrix, vocab, groups, target, reference, *, method, min_count, alpha0, correction,
+                 bootstrap, level, seed) -> pd.DataFrame:
+    in_target = groups == target
+    if reference is None:
+        in_reference = ~in_target
+    else:
+        refs = [reference] if isinstance(reference, str) else list(reference)
+        in_reference = np.isin(groups, refs) & ~in_target
+    x_t, x_r = matrix[in_target], matrix[in_reference]
+    a_all = np.asarray(x_t.sum(axis=0)).ravel()
+    c_all = np.asarray(x_r.sum(axis=0)).ravel()
+    n_t, n_r = float(a_all.sum()), float(c_all.sum())
+    pooled = np.asarray(matrix.sum(axis=0)).ravel().astype(float)
+    keep = (a_all + c_all) >= max(min_count, 1)
+    a, c = a_all[keep], c_all[keep]
+    docs_target = np.asarray((x_t[:, keep] > 0).sum(axis=0)).ravel()
+    table = pd.DataFrame({"group": target, "term": vocab[keep], "n_target": a, "n_reference": c,
+                          "docs_target": docs_target})
+    if n_t == 0 or n_r == 0 or not keep.any():
+        return table.assign(statistic=np.nan, p=np.nan, q=np.nan, few_docs=docs_target <= 2).iloc[:0]
+    if method == "log_odds":
+        prior = _prior(pooled, alpha0)
+        delta, z = log_odds_dirichlet(a, c, n_t, n_r, prior[keep], alpha0=prior.sum())
+        table["delta"] = delta
+        table["statistic"] = z
+        table["p"] = 2 * sps.norm.sf(np.abs(z))
+        if bootstrap:
+            lo, hi = _bootstrap_delta(x_t, x_r, keep, prior, bootstrap, level, seed)
+            table["delta_lo"], table["delta_hi"] = lo, hi
+    elif method == "chi2":
+        table["statistic"], table["p"] = chi2_2x2(a, c, n_t, n_r, correction=correction)
+    elif method == "g2":
+        table["statistic"], table["p"] = g2_2x2(a, c, n_t, n_r, correction=correction)
+    else:
+        raise ValueError(f"method must be 'log_odds', 'chi2' or 'g2', not {method!r}")
+    table["q"] = benjamini_hochberg(table["p"].to_numpy())
+    table["few_docs"] = table["docs_target"] <= 2
+    cols = ["group", "term", "statistic", "p", "q", "n_target", "n_reference", "docs_target", "few_docs"]
+    cols += [c for c in ("delta", "delta_lo", "delta_hi") if c in table]
+    return table[cols].sort_values(["statistic", "term"], ascending=[False, True], ignore_index=True)
+
+
+def _prior(pooled: np.ndarray, alpha0: float | None) -> np.ndarray:
+    total = pooled.sum()
+    return pooled.copy() if alpha0 is None else alpha0 * pooled / total
+
+
+def _bootstrap_delta(x_t, x_r, keep, prior, n_boot, level, seed) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    deltas = []
+    len_t = np.asarray(x_t.sum(axis=1)).ravel()
+    len_r = np.asarray(x_r.sum(axis=1)).ravel()
+    xt, xr = x_t[:, keep], x_r[:, keep]
+    for _ in range(n_boot):
+        wt = rng.multinomial(xt.shape[0], np.full(xt.shape[0], 1 / xt.shape[0])).astype(float)
+        wr = rng.multinomial(xr.shape[0], np.full(xr.shape[0], 1 / xr.shape[0])).astype(float)
+        a = xt.T @ wt
+        c = xr.T @ wr
+        d, _ = log_odds_dirichlet(a, c, wt @ len_t, wr @ len_r, prior[keep], alpha0=prior.sum())
+        deltas.append(d)
+    deltas = np.vstack(deltas)
+    alpha = (1 - level) / 2
+    return np.quantile(deltas, alpha, axis=0), np.quantile(deltas, 1 - alpha, axis=0)
+
+
+def collocations(
+    articles: pd.DataFrame,
+    term: str,
+    *,
+    window: int = 5,
+    measure: Literal["likelihood_ratio", "pmi"] = "likelihood_ratio",
+    min_freq: int = 3,
+    top: int = 20,
+    by: str | None = None,
+    dedupe: bool = True,
+    stop_words: frozenset[str] | None = STOP_WORDS,
+) -> pd.DataFrame:
+    """Words that keep company with `term`, scored with NLTK's bigram association measures.
+
+    A word within `window` tokens of the term (either side; stop words removed first) is a
+    candidate; NLTK's ``BigramCollocationFinder`` counts the pairs within each article, and
+    ``BigramAssocMeasures.likelihood_ratio`` (Dunning 1993) or ``.pmi`` scores them. A term of
+    several words ("special military operation") is joined into one token first.
+
+    Returns
+    -------
+    DataFrame
+        ``[by,] term, collocate, score, count, measure``; the `top` collocates per group.
+
+    Examples
+    --------
+    >>> arts = pd.DataFrame({"article_id": list("ab"), "outlet": ["X", "Y"], "duplicate_of": [None, None],
+    ...     "title": ["", ""], "published": [pd.NaT] * 2,
+    ...     "text": ["sham referendum held; sham referendum again", "sham referendum condemned"]})
+    >>> collocations(arts, "referendum", min_freq=2)["collocate"].tolist()
+    ['sham']
+    """
+    joined = "_".join(preprocess(term).split())
+    phrase = re.compile(pattern_to_regex(preprocess(term).strip())) if " " in term.strip() else None
+    docs = documents(articles, by or "outlet", dedupe=dedupe)
+    scorer = getattr(BigramAssocMeasures, measure)
+    rows = []
+    for group, block in (docs.groupby("group") if by else [(None, docs)]):
+        texts = (phrase.sub(joined, preprocess(t)) if phrase else t for t in block["text"])
+        words = []
+        for text in texts:
+            words.extend(tokenize(text, stop_words=stop_words))
+            words.extend([None] * (window - 1))  # no window reaches across two articles
+        finder = BigramCollocationFinder.from_words(words, window_size=window)
+        finder.apply_freq_filter(min_freq)
+        finder.apply_ngram_filter(lambda w1, w2: joined not in (w1, w2))
+        scored = finder.score_ngrams(scorer)
+        pairs: dict[str, tuple[float, int]] = {}
+        for (w1, w2), score in scored:
+            other = w2 if w1 == joined else w1
+            if other == joined:
+                continue
+            best_score, count = pairs.get(other, (-np.inf, 0))
+            pairs[other] = (max(best_score, score), count + finder.ngram_fd[(w1, w2)])
+        best = sorted(pairs.items(), key=lambda kv: (-kv[1][0], kv[0]))[:top]
+        rows += [{"group": group, "term": term, "collocate": w, "score": s, "count": n, "measure": measure}
+                 for w, (s, n) in best]
+    out = pd.DataFrame(rows, columns=["group", "term", "collocate", "score", "count", "measure"])
+    return out.rename(columns={"group": by}) if by else out.drop(columns="group")
+
+
+def outlet_similarity(
+    articles: pd.DataFrame,
+    by: str = "outlet",
+    *,
+    dedupe: bool = True,
+    min_df: int = 2,
+    max_features: int | None = 50_000,
+    stop_words: frozenset[str] | None = STOP_WORDS,
+) -> pd.DataFrame:
+    """Cosine similarity of the groups' vocabularies (TF-IDF), as a square DataFrame.
+
+    Each article becomes a sublinear TF-IDF vector (unigrams and bigrams); a group's vector is the
+    mean of its articles' vectors, so a group with many articles does not dominate; the cosine of
+    two group vectors is their similarity (1 = identical word use).
+
+    Examples
+    --------
+    >>> arts = pd.DataFrame({"article_id": list("abc"), "outlet": ["X", "X", "Y"], "duplicate_of": [None] * 3,
+    ...     "title": [""] * 3, "published": [pd.NaT] * 3,
+    ...     "text": ["Kyiv talks resume", "Kyiv talks stall", "Kiev regime talks"]})
+    >>> outlet_similarity(arts, min_df=1).round(2).loc["X", "X"]
+    np.float64(1.0)
+    """
+    docs = documents(articles, by, dedupe=dedupe)
+    vectorizer = TfidfVectorizer(
+        preprocessor=preprocess, token_pattern=TOKEN_PATTERN, ngram_range=(1, 2), sublinear_tf=True,
+        min_df=min_df, max_features=max_features, stop_words=sorted(stop_words) if stop_words else None,
+    )
+    matrix = vectorizer.fit_transform(docs["text"])
+    names = sorted(docs["group"].unique())
+    index = {g: i for i, g in enumerate(names)}
+    rows = np.array([index[g] for g in docs["group"]])
+    member = sparse.csr_matrix((np.ones(len(rows)), (rows, np.arange(len(rows)))), shape=(len(names), len(rows)))
+    means = normalize(member @ matrix)
+    sim = cosine_similarity(means)
+    return pd.DataFrame(sim, index=pd.Index(names, name=by), columns=pd.Index(names, name=by))

@@ -1,0 +1,631 @@
+"""Who speaks: quotations, their speakers and attribution verbs, and the sources an article cites.
+
+Direct quotations come from the same quotation-span finder as term voice
+(:mod:`framing.analysis.spans`). A speaker is looked for, in order: right after the quotation
+("…,” said Lavrov / “…,” Lavrov said), earlier in the same sentence (Lavrov said: “…”), in the
+sentence before (a quotation that opens its own sentence continues the last speaker), and a pronoun
+("he said") stands for the last named speaker. Names, institutions, roles and verbs are data
+(``framing/data/speakers.yaml``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+
+from ..ingest.rules import RulesError, _packaged, _read_yaml, load_outlets
+from .spans import find_quote_spans
+from .stats import log_odds_dirichlet
+
+__all__ = [
+    "QUOTE_COLUMNS", "Speakers", "load_speakers", "find_quotes", "speaker_share", "attribution_verbs",
+    "cited_sources",
+]
+
+#: Columns of the quotes table returned by :func:`find_quotes`.
+QUOTE_COLUMNS = (
+    "article_id", "outlet", "published", "start", "end", "quote", "n_words", "kind", "speaker",
+    "speaker_text", "speaker_group", "verb", "attribution",
+)
+
+_TITLES = (
+    r"(?:(?:President|Prime\s+Minister|Foreign\s+Minister|Defen[cs]e\s+Minister|Minister|Secretary\s+of\s+State|"
+    r"Secretary|Chancellor|Spokes(?:man|woman|person)|Gen\.?|General|Mr\.?|Ms\.?|Mrs\.?|Dr\.?|Senator|Sen\.?|"
+    r"Ambassador|Mayor|Governor|Commander|Colonel|Col\.?|Lt\.?|Pope|King|Queen|Prince)\s+)*"
+)
+_PROPER = r"[A-Z][a-z'’\-]+(?:\s+(?:de\s+|von\s+|van\s+|der\s+|al-)?[A-Z][a-zA-Z'’\-]+){0,7}"
+_NOT_NAMES = {
+    "The", "A", "An", "But", "And", "In", "On", "At", "It", "This", "That", "There", "They", "He", "She",
+    "We", "I", "You", "His", "Her", "Its", "Their", "Our", "As", "If", "When", "While", "After", "Before",
+    "Meanwhile", "However", "Asked", "Speaking", "Russia", "Ukraine", "Moscow", "Kyiv", "Kiev",
+    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+    "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
+    "Later", "Earlier", "Today", "Yesterday", "Last", "Next", "Some", "Many", "Both", "Other", "Others",
+}
+_PRONOUNS = r"(?:[Hh]e|[Ss]he|[Tt]hey)"
+# verbs that put the speaker after them ("…,” said Lavrov); "told" never does: "told Reuters" names the listener
+_INVERTED = (r"(?:said|says|added|adds|wrote|writes|asked|asks|explained|noted|continued|insisted|argued|"
+             r"warned|replied|answered|recalled|tweeted|declared|concluded|stated|claimed|acknowledged)")
+_ROLE_NOUNS = (
+    r"(?:minister|spokes(?:man|woman|person)|officials?|president|ministry|analysts?|experts?|commanders?|"
+    r"governor|mayor|ambassador|soldiers?|residents?|sources?|diplomats?|chief|head|leader|secretary|"
+    r"advis[eo]r|general|prosecutors?|statement|report|agency|army|military|office|department|council|"
+    r"service|man|woman|pensioner|volunteers?|officers?|lawmakers?|MPs?|senators?|researchers?|professor|"
+    r"envoy|adviser|aide|deputy|director|chairman|founder|editor|correspondent|witness(?:es)?|refugees?|mother|father)"
+)
+_ROLE_NP = rf"\b(?:[Tt]he|[Aa]n?|[A-Z][a-z]+['’]s)\s+(?:[\w’'\-.]+\s+){{0,5}}?(?i:{_ROLE_NOUNS})\b"
+_ROLE_WORDS = re.compile(
+    r"\b(?:Minister|President|Secretary|Spokes(?:man|woman|person)|Chancellor|General|Chief|Governor|Mayor|"
+    r"Ambassador|Commander|Director|Head|Adviser|Advisor|Envoy|Speaker|Chairman|Leader)\b"
+)
+_DEFINITE_ROLE = re.compile(rf"^[Tt]he\s+(?:[\w’'\-]+\s+){{0,4}}?(?P<noun>{_ROLE_NOUNS})$")
+_APPOSITIVE = r"(?:,\s+[^,“”\"«»\n]{2,90}?,)?"
+_ADVERB = r"(?:\s+\w+ly)?"
+_AUX = (r"(?:\s+(?:has|had|have|would|will|was|were|is|are|been|also|then|later|earlier|once|already|again|"
+        r"repeatedly|previously|recently|publicly|on\s+\w+day))*")
+_DESCRIPTOR = r"(?:(?:[Tt]he|[Aa]n?|[A-Z]{2,}|[\w’'-]+)\s+){1,5}?(?=[A-Z])"
+
+
+@dataclass(frozen=True, eq=False)  # hashed by identity, so compiled patterns can be cached per instance
+class Speakers:
+    """Compiled speakers knowledge: aliases → canonical names and groups, roles, verbs."""
+
+    canonical: dict   # alias -> canonical name
+    groups: dict      # canonical name -> group (or None)
+    people: frozenset  # canonical names of people (not institutions)
+    roles: tuple      # (group, compiled regex)
+    verbs: dict       # verb form (lower case) -> canonical verb
+    role_text: dict   # canonical name -> role (lower case), for "the minister said"
+    speaker_rx: str   # the regex source of a speaker mention
+    verb_rx: str      # the regex source of an attribution verb
+
+    def resolve(self, text: str) -> tuple[str | None, str | None]:
+        """(canonical speaker, group) for a speaker mention; None where it names nobody known."""
+        found = [self.canonical[m.group()] for m in _alias_regex(self).finditer(text)]
+        if found:  # "Ukraine President Volodymyr Zelensky": the person, not the country
+            name = max(found, key=lambda n: (n in self.people, len(n)))
+            return name, self.groups.get(name)
+        group = next((g for g, rx in self.roles if rx.search(text)), None)
+        proper = re.search(_PROPER, _strip_titles(text))
+        if proper and proper.group().split()[0] not in _NOT_NAMES and not re.fullmatch(_ROLE_NP, text.strip()):
+            name = _ROLE_WORDS.split(proper.group())[-1].strip()  # "Forces Minister James Heappey" → "James Heappey"
+            if name and name.split()[0] not in _NOT_NAMES:
+                return name, group
+        return None, group
+
+    def role_of(self, name: str) -> str:
+        """The role text of a known speaker ('' when unknown)."""
+        return self.role_text.get(name, "")
+
+
+@lru_cache(maxsize=8)
+def _alias_regex(sp: "Speakers") -> re.Pattern:
+    alternation = "|".join(re.escape(a) for a in sorted(sp.canonical, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alternation})(?!\w)")
+
+
+def _strip_titles(text: str) -> str:
+    return re.sub("^" + _TITLES, "", text.strip())
+
+
+def _speaker_entries(data: dict, where: str) -> list[dict]:
+    entries = data.get("speakers") or []
+    if not isinstance(entries, list):
+        raise RulesError(f"{where}: speakers: expected a list of {{name, aliases, role, country, group}}")
+    for i, e in enumerate(entries):
+        if not isinstance(e, dict) or not isinstance(e.get("name"), str):
+            raise RulesError(f"{where}: speakers[{i}]: expected a mapping with a 'name'")
+        unknown = set(e) - {"name", "aliases", "role", "country", "group", "kind"}
+        if unknown:
+            raise RulesError(f"{where}: speakers[{i}] ({e['name']}): unknown key(s) {sorted(unknown)}")
+    return entries
+
+
+def load_speakers(extra: str | Path | dict | None = None) -> Speakers:
+    """Load the packaged speakers (names, institutions, roles, verbs), merged with `extra`.
+
+    Examples
+    --------
+    >>> sp = load_speakers({"speakers": [{"name": "Jane Doe", "aliases": ["Doe"], "group": "Experts"}]})
+    >>> sp.resolve("Ms Doe")
+    ('Jane Doe', 'Experts')
+    >>> sp.resolve("Foreign Minister Sergei Lavrov")
+    ('Sergei Lavrov', 'Russia')
+    """
+    return _load_speakers_cached(extra) if not isinstance(extra, dict) else _build_speakers(extra)
+
+
+@lru_cache(maxsize=8)
+def _load_speakers_cached(extra) -> Speakers:
+    return _build_speakers(extra)
+
+
+def _build_speakers(extra) -> Speakers:
+    base, where = _packaged("speakers.yaml"), "framing/data/speakers.yaml"
+    sources = [(base, where)] + ([_read_yaml(extra, "speakers")] if extra is not None else [])
+    groups_known: set[str] = set()
+    entries: dict[str, dict] = {}
+    roles: list[tuple[str, re.Pattern]] = []
+    verbs: dict[str, str] = {}
+    for data, w in sources:
+        unknown = set(data) - {"groups", "speakers", "roles", "verbs"}
+        if unknown:
+            raise RulesError(f"{w}: unknown top-level key(s) {sorted(unknown)}")
+        groups_known |= set(data.get("groups") or {})
+        for e in _speaker_entries(data, w):
+            entries[e["name"]] = e
+        for group, pats in (data.get("roles") or {}).items():
+            for p in pats:
+                try:
+                    roles.append((group, re.compile(rf"(?<!\w){p}(?!\w)", re.IGNORECASE)))
+                except re.error as exc:
+                    raise RulesError(f"{w}: roles.{group}: invalid regex {p!r}: {exc}") from exc
+        for canon, forms in (data.get("verbs") or {}).items():
+            for form in forms:
+                verbs[str(form).lower()] = canon
+    canonical, groups, people = {}, {}, set()
+    for name, e in entries.items():
+        group = e.get("group")
+        if group is not None and groups_known and group not in groups_known:
+            raise RulesError(f"speakers: {name}: group {group!r} is not one of {sorted(groups_known)}")
+        groups[name] = group
+        if e.get("kind", "person") == "person":
+            people.add(name)
+        for alias in [name, *(e.get("aliases") or [])]:
+            canonical[str(alias)] = name
+    known = "|".join(re.escape(a) for a in sorted(canonical, key=len, reverse=True))
+    speaker_rx = rf"(?:{_TITLES}(?:{known})(?![\w])|{_ROLE_NP}|{_TITLES}{_PROPER}|\b{_PRONOUNS}\b)"
+    verb_rx = "|".join(re.escape(v).replace(r"\ ", r"\s+") for v in sorted(verbs, key=len, reverse=True))
+    role_text = {name: str(e.get("role") or "").lower() for name, e in entries.items()}
+    return Speakers(canonical, groups, frozenset(people), tuple(roles), verbs, role_text, speaker_rx,
+                    rf"(?:{verb_rx})")
+
+
+# --------------------------------------------------------------------------- attribution
+
+
+@lru_cache(maxsize=8)
+def _patterns(sp: Speakers) -> dict[str, re.Pattern]:
+    s, v, inv = sp.speaker_rx, sp.verb_rx, _INVERTED
+    return {
+        # “…,” said Petro Bondar / “…,” Zelensky said / “…,” he told reporters
+        "after_vs": re.compile(rf"^[\s,.:;—–-]*(?P<verb>{inv})\s+(?P<spk>{s})"),
+        "after_sv": re.compile(rf"^[\s,.:;—–-]*(?:{_DESCRIPTOR})?(?P<spk>{s}){_APPOSITIVE}{_AUX}{_ADVERB}\s+(?P<verb>{v})\b"),
+        # Lavrov said: “…” / Lavrov told reporters that “…” / according to Lavrov, “…”
+        "before_sv": re.compile(rf"(?P<spk>{s}){_APPOSITIVE}{_AUX}{_ADVERB}\s+(?P<verb>{v})\b"),
+        # “…” if it means “…” of Moscow's control, Blinken said.  (the attribution ends the sentence)
+        "after_end_sv": re.compile(rf",\s*(?P<spk>{s}){_APPOSITIVE}{_AUX}{_ADVERB}\s+(?P<verb>{v})\b[^.!?“”\"]{{0,50}}[.!?]?\s*$"),
+        "after_end_vs": re.compile(rf",\s*(?P<verb>{inv})\s+(?P<spk>{s})[^.!?“”\"]{{0,80}}[.!?]?\s*$"),
+        "before_acc": re.compile(rf"(?P<verb>[Aa]ccording\s+to)\s+(?P<spk>{s})"),
+        # anywhere in a sentence, for indirect quotes and for the sentence before
+        "any_sv": re.compile(rf"(?P<spk>{s}){_APPOSITIVE}{_AUX}{_ADVERB}\s+(?P<verb>{v})\b"),
+        "any_acc": re.compile(rf"(?P<verb>[Aa]ccording\s+to)\s+(?P<spk>{s})"),
+        "any_vs": re.compile(rf"(?P<verb>{inv})\s+(?P<spk>{s})"),
+    }
+
+
+_ABBREVIATIONS = ("Mr", "Ms", "Mrs", "Dr", "St", "Gen", "Lt", "Col", "Sen", "Rep", "Gov", "Jr", "Sr", "No", "vs")
+_SENTENCE_END = re.compile(
+    "".join(rf"(?<!\b{a})" for a in _ABBREVIATIONS) + r"(?<!\b[A-Z])[.!?](?=\s+[\"“‘'«(\[]?[A-Z0-9])"
+)
+
+
+def _boundaries(text: str, spans) -> list[int]:
+    """Sentence starts: after . ! ? outside quotations, after a closed quotation that ends a
+    sentence, and at line breaks."""
+    outer = [(sp.start, sp.end) for sp in spans if sp.depth == 0]
+    starts = {0}
+    for m in _SENTENCE_END.finditer(text):
+        if not any(a <= m.start() < b for a, b in outer):
+            starts.add(m.end())
+    for sp in spans:
+        if sp.depth == 0 and sp.closed and text[sp.start:sp.end].rstrip()[-1:] in ".!?":
+            after = text[sp.end + 1:sp.end + 4].lstrip()
+            if after[:1].isupper() or after[:1] in "“\"«":
+                starts.add(sp.end + 1)
+    starts.update(m.end() for m in re.finditer("\n", text))
+    return sorted(starts)
+
+
+def _sentence_of(bounds: list[int], pos: int, n: int) -> tuple[int, int]:
+    import bisect
+
+    k = bisect.bisect_right(bounds, pos) - 1
+    start = bounds[max(k, 0)]
+    end = bounds[k + 1] if k + 1 < len(bounds) else n
+    return start, end
+
+
+def _canonical_verb(sp: Speakers, verb: str) -> str:
+    return sp.verbs.get(" ".join(verb.lower().split()), verb.lower())
+
+
+def _is_pronoun(text: str) -> bool:
+    return re.fullmatch(_PRONOUNS, text.strip()) is not None
+
+
+def _masked(text: str, spans) -> str:
+    """`text` with the inside of every quotation blanked (same length), so that a name or verb
+    inside somebody's words is never taken for the attribution."""
+    chars = list(text)
+    for sp in spans:
+        if sp.depth == 0:
+            chars[sp.start:sp.end] = " " * (sp.end - sp.start)
+    return "".join(chars)
+
+
+def _events(masked: str, sp: Speakers, pats) -> list[tuple[int, str]]:
+    """Every "NAME said" / "said NAME" in the text, as (position, canonical person), for pronouns."""
+    events = []
+    for key in ("any_sv", "any_vs"):
+        for m in pats[key].finditer(masked):
+            spk = m.group("spk")
+            if _is_pronoun(spk) or re.match(_ROLE_NP, spk):
+                continue
+            name, _ = sp.resolve(spk)
+            if name and name not in sp.groups:
+                name = _full_name(name, masked, m.start("spk"))
+            if name in sp.people or (name and name not in sp.groups and _looks_like_person(spk, name)):
+                events.append((m.start("spk"), name))
+    return sorted(events)
+
+
+def _full_name(name: str, text: str, pos: int) -> str:
+    """A surname alone ("Morrison said") stands for the full name used earlier ("Scott Morrison")."""
+    if " " in name:
+        return name
+    full = None
+    for full in re.finditer(rf"\b[A-Z][a-z'’\-]+\s+{re.escape(name)}\b", text[:pos]):
+        pass
+    first = full.group().split()[0] if full else ""
+    return full.group() if full and first not in _NOT_NAMES and first not in ("Mr", "Ms", "Mrs", "Dr") else name
+
+
+def _looks_like_person(mention: str, name: str) -> bool:
+    """An unknown name counts as a person for "he said" if it has two words or a title ("Mr Yates")."""
+    return len(name.split()) >= 2 or re.match(r"(?:Mr|Ms|Mrs|Dr)\.?\s", mention.strip()) is not None
+
+
+class _LazyEvents:
+    """The events of :func:`_events`, computed only when a pronoun needs them."""
+
+    def __init__(self, masked, sp, pats):
+        self._args, self._events = (masked, sp, pats), None
+
+    def last_before(self, pos: int) -> str | None:
+        import bisect
+
+        if self._events is None:
+            self._events = _events(*self._args)
+        k = bisect.bisect_left(self._events, (pos, ""))
+        return self._events[k - 1][1] if k else None
+
+
+def _last_match(rx: re.Pattern, chunk: str):
+    m = None
+    for m in rx.finditer(chunk):
+        pass
+    return m
+
+
+def _quote_rows(text: str, sp: Speakers) -> list[dict]:
+    pats = _patterns(sp)
+    spans = find_quote_spans(text)
+    bounds = _boundaries(text, spans)
+    masked = _masked(text, spans)
+    events = _LazyEvents(masked, sp, pats)
+    direct = [s for s in spans if s.depth == 0 and len(text[s.start:s.end].split()) >= 3]
+    rows: list[dict] = []
+    for q in direct:
+        s_start, s_end = _sentence_of(bounds, q.start - 1, len(text))
+        after = masked[q.end + 1:s_end] if q.closed else ""
+        before = masked[s_start:max(q.start - 1, s_start)]
+        found, how, verb_override = None, "none", None
+        for key, chunk in (("after_vs", after), ("after_sv", after)):
+            found = pats[key].search(chunk)
+            if found:
+                break
+        if found is None:
+            found = _last_match(pats["before_sv"], before) or _last_match(pats["before_acc"], before)
+            if found is not None:
+                participle = _last_match(_PARTICIPLE, before[found.end():])
+                verb_override = participle.group(1) if participle else None
+        if found is None:
+            found = pats["after_end_vs"].search(after) or pats["after_end_sv"].search(after)
+        if found is not None:
+            how = "same sentence"
+        elif not before.strip(" \t\"“‘'«"):
+            # a quotation that opens its sentence: the speaker of the sentence before
+            if rows and rows[-1]["speaker_text"] and text[rows[-1]["end"]:q.start].count("\n") <= 1 \
+                    and q.start - rows[-1]["end"] < 400:
+                prev = rows[-1]
+                rows.append(_row(q, text, prev["speaker"], prev["speaker_text"], prev["speaker_group"],
+                                 prev["verb"], "sentence before"))
+                continue
+            p_start, _ = _sentence_of(bounds, max(s_start - 2, 0), len(text))
+            prev_sentence = masked[p_start:s_start]
+            m = _last_match(pats["any_sv"], prev_sentence)
+            if m is not None and prev_sentence.rstrip().endswith((":", ".")) and s_start > 0:
+                found, how = m, "sentence before"
+        speaker = speaker_text = group = verb = None
+        if found is not None:
+            speaker_text = found.group("spk")
+            verb = _canonical_verb(sp, verb_override or found.group("verb"))
+            speaker, group, how = _resolve(sp, speaker_text, text, q.start, events, how)
+            if speaker and speaker not in sp.groups:
+                speaker = _full_name(speaker, masked, q.start)
+        rows.append(_row(q, text, speaker, speaker_text, group, verb, how))
+    rows += _indirect_rows(text, masked, spans, bounds, sp, pats, events)
+    return rows
+
+
+_PARTICIPLE = re.compile(
+    r"\b(adding|saying|noting|warning|insisting|arguing|claiming|stressing|writing|urging|asking|declaring)\b"
+)
+
+
+def _resolve(sp: Speakers, speaker_text: str, text: str, pos: int, events: "_LazyEvents", how: str):
+    """(speaker, group, attribution) for a mention; pronouns and "the minister" point back."""
+    if _is_pronoun(speaker_text):
+        if speaker_text.strip().lower() == "they":
+            return None, None, "none"  # plural: an institution or a group, too vague to resolve
+        speaker = events.last_before(pos) or _last_person_before(text, pos, sp)
+        return (speaker, sp.groups.get(speaker), "pronoun") if speaker else (None, None, "none")
+    speaker, group = sp.resolve(speaker_text)
+    definite = _DEFINITE_ROLE.match(speaker_text.strip())
+    if speaker is None and definite:
+        noun = definite.group("noun").lower()
+        earlier = _last_person_before(text, pos, sp, role=noun)
+        if earlier:
+            return earlier, sp.groups.get(earlier), "pronoun"
+    return speaker, group, how
+
+
+def _last_person_before(text: str, pos: int, sp: Speakers, role: str | None = None) -> str | None:
+    """The known person mentioned last before `pos` (whose role mentions `role`, if given)."""
+    best, best_pos = None, -1
+    window = text[max(0, pos - 1500):pos]
+    for alias, name in sp.canonical.items():
+        if name not in sp.people or (role and role not in sp.role_of(name)):
+            continue
+        i = window.rfind(alias)
+        if i > best_pos:
+            best, best_pos = name, i
+    return best
+
+
+def _row(q, text, speaker, speaker_text, group, verb, how, kind="direct") -> dict:
+    quote = text[q.start:q.end]
+    return {"start": q.start, "end": q.end, "quote": quote, "n_words": len(quote.split()), "kind": kind,
+            "speaker": speaker, "speaker_text": speaker_text, "speaker_group": group, "verb": verb,
+            "attribution": how}
+
+
+_TOLD_OBJECT = re.compile(
+    r"^\s+(?:reporters|journalists|lawmakers|parliament|(?:the|a|an|his|her|their)\s+[\w-]+|[A-Z][\w.’'-]+(?:\s+[A-Z][\w.’'-]+)?)"
+)
+
+
+@dataclass(frozen=True)
+class _Span:
+    start: int
+    end: int
+
+
+def _indirect_rows(text, masked, spans, bounds, sp, pats, events) -> list[dict]:
+    quoted = [(s.start - 1, s.end + 1) for s in spans if s.depth == 0]
+    rows = []
+    for k, start in enumerate(bounds):
+        end = bounds[k + 1] if k + 1 < len(bounds) else len(text)
+        if any(a < end and start < b for a, b in quoted):
+            continue
+        sentence = text[start:end]
+        m = pats["any_acc"].search(sentence) or pats["any_sv"].search(sentence)
+        if m is None:
+            continue
+        verb = _canonical_verb(sp, m.group("verb"))
+        after = sentence[m.end():]
+        if verb == "told":
+            after = _TOLD_OBJECT.sub("", after, count=1)
+        after = re.sub(r"^[\s,:]*(?:that\s+)?", "", after).strip(" ,.;:\n")
+        body = after if len(after.split()) >= 4 else sentence[:m.start()].strip(" ,.;:\n")
+        if len(body.split()) < 4:
+            continue
+        speaker_text = m.group("spk")
+        where = start + m.start()
+        speaker, group, how = _resolve(sp, speaker_text, text, where, events, "same sentence")
+        rows.append(_row(_Span(start, end), text, speaker, speaker_text, group, verb, how, kind="indirect"))
+        rows[-1]["quote"] = body
+        rows[-1]["n_words"] = len(body.split())
+    return rows
+
+
+def find_quotes(
+    articles: pd.DataFrame, *, speakers: str | Path | dict | None = None, kinds: Sequence[str] = ("direct", "indirect")
+) -> pd.DataFrame:
+    """Every quotation in the articles, with its speaker, verb and how the speaker was found.
+
+    Parameters
+    ----------
+    articles : DataFrame
+        The articles table.
+    speakers : path or dict, optional
+        Extra speakers, roles or verbs, merged over ``framing/data/speakers.yaml``.
+    kinds : sequence
+        ``direct`` (in quotation marks, three words or more: shorter ones are scare quotes, which
+        :func:`framing.find_terms` reports as voice) and/or ``indirect`` ("X said that …",
+        "according to X, …", in sentences without quotation marks).
+
+    Returns
+    -------
+    DataFrame
+        ``article_id, outlet, published, start, end, quote, n_words, kind, speaker, speaker_text,
+        speaker_group, verb, attribution``. ``speaker`` is a canonical name (or None when the
+        mention names nobody, e.g. "a resident"); ``speaker_group`` comes from the speakers file
+        (names, institutions and roles); ``attribution`` is ``same sentence``, ``sentence before``,
+        ``pronoun`` or ``none``. ``start``/``end`` index ``text`` (for indirect quotes, the sentence).
+
+    Examples
+    --------
+    >>> arts = pd.DataFrame({"article_id": ["a"], "outlet": ["Demo"], "published": [pd.NaT],
+    ...     "text": ['“We are ready for talks,” Lavrov said. “But not at any price.” Zelensky claimed '
+    ...              'that Russia was stalling the talks again.']})
+    >>> find_quotes(arts)[["kind", "speaker", "verb", "attribution"]].values.tolist()
+    [['direct', 'Sergei Lavrov', 'said', 'same sentence'], ['direct', 'Sergei Lavrov', 'said', 'sentence before'], ['indirect', 'Volodymyr Zelensky', 'claimed', 'same sentence']]
+    """
+    sp = load_speakers(speakers)
+    records = []
+    for aid, outlet, published, text in zip(articles["article_id"], articles["outlet"], articles["published"], articles["text"]):
+        if not isinstance(text, str) or not text:
+            continue
+        for row in _quote_rows(text, sp):
+            if row["kind"] in kinds:
+                records.append({"article_id": aid, "outlet": outlet, "published": published, **row})
+    out = pd.DataFrame.from_records(records, columns=list(QUOTE_COLUMNS))
+    out = out.astype({c: "string" for c in ("article_id", "outlet", "quote", "kind", "speaker", "speaker_text",
+                                           "speaker_group", "verb", "attribution")} | {"start": "int64", "end": "int64", "n_words": "int64"})
+    out["published"] = pd.to_datetime(out["published"], utc=True)
+    return out.sort_values(["article_id", "start"], kind="stable", ignore_index=True)
+
+
+# --------------------------------------------------------------------------- comparisons
+
+
+def speaker_share(quotes: pd.DataFrame, by: str = "outlet", *, kinds: Sequence[str] = ("direct",)) -> pd.DataFrame:
+    """For each group and speaker group: quotations, quoted words, and their shares within the group.
+
+    Quotations with no speaker group count as ``(unattributed)``, so shares add up to 1.
+
+    Examples
+    --------
+    >>> q = pd.DataFrame({"outlet": ["A", "A", "B"], "speaker_group": ["Russia", "Ukraine", "Russia"],
+    ...     "n_words": [10, 30, 5], "kind": ["direct"] * 3})
+    >>> speaker_share(q)[["outlet", "speaker_group", "share_quotes", "share_words"]].values.tolist()
+    [['A', 'Russia', 0.5, 0.25], ['A', 'Ukraine', 0.5, 0.75], ['B', 'Russia', 1.0, 1.0]]
+    """
+    q = quotes[quotes["kind"].isin(list(kinds))].assign(
+        speaker_group=lambda d: d["speaker_group"].astype("string").fillna("(unattributed)"))
+    table = q.groupby([by, "speaker_group"]).agg(n_quotes=("n_words", "size"), n_words=("n_words", "sum")).reset_index()
+    totals = table.groupby(by)[["n_quotes", "n_words"]].transform("sum")
+    table["share_quotes"] = table["n_quotes"] / totals["n_quotes"]
+    table["share_words"] = table["n_words"] / totals["n_words"]
+    return table.sort_values([by, "n_quotes"], ascending=[True, False], ignore_index=True)
+
+
+def attribution_verbs(
+    quotes: pd.DataFrame, by: str = "outlet", *, speaker_group: str | None = None, min_count: int = 1
+) -> pd.DataFrame:
+    """The verb profile per group (and per speaker group), with a log-odds contrast between groups.
+
+    For each group, speaker group and verb: the count, the verb's share among that group's
+    attributed quotations of that speaker group, and ``log_odds_z``: the z-score of the log-odds
+    ratio (informative Dirichlet prior, as :func:`framing.keyness`) of this group's use of the
+    verb against all other groups, for the same speaker group. z > 1.96: this outlet uses the verb
+    for these speakers more than the others do. Example: how often an outlet introduces Russian
+    officials with "claimed" rather than "said".
+
+    Examples
+    --------
+    >>> q = pd.DataFrame({"outlet": ["A"] * 4 + ["B"] * 4, "speaker_group": ["Russia"] * 8,
+    ...     "verb": ["claimed"] * 3 + ["said"] + ["said"] * 4})
+    >>> t = attribution_verbs(q)
+    >>> t.query("outlet == 'A' and verb == 'claimed'")[["count", "share"]].values.tolist()
+    [[3.0, 0.75]]
+    """
+    q = quotes[quotes["verb"].notna()]
+    if speaker_group is not None:
+        q = q[q["speaker_group"] == speaker_group]
+    q = q.assign(speaker_group=q["speaker_group"].astype("string").fillna("(unattributed)"))
+    counts = q.groupby(["speaker_group", by, "verb"]).size().rename("count").reset_index()
+    rows = []
+    for sg, block in counts.groupby("speaker_group"):
+        grid = block.pivot_table(index=by, columns="verb", values="count", fill_value=0, aggfunc="sum")
+        pooled = grid.sum(axis=0).to_numpy(float)
+        for group in grid.index:
+            a = grid.loc[group].to_numpy(float)
+            c = pooled - a
+            if c.sum() == 0:
+                z = np.full(a.shape, np.nan)
+            else:
+                _, z = log_odds_dirichlet(a, c, a.sum(), c.sum(), pooled)
+            for verb, n, zz in zip(grid.columns, a, z):
+                rows.append({by: group, "speaker_group": sg, "verb": verb, "count": n,
+                             "share": n / a.sum() if a.sum() else np.nan, "log_odds_z": zz})
+    out = pd.DataFrame(rows, columns=[by, "speaker_group", "verb", "count", "share", "log_odds_z"])
+    out = out[out["count"] >= min_count]
+    return out.sort_values([by, "speaker_group", "count"], ascending=[True, True, False], ignore_index=True)
+
+
+_CITE_VERBS = r"(?:reported|reports|quoted|quotes|cited|cites|said|says|wrote|writes|published|broadcast|citing)"
+
+
+@lru_cache(maxsize=4)
+def _cite_patterns(outlets_source) -> tuple[re.Pattern, dict]:
+    book = load_outlets(*([outlets_source] if outlets_source is not None else []))
+    names: dict[str, str] = {}
+    for o in book.outlets:
+        for n in (o.name, *o.aliases):
+            if len(n) >= 2:
+                names[n] = o.name
+    alt = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    rx = re.compile(
+        r"(?:(?P<pre>[Aa]ccording\s+to|told|telling|tells|(?:quoted|cited|reported)\s+by|interview\s+(?:with|to))\s+)?"
+        rf"(?:the\s+)?(?<![\w])(?P<src>{alt})(?![\w])"
+        r"(?:\s+(?:news\s+agency|News\s+Agency|agency|newspaper|TV|television))?"
+        rf"(?:\s+(?P<verb>{_CITE_VERBS})\b)?"
+    )
+    return rx, names
+
+
+def _how(pre: str) -> str:
+    pre = pre.lower()
+    if pre.startswith("according"):
+        return "according to"
+    if pre.startswith(("told", "tell")):
+        return "told"
+    return "interview" if pre.startswith("interview") else "quoted by"
+
+
+def cited_sources(articles: pd.DataFrame, *, outlets=None) -> pd.DataFrame:
+    """The agencies and outlets an article cites ("according to Interfax", "told Reuters", "TASS reported").
+
+    Names come from the outlets file (``framing/data/outlets.yaml`` and `outlets`). A cited source
+    is not the publisher: ``self_citation`` marks an outlet citing itself ("told the BBC" in a
+    BBC article), which a table of sources should usually leave out.
+
+    Returns
+    -------
+    DataFrame
+        ``article_id, outlet, source, how, start, end, self_citation``; ``how`` is
+        ``according to``, ``told``, ``quoted by``, ``interview`` or ``reported``.
+
+    Examples
+    --------
+    >>> arts = pd.DataFrame({"article_id": ["a"], "outlet": ["Demo"],
+    ...     "text": ["Sputnik News Agency quoted him; according to Interfax, talks stalled."]})
+    >>> cited_sources(arts)[["source", "how"]].values.tolist()
+    [['Sputnik', 'reported'], ['Interfax', 'according to']]
+    """
+    rx, names = _cite_patterns(outlets) if not isinstance(outlets, dict) else _cite_patterns.__wrapped__(outlets)
+    rows = []
+    for aid, outlet, text in zip(articles["article_id"], articles["outlet"], articles["text"]):
+        if not isinstance(text, str):
+            continue
+        for m in rx.finditer(text):
+            if m.group("pre"):
+                how = _how(m.group("pre"))
+            elif m.group("verb"):
+                how = "reported"
+            else:
+                continue  # a mere mention ("the BBC's correspondent"), not a citation
+            src = names[m.group("src")]
+            rows.append({"article_id": aid, "outlet": outlet, "source": src, "how": how,
+                         "start": m.start(), "end": m.end(), "self_citation": src == outlet})
+    cols = ["article_id", "outlet", "source", "how", "start", "end", "self_citation"]
+    return pd.DataFrame(rows, columns=cols)
