@@ -76,3 +76,40 @@ def test_empty_family_gives_a_titled_blank_plot(tables):
     plots.variant_share(table, "no_such_family", ax=ax)
     assert ax.get_title() == "no_such_family: no hits"
     plt.close(fig)
+
+
+@pytest.fixture(scope="module")
+def voices(sample_corpus):
+    arts = sample_corpus.articles
+    return arts, framing.find_quotes(arts)
+
+
+def test_keyness_bars_show_both_sides(sample_corpus):
+    arts = sample_corpus.articles
+    table = framing.keyness(arts, target="Vostok Courier", min_count=2)
+    fig, ax = plt.subplots()
+    assert plots.keyness_bars(table, n=5, target="Vostok Courier", reference="the others", ax=ax) is ax
+    widths = [p.get_width() for p in ax.patches]
+    assert any(w > 0 for w in widths) and any(w < 0 for w in widths)
+    assert ax.get_title() == "Distinctive terms: Vostok Courier vs the others"
+    assert "Vostok Courier uses more" in ax.get_xlabel()
+    plt.close(fig)
+
+
+def test_speaker_share_and_verb_profile(voices):
+    _, quotes = voices
+    fig, (a1, a2) = plt.subplots(1, 2)
+    assert plots.speaker_share(framing.speaker_share(quotes), ax=a1) is a1
+    assert a1.get_legend().get_title().get_text() == "speaker group"
+    assert plots.verb_profile(framing.attribution_verbs(quotes), ax=a2) is a2
+    assert a2.get_xlabel().startswith("attribution verb")
+    plt.close(fig)
+
+
+def test_similarity_heatmap_is_clustered(sample_corpus):
+    sim = framing.outlet_similarity(sample_corpus.articles, min_df=1)
+    fig, ax = plt.subplots()
+    assert plots.similarity_heatmap(sim, ax=ax) is ax
+    assert sorted(t.get_text() for t in ax.get_xticklabels()) == sorted(sim.index)
+    assert len(ax.texts) == len(sim) ** 2
+    plt.close(fig)

@@ -15,7 +15,10 @@ from matplotlib.axes import Axes
 
 from .analysis.terms import VOICES
 
-__all__ = ["variant_share", "rate_heatmap", "voice_breakdown", "preference_over_time"]
+__all__ = [
+    "variant_share", "rate_heatmap", "voice_breakdown", "preference_over_time",
+    "keyness_bars", "speaker_share", "verb_profile", "similarity_heatmap",
+]
 
 _PALETTE = plt.get_cmap("tab10").colors
 _VOICE_COLORS = {"own": "#4c72b0", "quoted": "#dd8452", "distanced": "#8c8c8c"}
@@ -225,4 +228,148 @@ def preference_over_time(
     ax.set_title(f'Preference for "{variant}" over time' + (f", by {by}" if by else ""))
     if by:
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
+    return ax
+
+
+def keyness_bars(
+    table: pd.DataFrame, *, n: int = 15, target: str = "target", reference: str = "reference", ax: Axes | None = None
+) -> Axes:
+    """Horizontal bars of the most distinctive terms on both sides, as quanteda's ``textplot_keyness``.
+
+    `table` comes from :func:`framing.keyness` with one target. The top `n` terms of the target
+    (statistic > 0) and of the reference (statistic < 0) are drawn; terms used by only one or two
+    target articles (``few_docs``) are hatched.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"term": ["kiev", "kyiv"], "statistic": [4.0, -3.0], "few_docs": [False, False]})
+    >>> keyness_bars(t, target="RT", reference="BBC").get_title()
+    'Distinctive terms: RT vs BBC'
+    """
+    ordered = table.sort_values("statistic", ascending=False)
+    top = ordered[ordered["statistic"] > 0].head(n)
+    bottom = ordered[ordered["statistic"] < 0].tail(n)
+    shown = pd.concat([top, bottom])
+    ax = _axes(ax, len(shown), width=8.0)
+    y = np.arange(len(shown))[::-1]
+    colors = [_PALETTE[0] if s > 0 else _PALETTE[7] for s in shown["statistic"]]
+    few = shown.get("few_docs", pd.Series(False, index=shown.index))
+    hatches = ["//" if f and v > 0 else "" for f, v in zip(few, shown["statistic"])]
+    bars = ax.barh(y, shown["statistic"], color=colors, height=0.75)
+    for bar, hatch in zip(bars, hatches):
+        bar.set_hatch(hatch)
+    for yy, (term, value) in zip(y, zip(shown["term"], shown["statistic"])):
+        ax.text(value, yy, f" {term} " if value > 0 else f" {term} ", va="center",
+                ha="left" if value > 0 else "right", fontsize=8)
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.set_yticks([])
+    stat = "statistic" if "delta" not in shown else "z-score of the log-odds ratio"
+    ax.set_xlabel(f"{stat} (right: {target} uses more; left: {reference} uses more; hatched: ≤ 2 articles)")
+    ax.set_title(f"Distinctive terms: {target} vs {reference}")
+    lo, hi = ax.get_xlim()
+    pad = (hi - lo) * 0.25
+    ax.set_xlim(lo - pad, hi + pad)
+    return ax
+
+
+def speaker_share(table: pd.DataFrame, *, by: str = "outlet", value: str = "share_quotes", ax: Axes | None = None) -> Axes:
+    """Stacked horizontal bars: who is quoted, as a share of each group's quotations.
+
+    `table` comes from :func:`framing.speaker_share`; `value` is ``share_quotes`` or ``share_words``.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"outlet": ["A", "A"], "speaker_group": ["Russia", "Ukraine"],
+    ...     "n_quotes": [3, 1], "share_quotes": [0.75, 0.25]})
+    >>> speaker_share(t).get_xlabel()
+    'share of quotations'
+    """
+    grid = table.pivot_table(index=by, columns="speaker_group", values=value, fill_value=0, aggfunc="sum")
+    order = table.groupby("speaker_group")["n_quotes"].sum().sort_values(ascending=False).index
+    grid = grid.reindex(columns=[c for c in order if c in grid.columns])
+    totals = table.groupby(by)["n_quotes"].sum()
+    ax = _axes(ax, len(grid))
+    y = np.arange(len(grid))[::-1]
+    left = np.zeros(len(grid))
+    cmap = plt.get_cmap("tab20")
+    for k, group in enumerate(grid.columns):
+        color = {"(unattributed)": "#cccccc", "(other named)": "#999999"}.get(group, cmap(k % 20))
+        ax.barh(y, grid[group], left=left, color=color, edgecolor="white", height=0.7, label=group)
+        left += grid[group].to_numpy()
+    ax.set_yticks(y, [f"{g}  n={totals.get(g, 0)}" for g in grid.index])
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("share of quotations" if value == "share_quotes" else "share of quoted words")
+    ax.set_title(f"Who is quoted, by {by}")
+    ax.legend(title="speaker group", loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize=8)
+    return ax
+
+
+def verb_profile(
+    table: pd.DataFrame, *, by: str = "outlet", speaker_group: str | None = None, top: int = 8, ax: Axes | None = None
+) -> Axes:
+    """Heatmap of attribution verbs (share within each group), values printed, for one speaker group.
+
+    `table` comes from :func:`framing.attribution_verbs`. Cells with ``|log_odds_z| ≥ 1.96`` are
+    outlined: that group uses the verb for these speakers more (or less) than the others.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"outlet": ["A", "B"], "speaker_group": ["Russia"] * 2, "verb": ["claimed", "said"],
+    ...     "count": [3, 4], "share": [1.0, 1.0], "log_odds_z": [2.5, -2.5]})
+    >>> verb_profile(t, speaker_group="Russia").get_title()
+    'How quotations of Russia are introduced, by outlet'
+    """
+    t = table if speaker_group is None else table[table["speaker_group"] == speaker_group]
+    verbs = t.groupby("verb")["count"].sum().sort_values(ascending=False).head(top).index
+    t = t[t["verb"].isin(verbs)]
+    share = t.pivot_table(index=by, columns="verb", values="share", fill_value=0, aggfunc="sum").reindex(columns=verbs)
+    z = t.pivot_table(index=by, columns="verb", values="log_odds_z", aggfunc="first").reindex(
+        index=share.index, columns=verbs)
+    ax = _axes(ax, len(share), width=max(6.0, 0.9 * len(verbs) + 3))
+    image = ax.imshow(share.to_numpy(float), aspect="auto", cmap="Purples", vmin=0, vmax=1)
+    for (i, j), v in np.ndenumerate(share.to_numpy(float)):
+        ax.text(j, i, f"{v:.0%}", ha="center", va="center", fontsize=8, color="white" if v > 0.6 else "black")
+        zz = z.to_numpy(float)[i, j]
+        if np.isfinite(zz) and abs(zz) >= 1.96:
+            ax.add_patch(plt.Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, edgecolor="black", linewidth=1.5))
+    ax.set_xticks(range(len(verbs)), verbs, rotation=30, ha="right")
+    ax.set_yticks(range(len(share)), share.index)
+    ax.figure.colorbar(image, ax=ax, label="share of the group's attributed quotations")
+    ax.set_xlabel("attribution verb (outlined: |log-odds z| ≥ 1.96 against the other groups)")
+    who = speaker_group or "all speakers"
+    ax.set_title(f"How quotations of {who} are introduced, by {by}")
+    return ax
+
+
+def similarity_heatmap(similarity: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
+    """Clustered heatmap of group similarity (from :func:`framing.outlet_similarity`).
+
+    Rows and columns are reordered by average-linkage hierarchical clustering on 1 − similarity
+    (``scipy.cluster.hierarchy``), so outlets with similar vocabularies sit together.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame([[1, .2, .8], [.2, 1, .1], [.8, .1, 1]], index=list("ABC"), columns=list("ABC"))
+    >>> [t.get_text() for t in similarity_heatmap(s).get_xticklabels()]
+    ['B', 'A', 'C']
+    """
+    from scipy.cluster.hierarchy import leaves_list, linkage
+    from scipy.spatial.distance import squareform
+
+    values = similarity.to_numpy(float)
+    if len(values) > 2:
+        distance = np.clip(1 - values, 0, None)
+        np.fill_diagonal(distance, 0)
+        order = leaves_list(linkage(squareform(distance, checks=False), method="average"))
+    else:
+        order = np.arange(len(values))
+    ordered = similarity.iloc[order, order]
+    ax = _axes(ax, len(ordered), width=max(6.0, 0.8 * len(ordered) + 3))
+    image = ax.imshow(ordered.to_numpy(float), cmap="viridis", vmin=0, vmax=1)
+    for (i, j), v in np.ndenumerate(ordered.to_numpy(float)):
+        ax.text(j, i, f"{v:.2f}", ha="center", va="center", fontsize=7, color="white" if v < 0.6 else "black")
+    ax.set_xticks(range(len(ordered)), ordered.columns, rotation=30, ha="right")
+    ax.set_yticks(range(len(ordered)), ordered.index)
+    ax.figure.colorbar(image, ax=ax, label="cosine similarity of TF-IDF vocabularies")
+    ax.set_title("How alike the vocabularies are (clustered)")
     return ax

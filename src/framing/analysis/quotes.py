@@ -195,8 +195,8 @@ def _patterns(sp: Speakers) -> dict[str, re.Pattern]:
     s, v, inv = sp.speaker_rx, sp.verb_rx, _INVERTED
     return {
         # “…,” said Petro Bondar / “…,” Zelensky said / “…,” he told reporters
-        "after_vs": re.compile(rf"^[\s,.:;—–-]*(?P<verb>{inv})\s+(?P<spk>{s})"),
-        "after_sv": re.compile(rf"^[\s,.:;—–-]*(?:{_DESCRIPTOR})?(?P<spk>{s}){_APPOSITIVE}{_AUX}{_ADVERB}\s+(?P<verb>{v})\b"),
+        "after_vs": re.compile(rf"^[\s,.:;—–-]*(?P<verb>{inv})\s+(?:{_DESCRIPTOR})??(?P<spk>{s})"),
+        "after_sv": re.compile(rf"^[\s,.:;—–-]*(?:{_DESCRIPTOR})??(?P<spk>{s}){_APPOSITIVE}{_AUX}{_ADVERB}\s+(?P<verb>{v})\b"),
         # Lavrov said: “…” / Lavrov told reporters that “…” / according to Lavrov, “…”
         "before_sv": re.compile(rf"(?P<spk>{s}){_APPOSITIVE}{_AUX}{_ADVERB}\s+(?P<verb>{v})\b"),
         # “…” if it means “…” of Moscow's control, Blinken said.  (the attribution ends the sentence)
@@ -407,6 +407,7 @@ def _row(q, text, speaker, speaker_text, group, verb, how, kind="direct") -> dic
             "attribution": how}
 
 
+_INDIRECT_FREE = {"said", "told", "according to", "claimed", "warned", "insisted", "stated", "argued", "added", "wrote"}
 _TOLD_OBJECT = re.compile(
     r"^\s+(?:reporters|journalists|lawmakers|parliament|(?:the|a|an|his|her|their)\s+[\w-]+|[A-Z][\w.’'-]+(?:\s+[A-Z][\w.’'-]+)?)"
 )
@@ -431,6 +432,8 @@ def _indirect_rows(text, masked, spans, bounds, sp, pats, events) -> list[dict]:
             continue
         verb = _canonical_verb(sp, m.group("verb"))
         after = sentence[m.end():]
+        if verb not in _INDIRECT_FREE and not re.match(r"\s+that\b", after):
+            continue  # "Russia continued its attacks": only say/tell verbs report speech without "that"
         if verb == "told":
             after = _TOLD_OBJECT.sub("", after, count=1)
         after = re.sub(r"^[\s,:]*(?:that\s+)?", "", after).strip(" ,.;:\n")
@@ -500,7 +503,8 @@ def find_quotes(
 def speaker_share(quotes: pd.DataFrame, by: str = "outlet", *, kinds: Sequence[str] = ("direct",)) -> pd.DataFrame:
     """For each group and speaker group: quotations, quoted words, and their shares within the group.
 
-    Quotations with no speaker group count as ``(unattributed)``, so shares add up to 1.
+    A quotation whose speaker is named but not in the speakers file counts as ``(other named)``;
+    one with no speaker found counts as ``(unattributed)``; so the shares add up to 1.
 
     Examples
     --------
@@ -509,8 +513,9 @@ def speaker_share(quotes: pd.DataFrame, by: str = "outlet", *, kinds: Sequence[s
     >>> speaker_share(q)[["outlet", "speaker_group", "share_quotes", "share_words"]].values.tolist()
     [['A', 'Russia', 0.5, 0.25], ['A', 'Ukraine', 0.5, 0.75], ['B', 'Russia', 1.0, 1.0]]
     """
-    q = quotes[quotes["kind"].isin(list(kinds))].assign(
-        speaker_group=lambda d: d["speaker_group"].astype("string").fillna("(unattributed)"))
+    q = quotes[quotes["kind"].isin(list(kinds))]
+    fallback = np.where(q["speaker"].notna(), "(other named)", "(unattributed)") if "speaker" in q else "(unattributed)"
+    q = q.assign(speaker_group=q["speaker_group"].astype("string").fillna(pd.Series(fallback, index=q.index)))
     table = q.groupby([by, "speaker_group"]).agg(n_quotes=("n_words", "size"), n_words=("n_words", "sum")).reset_index()
     totals = table.groupby(by)[["n_quotes", "n_words"]].transform("sum")
     table["share_quotes"] = table["n_quotes"] / totals["n_quotes"]

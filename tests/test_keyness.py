@@ -1,0 +1,159 @@
+"""keyness, collocations, outlet_similarity and the tokenizer: numbers checked by hand and against scipy."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+import framing
+from framing.analysis.stats import chi2_2x2, g2_2x2, log_odds_dirichlet
+from framing.analysis.tokens import STOP_WORDS, tokenize
+
+
+def _corpus(rows: list[tuple[str, str]], titles: list[str] | None = None, duplicate_of=None) -> pd.DataFrame:
+    n = len(rows)
+    return pd.DataFrame({
+        "article_id": [f"a{i}" for i in range(n)], "outlet": [r[0] for r in rows], "text": [r[1] for r in rows],
+        "title": titles or [""] * n, "published": [pd.NaT] * n, "duplicate_of": duplicate_of or [None] * n,
+    })
+
+
+def _paper_log_odds(y_i: dict, y_j: dict, prior: dict) -> dict:
+    """Monroe, Colaresi & Quinn (2008), eqs. 16 and 22, written out term by term."""
+    n_i, n_j, a0 = sum(y_i.values()), sum(y_j.values()), sum(prior.values())
+    out = {}
+    for w in prior:
+        a_w = prior[w]
+        delta = (math.log((y_i.get(w, 0) + a_w) / (n_i + a0 - y_i.get(w, 0) - a_w))
+                 - math.log((y_j.get(w, 0) + a_w) / (n_j + a0 - y_j.get(w, 0) - a_w)))
+        sigma2 = 1 / (y_i.get(w, 0) + a_w) + 1 / (y_j.get(w, 0) + a_w)
+        out[w] = delta / math.sqrt(sigma2)
+    return out
+
+
+def test_log_odds_z_equals_the_papers_formula_on_a_hand_made_table():
+    y_i = {"regime": 6, "kiev": 5, "talks": 3}
+    y_j = {"government": 7, "kyiv": 6, "talks": 4, "regime": 1}
+    prior = {w: y_i.get(w, 0) + y_j.get(w, 0) for w in sorted(set(y_i) | set(y_j))}
+    expected = _paper_log_odds(y_i, y_j, prior)
+    words = list(prior)
+    _, z = log_odds_dirichlet([y_i.get(w, 0) for w in words], [y_j.get(w, 0) for w in words],
+                              sum(y_i.values()), sum(y_j.values()), [prior[w] for w in words])
+    assert z == pytest.approx([expected[w] for w in words], abs=1e-12)
+
+
+def test_keyness_log_odds_on_a_corpus_equals_the_formula():
+    arts = _corpus([("RT", "regime regime kiev talks"), ("RT", "regime kiev kiev talks"),
+                    ("BBC", "government kyiv talks"), ("BBC", "government kyiv kyiv regime talks")])
+    table = framing.keyness(arts, target="RT", ngram_range=(1, 1), min_count=1).set_index("term")
+    y_i = {"regime": 3, "kiev": 3, "talks": 2}
+    y_j = {"government": 2, "kyiv": 3, "talks": 2, "regime": 1}
+    prior = {w: y_i.get(w, 0) + y_j.get(w, 0) for w in set(y_i) | set(y_j)}
+    expected = _paper_log_odds(y_i, y_j, prior)
+    for w, z in expected.items():
+        assert table.loc[w, "statistic"] == pytest.approx(z, abs=1e-12)
+    assert table.index[0] in ("regime", "kiev") and table["statistic"].iloc[-1] < 0
+    assert table.loc["kiev", ["n_target", "n_reference", "docs_target"]].tolist() == [3, 0, 2]
+
+
+@pytest.mark.parametrize("a, c, n_t, n_r", [(30, 10, 1000, 1500), (1, 8, 500, 700), (0, 5, 200, 900), (12, 12, 80, 80)])
+def test_chi2_and_g2_agree_with_scipy(a, c, n_t, n_r):
+    table = np.array([[a, n_t - a], [c, n_r - c]])
+    for correction in (True, False):
+        ours, p = chi2_2x2([a], [c], n_t, n_r, correction=correction)
+        ref = stats.chi2_contingency(table, correction=correction)
+        assert abs(ours[0]) == pytest.approx(ref.statistic, abs=1e-9)
+        assert p[0] == pytest.approx(ref.pvalue, abs=1e-9)
+    g2, _ = g2_2x2([a], [c], n_t, n_r, correction=False)
+    expected = stats.contingency.expected_freq(table)
+    assert abs(g2[0]) == pytest.approx(stats.power_divergence(table.ravel(), expected.ravel(), lambda_="log-likelihood").statistic, abs=1e-9)
+    assert abs(g2[0]) == pytest.approx(stats.chi2_contingency(table, correction=False, lambda_="log-likelihood").statistic, abs=1e-9)
+
+
+def test_g2_williams_correction_by_hand():
+    a, c, n_t, n_r = 30, 10, 1000, 1500
+    raw, _ = g2_2x2([a], [c], n_t, n_r, correction=False)
+    corrected, _ = g2_2x2([a], [c], n_t, n_r, correction=True)
+    n = n_t + n_r
+    q = 1 + (n * (1 / n_t + 1 / n_r) - 1) * (n * (1 / (a + c) + 1 / (n - a - c)) - 1) / (6 * n)
+    assert corrected[0] == pytest.approx(raw[0] / q, abs=1e-12)
+
+
+def test_methods_are_signed_and_share_columns():
+    arts = _corpus([("RT", "kiev regime kiev regime"), ("RT", "kiev regime"), ("BBC", "kyiv government"), ("BBC", "kyiv talks")])
+    for method in ("log_odds", "chi2", "g2"):
+        table = framing.keyness(arts, target="RT", method=method, ngram_range=(1, 1), min_count=1).set_index("term")
+        assert table.loc["kiev", "statistic"] > 0 > table.loc["kyiv", "statistic"]
+        assert {"statistic", "p", "q", "n_target", "n_reference", "docs_target", "few_docs"} <= set(table.columns)
+        assert (table["q"] >= table["p"] - 1e-15).all()
+
+
+def test_one_vs_rest_for_every_group_and_an_explicit_reference():
+    arts = _corpus([("A", "alpha beta"), ("B", "beta gamma"), ("C", "gamma delta")])
+    every = framing.keyness(arts, ngram_range=(1, 1), min_count=1)
+    assert set(every["outlet"]) == {"A", "B", "C"}
+    against_b = framing.keyness(arts, target="A", reference="B", ngram_range=(1, 1), min_count=1).set_index("term")
+    assert against_b.loc["beta", "n_reference"] == 1
+    assert "delta" not in against_b.index  # used by C only: neither target nor reference
+    with pytest.raises(KeyError, match="no group 'Z'"):
+        framing.keyness(arts, target="Z")
+
+
+def test_dedupe_leaves_out_reprints():
+    arts = _corpus([("A", "wire copy wire copy"), ("B", "wire copy wire copy"), ("B", "other words here")],
+                   duplicate_of=[None, "a0", None])
+    kept = framing.keyness(arts, target="B", ngram_range=(1, 1), min_count=1).set_index("term")
+    assert kept.loc["wire", "n_target"] == 0
+    every = framing.keyness(arts, target="B", ngram_range=(1, 1), min_count=1, dedupe=False).set_index("term")
+    assert every.loc["wire", "n_target"] == 2
+
+
+def test_bootstrap_intervals_bracket_delta_and_few_docs_flags():
+    rows = [("A", "kiev regime kiev"), ("A", "kiev talks"), ("A", "kiev regime"), ("A", "rare word")] + \
+           [("B", "kyiv government talks")] * 4
+    table = framing.keyness(arts := _corpus(rows), target="A", ngram_range=(1, 1), min_count=1, bootstrap=200, seed=1)
+    table = table.set_index("term")
+    assert (table["delta_lo"] <= table["delta"] + 1e-12).all() and (table["delta"] <= table["delta_hi"] + 1e-12).all()
+    assert table.loc["rare", "few_docs"] and not table.loc["kiev", "few_docs"]
+    again = framing.keyness(arts, target="A", ngram_range=(1, 1), min_count=1, bootstrap=200, seed=1).set_index("term")
+    pd.testing.assert_frame_equal(table, again)
+
+
+def test_headlines_as_their_own_part():
+    arts = _corpus([("A", "the body talks about grain deals and ports")] * 3,
+                   titles=["Kremlin slams West", "Kremlin warns", "Kremlin says"])
+    by_part = framing.keyness(arts, by="part", target="title", ngram_range=(1, 1), min_count=1)
+    assert by_part.iloc[0]["term"] == "kremlin"
+    titles_only = framing.keyness(_corpus([("A", "x"), ("B", "y")], titles=["Kyiv talks", "Kiev regime"]),
+                                  target="A", part="title", ngram_range=(1, 1), min_count=1)
+    assert set(titles_only["term"]) == {"kyiv", "talks", "kiev", "regime"}
+
+
+def test_stop_words_need_no_download_and_bigrams_skip_them():
+    assert {"the", "and", "said"} <= STOP_WORDS
+    assert tokenize("The Kremlin’s so-called referendum, it said.") == ["kremlin", "so-called", "referendum"]
+    table = framing.keyness(_corpus([("A", "the special military operation of the army")] * 2 + [("B", "peace talks now")]),
+                            target="A", ngram_range=(2, 2), min_count=1)
+    assert "special military" in set(table["term"]) and "operation army" in set(table["term"])
+
+
+def test_collocations_with_nltk_measures():
+    arts = _corpus([("A", "sham referendum held in occupied towns; sham referendum condemned"),
+                    ("B", "the sham referendum was a sham, officials said; referendum results rejected")])
+    lr = framing.collocations(arts, "referendum", min_freq=2)
+    assert lr.iloc[0]["collocate"] == "sham" and lr.iloc[0]["measure"] == "likelihood_ratio"
+    pmi = framing.collocations(arts, "sham referendum", measure="pmi", min_freq=1, by="outlet")
+    assert set(pmi["outlet"]) == {"A", "B"} and set(pmi["term"]) == {"sham referendum"}
+
+
+def test_outlet_similarity_is_a_symmetric_cosine_matrix():
+    arts = _corpus([("A", "kyiv talks resume today"), ("A", "kyiv talks stall again"),
+                    ("B", "kyiv talks resume soon"), ("C", "grain prices rise sharply")])
+    sim = framing.outlet_similarity(arts, min_df=1)
+    assert list(sim.index) == ["A", "B", "C"]
+    assert np.allclose(sim.to_numpy(), sim.to_numpy().T) and np.allclose(np.diag(sim), 1)
+    assert sim.loc["A", "B"] > sim.loc["A", "C"]
