@@ -14,10 +14,11 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (framing)" >/dev/null
 	@touch $(STAMP)
 
-report: $(STAMP) ## the main job: build the report from the bundled sample (data/raw/sample)
-	$(BIN)/framing report data/raw/sample
+report: $(STAMP) ## the main job: build reports/sample/ from the bundled sample (data/raw/sample)
+	$(BIN)/framing report data/raw/sample --out reports
 
 test: $(STAMP) ## run the test suite
 	$(BIN)/python -m pytest -q
@@ -29,4 +30,4 @@ ingest: $(STAMP) ## ingest RAW=folder into data/processed (default: the sample)
 	$(BIN)/framing ingest $(or $(RAW),data/raw/sample) --out data/processed
 
 clean: ## remove the virtual environment and generated files
-	rm -rf $(VENV) build src/*.egg-info .pytest_cache .hypothesis data/processed/*.parquet data/processed/*.csv
+	rm -rf $(VENV) build src/*.egg-info .pytest_cache .hypothesis data/processed/*.parquet data/processed/*.csv reports

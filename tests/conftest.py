@@ -37,3 +37,29 @@ def sample_corpus():
     import framing
 
     return framing.ingest(SAMPLE)
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
+
+
+def need_browser():
+    """Playwright's sync API with the system Chromium, or skip (fail under FRAMING_STRICT)."""
+    need(CHROMIUM, "headless Chromium (Debian package `chromium`, installed by .ci/run)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        message = "playwright is not installed (pip install -e '.[test]')"
+        if STRICT:
+            pytest.fail(f"FRAMING_STRICT: {message}")
+        pytest.skip(message)
+    return sync_playwright
+
+
+@pytest.fixture(scope="session")
+def sample_report(tmp_path_factory):
+    """The report of the bundled sample, built once per test session."""
+    from framing.report import build_report
+
+    out = tmp_path_factory.mktemp("reports")
+    return build_report(SAMPLE, out=out, name="sample")

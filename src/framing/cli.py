@@ -8,12 +8,13 @@ import sys
 import tempfile
 from pathlib import Path
 
-__all__ = ["main", "EXIT_OK", "EXIT_USAGE", "EXIT_NOTHING_READ", "EXIT_STRICT"]
+__all__ = ["main", "EXIT_OK", "EXIT_USAGE", "EXIT_NOTHING_READ", "EXIT_STRICT", "EXIT_NOTEBOOK"]
 
 EXIT_OK = 0  # done (some input may have been rejected: see rejects.csv)
 EXIT_USAGE = 2  # bad arguments (argparse's own code)
 EXIT_NOTHING_READ = 3  # no article could be read from the input
 EXIT_STRICT = 4  # --strict and at least one input was rejected
+EXIT_NOTEBOOK = 5  # framing report: a notebook failed (the previous report is left untouched)
 
 DEFAULT_SAMPLE = Path("data/raw/sample")
 
@@ -56,12 +57,31 @@ def _ingest(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _typed(value: str):
+    """A -p value with its type: 3 → int, 0.5 → float, true → bool, null → None, [a, b] → list."""
+    import yaml
+
+    try:
+        return yaml.safe_load(value)
+    except yaml.YAMLError:
+        return value
+
+
 def _report(args: argparse.Namespace) -> int:
-    # Until the notebooks and the HTML report land (issue 5), the report is the ingest summary.
-    args.out = args.out or "data/processed"
-    args.manifest, args.strict = None, False
-    print(f"framing report: ingesting {args.raw} (the HTML report is not built yet)")
-    return _ingest(args)
+    from .report import ReportError, build_report
+
+    params = {key: _typed(value) for key, value in args.parameters or []}
+    try:
+        target = build_report(
+            args.raw, out=args.out, name=args.name, lexicon=args.lexicon, parameters=params,
+            with_code=args.with_code, progress=None if args.quiet else lambda m: print(f"framing report: {m}", flush=True),
+        )
+    except ReportError as exc:
+        print(f"framing report: error: {exc}", file=sys.stderr)
+        return exc.code
+    if args.quiet:
+        print(target / "index.html")
+    return EXIT_OK
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -77,10 +97,19 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(run=_ingest)
 
-    p = sub.add_parser("report", help="build the report from a raw folder (for now: ingest and summarise)")
+    p = sub.add_parser("report", help="run the notebooks on a raw folder and render the HTML report",
+                       description="Ingest RAW, execute notebooks/*.ipynb with papermill and write "
+                                   "OUT/NAME/ (index.html, one page per notebook, executed notebooks, manifest.json). "
+                                   f"Exit codes: 0 done, 2 bad arguments, 3 nothing could be read, "
+                                   f"{EXIT_NOTEBOOK} a notebook failed (the previous report is left untouched).")
     p.add_argument("raw", nargs="?", default=str(DEFAULT_SAMPLE), help=f"raw folder (default {DEFAULT_SAMPLE})")
-    p.add_argument("--out", help="where the processed tables go (default data/processed)")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--out", default="reports", help="where reports go (default reports/)")
+    p.add_argument("--name", help="report folder name (default: the raw folder's name)")
+    p.add_argument("--lexicon", help="a lexicon YAML file (default: the packaged one)")
+    p.add_argument("-p", "--parameter", dest="parameters", nargs=2, action="append", metavar=("KEY", "VALUE"),
+                   help="a notebook parameter, typed like YAML (-p max_rows 30); unknown names are an error")
+    p.add_argument("--with-code", action="store_true", help="show the code cells in the HTML pages")
+    p.add_argument("--quiet", action="store_true", help="no progress lines")
     p.set_defaults(run=_report)
     return parser
 
@@ -89,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the `framing` console script; returns the exit code.
 
     Exit codes: 0 done (rejects are listed, not fatal), 2 bad arguments, 3 nothing could be read,
-    4 ``--strict`` and something was rejected.
+    4 ``--strict`` and something was rejected, 5 a report notebook failed.
     """
     args = _parser().parse_args(argv)
     return args.run(args)

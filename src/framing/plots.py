@@ -17,7 +17,7 @@ from .analysis.terms import VOICES
 
 __all__ = [
     "variant_share", "rate_heatmap", "voice_breakdown", "preference_over_time",
-    "keyness_bars", "speaker_share", "verb_profile", "similarity_heatmap",
+    "keyness_bars", "speaker_share", "verb_profile", "similarity_heatmap", "articles_over_time",
 ]
 
 _PALETTE = plt.get_cmap("tab10").colors
@@ -372,4 +372,38 @@ def similarity_heatmap(similarity: pd.DataFrame, *, ax: Axes | None = None) -> A
     ax.set_yticks(range(len(ordered)), ordered.index)
     ax.figure.colorbar(image, ax=ax, label="cosine similarity of TF-IDF vocabularies")
     ax.set_title("How alike the vocabularies are (clustered)")
+    return ax
+
+
+def articles_over_time(articles: pd.DataFrame, *, by: str = "outlet", freq: str = "M", ax: Axes | None = None) -> Axes:
+    """Stacked bars: articles per period (month by default) and group; undated articles are counted in the title.
+
+    Examples
+    --------
+    >>> a = pd.DataFrame({"outlet": ["A", "B"], "published": pd.to_datetime(["2022-03-01", "2022-04-02"], utc=True)})
+    >>> articles_over_time(a).get_ylabel()
+    'articles'
+    """
+    dated = articles[articles["published"].notna()]
+    periods = dated["published"].dt.tz_convert(None).dt.to_period(freq)
+    counts = pd.crosstab(periods, dated[by]).sort_index()
+    ax = _axes(ax, 6, width=9.0)
+    if counts.empty:
+        ax.set_title("No dated articles")
+        ax.set_axis_off()
+        return ax
+    full = pd.period_range(counts.index.min(), counts.index.max(), freq=freq)
+    counts = counts.reindex(full, fill_value=0)
+    x = np.arange(len(counts))
+    bottom = np.zeros(len(counts))
+    for k, group in enumerate(counts.columns):
+        ax.bar(x, counts[group], bottom=bottom, color=_PALETTE[k % 10], label=str(group), width=0.85)
+        bottom += counts[group].to_numpy()
+    step = max(1, len(x) // 12)
+    ax.set_xticks(x[::step], [str(p) for p in counts.index[::step]], rotation=30, ha="right")
+    ax.set_ylabel("articles")
+    ax.set_xlabel("period")
+    undated = int(articles["published"].isna().sum())
+    ax.set_title(f"Articles per period, by {by}" + (f" ({undated} undated not shown)" if undated else ""))
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize=8)
     return ax

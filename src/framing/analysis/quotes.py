@@ -633,4 +633,4 @@ def cited_sources(articles: pd.DataFrame, *, outlets=None) -> pd.DataFrame:
             rows.append({"article_id": aid, "outlet": outlet, "source": src, "how": how,
                          "start": m.start(), "end": m.end(), "self_citation": src == outlet})
     cols = ["article_id", "outlet", "source", "how", "start", "end", "self_citation"]
-    return pd.DataFrame(rows, columns=cols)
+    return pd.DataFrame(rows, columns=cols).astype({"start": "int64", "end": "int64", "self_citation": bool})

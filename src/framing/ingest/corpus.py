@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-from tqdm.auto import tqdm
+from tqdm import tqdm  # plain text bar: tqdm.auto warns in kernels without ipywidgets
 
 from ..schema import cast_articles, cast_rejects, empty_articles, empty_rejects
 from .clean import clean_text, is_body_paragraph, line_key

@@ -1,0 +1,257 @@
+"""Helpers for the report notebooks: set-up, the corpus, safe tables, and summary tables.
+
+Every table a notebook shows goes through :func:`table`: a pandas Styler that escapes HTML (article
+text is untrusted input), has a fixed uuid (so two builds give the same bytes), hides the index and
+shows at most `max_rows` rows, saying so in its caption when it cuts.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .ingest import Corpus, ingest
+from .schema import cast_articles, cast_rejects
+
+__all__ = [
+    "setup", "corpus_for", "outlets_file", "table", "corpus_overview", "outlet_table", "rejects_table", "cleaning_example",
+    "top_speakers", "top_terms", "cited_table", "flag", "duplicates_table", "independence_summary", "sample_lines",
+]
+
+
+def setup() -> None:
+    """Matplotlib, pandas and IPython settings that make figures readable and byte-stable."""
+    import matplotlib
+
+    matplotlib.rcParams.update({
+        "figure.dpi": 100, "savefig.dpi": 100, "font.size": 10, "axes.titlesize": 11,
+        "svg.hashsalt": "framing", "figure.max_open_warning": 0,
+    })
+    pd.set_option("display.max_rows", 30)
+    warnings.filterwarnings("ignore", category=UserWarning, module=r"framing(\..*)?$")
+    try:
+        from IPython import get_ipython
+
+        shell = get_ipython()
+    except ImportError:  # pragma: no cover - IPython ships with ipykernel
+        shell = None
+    if shell is not None:
+        shell.run_line_magic("matplotlib", "inline")
+        shell.run_line_magic("config", "InlineBackend.figure_formats = ['png']")
+        # no "Software" stamp and a fixed bounding box: the same figure gives the same bytes
+        shell.run_line_magic("config", "InlineBackend.print_figure_kwargs = "
+                                       "{'bbox_inches': 'tight', 'metadata': {'Software': None}}")
+
+
+def corpus_for(raw: str | None = None, processed: str | None = None) -> Corpus:
+    """The corpus to report on: read from `processed` (written by ``framing report``) if it holds
+    ``articles.parquet``, else ingested from `raw`."""
+    if processed and (Path(processed) / "articles.parquet").exists():
+        articles = cast_articles(pd.read_parquet(Path(processed) / "articles.parquet"))
+        rejects_path = Path(processed) / "rejects.csv"
+        rejects = pd.read_csv(rejects_path, dtype=str, keep_default_na=False) if rejects_path.exists() else None
+        rejects = cast_rejects(rejects if rejects is not None else pd.DataFrame(columns=["source_path", "reason", "detail"]))
+        return Corpus(articles=articles, rejects=rejects, n_files=0)
+    if raw is None:
+        raise ValueError("give raw= (a folder of raw articles) or processed= (a folder with articles.parquet)")
+    return ingest(raw, progress=False)
+
+
+def outlets_file(raw: str | None = None, processed: str | None = None) -> str | None:
+    """The raw folder's own ``outlets.yaml`` (copied next to the processed data by ``framing report``)."""
+    for folder in (processed, raw):
+        if folder and (Path(folder) / "outlets.yaml").exists():
+            return str(Path(folder) / "outlets.yaml")
+    return None
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40] or "table"
+
+
+def _cell(value):
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return "; ".join(map(str, value))
+    return value
+
+
+class Table:
+    """A table for a notebook: HTML from an escaping Styler, and a plain-text form without memory
+    addresses (a bare Styler's text form holds one, which would change the notebook's bytes)."""
+
+    def __init__(self, styler, text: str) -> None:
+        self.styler, self.text = styler, text
+
+    def _repr_html_(self) -> str:
+        return self.styler.to_html()
+
+    def to_html(self) -> str:
+        """The table as HTML (escaped)."""
+        return self.styler.to_html()
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def table(df: pd.DataFrame, caption: str, *, max_rows: int = 20, precision: int = 2, percent: tuple = ()) -> Table:
+    """A safe, stable HTML table of `df`: escaped, fixed uuid, no index, at most `max_rows` rows.
+
+    Examples
+    --------
+    >>> sty = table(pd.DataFrame({"title": ["<script>x</script>"]}), "Titles")
+    >>> "&lt;script&gt;" in sty.to_html() and "<script>" not in sty.to_html()
+    True
+    """
+    shown = df.head(max_rows).copy()
+    if len(df) > max_rows:
+        caption = f"{caption} (first {max_rows} of {len(df):,} rows)"
+    for col in shown.columns:
+        if shown[col].dtype == object:
+            shown[col] = shown[col].map(_cell)
+    formats = {c: "{:.0%}" for c in percent if c in shown}
+    styler = shown.style.set_uuid(_slug(caption)).hide(axis="index")
+    styler = styler.format(precision=precision, na_rep="–", escape="html", thousands=",")
+    if formats:
+        styler = styler.format(formats, na_rep="–", escape="html")
+    styler = styler.set_caption(html.escape(caption)).set_table_attributes('class="framing-table"')
+    return Table(styler, f"{caption}: {len(shown)} rows × {shown.shape[1]} columns")
+
+
+def flag(values: pd.Series, text: str = "small sample") -> pd.Series:
+    """A readable column for a boolean flag: `text` where True, empty where False."""
+    return values.map(lambda v: text if bool(v) else "")
+
+
+# --------------------------------------------------------------------------- summary tables
+
+
+def corpus_overview(corpus: Corpus) -> pd.DataFrame:
+    """Key numbers of a corpus, one row each (for the hurried reader)."""
+    arts = corpus.articles
+    dated = arts["published"].dropna()
+    span = f"{dated.min():%Y-%m-%d} to {dated.max():%Y-%m-%d}" if len(dated) else "no dates"
+    rows = [
+        ("articles", f"{len(arts):,}"),
+        ("outlets", f"{arts['outlet'].nunique():,}"),
+        ("publication dates", span),
+        ("articles without a date", f"{arts['published'].isna().sum():,}"),
+        ("rejected inputs", f"{len(corpus.rejects):,}"),
+        ("duplicates (same or near-same copy)", f"{arts['duplicate_of'].notna().sum():,}"),
+        ("wire copy (Reuters, AP, AFP …)", f"{arts['wire'].notna().mean():.0%}" if len(arts) else "–"),
+        ("median length", f"{int(arts['n_words'].median()) if len(arts) else 0:,} words"),
+    ]
+    return pd.DataFrame(rows, columns=["measure", "value"])
+
+
+def outlet_table(articles: pd.DataFrame) -> pd.DataFrame:
+    """Per outlet: articles, first and last date, median words, wire copies, duplicates, languages."""
+    g = articles.groupby("outlet")
+    out = pd.DataFrame({
+        "articles": g.size(),
+        "first": g["published"].min().dt.strftime("%Y-%m-%d"),
+        "last": g["published"].max().dt.strftime("%Y-%m-%d"),
+        "median words": g["n_words"].median().round().astype(int),
+        "wire copies": g["wire"].count(),
+        "duplicates": g["duplicate_of"].count(),
+        "languages": g["language"].agg(lambda s: ", ".join(sorted(s.dropna().unique()))),
+    })
+    return out.sort_values("articles", ascending=False).reset_index()
+
+
+def rejects_table(corpus: Corpus) -> pd.DataFrame:
+    """Rejects by reason, with an example file each."""
+    r = corpus.rejects
+    if r.empty:
+        return pd.DataFrame({"reason": [], "inputs": [], "example": [], "detail": []})
+    g = r.groupby("reason")
+    return pd.DataFrame({"inputs": g.size(), "example": g["source_path"].first(), "detail": g["detail"].first()}).reset_index()
+
+
+def cleaning_example(articles: pd.DataFrame, max_lines: int = 12) -> pd.DataFrame:
+    """The cleaning audit of one article (the one with most removed lines): each line and its rule."""
+    n = articles["dropped"].map(len)
+    if not len(articles) or n.max() == 0:
+        return pd.DataFrame({"removed line": [], "rule": []})
+    row = articles.loc[n.idxmax()]
+    lines = [(line[:160], why) for line, why in zip(row["dropped"], row["dropped_why"])][:max_lines]
+    return pd.DataFrame(lines, columns=["removed line", "rule"]).assign(article=row["source_path"])
+
+
+def top_speakers(quotes: pd.DataFrame, by: str = "outlet", n: int = 3) -> pd.DataFrame:
+    """Per group: direct quotations, the share with a speaker found, and the most quoted speakers."""
+    d = quotes[quotes["kind"] == "direct"]
+    rows = []
+    for group, g in d.groupby(by):
+        named = g["speaker"].dropna()
+        top = ", ".join(f"{s} ({c})" for s, c in named.value_counts().head(n).items())
+        rows.append({by: group, "quotations": len(g), "with a speaker": len(named) / len(g) if len(g) else np.nan,
+                     "most quoted": top})
+    return pd.DataFrame(rows, columns=[by, "quotations", "with a speaker", "most quoted"])
+
+
+def top_terms(keyness_table: pd.DataFrame, by: str = "outlet", n: int = 8) -> pd.DataFrame:
+    """Per group, its `n` most distinctive terms (terms carried by ≤ 2 articles marked with *)."""
+    rows = []
+    for group, g in keyness_table.groupby(by):
+        g = g[g["statistic"] > 0].head(n)
+        terms = ", ".join(t + ("*" if f else "") for t, f in zip(g["term"], g["few_docs"]))
+        rows.append({by: group, "distinctive terms": terms})
+    return pd.DataFrame(rows, columns=[by, "distinctive terms"])
+
+
+def cited_table(cites: pd.DataFrame, by: str = "outlet", n: int = 4) -> pd.DataFrame:
+    """Per group: citations of other outlets and agencies, and the most cited (self-citations left out)."""
+    c = cites[~cites["self_citation"]]
+    rows = [{by: group, "citations": len(g),
+             "most cited": ", ".join(f"{s} ({k})" for s, k in g["source"].value_counts().head(n).items())}
+            for group, g in c.groupby(by)]
+    return pd.DataFrame(rows, columns=[by, "citations", "most cited"])
+
+
+def duplicates_table(articles: pd.DataFrame) -> pd.DataFrame:
+    """Articles that are copies of an earlier one: which outlet ran the copy, and of whose article."""
+    first = articles.drop_duplicates("article_id").set_index("article_id")
+    d = articles[articles["duplicate_of"].notna()]
+    return pd.DataFrame({
+        "outlet": d["outlet"], "title": d["title"].str.slice(0, 90),
+        "copy of": [f"{first.at[i, 'outlet']}: {str(first.at[i, 'title'])[:60]}" if i in first.index else i
+                    for i in d["duplicate_of"]],
+        "wire": d["wire"],
+    })
+
+
+def independence_summary(tests: pd.DataFrame, lexicon=None) -> pd.DataFrame:
+    """The test table in words: family, hits, test, p, q, Cramér's V and a verdict a student can read.
+
+    The verdict says "differs" when q < 0.05, and how strongly by Cramér's V (small < 0.3 ≤ medium
+    < 0.5 ≤ large, Cohen's conventions for a 2-column table); "not testable" when one outlet or one
+    variant has all the hits.
+    """
+    from .analysis.lexicon import load_lexicon
+
+    labels = {f.name: f.label for f in load_lexicon(lexicon).families}
+
+    def verdict(row) -> str:
+        if row["method"] == "not testable":
+            return "not testable (one outlet or one variant)"
+        if not row["q"] < 0.05:
+            return "no clear difference"
+        size = "large" if row["cramers_v"] >= 0.5 else "medium" if row["cramers_v"] >= 0.3 else "small"
+        return f"outlets differ ({size} effect)"
+
+    out = pd.DataFrame({
+        "family": [labels.get(f, f) for f in tests["family"]], "hits": tests["n"], "outlets": tests["groups"],
+        "test": tests["method"], "p": tests["p"], "q (BH)": tests["q"], "Cramér's V": tests["cramers_v"],
+        "verdict": tests.apply(verdict, axis=1),
+    })
+    return out.sort_values(["q (BH)", "hits"], ascending=[True, False], na_position="last", ignore_index=True)
+
+
+def sample_lines(lines: pd.DataFrame, per_group: int = 3, by: str = "outlet") -> pd.DataFrame:
+    """A few concordance lines from every group (the first ones in date order), not only the first group."""
+    return lines.groupby(by, sort=True).head(per_group).reset_index(drop=True)

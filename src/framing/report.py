@@ -1,0 +1,375 @@
+"""Notebooks → a reproducible HTML report (papermill, nbconvert, a manifest), built atomically.
+
+``build_report`` ingests the raw folder once, executes every notebook of ``notebooks/`` in order
+with papermill (kernel ``python3``) in a temporary folder next to the target, strips everything that
+changes from run to run (timestamps, durations, random cell ids, absolute paths), renders one HTML
+page per notebook with nbconvert plus an index page, writes ``manifest.json`` (the only file with
+the build time), and swaps the folder in only when every notebook succeeded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import html
+import json
+import os
+import platform
+import shutil
+import sys
+import time
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+import nbformat
+import pandas as pd
+
+__all__ = ["ReportError", "build_report", "notebook_parameters", "NOTEBOOKS", "PACKAGE_ROOT"]
+
+PACKAGE_ROOT = Path(__file__).resolve().parents[2]
+#: Where the report's notebooks live (a source checkout's ``notebooks/``).
+NOTEBOOKS = PACKAGE_ROOT / "notebooks"
+_PACKAGES = ("framing", "pandas", "numpy", "scipy", "scikit-learn", "matplotlib", "nltk", "papermill",
+             "nbconvert", "nbformat", "ipykernel", "trafilatura", "pyarrow")
+_REPORT_PARAMS = {"raw", "processed", "lexicon"}  # set by the build, not by -p
+
+
+class ReportError(RuntimeError):
+    """A report build failed; the message names the notebook, the cell and the error."""
+
+    def __init__(self, message: str, *, code: int = 5) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass
+class _Page:
+    name: str
+    title: str
+    html: str
+    notebook: str
+
+
+def notebook_parameters(notebooks: list[Path]) -> dict[str, dict]:
+    """The parameters each notebook declares (papermill's ``inspect_notebook``), by name."""
+    import papermill
+
+    found: dict[str, dict] = {}
+    for path in notebooks:
+        for name, info in papermill.inspect_notebook(str(path)).items():
+            found.setdefault(name, {"notebooks": [], "type": info.get("inferred_type_name"),
+                                    "default": info.get("default")})["notebooks"].append(path.stem)
+    return found
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _versions() -> dict[str, str]:
+    out = {}
+    for name in _PACKAGES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def _normalize(nb) -> None:
+    """Remove what changes between runs: timings, papermill's paths, random ids of injected cells."""
+    papermill_meta = nb.metadata.get("papermill", {})
+    nb.metadata["papermill"] = {"parameters": papermill_meta.get("parameters", {})}
+    for i, cell in enumerate(nb.cells):
+        cell.metadata.pop("execution", None)
+        cell.metadata.pop("papermill", None)
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell["id"] = "injected-parameters"
+        elif not cell.get("id"):
+            cell["id"] = f"cell-{i}"
+        for output in cell.get("outputs", []):
+            output.get("metadata", {}).pop("execution", None)
+
+
+def _failure(notebook: str, nb_path: Path, exc: Exception) -> ReportError:
+    """One readable line: the notebook, the cell number, the error."""
+    cell = getattr(exc, "exec_count", None)
+    index = getattr(exc, "cell_index", None)
+    ename, evalue = getattr(exc, "ename", type(exc).__name__), getattr(exc, "evalue", str(exc))
+    if index is None and nb_path.exists():  # find the failing cell in the partially executed notebook
+        try:
+            partial = nbformat.read(nb_path, as_version=4)
+            for i, c in enumerate(partial.cells):
+                if any(o.get("output_type") == "error" for o in c.get("outputs", [])):
+                    index = i
+                    break
+        except Exception:  # pragma: no cover - best effort only
+            pass
+    where = f"cell {index}" if index is not None else "a cell"
+    if cell:
+        where += f" (execution count {cell})"
+    return ReportError(f"{notebook}: {where} failed: {ename}: {str(evalue).strip().splitlines()[0] if evalue else ''}")
+
+
+def _html_page(nb, title: str, with_code: bool) -> str:
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(template_name="lab")
+    exporter.exclude_input = not with_code
+    exporter.exclude_input_prompt = True
+    exporter.exclude_output_prompt = True
+    exporter.exclude_anchor_links = True
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
+    return body
+
+
+def _title_of(nb, fallback: str) -> str:
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return fallback
+
+
+def _headline_figure(articles: pd.DataFrame, lexicon, path: Path) -> str | None:
+    """The index page's figure: what each outlet calls the war, in its own voice."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=True)
+    import matplotlib.pyplot as plt
+
+    from . import plots
+    from .analysis import compare, find_terms, load_lexicon
+
+    lex = load_lexicon(lexicon)
+    hits = find_terms(articles, lex)
+    family = "war_name" if "war_name" in {f.name for f in lex.families} else (hits["family"].iloc[0] if len(hits) else None)
+    if family is None:
+        return None
+    table = compare(hits, articles, voice="own", lexicon=lex)
+    if not (table["family"] == family).any():
+        return None
+    plt.rcParams.update({"svg.hashsalt": "framing", "font.size": 10})
+    ax = plots.variant_share(table, family)
+    ax.set_title(f"{lex.family(family).label}: each outlet's own words (quotations left out)")
+    ax.figure.savefig(path, dpi=100, bbox_inches="tight", metadata={"Software": None})
+    plt.close(ax.figure)
+    return family
+
+
+_CSS = """
+body { font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; color: #222; }
+table { border-collapse: collapse; margin: 1rem 0; } td, th { padding: .3rem .8rem; border-bottom: 1px solid #ddd; text-align: left; }
+img { max-width: 100%; height: auto; } .small { color: #666; font-size: .9rem; }
+"""
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")
+
+
+def _index_html(name: str, corpus, pages: list[_Page], figure: str | None, params: dict) -> str:
+    arts = corpus.articles
+    dated = arts["published"].dropna()
+    span = f"{dated.min():%d %B %Y} to {dated.max():%d %B %Y}" if len(dated) else "no dated articles"
+    e = html.escape
+    outlets = arts["outlet"].value_counts()
+    rows = "".join(f"<tr><td>{e(str(o))}</td><td>{n:,}</td></tr>" for o, n in outlets.items())
+    links = "".join(
+        f'<li><a href="{e(p.name)}.html">{e(p.title)}</a> '
+        f'<span class="small">(<a href="notebooks/{e(p.notebook)}">executed notebook</a>)</span></li>'
+        for p in pages
+    )
+    figure_html = (
+        f'<figure><img src="figures/headline.png" alt="Share of each name for the war, by outlet, in the outlets\' own voice">'
+        f"<figcaption class=\"small\">Each bar is an outlet; segments are the shares of the names for the war "
+        f"in the outlet's own words (quotations left out); whiskers are 95% intervals; pale bars are small samples. "
+        f"Details in page 2.</figcaption></figure>"
+        if figure else "<p>No terms of the lexicon were found.</p>"
+    )
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{e(f"framing report: {name}")}</title>
+<style>{_CSS}</style></head>
+<body>
+<h1>{e(f"How outlets tell the story: {name}")}</h1>
+<p>{len(arts):,} articles from {arts['outlet'].nunique():,} outlets, published {e(span)}.
+{_count(len(corpus.rejects), "input")} could not be read; {_count(int(arts['duplicate_of'].notna().sum()), "article")} copy an earlier one.</p>
+{figure_html}
+<h2>The report</h2>
+<ol>{links}</ol>
+<h2>Outlets</h2>
+<table><tr><th>outlet</th><th>articles</th></tr>{rows}</table>
+<p class="small">Parameters and input checksums: <a href="manifest.json">manifest.json</a>.
+Built with framing from the notebooks in <code>notebooks/</code>; rebuild with <code>framing report</code>.</p>
+</body></html>
+"""
+
+
+def build_report(
+    raw: str | Path = "data/raw/sample",
+    *,
+    out: str | Path = "reports",
+    name: str | None = None,
+    lexicon: str | Path | None = None,
+    parameters: Mapping[str, Any] | None = None,
+    with_code: bool = False,
+    notebooks: str | Path | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> Path:
+    """Build ``OUT/NAME/``: executed notebooks, one HTML page each, ``index.html``, ``manifest.json``.
+
+    Parameters
+    ----------
+    raw : path
+        The raw folder to ingest (default: the bundled sample).
+    out, name : path, str
+        The report goes to ``out/name`` (name defaults to the raw folder's name).
+    lexicon : path, optional
+        A lexicon YAML file for every notebook; its sha256 goes into the manifest.
+    parameters : mapping
+        Notebook parameters (``{"max_rows": 30}``). A name no notebook declares is an error.
+    with_code : bool
+        Show the code cells in the HTML pages (hidden by default).
+    notebooks : path, optional
+        The folder of notebooks (default: ``notebooks/`` of this checkout).
+
+    Raises
+    ------
+    ReportError
+        With ``code`` 2 for bad arguments, 3 when no article could be read, 5 when a notebook failed;
+        the message names the notebook, the cell and the error. The previous report is untouched.
+    """
+    import papermill
+
+    from .analysis.lexicon import load_lexicon
+    from .ingest import ingest
+
+    say = progress or (lambda message: None)
+    started = time.time()
+    raw = Path(raw)
+    if not raw.exists():
+        raise ReportError(f"{raw}: no such raw folder or file", code=2)
+    folder = Path(notebooks) if notebooks else NOTEBOOKS
+    paths = sorted(folder.glob("[0-9]*.ipynb"))
+    if not paths:
+        raise ReportError(f"{folder}: no notebooks (NN_name.ipynb) to run", code=2)
+    name = name or raw.resolve().name
+    if not name or "/" in name or name.startswith("."):
+        raise ReportError(f"--name {name!r}: give a plain folder name", code=2)
+    declared = notebook_parameters(paths)
+    user = dict(parameters or {})
+    unknown = sorted(set(user) - set(declared))
+    reserved = sorted(set(user) & _REPORT_PARAMS)
+    if unknown:
+        raise ReportError(f"unknown parameter(s) {unknown}; the notebooks declare {sorted(set(declared) - _REPORT_PARAMS)}", code=2)
+    if reserved:
+        raise ReportError(f"parameter(s) {reserved} are set by the build; use the positional RAW and --lexicon", code=2)
+    if lexicon is not None:
+        lexicon = Path(lexicon)
+        try:
+            load_lexicon(lexicon)
+        except Exception as exc:  # the lexicon's own error names the file and key
+            raise ReportError(f"lexicon: {exc}", code=2) from exc
+
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    target = out / name
+    tmp = out / f".{name}.building-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    try:
+        (tmp / "notebooks").mkdir(parents=True)
+        (tmp / "data").mkdir()
+        (tmp / "figures").mkdir()
+        say(f"ingest {raw}")
+        corpus = ingest(raw, progress=False)
+        if corpus.articles.empty:
+            raise ReportError(f"{raw}: no article could be read ({len(corpus.rejects)} rejected inputs)", code=3)
+        corpus.articles.to_parquet(tmp / "data" / "articles.parquet", index=False)
+        corpus.rejects.to_csv(tmp / "data" / "rejects.csv", index=False)
+        sidecar = (raw if raw.is_dir() else raw.parent) / "outlets.yaml"
+        if sidecar.exists():
+            shutil.copyfile(sidecar, tmp / "data" / "outlets.yaml")
+        if lexicon is not None:
+            shutil.copyfile(lexicon, tmp / "data" / "lexicon.yaml")
+        # paths relative to the build folder: no absolute path ever reaches a page
+        base = {"raw": raw.name, "processed": "data", "lexicon": "data/lexicon.yaml" if lexicon else None}
+        pages: list[_Page] = []
+        for k, path in enumerate(paths, start=1):
+            say(f"[{k}/{len(paths)}] {path.name}")
+            own = {p for p, info in declared.items() if path.stem in info["notebooks"]}
+            params = {key: value for key, value in {**base, **user}.items() if key in own}
+            executed = tmp / "notebooks" / path.name
+            try:
+                papermill.execute_notebook(
+                    str(path), str(executed), parameters=params, kernel_name="python3", cwd=str(tmp),
+                    progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+                )
+            except Exception as exc:
+                raise _failure(path.name, executed, exc) from exc
+            nb = nbformat.read(executed, as_version=4)
+            _normalize(nb)
+            nbformat.write(nb, executed)
+            pages.append(_Page(path.stem, _title_of(nb, path.stem), _html_page(nb, _title_of(nb, path.stem), with_code),
+                               path.name))
+        for page in pages:
+            (tmp / f"{page.name}.html").write_text(page.html, encoding="utf-8")
+        figure = _headline_figure(corpus.articles, lexicon, tmp / "figures" / "headline.png")
+        (tmp / "index.html").write_text(_index_html(name, corpus, pages, figure, base), encoding="utf-8")
+        _write_manifest(tmp, raw, lexicon, paths, base, user, with_code, started)
+        _swap(tmp, target)
+    except ReportError:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    except BaseException as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+            raise
+        raise ReportError(f"report build failed: {type(exc).__name__}: {exc}") from exc
+    say(f"done: {target}/index.html ({time.time() - started:.0f} s)")
+    return target
+
+
+def _raw_files(raw: Path) -> dict[str, str]:
+    files = [raw] if raw.is_file() else sorted(p for p in raw.rglob("*") if p.is_file())
+    root = raw.parent if raw.is_file() else raw
+    return {p.relative_to(root).as_posix(): _sha256(p) for p in files}
+
+
+def _write_manifest(tmp: Path, raw: Path, lexicon, paths, base, user, with_code, started) -> None:
+    manifest = {
+        "framing_report": 1,
+        "built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "build_seconds": round(time.time() - started, 1),
+        "raw": {"name": raw.name, "files": _raw_files(raw)},
+        "lexicon": {"file": str(lexicon) if lexicon else "packaged",
+                    "sha256": _sha256(Path(lexicon)) if lexicon else _sha256(Path(__file__).parent / "data" / "lexicon.yaml")},
+        "parameters": {**{k: v for k, v in base.items()}, **user},
+        "with_code": with_code,
+        "notebooks": {p.name: {"source_sha256": _sha256(p), "executed_sha256": _sha256(tmp / "notebooks" / p.name)}
+                      for p in paths},
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "packages": _versions(),
+    }
+    (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def _swap(tmp: Path, target: Path) -> None:
+    """Put the new report in place: rename the old one aside, rename the new one in, remove the old."""
+    old = target.parent / f".{target.name}.old-{os.getpid()}"
+    if target.exists():
+        target.rename(old)
+    try:
+        tmp.rename(target)
+    except BaseException:
+        if old.exists():
+            old.rename(target)
+        raise
+    shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,143 @@
+"""framing report: the notebooks executed by papermill, HTML pages, index, manifest, byte-stable and atomic."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from framing.cli import main
+from framing.report import NOTEBOOKS, ReportError, build_report
+from tests.conftest import CORPORA, SAMPLE, need
+
+PAGES = ["01_corpus", "02_terminology", "03_voices_and_sources", "04_distinctive_vocabulary"]
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_committed_notebooks_are_thin_and_stripped():
+    paths = sorted(NOTEBOOKS.glob("[0-9]*.ipynb"))
+    assert [p.stem for p in paths] == PAGES
+    for path in paths:
+        nb = nbformat.read(path, as_version=4)
+        assert nb.metadata["kernelspec"]["name"] == "python3"
+        tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+        assert len(tagged) == 1, path.name
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                assert cell.outputs == [] and cell.execution_count is None, path.name
+                assert "def " not in cell.source and "class " not in cell.source, path.name
+        assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# ")
+
+
+def test_report_layout_index_and_manifest(sample_report):
+    files = _files(sample_report)
+    for page in PAGES:
+        assert f"{page}.html" in files and f"notebooks/{page}.ipynb" in files
+    assert {"index.html", "manifest.json", "figures/headline.png", "data/articles.parquet"} <= set(files)
+    index = files["index.html"].decode()
+    assert "33 articles from 6 outlets" in index and "24 February 2022 to 15 December 2022" in index
+    assert all(f'href="{page}.html"' in index for page in PAGES)
+    manifest = json.loads(files["manifest.json"])
+    assert manifest["raw"]["files"]["northgate-herald/2022-02-24-invasion.txt"]
+    assert len(manifest["raw"]["files"]) == 24  # 21 inputs + sources.csv, outlets.yaml, README.md
+    assert manifest["lexicon"]["file"] == "packaged" and len(manifest["lexicon"]["sha256"]) == 64
+    assert manifest["parameters"]["processed"] == "data"
+    assert set(manifest["notebooks"]) == {f"{p}.ipynb" for p in PAGES}
+    assert manifest["python"] and manifest["packages"]["papermill"] and manifest["built_at"]
+
+
+def test_pages_hide_code_and_executed_notebooks_keep_it(sample_report):
+    page = (sample_report / "02_terminology.html").read_text(encoding="utf-8")
+    assert "framing.find_terms(articles, lex)" not in page
+    assert "Does the choice of word depend on the outlet?" in page
+    nb = nbformat.read(sample_report / "notebooks" / "02_terminology.ipynb", as_version=4)
+    assert any("framing.find_terms" in c.source for c in nb.cells)
+    injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert len(injected) == 1 and injected[0]["id"] == "injected-parameters"
+    assert 'processed = "data"' in injected[0].source
+
+
+def test_two_builds_give_the_same_bytes(sample_report, tmp_path):
+    again = build_report(SAMPLE, out=tmp_path, name="sample")
+    first, second = _files(sample_report), _files(again)
+    assert set(first) == set(second)
+    differ = [name for name in first if first[name] != second[name]]
+    assert differ == ["manifest.json"]  # the build time lives there and only there
+    for name, data in first.items():
+        if name.endswith((".html", ".ipynb")):
+            text = data.decode()
+            assert str(tmp_path.parent) not in text and str(Path.cwd()) not in text, name
+            assert "start_time" not in text and "iopub.execute_input" not in text, name
+
+
+def test_with_code_and_typed_parameters(tmp_path):
+    target = build_report(SAMPLE, out=tmp_path, name="coded", with_code=True, parameters={"max_rows": 3})
+    page = (target / "01_corpus.html").read_text(encoding="utf-8")
+    assert "corpus_for" in page  # the code cells are shown (highlighted, so only names survive intact)
+    assert "(first 3 of 6 rows)" in page  # max_rows reached the notebook as an int
+    assert json.loads((target / "manifest.json").read_text())["parameters"]["max_rows"] == 3
+
+
+def test_unknown_parameter_is_an_error_and_writes_nothing(tmp_path):
+    with pytest.raises(ReportError, match=r"unknown parameter\(s\) \['max_row'\]") as info:
+        build_report(SAMPLE, out=tmp_path, name="x", parameters={"max_row": 3})
+    assert info.value.code == 2
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_failed_build_leaves_the_previous_report_untouched(sample_report, tmp_path, capsys):
+    out = tmp_path / "reports"
+    good = build_report(SAMPLE, out=out, name="nightly")
+    before = _files(good)
+    # a notebook fails: exit 5, one readable line naming notebook, cell and error
+    code = main(["report", str(SAMPLE), "--out", str(out), "--name", "nightly", "--quiet",
+                 "-p", "time_family", "no_such_family"])
+    err = capsys.readouterr().err
+    assert code == 5
+    assert "02_terminology.ipynb: cell" in err and "KeyError" in err and "no_such_family" in err
+    assert len(err.strip().splitlines()) == 1
+    # a missing lexicon file: exit 2, the file named
+    code = main(["report", str(SAMPLE), "--out", str(out), "--name", "nightly", "--quiet",
+                 "--lexicon", str(tmp_path / "missing.yaml")])
+    err = capsys.readouterr().err
+    assert code == 2 and "missing.yaml" in err and "cannot read lexicon file" in err
+    assert _files(out / "nightly") == before
+    assert sorted(p.name for p in out.iterdir()) == ["nightly"]  # no half-built folder remains
+
+
+def test_custom_lexicon_reaches_the_notebooks(tmp_path):
+    lexicon = tmp_path / "capital.yaml"
+    lexicon.write_text("families:\n  kyiv:\n    label: Capital\n    variants:\n"
+                       "      Kyiv: {patterns: [Kyiv]}\n      Kiev: {patterns: [Kiev]}\n", encoding="utf-8")
+    target = build_report(SAMPLE, out=tmp_path / "r", name="lex", lexicon=lexicon,
+                          parameters={"families": ["kyiv"], "voice_family": "kyiv", "voice_variant": "Kiev",
+                                      "kwic_term": "Kiev"})
+    manifest = json.loads((target / "manifest.json").read_text())
+    assert manifest["lexicon"]["file"].endswith("capital.yaml") and manifest["parameters"]["lexicon"] == "data/lexicon.yaml"
+    page = (target / "02_terminology.html").read_text(encoding="utf-8")
+    assert "Capital" in page and "What the war is called" not in page
+
+
+def test_console_script_builds_the_sample(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "framing.cli", "report", str(SAMPLE), "--out", str(tmp_path), "--quiet"],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().endswith("sample/index.html")
+
+
+@pytest.mark.slow
+def test_report_on_a_shared_corpus(tmp_path):
+    raw = need(CORPORA / "ukraine-war-en-2022-2023", "the shared war corpus")
+    target = build_report(raw, out=tmp_path, parameters={"max_rows": 10})
+    index = (target / "index.html").read_text(encoding="utf-8")
+    assert "582 articles from 3 outlets" in index
+    page = (target / "02_terminology.html").read_text(encoding="utf-8")
+    assert "(first 10 of" in page  # long tables are cut, and say so
+    assert (target / "figures" / "headline.png").stat().st_size > 10_000
