@@ -1,4 +1,4 @@
-"""framing.cli: `framing ingest` outputs, summary, exit codes; `framing report` on the sample."""
+"""framing.cli: `framing ingest` outputs, summary and exit codes (`framing report`: tests/test_report.py)."""
 
 from __future__ import annotations
 
@@ -44,9 +44,4 @@ def test_bad_arguments_exit_2(tmp_path):
     assert main(["ingest", str(tmp_path / "missing")]) == 2
 
 
-def test_console_script_runs_report_on_the_sample(tmp_path):
-    done = subprocess.run([sys.executable, "-m", "framing.cli", "report", str(SAMPLE), "--out", str(tmp_path), "--quiet"],
-                          capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    assert "articles: 33 from 6 outlets" in done.stdout
-    assert (tmp_path / "articles.parquet").is_file()
+# `framing report` is tested in tests/test_report.py (it builds the HTML report).

@@ -120,7 +120,7 @@ def _failure(notebook: str, nb_path: Path, exc: Exception) -> ReportError:
 def _html_page(nb, title: str, with_code: bool) -> str:
     from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(template_name="lab")
+    exporter = HTMLExporter(template_name="framing", extra_template_basedirs=[str(Path(__file__).parent / "templates")])
     exporter.exclude_input = not with_code
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True

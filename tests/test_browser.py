@@ -1,0 +1,162 @@
+"""The rendered report and JupyterLab in a real headless Chromium (Playwright, system Chromium).
+
+Article text is untrusted: a corpus whose outlet name, title and body carry <script>, an <img
+onerror> and a javascript: link must show them as text on every page and never run them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from framing.report import build_report
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, SAMPLE, need_browser
+
+PAYLOADS = [
+    "<script>window.__pwned = 1</script>",
+    '<img src=x onerror="window.__pwned = 2">',
+    '<a href="javascript:window.__pwned = 3">click me</a>',
+]
+
+
+@pytest.fixture(scope="module")
+def hostile_report(tmp_path_factory):
+    raw = tmp_path_factory.mktemp("raw")
+    shutil.copytree(SAMPLE, raw / "sample")
+    rows = [
+        {"outlet": f"Evil Outlet {PAYLOADS[0]}", "title": f"Kyiv talks {PAYLOADS[0]} {PAYLOADS[1]}",
+         "date": "2022-03-01T10:00:00Z",
+         "text": f"The special military operation {PAYLOADS[1]} continued near Kyiv, officials said. "
+                 f"Read more: {PAYLOADS[2]} The invasion of Ukraine entered its sixth day as Russian troops "
+                 "advanced towards the capital and residents sheltered in metro stations overnight."},
+        {"outlet": f"Evil Outlet {PAYLOADS[0]}", "title": "Second dispatch on the war",
+         "date": "2022-03-02T10:00:00Z",
+         "text": "Officials in Kyiv said the special military operation had become a full-scale war "
+                 f"and that {PAYLOADS[2]} the shelling of Kharkiv continued through the night."},
+    ]
+    (raw / "sample" / "exports" / "hostile.jsonl").write_text(
+        "\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    return build_report(raw / "sample", out=tmp_path_factory.mktemp("reports"), name="hostile")
+
+
+def _check_page(page, url: str) -> dict:
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    page.on("dialog", lambda d: (problems.append(f"dialog: {d.message}"), d.dismiss()))
+    page.goto(url)
+    page.wait_for_load_state("load")
+    images = page.eval_on_selector_all(
+        "img", "els => els.map(e => ({src: e.src.slice(0, 40), ok: e.complete && e.naturalWidth > 0 && e.naturalHeight > 0}))")
+    links = page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))")
+    return {"problems": problems, "pwned": page.evaluate("window.__pwned"), "images": images, "links": links,
+            "text": page.inner_text("body")}
+
+
+@pytest.mark.slow
+def test_hostile_text_is_shown_and_never_runs_on_any_page(hostile_report):
+    sync_playwright = need_browser()
+    pages = ["index.html"] + sorted(p.name for p in hostile_report.glob("0*.html"))
+    assert len(pages) == 5
+    seen_payload = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        for name in pages:
+            page = browser.new_page()
+            result = _check_page(page, (hostile_report / name).as_uri())
+            assert result["pwned"] is None, name
+            assert result["problems"] == [], (name, result["problems"])
+            assert result["images"], name  # every page has at least one figure
+            assert all(i["ok"] for i in result["images"]), (name, result["images"])
+            assert not any(h.lower().startswith("javascript:") for h in result["links"]), name
+            for href in result["links"]:
+                if not href.startswith(("http", "#", "data:")):
+                    assert (hostile_report / href).exists(), (name, href)
+            if "<script>window.__pwned = 1</script>" in result["text"]:
+                seen_payload.append(name)
+            page.close()
+        # the links between pages work: follow the index's links in the browser
+        page = browser.new_page()
+        page.goto((hostile_report / "index.html").as_uri())
+        for link in page.eval_on_selector_all("ol a[href$='.html']", "els => els.map(e => e.getAttribute('href'))"):
+            page.goto((hostile_report / link).as_uri())
+            assert page.title(), link
+        browser.close()
+    # the outlet name with its payload appears as text on the index and on the pages that list outlets
+    assert "index.html" in seen_payload and "01_corpus.html" in seen_payload
+
+
+@pytest.mark.slow
+def test_every_figure_of_the_sample_report_decodes(sample_report):
+    sync_playwright = need_browser()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        counts = {}
+        for html in sorted(sample_report.glob("*.html")):
+            result = _check_page(page, html.as_uri())
+            assert result["problems"] == [], (html.name, result["problems"])
+            assert all(i["ok"] for i in result["images"]), html.name
+            counts[html.name] = len(result["images"])
+        browser.close()
+    assert counts["index.html"] == 1 and counts["02_terminology.html"] >= 5
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.slow
+def test_jupyterlab_serves_a_notebook(tmp_path):
+    sync_playwright = need_browser()
+    port = _free_port()
+    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(tmp_path / "config"), "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime")}
+    log = (tmp_path / "lab.log").open("w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ip=127.0.0.1", "--allow-root",
+         "--IdentityProvider.token=", f"--ServerApp.root_dir={ROOT / 'notebooks'}"],
+        stdout=log, stderr=subprocess.STDOUT, env=env,
+    )
+    try:
+        deadline = time.time() + 90
+        status = None
+        while time.time() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status", timeout=2) as r:
+                    status = json.load(r)
+                    break
+            except OSError:
+                time.sleep(0.5)
+        assert status is not None, "JupyterLab did not answer /api/status within 90 s:\n" + (tmp_path / "lab.log").read_text()
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/kernelspecs", timeout=5) as r:
+            specs = json.load(r)
+        assert "python3" in specs["kernelspecs"]
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            page = browser.new_page()
+            page.goto(f"http://127.0.0.1:{port}/lab/tree/01_corpus.ipynb")
+            page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+            # the first markdown cell is rendered (JupyterLab renders cells lazily, so only the top ones)
+            heading = page.wait_for_selector(".jp-RenderedMarkdown h1", timeout=60_000)
+            assert "The corpus: what we are comparing" in heading.inner_text()
+            browser.close()
+    finally:
+        server.terminate()  # SIGTERM: the server shuts its kernels down and exits
+        try:
+            code = server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            code = "killed after 30 s"
+        log.close()
+    assert code in (0, -15), f"JupyterLab did not shut down cleanly: {code}"
