@@ -130,6 +130,7 @@ def test_console_script_builds_the_sample(tmp_path):
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().endswith("sample/index.html")
+    assert done.stderr == ""  # --quiet: nothing for a cron job to mail when all went well
 
 
 @pytest.mark.slow

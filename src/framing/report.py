@@ -310,6 +310,9 @@ def build_report(
                 papermill.execute_notebook(
                     str(path), str(executed), parameters=params, kernel_name="python3", cwd=str(tmp),
                     progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+                    # the kernel's start-up warnings (e.g. "running over TCP without encryption" on a
+                    # loopback socket) would reach a cron job's mail every night
+                    extra_arguments=["--IPKernelApp.log_level=ERROR"],
                 )
             except Exception as exc:
                 raise _failure(path.name, executed, exc) from exc
