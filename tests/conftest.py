@@ -63,3 +63,13 @@ def sample_report(tmp_path_factory):
 
     out = tmp_path_factory.mktemp("reports")
     return build_report(SAMPLE, out=out, name="sample")
+
+
+def check_floors(scores: dict, floors: dict) -> None:
+    """Print a precision/recall table and fail where a score fell below its recorded floor."""
+    print("\n             precision  recall      n")
+    for what, s in scores.items():
+        print(f"{what:12s} {s['precision']:9.3f} {s['recall']:7.3f} {s['n']:6d}")
+    low = [(what, kind, round(float(scores[what][kind]), 3), floor[kind])
+           for what, floor in floors.items() for kind in ("precision", "recall") if scores[what][kind] < floor[kind]]
+    assert not low, f"below the recorded floor (what, measure, now, floor): {low}"

@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 
 import framing
-from tests.conftest import CORPORA, ROOT, SEEDS, need
+from tests.conftest import CORPORA, ROOT, SEEDS, check_floors, need
 
 LABELS = ROOT / "tests" / "data" / "quote_labels.csv"
 
@@ -78,13 +78,7 @@ def test_labelled_spans_are_still_found(labelled):
 
 @pytest.mark.slow
 def test_speaker_and_verb_precision_and_recall(labelled):
-    result = scores(labelled)
-    print("\n        precision  recall  n")
-    for what, s in result.items():
-        print(f"{what:8s} {s['precision']:.3f}     {s['recall']:.3f}   {s['n']}")
-    for what, floor in FLOOR.items():
-        assert result[what]["precision"] >= floor["precision"], (what, result[what])
-        assert result[what]["recall"] >= floor["recall"], (what, result[what])
+    check_floors(scores(labelled), FLOOR)
 
 
 def test_same_speaker_rules():

@@ -21,7 +21,7 @@ import pandas as pd
 import pytest
 
 import framing
-from tests.conftest import CORPORA, ROOT, need
+from tests.conftest import CORPORA, ROOT, check_floors, need
 
 LABELS = ROOT / "tests" / "data" / "voice_labels.csv"
 
@@ -75,10 +75,4 @@ def test_labelled_hits_are_still_found(labelled):
 
 @pytest.mark.slow
 def test_voice_precision_and_recall_per_class(labelled):
-    scores = _scores(labelled)
-    print("\nvoice  precision  recall  n")
-    for voice, s in scores.items():
-        print(f"{voice:9s} {s['precision']:.3f}  {s['recall']:.3f}  {s['n']}")
-    for voice, floor in FLOOR.items():
-        assert scores[voice]["precision"] >= floor["precision"], (voice, scores[voice])
-        assert scores[voice]["recall"] >= floor["recall"], (voice, scores[voice])
+    check_floors(_scores(labelled), FLOOR)
