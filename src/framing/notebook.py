@@ -20,7 +20,7 @@ from .schema import cast_articles, cast_rejects
 
 __all__ = [
     "setup", "corpus_for", "outlets_file", "table", "corpus_overview", "outlet_table", "rejects_table", "cleaning_example",
-    "top_speakers", "top_terms", "cited_table", "flag", "duplicates_table", "independence_summary", "sample_lines",
+    "top_speakers", "top_terms", "cited_table", "duplicates_table", "independence_summary", "sample_lines",
 ]
 
 
@@ -120,11 +120,6 @@ def table(df: pd.DataFrame, caption: str, *, max_rows: int = 20, precision: int 
         styler = styler.format(formats, na_rep="–", escape="html")
     styler = styler.set_caption(html.escape(caption)).set_table_attributes('class="framing-table"')
     return Table(styler, f"{caption}: {len(shown)} rows × {shown.shape[1]} columns")
-
-
-def flag(values: pd.Series, text: str = "small sample") -> pd.Series:
-    """A readable column for a boolean flag: `text` where True, empty where False."""
-    return values.map(lambda v: text if bool(v) else "")
 
 
 # --------------------------------------------------------------------------- summary tables

@@ -16,7 +16,6 @@ import json
 import os
 import platform
 import shutil
-import sys
 import time
 from dataclasses import dataclass
 from importlib import metadata
@@ -188,10 +187,10 @@ def _index_html(name: str, corpus, pages: list[_Page], figure: str | None, param
         for p in pages
     )
     figure_html = (
-        f'<figure><img src="figures/headline.png" alt="Share of each name for the war, by outlet, in the outlets\' own voice">'
-        f"<figcaption class=\"small\">Each bar is an outlet; segments are the shares of the names for the war "
-        f"in the outlet's own words (quotations left out); whiskers are 95% intervals; pale bars are small samples. "
-        f"Details in page 2.</figcaption></figure>"
+        '<figure><img src="figures/headline.png" alt="Share of each name for the war, by outlet, in the outlets\' own voice">'
+        "<figcaption class=\"small\">Each bar is an outlet; segments are the shares of the names for the war "
+        "in the outlet's own words (quotations left out); whiskers are 95% intervals; pale bars are small samples. "
+        "Details in page 2.</figcaption></figure>"
         if figure else "<p>No terms of the lexicon were found.</p>"
     )
     return f"""<!DOCTYPE html>
