@@ -262,3 +262,19 @@ def test_every_seed_hit_as_expected(seeds_corpus, seed):
     hits = framing.find_terms(arts[arts["source_path"].str.startswith(seed)])
     found = dict(pd.Series(list(zip(hits["variant"], hits["voice"], hits["in_title"]))).value_counts())
     assert found == SEED_PROFILES[seed]
+
+
+# --------------------------------------------------------------------------- count_terms
+
+
+@pytest.mark.parametrize("titles", [False, True])
+def test_count_terms_equals_find_terms_counts(seeds_corpus, sample_corpus, titles):
+    for corpus in (seeds_corpus, sample_corpus):
+        arts = corpus.articles
+        counts = framing.count_terms(arts, titles=titles)
+        hits = framing.find_terms(arts, titles=titles)
+        expected = hits.groupby(["article_id", "family", "variant"]).size().rename("count").reset_index()
+        got = counts.sort_values(["article_id", "family", "variant"], ignore_index=True)
+        expected = expected.sort_values(["article_id", "family", "variant"], ignore_index=True)
+        assert got["count"].sum() > 50
+        assert got.astype(str).values.tolist() == expected.astype(str).values.tolist()

@@ -5,11 +5,11 @@ from .keyness import collocations, keyness, outlet_similarity
 from .quotes import QUOTE_COLUMNS, attribution_verbs, cited_sources, find_quotes, load_speakers, speaker_share
 from .lexicon import Lexicon, LexiconError, load_lexicon
 from .spans import find_quote_spans
-from .terms import HIT_COLUMNS, VOICES, find_terms, kwic
+from .terms import HIT_COLUMNS, VOICES, count_terms, find_terms, kwic
 
 __all__ = [
     "Lexicon", "LexiconError", "load_lexicon", "find_quote_spans", "find_terms", "kwic",
     "compare", "preference_over_time", "test_independence", "group_keys", "HIT_COLUMNS", "VOICES",
     "find_quotes", "load_speakers", "speaker_share", "attribution_verbs", "cited_sources", "QUOTE_COLUMNS",
-    "keyness", "collocations", "outlet_similarity",
+    "keyness", "collocations", "outlet_similarity", "count_terms",
 ]

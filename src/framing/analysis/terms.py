@@ -25,7 +25,7 @@ try:  # the minimal width of a pattern orders the alternation (longest first)
 except ImportError:  # pragma: no cover
     import sre_parse as _sre_parse  # type: ignore[no-redef]
 
-__all__ = ["HIT_COLUMNS", "VOICES", "Matcher", "find_terms", "kwic"]
+__all__ = ["HIT_COLUMNS", "VOICES", "Matcher", "count_terms", "find_terms", "kwic"]
 
 #: Voice values, in the order plots use.
 VOICES = ("own", "quoted", "distanced")
@@ -349,3 +349,38 @@ def kwic(
     if max_rows is not None:
         out = out.head(max_rows)
     return out.astype({c: "string" for c in ["outlet", "article_id", "left", "match", "right", "voice"]})
+
+
+def count_terms(
+    articles: pd.DataFrame, lexicon: Lexicon | str | dict | None = None, *, titles: bool = False
+) -> pd.DataFrame:
+    """Counts per article × variant, without offsets, voice or context: the fast path.
+
+    The same matcher and rules as :func:`find_terms` (so the counts equal ``find_terms``' rows per
+    article and variant), but nothing is computed per hit beyond the count.
+
+    Returns
+    -------
+    DataFrame
+        ``article_id, family, variant, count``; only non-zero counts. Use
+        ``.pivot_table(index="article_id", columns="variant", values="count", fill_value=0)`` for
+        a document × variant matrix.
+
+    Examples
+    --------
+    >>> arts = pd.DataFrame({"article_id": ["a1"], "title": ["Kyiv"], "text": ["Kyiv, Kyiv and Kiev."]})
+    >>> count_terms(arts).values.tolist()
+    [['a1', 'kyiv', 'Kyiv', 2], ['a1', 'kyiv', 'Kiev', 1]]
+    """
+    matcher = load_lexicon(lexicon).matcher
+    rows: list[tuple] = []
+    columns = [articles["article_id"], articles["title"] if titles else None, articles["text"]]
+    for aid, title, text in zip(columns[0], columns[1] if titles else [None] * len(articles), columns[2]):
+        counts: dict[tuple[str, str], int] = {}
+        for source in (title, text):
+            if isinstance(source, str) and source:
+                for _, _, fam, var in matcher.scan(source):
+                    counts[(fam, var)] = counts.get((fam, var), 0) + 1
+        rows.extend((aid, fam, var, n) for (fam, var), n in counts.items())
+    out = pd.DataFrame.from_records(rows, columns=["article_id", "family", "variant", "count"])
+    return out.astype({"article_id": "string", "family": "string", "variant": "string", "count": "int64"})

@@ -1,0 +1,150 @@
+"""Throughput and peak memory of framing's stages against a CountVectorizer baseline, in one run.
+
+    make bench                                   # 10k articles
+    .venv/bin/python benchmarks/run.py --sizes 10000 100000
+
+For each size a seeded synthetic corpus (benchmarks/synth.py) is written once; every stage then runs
+in its own process, so that its peak RSS is its own. The baseline is what a user would write instead:
+scikit-learn's CountVectorizer(vocabulary=<the lexicon's forms>, ngram_range=(1, 3)). Results are
+printed and written to docs/benchmarks.md with the machine described.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+STAGES = ["baseline", "ingest", "find_terms", "count_terms", "keyness"]
+
+
+def _load(path: Path):
+    import pandas as pd
+
+    rows = [json.loads(line) for line in path.open(encoding="utf-8")]
+    return pd.DataFrame({
+        "article_id": [r["id"] for r in rows], "outlet": [r["outlet"] for r in rows],
+        "published": pd.to_datetime([r["date"] for r in rows], utc=True), "title": [r["title"] for r in rows],
+        "text": [r["text"] for r in rows], "duplicate_of": [None] * len(rows),
+    })
+
+
+def _stage(name: str, path: Path) -> dict:
+    """Run one stage in this process; return seconds, bytes of text and peak RSS."""
+    sys.path.insert(0, str(HERE))
+    import framing
+    from synth import lexicon_forms
+
+    if name == "ingest":
+        start = time.perf_counter()
+        corpus = framing.ingest(path, progress=False)
+        seconds = time.perf_counter() - start
+        n, nbytes = len(corpus.articles), path.stat().st_size
+    else:
+        articles = _load(path)
+        n, nbytes = len(articles), int(articles["text"].str.len().sum())
+        framing.load_lexicon().matcher  # compile once, outside the timing (as a notebook would)
+        start = time.perf_counter()
+        if name == "baseline":
+            from sklearn.feature_extraction.text import CountVectorizer
+
+            CountVectorizer(vocabulary=lexicon_forms(), ngram_range=(1, 3)).fit_transform(articles["text"])
+        elif name == "find_terms":
+            framing.find_terms(articles, titles=False)
+        elif name == "count_terms":
+            framing.count_terms(articles)
+        elif name == "keyness":
+            framing.keyness(articles, dedupe=False)
+        seconds = time.perf_counter() - start
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"stage": name, "articles": n, "bytes": nbytes, "seconds": seconds, "peak_rss_mb": rss_mb}
+
+
+def _machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        mem = int(Path("/proc/meminfo").read_text().split()[1]) / 1024 / 1024
+    except OSError:
+        mem = float("nan")
+    return (f"{cpu}, {os.cpu_count()} cores, {mem:.0f} GiB RAM; Python {platform.python_version()} "
+            f"on {platform.system()} {platform.release()}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000])
+    parser.add_argument("--stages", nargs="+", default=STAGES, choices=STAGES)
+    parser.add_argument("--data", default="/tmp/framing-bench", help="where the synthetic corpora are cached")
+    parser.add_argument("--stage", help=argparse.SUPPRESS)  # internal: run one stage and print JSON
+    parser.add_argument("--path", help=argparse.SUPPRESS)
+    parser.add_argument("--no-write", action="store_true", help="print only; leave docs/benchmarks.md alone")
+    args = parser.parse_args()
+    if args.stage:
+        print(json.dumps(_stage(args.stage, Path(args.path))))
+        return
+    sys.path.insert(0, str(HERE))
+    from synth import write_jsonl
+
+    results = []
+    for size in args.sizes:
+        path = write_jsonl(Path(args.data) / f"synth-{size}.jsonl", size)
+        for stage in args.stages:
+            done = subprocess.run([sys.executable, __file__, "--stage", stage, "--path", str(path)],
+                                  capture_output=True, text=True, check=True)
+            r = json.loads(done.stdout.strip().splitlines()[-1])
+            r["size"] = size
+            results.append(r)
+            print(f"{size:>9,} {stage:12s} {r['bytes'] / 1e6 / r['seconds']:8.2f} MB/s "
+                  f"{r['articles'] / r['seconds']:10.0f} articles/s  peak RSS {r['peak_rss_mb']:7.0f} MB", flush=True)
+    table = _markdown(results)
+    print(table)
+    if not args.no_write:
+        out = ROOT / "docs" / "benchmarks.md"
+        out.parent.mkdir(exist_ok=True)
+        out.write_text(
+            "# Benchmarks\n\nMeasured with `benchmarks/run.py` on "
+            f"{dt.date.today().isoformat()}: {_machine()}.\n\n"
+            "Synthetic corpus (`benchmarks/synth.py`, seed 0): 10 outlets, Zipfian vocabulary, about 4 KB per "
+            "article, a lexicon term every ~120 words, quotations in 15 % of sentences. Every stage runs in its own "
+            "process; *ratio* is the stage's MB/s over the CountVectorizer baseline's, measured in the same run.\n\n"
+            + table + "\n", encoding="utf-8")
+        print(f"wrote {out}")
+
+
+def _markdown(results: list[dict]) -> str:
+    lines = ["| articles | stage | MB/s | articles/s | ratio to baseline | peak RSS (MB) |",
+             "|---:|---|---:|---:|---:|---:|"]
+    base = {r["size"]: r["bytes"] / 1e6 / r["seconds"] for r in results if r["stage"] == "baseline"}
+    for r in results:
+        mbs = r["bytes"] / 1e6 / r["seconds"]
+        ratio = f"{mbs / base[r['size']]:.2f}×" if r["size"] in base else "–"
+        lines.append(f"| {r['size']:,} | {r['stage']} | {mbs:.2f} | {r['articles'] / r['seconds']:,.0f} | {ratio} "
+                     f"| {r['peak_rss_mb']:,.0f} |")
+    sizes = sorted({r["size"] for r in results})
+    if len(sizes) > 1:
+        lines.append("")
+        lines.append(f"Cost growth: throughput at {sizes[-1]:,} divided by throughput at {sizes[-2]:,}:")
+        for stage in dict.fromkeys(r["stage"] for r in results):
+            a = [r for r in results if r["stage"] == stage and r["size"] == sizes[-2]]
+            b = [r for r in results if r["stage"] == stage and r["size"] == sizes[-1]]
+            if a and b:
+                ta, tb = a[0]["bytes"] / a[0]["seconds"], b[0]["bytes"] / b[0]["seconds"]
+                lines.append(f"- {stage}: {tb / ta:.2f}")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
