@@ -278,3 +278,12 @@ def test_count_terms_equals_find_terms_counts(seeds_corpus, sample_corpus, title
         expected = expected.sort_values(["article_id", "family", "variant"], ignore_index=True)
         assert got["count"].sum() > 50
         assert got.astype(str).values.tolist() == expected.astype(str).values.tolist()
+
+
+def test_prefilter_handles_short_and_long_prefixes_together():
+    # "EU" can only give a two-letter prefix, "Eurovision" a three-letter one: both must be found
+    lex = framing.load_lexicon({"families": {"bloc": {"variants": {
+        "EU": {"patterns": ["EU"]}, "Eurovision": {"patterns": ["Eurovision"]}, "Europe": {"patterns": ["Europe"]}}}}})
+    text = "The EU, Europe and Eurovision; eu! EUROPE."
+    assert lex.matcher.scan(text) == lex.matcher.scan_reference(text)
+    assert [v for _, _, _, v in lex.matcher.scan(text)] == ["EU", "Europe", "Eurovision", "EU", "Europe"]

@@ -87,29 +87,28 @@ class Matcher:
 
     def _build_dispatch(self) -> None:
         # Python's re tries every branch of an alternation at every position, which is slow for a
-        # large lexicon. Instead a cheap pre-filter finds word starts whose first two letters some
-        # pattern can begin with, and only the patterns with that prefix are tried there.
-        by_prefix: dict[str, list[int]] = {}
+        # large lexicon. Instead a cheap pre-filter finds word starts whose first three letters (two
+        # for a pattern that can be shorter) some pattern can begin with, and only the patterns with
+        # that prefix are tried there.
+        by_key: dict[str, list[int]] = {}
         wild: list[int] = []
         for i, entry in enumerate(self._entries):
-            pre = prefixes(entry[4])
+            pre = prefixes(entry[4], 3) or prefixes(entry[4], 2)
             if pre is None:
                 wild.append(i)
             for p in pre or ():
-                by_prefix.setdefault(p, []).append(i)
-        self._dispatch = {p: self._compile(frozenset(), sorted(ids + wild)) for p, ids in by_prefix.items()}
+                by_key.setdefault(p, []).append(i)
+        short = {k: ids for k, ids in by_key.items() if len(k) == 2}
+        self._dispatch = {}
+        for key, ids in by_key.items():
+            extra = short.get(key[:2], []) if len(key) == 3 else []
+            self._dispatch[key] = self._compile(frozenset(), sorted(set(ids + extra + wild)))
         self._wild = self._compile(frozenset(), wild) if wild else None
-        if wild or not by_prefix:
+        if wild or not by_key:
             self._prefilter = re.compile(r"(?<!\w)\w")
         else:
-            first: dict[str, set[str]] = {}
-            for p in by_prefix:
-                first.setdefault(p[0], set()).add(p[1])
-            alts = "|".join(
-                re.escape(a) + "[" + "".join(re.escape(b) for b in sorted(bs)) + "]" for a, bs in sorted(first.items())
-            )
-            starts = "".join(re.escape(a) for a in sorted(first))
-            self._prefilter = re.compile(rf"(?<!\w)(?=[{starts}])(?:{alts})")
+            starts = "".join(re.escape(a) for a in sorted({k[0] for k in by_key}))
+            self._prefilter = re.compile(rf"(?<!\w)(?=[{starts}])(?:{_trie(sorted(by_key))})")
 
     def _scan_top(self, text: str) -> Iterable[re.Match]:
         low = text.lower()
@@ -120,7 +119,7 @@ class Matcher:
         pos = 0
         while (cand := search(low, pos)) is not None:
             i = cand.start()
-            rx = dispatch.get(low[i:i + 2], wild)
+            rx = dispatch.get(cand.group()) or wild
             m = rx.match(text, i) if rx is not None else None
             if m is None:
                 pos = i + 1
@@ -178,6 +177,24 @@ class Matcher:
             if self._marker.search(window):
                 return "distanced"
         return "own"
+
+
+def _trie(keys: list[str]) -> str:
+    """A regex matching any of `keys` (short literal strings), factored by first character."""
+    groups: dict[str, list[str]] = {}
+    for key in keys:
+        groups.setdefault(key[0], []).append(key[1:])
+    parts = []
+    for first, all_rests in sorted(groups.items()):
+        rests = sorted({r for r in all_rests if r}, key=len, reverse=True)
+        optional = "?" if "" in all_rests else ""  # "kh" is a key as well as "kha"
+        if not rests:
+            parts.append(re.escape(first))
+        elif all(len(r) == 1 for r in rests):
+            parts.append(re.escape(first) + "[" + "".join(re.escape(r) for r in rests) + "]" + optional)
+        else:
+            parts.append(re.escape(first) + "(?:" + _trie(rests) + ")" + optional)
+    return "|".join(parts)
 
 
 def _holds_more(text: str, span: QuoteSpan, start: int, end: int) -> bool:
