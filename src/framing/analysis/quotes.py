@@ -10,6 +10,7 @@ sentence before (a quotation that opens its own sentence continues the last spea
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -219,10 +220,12 @@ _SENTENCE_END = re.compile(
 def _boundaries(text: str, spans) -> list[int]:
     """Sentence starts: after . ! ? outside quotations, after a closed quotation that ends a
     sentence, and at line breaks."""
-    outer = [(sp.start, sp.end) for sp in spans if sp.depth == 0]
+    outer = [(sp.start, sp.end) for sp in spans if sp.depth == 0]  # sorted and disjoint
+    outer_starts = [a for a, _ in outer]
     starts = {0}
     for m in _SENTENCE_END.finditer(text):
-        if not any(a <= m.start() < b for a, b in outer):
+        k = bisect.bisect_right(outer_starts, m.start()) - 1
+        if k < 0 or m.start() >= outer[k][1]:  # not inside a quotation
             starts.add(m.end())
     for sp in spans:
         if sp.depth == 0 and sp.closed and text[sp.start:sp.end].rstrip()[-1:] in ".!?":
@@ -234,8 +237,6 @@ def _boundaries(text: str, spans) -> list[int]:
 
 
 def _sentence_of(bounds: list[int], pos: int, n: int) -> tuple[int, int]:
-    import bisect
-
     k = bisect.bisect_right(bounds, pos) - 1
     start = bounds[max(k, 0)]
     end = bounds[k + 1] if k + 1 < len(bounds) else n
@@ -299,8 +300,6 @@ class _LazyEvents:
         self._args, self._events = (masked, sp, pats), None
 
     def last_before(self, pos: int) -> str | None:
-        import bisect
-
         if self._events is None:
             self._events = _events(*self._args)
         k = bisect.bisect_left(self._events, (pos, ""))
@@ -345,7 +344,7 @@ def _quote_rows(text: str, sp: Speakers) -> list[dict]:
             if rows and rows[-1]["speaker_text"] and text[rows[-1]["end"]:q.start].count("\n") <= 1 \
                     and q.start - rows[-1]["end"] < 400:
                 prev = rows[-1]
-                rows.append(_row(q, text, prev["speaker"], prev["speaker_text"], prev["speaker_group"],
+                rows.append(_row(q.start, q.end, text[q.start:q.end], prev["speaker"], prev["speaker_text"], prev["speaker_group"],
                                  prev["verb"], "sentence before"))
                 continue
             p_start, _ = _sentence_of(bounds, max(s_start - 2, 0), len(text))
@@ -360,7 +359,7 @@ def _quote_rows(text: str, sp: Speakers) -> list[dict]:
             speaker, group, how = _resolve(sp, speaker_text, text, q.start, events, how)
             if speaker and speaker not in sp.groups:
                 speaker = _full_name(speaker, masked, q.start)
-        rows.append(_row(q, text, speaker, speaker_text, group, verb, how))
+        rows.append(_row(q.start, q.end, text[q.start:q.end], speaker, speaker_text, group, verb, how))
     rows += _indirect_rows(text, masked, spans, bounds, sp, pats, events)
     return rows
 
@@ -400,9 +399,8 @@ def _last_person_before(text: str, pos: int, sp: Speakers, role: str | None = No
     return best
 
 
-def _row(q, text, speaker, speaker_text, group, verb, how, kind="direct") -> dict:
-    quote = text[q.start:q.end]
-    return {"start": q.start, "end": q.end, "quote": quote, "n_words": len(quote.split()), "kind": kind,
+def _row(start: int, end: int, quote: str, speaker, speaker_text, group, verb, how, kind="direct") -> dict:
+    return {"start": start, "end": end, "quote": quote, "n_words": len(quote.split()), "kind": kind,
             "speaker": speaker, "speaker_text": speaker_text, "speaker_group": group, "verb": verb,
             "attribution": how}
 
@@ -411,12 +409,6 @@ _INDIRECT_FREE = {"said", "told", "according to", "claimed", "warned", "insisted
 _TOLD_OBJECT = re.compile(
     r"^\s+(?:reporters|journalists|lawmakers|parliament|(?:the|a|an|his|her|their)\s+[\w-]+|[A-Z][\w.’'-]+(?:\s+[A-Z][\w.’'-]+)?)"
 )
-
-
-@dataclass(frozen=True)
-class _Span:
-    start: int
-    end: int
 
 
 def _indirect_rows(text, masked, spans, bounds, sp, pats, events) -> list[dict]:
@@ -443,9 +435,7 @@ def _indirect_rows(text, masked, spans, bounds, sp, pats, events) -> list[dict]:
         speaker_text = m.group("spk")
         where = start + m.start()
         speaker, group, how = _resolve(sp, speaker_text, text, where, events, "same sentence")
-        rows.append(_row(_Span(start, end), text, speaker, speaker_text, group, verb, how, kind="indirect"))
-        rows[-1]["quote"] = body
-        rows[-1]["n_words"] = len(body.split())
+        rows.append(_row(start, end, body, speaker, speaker_text, group, verb, how, kind="indirect"))
     return rows
 
 
