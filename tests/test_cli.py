@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from framing.cli import EXIT_NOTHING_READ, EXIT_OK, EXIT_STRICT, main
-from framing.schema import cast_articles
+from framing import ingest, read_articles
 
 from .conftest import SAMPLE
 
@@ -17,10 +17,12 @@ def test_ingest_writes_tables_and_prints_summary(tmp_path, capsys):
     out = capsys.readouterr().out
     for phrase in ["files: 21", "articles: 33 from 6 outlets", "rejects: 1 (malformed_json: 1)", "duplicates: 2", "elapsed:"]:
         assert phrase in out
-    articles = cast_articles(pd.read_parquet(tmp_path / "out" / "articles.parquet"))
+    articles = read_articles(tmp_path / "out")
     rejects = pd.read_csv(tmp_path / "out" / "rejects.csv")
     assert len(articles) == 33 and rejects.columns.tolist() == ["source_path", "reason", "detail"]
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["articles.parquet", "rejects.csv"]  # no temp files
+    assert articles.equals(ingest(SAMPLE).articles)
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["articles", "ingest.json", "rejects.csv"]  # no temp files
+    assert [p.name for p in (tmp_path / "out" / "articles").iterdir()] == ["part-00000.parquet"]
 
 
 def test_strict_turns_rejects_into_an_error(tmp_path, capsys):

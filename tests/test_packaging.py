@@ -14,11 +14,16 @@ def _name(spec: str) -> str:
     return re.split(r"[<>=!~ \[]", spec.strip(), maxsplit=1)[0].lower().replace("_", "-")
 
 
+def _spec(spec: str) -> str:
+    return re.sub(r"\[[^\]]*\]", "", spec.replace(" ", ""))  # "dask[dataframe]>=X" is conda's "dask>=X"
+
+
 def test_environment_yml_and_pyproject_agree():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    wanted = {_name(d): d.replace(" ", "") for d in project["dependencies"] + project["optional-dependencies"]["test"]}
+    extras = project["optional-dependencies"]
+    wanted = {_name(d): _spec(d) for d in project["dependencies"] + extras["test"] + extras["dask"]}
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
-    conda = {_name(d): d.replace(" ", "") for d in env["dependencies"] if isinstance(d, str) and not d.startswith(("python", "pip"))}
+    conda = {_name(d): _spec(d) for d in env["dependencies"] if isinstance(d, str) and not d.startswith(("python", "pip"))}
     assert conda == wanted
 
 

@@ -7,12 +7,15 @@ from .analysis import (
     collocations, compare, count_terms, find_quotes, find_terms, keyness, kwic, load_lexicon, load_speakers,
     outlet_similarity, preference_over_time, speaker_share, test_independence,
 )
-from .ingest import Corpus, RulesError, clean_text, ingest, load, load_boilerplate, load_outlets
+from .ingest import (
+    Corpus, IngestSummary, RulesError, clean_text, ingest, ingest_to, load, load_boilerplate, load_outlets,
+    read_articles,
+)
 from .schema import ARTICLE_COLUMNS, REJECT_COLUMNS
 
 __version__ = "0.1.0"
 __all__ = [
-    "Corpus", "ingest", "load", "clean_text", "load_boilerplate", "load_outlets", "RulesError",
+    "Corpus", "ingest", "load", "ingest_to", "read_articles", "IngestSummary", "clean_text", "load_boilerplate", "load_outlets", "RulesError",
     "ARTICLE_COLUMNS", "REJECT_COLUMNS", "__version__",
     "load_lexicon", "Lexicon", "LexiconError", "find_terms", "kwic", "compare", "preference_over_time",
     "test_independence", "HIT_COLUMNS", "VOICES",

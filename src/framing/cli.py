@@ -33,28 +33,41 @@ def _write_atomic(path: Path, write) -> None:
 
 def _ingest(args: argparse.Namespace) -> int:
     from .ingest import ingest
+    from .ingest.stream import ingest_to
 
     raw = Path(args.raw)
     if not raw.exists():
         print(f"framing ingest: error: {raw}: no such file or folder", file=sys.stderr)
         return EXIT_USAGE
-    corpus = ingest(raw, manifest=args.manifest, progress=None if not args.quiet else False)
-    print(corpus.summary())
-    if args.out:
-        out = Path(args.out)
-        out.mkdir(parents=True, exist_ok=True)
-        _write_atomic(out / "articles.parquet", lambda p: corpus.articles.to_parquet(p, index=False))
-        _write_atomic(out / "rejects.csv", lambda p: corpus.rejects.to_csv(p, index=False))
-        print(f"wrote {out / 'articles.parquet'} and {out / 'rejects.csv'}")
-    if len(corpus.articles) == 0:
+    progress = None if not args.quiet else False
+    if args.out:  # stream to partitioned Parquet: bounded memory, every core
+        result = ingest_to(raw, args.out, manifest=args.manifest, workers=args.workers, progress=progress)
+        print(result.summary())
+        print(f"wrote {Path(args.out) / 'articles'}/part-*.parquet and {Path(args.out) / 'rejects.csv'}")
+        n_articles, n_rejects = result.n_articles, result.n_rejects
+        first_reject = lambda: _first_reject(Path(args.out) / "rejects.csv")  # noqa: E731
+    else:
+        corpus = ingest(raw, manifest=args.manifest, progress=progress, workers=args.workers or 1)
+        print(corpus.summary())
+        n_articles, n_rejects = len(corpus.articles), len(corpus.rejects)
+        first_reject = lambda: tuple(corpus.rejects[["source_path", "reason"]].iloc[0])  # noqa: E731
+    if n_articles == 0:
         print(f"framing ingest: error: no article could be read from {raw}", file=sys.stderr)
         return EXIT_NOTHING_READ
-    if args.strict and len(corpus.rejects):
-        print(f"framing ingest: error: --strict and {len(corpus.rejects)} input(s) rejected "
-              f"(first: {corpus.rejects['source_path'].iloc[0]}: {corpus.rejects['reason'].iloc[0]})",
+    if args.strict and n_rejects:
+        where, why = first_reject()
+        print(f"framing ingest: error: --strict and {n_rejects} input(s) rejected (first: {where}: {why})",
               file=sys.stderr)
         return EXIT_STRICT
     return EXIT_OK
+
+
+def _first_reject(path: Path) -> tuple[str, str]:
+    import csv
+
+    with path.open(newline="", encoding="utf-8") as fh:
+        row = next(csv.DictReader(fh))
+    return row["source_path"], row["reason"]
 
 
 def _typed(value: str):
@@ -88,10 +101,14 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="framing", description="Compare how news outlets tell the same story.")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("ingest", help="raw files -> articles.parquet + rejects.csv",
-                       description="Read raw articles (txt, html, csv, json, jsonl) into a clean articles table.")
+    p = sub.add_parser("ingest", help="raw files -> DIR/articles/part-*.parquet + DIR/rejects.csv",
+                       description="Read raw articles (txt, html, csv, json, jsonl) into a clean articles table. "
+                                   "With --out it streams: partitioned Parquet written as it goes, bounded memory, "
+                                   "a process pool; read it back with framing.read_articles(DIR).")
     p.add_argument("raw", help="a raw file or folder (read recursively)")
-    p.add_argument("--out", help="write DIR/articles.parquet and DIR/rejects.csv (atomically)")
+    p.add_argument("--out", help="write DIR/articles/part-*.parquet, DIR/rejects.csv and DIR/ingest.json "
+                                 "(the previous output is replaced only when the ingest finishes)")
+    p.add_argument("--workers", type=int, help="processes (default with --out: every available core)")
     p.add_argument("--manifest", help="CSV mapping file -> outlet, url, published (overrides inference)")
     p.add_argument("--strict", action="store_true", help=f"exit {EXIT_STRICT} if any input is rejected")
     p.add_argument("--quiet", action="store_true", help="no progress bar")

@@ -15,8 +15,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .ingest import Corpus, ingest
-from .schema import cast_articles, cast_rejects
+from .ingest import Corpus, ingest, read_articles
+from .schema import cast_rejects
 
 __all__ = [
     "setup", "corpus_for", "outlets_file", "table", "corpus_overview", "outlet_table", "rejects_table", "cleaning_example",
@@ -49,16 +49,17 @@ def setup() -> None:
 
 
 def corpus_for(raw: str | None = None, processed: str | None = None) -> Corpus:
-    """The corpus to report on: read from `processed` (written by ``framing report``) if it holds
-    ``articles.parquet``, else ingested from `raw`."""
-    if processed and (Path(processed) / "articles.parquet").exists():
-        articles = cast_articles(pd.read_parquet(Path(processed) / "articles.parquet"))
+    """The corpus to report on: read from `processed` (written by ``framing report`` or
+    ``framing ingest --out``) if it holds ``articles.parquet`` or ``articles/part-*.parquet``,
+    else ingested from `raw`."""
+    if processed and ((Path(processed) / "articles.parquet").exists() or (Path(processed) / "articles").is_dir()):
+        articles = read_articles(processed)
         rejects_path = Path(processed) / "rejects.csv"
         rejects = pd.read_csv(rejects_path, dtype=str, keep_default_na=False) if rejects_path.exists() else None
         rejects = cast_rejects(rejects if rejects is not None else pd.DataFrame(columns=["source_path", "reason", "detail"]))
         return Corpus(articles=articles, rejects=rejects, n_files=0)
     if raw is None:
-        raise ValueError("give raw= (a folder of raw articles) or processed= (a folder with articles.parquet)")
+        raise ValueError("give raw= (a folder of raw articles) or processed= (a folder with articles.parquet or articles/)")
     return ingest(raw, progress=False)
 
 

@@ -144,15 +144,67 @@ def keyness(
     """
     docs = documents(articles, by, part=part, dedupe=dedupe, outlets=outlets)
     matrix, vocab = _counts(docs, ngram_range, stop_words)
-    groups = docs["group"].to_numpy()
-    names = sorted(set(groups))
+    totals = Totals.from_matrix(matrix, vocab, docs["group"].to_numpy())
+    return keyness_from_totals(totals, by, target, reference, method=method, min_count=min_count,
+                               alpha0=alpha0, correction=correction, bootstrap=bootstrap, level=level,
+                               seed=seed, matrix=matrix, groups=docs["group"].to_numpy())
+
+
+class Totals:
+    """Per group: how often each term occurs, and in how many documents — all keyness needs
+    (but its bootstrap). Sums of per-part totals are the totals of the whole, which is how
+    ``framing.dask`` counts in parallel and gets the same table."""
+
+    def __init__(self, names: list[str], vocab: np.ndarray, counts: sparse.csr_matrix, docs: sparse.csr_matrix):
+        self.names, self.vocab, self.counts, self.docs = names, vocab, counts.tocsr(), docs.tocsr()
+
+    @classmethod
+    def from_matrix(cls, matrix: sparse.csr_matrix, vocab: np.ndarray, groups: np.ndarray) -> "Totals":
+        names = sorted(set(groups.tolist()))
+        row = {g: i for i, g in enumerate(names)}
+        member = sparse.csr_matrix(
+            (np.ones(len(groups), dtype=np.int64), ([row[g] for g in groups], np.arange(len(groups)))),
+            shape=(len(names), len(groups)))
+        present = matrix.copy()
+        present.data = (present.data > 0).astype(np.int64)
+        return cls(names, vocab, member @ matrix, member @ present)
+
+    def to_frame(self) -> pd.DataFrame:
+        """Long form: ``group, term, count, docs`` (non-zero counts only)."""
+        coo = self.counts.tocoo()
+        docs = np.asarray(self.docs[coo.row, coo.col]).ravel()
+        return pd.DataFrame({"group": np.asarray(self.names, dtype=object)[coo.row], "term": self.vocab[coo.col],
+                             "count": coo.data.astype(np.int64), "docs": docs.astype(np.int64)})
+
+    @classmethod
+    def from_frame(cls, frame: pd.DataFrame) -> "Totals":
+        """The inverse of :meth:`to_frame` (rows may repeat: they are summed)."""
+        frame = frame.groupby(["group", "term"], sort=False, observed=True)[["count", "docs"]].sum().reset_index()
+        names = sorted(set(frame["group"].astype(str).tolist()))
+        vocab = np.array(sorted(set(frame["term"].astype(str).tolist())), dtype=object)
+        gi = pd.Index(names).get_indexer(frame["group"].astype(str))
+        ti = pd.Index(vocab).get_indexer(frame["term"].astype(str))
+        shape = (len(names), len(vocab))
+        counts = sparse.csr_matrix((frame["count"].to_numpy(np.int64), (gi, ti)), shape=shape)
+        docs = sparse.csr_matrix((frame["docs"].to_numpy(np.int64), (gi, ti)), shape=shape)
+        return cls(names, vocab, counts, docs)
+
+
+def keyness_from_totals(totals: Totals, by, target=None, reference=None, *, method: Method = "log_odds",
+                        min_count: int = 5, alpha0: float | None = None, correction: bool = True,
+                        bootstrap: int = 0, level: float = 0.95, seed: int = 0,
+                        matrix=None, groups=None) -> pd.DataFrame:
+    """:func:`keyness` from per-group totals (the bootstrap also needs the document matrix and groups)."""
+    names = totals.names
     targets = [target] if target is not None else names
     for t in targets:
         if t not in names:
             raise KeyError(f"no group {t!r} in {by!r}; groups: {names}")
+    if bootstrap and matrix is None:
+        raise ValueError("bootstrap needs the document matrix: use framing.keyness on a pandas table")
     out = [
-        _keyness_one(matrix, vocab, groups, t, reference, method=method, min_count=min_count,
-                     alpha0=alpha0, correction=correction, bootstrap=bootstrap, level=level, seed=seed)
+        _keyness_one(totals, t, reference, method=method, min_count=min_count, alpha0=alpha0,
+                     correction=correction, bootstrap=bootstrap, level=level, seed=seed, matrix=matrix, groups=groups)
         for t in targets
     ]
     table = pd.concat(out, ignore_index=True) if out else pd.DataFrame()
@@ -164,22 +216,23 @@ def keyness(
     return table
 
 
-def _keyness_one(matrix, vocab, groups, target, reference, *, method, min_count, alpha0, correction,
-                 bootstrap, level, seed) -> pd.DataFrame:
-    in_target = groups == target
+def _keyness_one(totals: Totals, target, reference, *, method, min_count, alpha0, correction,
+                 bootstrap, level, seed, matrix=None, groups=None) -> pd.DataFrame:
+    names = np.asarray(totals.names, dtype=object)
+    in_target = names == target
     if reference is None:
         in_reference = ~in_target
     else:
         refs = [reference] if isinstance(reference, str) else list(reference)
-        in_reference = np.isin(groups, refs) & ~in_target
-    x_t, x_r = matrix[in_target], matrix[in_reference]
-    a_all = np.asarray(x_t.sum(axis=0)).ravel()
-    c_all = np.asarray(x_r.sum(axis=0)).ravel()
+        in_reference = np.isin(names, refs) & ~in_target
+    vocab = totals.vocab
+    a_all = np.asarray(totals.counts[in_target].sum(axis=0)).ravel()
+    c_all = np.asarray(totals.counts[in_reference].sum(axis=0)).ravel()
     n_t, n_r = float(a_all.sum()), float(c_all.sum())
-    pooled = np.asarray(matrix.sum(axis=0)).ravel().astype(float)
+    pooled = np.asarray(totals.counts.sum(axis=0)).ravel().astype(float)
     keep = (a_all + c_all) >= max(min_count, 1)
     a, c = a_all[keep], c_all[keep]
-    docs_target = np.asarray((x_t[:, keep] > 0).sum(axis=0)).ravel()
+    docs_target = np.asarray(totals.docs[in_target][:, keep].sum(axis=0)).ravel()
     table = pd.DataFrame({"group": target, "term": vocab[keep], "n_target": a, "n_reference": c,
                           "docs_target": docs_target})
     if n_t == 0 or n_r == 0 or not keep.any():
@@ -191,7 +244,9 @@ def _keyness_one(matrix, vocab, groups, target, reference, *, method, min_count,
         table["statistic"] = z
         table["p"] = 2 * sps.norm.sf(np.abs(z))
         if bootstrap:
-            lo, hi = _bootstrap_delta(x_t, x_r, keep, prior, bootstrap, level, seed)
+            doc_t = groups == target
+            doc_r = ~doc_t if reference is None else np.isin(groups, refs) & ~doc_t
+            lo, hi = _bootstrap_delta(matrix[doc_t], matrix[doc_r], keep, prior, bootstrap, level, seed)
             table["delta_lo"], table["delta_hi"] = lo, hi
     elif method == "chi2":
         table["statistic"], table["p"] = chi2_2x2(a, c, n_t, n_r, correction=correction)

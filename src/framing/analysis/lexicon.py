@@ -146,6 +146,15 @@ class Lexicon:
         ]
         return pd.DataFrame(rows, columns=["family", "label", "variant", "orientation", "patterns", "note", "source"])
 
+    def __getstate__(self) -> dict:
+        """Pickled without the compiled matcher (rebuilt on first use where it lands, e.g. a Dask worker)."""
+        state = dict(self.__dict__)
+        state.pop("matcher", None)
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+
     @cached_property
     def matcher(self):
         """The compiled matcher (built on first use, then reused)."""

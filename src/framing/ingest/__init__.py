@@ -3,5 +3,7 @@
 from .clean import clean_text
 from .corpus import Corpus, ingest, load
 from .rules import RulesError, load_boilerplate, load_outlets
+from .stream import IngestSummary, ingest_to, read_articles
 
-__all__ = ["Corpus", "ingest", "load", "clean_text", "load_boilerplate", "load_outlets", "RulesError"]
+__all__ = ["Corpus", "ingest", "load", "clean_text", "load_boilerplate", "load_outlets", "RulesError",
+           "ingest_to", "read_articles", "IngestSummary"]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 import warnings
-from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,20 +12,12 @@ import pandas as pd
 from tqdm import tqdm  # plain text bar: tqdm.auto warns in kernels without ipywidgets
 
 from ..schema import cast_articles, cast_rejects, empty_articles, empty_rejects
-from .clean import clean_text, is_body_paragraph, line_key
-from .duplicates import find_duplicates
-from .meta import detect_language, find_author, find_outlet, find_published, find_title, find_wire
-from .readers import RawArticle, Reject, iter_input_files, read_file, read_manifest
-from .rules import Boilerplate, Outlets, load_boilerplate, load_outlets
+from .duplicates import NearDuplicates, rank_published
+from .readers import read_manifest
+from .rules import load_boilerplate, load_outlets
+from .tasks import CHUNK_BYTES, Context, execute, plan
 
 __all__ = ["Corpus", "ingest", "load"]
-
-#: A paragraph of at most this many words, found in at least RECUR_MIN_ARTICLES articles and
-#: RECUR_MIN_SHARE of one outlet's articles, is that outlet's chrome ("Share this article").
-RECUR_MAX_WORDS = 15
-RECUR_MIN_ARTICLES = 3
-RECUR_MIN_SHARE = 0.3
-
 
 @dataclass
 class Corpus:
@@ -76,94 +67,10 @@ def _manifests(root: Path, manifest: str | Path | None) -> dict[Path, dict[str, 
     return entries
 
 
-def _headline_like(line: str, raw_text: str) -> bool:
-    """A dump's very first line, short and without a final full stop, is its headline."""
-    first = next((x.strip() for x in raw_text.splitlines() if x.strip()), "")
-    return len(line.split()) <= 20 and not line.endswith(".") and " ".join(first.split()) == line
-
-
-def _article(raw: RawArticle, *, entry: Mapping[str, str], rules: Boilerplate, outlets: Outlets) -> dict | Reject:
-    """Clean one raw article and read its metadata; a Reject when no body is left."""
-    given_title = entry.get("title") or raw.title
-    cleaned = clean_text(raw.text, title=given_title, rules=rules)
-    if not cleaned.paragraphs or sum(len(p.split()) for p in cleaned.paragraphs) < 5:
-        return Reject(raw.source_path, "no_body",
-                      f"nothing but chrome: {len(cleaned.dropped)} line(s) removed, fewer than 5 words left")
-    url = entry.get("url") or raw.url
-    outlet, evidence, record = find_outlet(
-        manifest=entry.get("outlet"), given=raw.outlet, url=url, lines=cleaned.lines,
-        header=cleaned.header, sitename=raw.sitename, outlets=outlets,
-    )
-    chrome = {line_key(x) for x, why in cleaned.dropped if why not in ("header", "repeat")}
-    title = find_title(cleaned.header, given=given_title, outlets=outlets, skip=chrome)
-    paragraphs = cleaned.paragraphs
-    dropped = cleaned.dropped
-    if title is None and raw.reader == "txt" and len(paragraphs) > 1 and _headline_like(paragraphs[0], raw.text):
-        title, paragraphs = paragraphs[0], paragraphs[1:]
-        dropped = dropped + [(title, "header")]
-    if title and not given_title:  # the headline found in the header may be repeated in the body
-        tkey = line_key(title)
-        dropped = dropped + [(p, "headline") for p in paragraphs if line_key(p) == tkey]
-        paragraphs = [p for p in paragraphs if line_key(p) != tkey]
-    from_page = raw.reader == "html"  # a page's metadata date is a guess: the text's date line wins
-    published, date_line = find_published(
-        cleaned.header, given=entry.get("published") or (None if from_page else raw.published),
-        tz=record.timezone if record else None, fallback=raw.published if from_page else None,
-    )
-    author = find_author(cleaned.header, given=entry.get("author") or raw.author,
-                         date_line=date_line, outlets=outlets)
-    return {
-        "article_id": raw.article_id, "outlet": outlet, "outlet_evidence": evidence,
-        "wire": find_wire(cleaned.lines, outlet=record, outlets=outlets),
-        "title": title, "author": author, "published": published,
-        "url": url, "source_path": raw.source_path, "encoding": raw.encoding, "reader": raw.reader,
-        "_paragraphs": paragraphs, "_dropped": dropped,
-    }
-
-
-def _drop_recurring(records: list[dict]) -> None:
-    """Treat short paragraphs that recur across many articles of one outlet as that outlet's chrome."""
-    by_outlet: dict[str, list[dict]] = defaultdict(list)
-    for rec in records:
-        by_outlet[rec["outlet"]].append(rec)
-    for outlet, recs in by_outlet.items():
-        distinct = {tuple(r["_paragraphs"]): r for r in recs}.values()  # copies count once
-        if len(distinct) < RECUR_MIN_ARTICLES:
-            continue
-        counts = Counter(
-            key for r in distinct
-            for key in {line_key(p) for p in r["_paragraphs"] if len(p.split()) <= RECUR_MAX_WORDS}
-        )
-        floor = max(RECUR_MIN_ARTICLES, RECUR_MIN_SHARE * len(distinct))
-        recurring = {k for k, n in counts.items() if n >= floor and k}
-        if not recurring:
-            continue
-        for rec in recs:
-            keep = [p for p in rec["_paragraphs"] if line_key(p) not in recurring]
-            if keep and any(is_body_paragraph(p) for p in keep):
-                rec["_dropped"] = rec["_dropped"] + [(p, "recurring") for p in rec["_paragraphs"] if p not in keep]
-                rec["_paragraphs"] = keep
-
-
-def _finish(records: list[dict]) -> pd.DataFrame:
-    if not records:
-        return cast_articles(empty_articles())
-    rows = []
-    for rec in records:
-        text = "\n\n".join(rec.pop("_paragraphs"))
-        dropped = rec.pop("_dropped")
-        rows.append({**rec, "text": text, "n_words": len(text.split()),
-                     "dropped": [x for x, _ in dropped], "dropped_why": [w for _, w in dropped],
-                     "language": detect_language(text), "duplicate_of": None})
-    articles = pd.DataFrame(rows)
-    articles["published"] = pd.to_datetime(articles["published"], utc=True)
-    articles["duplicate_of"] = find_duplicates(articles)
-    return cast_articles(articles)
-
-
 def ingest(path: str | Path, *, manifest: str | Path | None = None, mapping: Mapping[str, str] | None = None,
            outlets: str | Path | dict | None = None, boilerplate: str | Path | dict | None = None,
-           max_bytes: int = 50_000_000, progress: bool | None = None) -> Corpus:
+           max_bytes: int = 50_000_000, progress: bool | None = None, workers: int = 1,
+           chunk_bytes: int = CHUNK_BYTES) -> Corpus:
     """Read raw articles from a file or folder (recursively) into a clean articles table.
 
     Every input file ends up in ``.articles`` or in ``.rejects`` (with a reason); every row of a
@@ -180,6 +87,9 @@ def ingest(path: str | Path, *, manifest: str | Path | None = None, mapping: Map
     boilerplate : extra boilerplate rules YAML (path or dict), merged into the packaged rules.
     max_bytes : files larger than this (JSONL: lines) are rejected unread as ``too_large``.
     progress : show a progress bar (default: only on a terminal).
+    workers : processes that read and clean in parallel (1: in this process).
+    chunk_bytes : raw bytes per unit of work. Recurring chrome is learned per outlet within one
+        unit, and :func:`framing.ingest_to` uses the same units, so both give the same table.
 
     Returns
     -------
@@ -194,35 +104,38 @@ def ingest(path: str | Path, *, manifest: str | Path | None = None, mapping: Map
     (33, ['malformed_json'])
     """
     started = time.perf_counter()
+    context, root = _context(path, manifest=manifest, mapping=mapping, outlets=outlets,
+                             boilerplate=boilerplate, max_bytes=max_bytes)
+    frames, rejects, n_files, n_bytes = [], [], 0, 0
+    dups = NearDuplicates()
+    show = None if progress is None else not progress  # None: tqdm shows the bar only on a terminal
+    with tqdm(desc="ingest", unit=" articles", disable=show, mininterval=0.5, leave=False) as bar:
+        for result in execute(plan(root, chunk_bytes=chunk_bytes, max_bytes=max_bytes), context, workers=workers):
+            frames.append(result.articles)
+            rejects.extend(result.rejects)
+            n_files += result.n_files
+            n_bytes += result.n_bytes
+            dups.add(result.signatures, rank_published(result.articles["published"]))
+            bar.update(len(result.articles))
+    articles = (cast_articles(pd.concat(frames, ignore_index=True)) if len(frames) > 1
+                else frames[0] if frames else cast_articles(empty_articles()))
+    articles["duplicate_of"] = pd.array(dups.resolve(articles["article_id"].tolist()), dtype="string")
+    reject_df = (cast_rejects(pd.DataFrame([vars(r) for r in rejects])) if rejects
+                 else cast_rejects(empty_rejects()))
+    return Corpus(articles=articles, rejects=reject_df, n_files=n_files,
+                  elapsed=time.perf_counter() - started, n_bytes=n_bytes)
+
+
+def _context(path, *, manifest, mapping, outlets, boilerplate, max_bytes) -> tuple[Context, Path]:
+    """The rules and manifest entries for ingesting `path` (outlets.yaml and sources.csv found under it)."""
     root = Path(path)
     if not root.exists():
         raise FileNotFoundError(f"{root}: no such file or folder")
     extra_outlets = [root / "outlets.yaml"] if root.is_dir() and (root / "outlets.yaml").is_file() else []
     book = load_outlets(*extra_outlets, outlets)
     rules = load_boilerplate(boilerplate)
-    entries = _manifests(root, manifest)
-    base = root if root.is_dir() else root.parent
-    files = list(iter_input_files(root))
-    records: list[dict] = []
-    rejects: list[Reject] = []
-    n_bytes = 0
-    show = None if progress is None else not progress  # None: tqdm shows the bar only on a terminal
-    for file in tqdm(files, desc="ingest", unit="file", disable=show, mininterval=0.5, leave=False):
-        rel = file.relative_to(base).as_posix()
-        try:
-            n_bytes += file.stat().st_size
-            entry = entries.get(file.resolve(), {})
-            for item in read_file(file, rel, mapping=mapping, max_bytes=max_bytes):
-                result = item if isinstance(item, Reject) else _article(item, entry=entry, rules=rules, outlets=book)
-                (rejects if isinstance(result, Reject) else records).append(result)
-        except Exception as exc:  # one bad file never sinks the ingest  # noqa: BLE001
-            rejects.append(Reject(rel, "error", f"{type(exc).__name__}: {exc}"))
-    _drop_recurring(records)
-    articles = _finish(records)
-    reject_df = (cast_rejects(pd.DataFrame([vars(r) for r in rejects])) if rejects
-                 else cast_rejects(empty_rejects()))
-    return Corpus(articles=articles, rejects=reject_df, n_files=len(files),
-                  elapsed=time.perf_counter() - started, n_bytes=n_bytes)
+    return Context(rules=rules, outlets=book, entries=_manifests(root, manifest), mapping=mapping,
+                   max_bytes=max_bytes), root
 
 
 def load(path: str | Path, **options) -> pd.DataFrame:

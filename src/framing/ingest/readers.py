@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import os
 import json
 import re
 import unicodedata
@@ -112,17 +113,22 @@ def article_id(data: bytes) -> str:
 
 
 def iter_input_files(root: Path) -> Iterator[Path]:
-    """Every input file under `root` (or `root` itself), sorted, skipping hidden and sidecar files."""
+    """Every input file under `root` (or `root` itself), in sorted order, skipping hidden and sidecar files.
+
+    The walk is lazy (one folder listing at a time), so a folder of a million files is never held
+    as one list.
+    """
     if root.is_file():
         yield root
         return
-    for path in sorted(root.rglob("*"), key=lambda p: p.relative_to(root).as_posix()):
-        rel = path.relative_to(root)
-        if any(part.startswith(".") for part in rel.parts) or not path.is_file():
-            continue
-        if path.name.lower() in SIDECAR_NAMES or path.name.upper().startswith("README"):
-            continue
-        yield path
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(names):
+            if name.startswith(".") or name.lower() in SIDECAR_NAMES or name.upper().startswith("README"):
+                continue
+            path = Path(folder, name)
+            if path.is_file():
+                yield path
 
 
 def _sniff_binary(head: bytes) -> str | None:
@@ -282,12 +288,15 @@ def _no_text_column(where: str, columns: list[str]) -> Reject:
 
 # --------------------------------------------------------------------------- readers
 
-def _read_jsonl(path: Path, rel: str, mapping, max_bytes: int) -> Iterator[RawArticle | Reject]:
+def _read_jsonl(path: Path, rel: str, mapping, max_bytes: int,
+                span: tuple[int, int, int] | None = None) -> Iterator[RawArticle | Reject]:
     col_maps: dict[tuple[str, ...], dict[str, str]] = {}  # rows of an export nearly always share their keys
-    lineno = 0
-    rows_seen = False
+    start, end, first_line = span or (0, -1, 1)
+    lineno = first_line - 1
+    rows_seen = span is not None  # a part of a split file: the planner saw rows
     with path.open("rb") as fh:
-        for lineno, raw in enumerate(_bounded_lines(fh, max_bytes), start=1):
+        fh.seek(start)
+        for lineno, raw in enumerate(_bounded_lines(fh, max_bytes, end), start=first_line):
             where = f"{rel}#{lineno}"
             rows_seen = rows_seen or raw is None or bool(raw.strip())
             if raw is None:
@@ -316,9 +325,12 @@ def _read_jsonl(path: Path, rel: str, mapping, max_bytes: int) -> Iterator[RawAr
         yield Reject(rel, "empty", f"only whitespace ({lineno} blank line(s))")
 
 
-def _bounded_lines(fh, max_bytes: int) -> Iterator[bytes | None]:
-    """Lines of a binary file; a line longer than `max_bytes` yields None and is skipped in chunks."""
+def _bounded_lines(fh, max_bytes: int, end: int = -1) -> Iterator[bytes | None]:
+    """Lines of a binary file up to byte `end` (-1: its end); a line longer than `max_bytes` yields
+    None and is skipped in chunks."""
     while True:
+        if end >= 0 and fh.tell() >= end:
+            return
         line = fh.readline(max_bytes + 1)
         if not line:
             return
@@ -426,7 +438,7 @@ def _read_html(text: str, rel: str, raw: bytes, encoding: str) -> Iterator[RawAr
 
 
 def read_file(path: Path, rel: str, *, mapping: Mapping[str, str] | None = None,
-              max_bytes: int = 50_000_000) -> Iterator[RawArticle | Reject]:
+              max_bytes: int = 50_000_000, span: tuple[int, int, int] | None = None) -> Iterator[RawArticle | Reject]:
     """Read one raw file into raw article records, or rejects that say why not.
 
     Parameters
@@ -435,6 +447,8 @@ def read_file(path: Path, rel: str, *, mapping: Mapping[str, str] | None = None,
     rel : its path relative to the raw root, used in `source_path`.
     mapping : article field -> column name, for exports whose columns have other names.
     max_bytes : files (or JSONL lines) larger than this are rejected as ``too_large`` unread.
+    span : for a JSONL file split by the streaming ingest: (first byte, end byte, first line number);
+        the span starts at a line start and ends after a newline.
     """
     suffix = path.suffix.lower()
     reader = SUPPORTED_SUFFIXES.get(suffix)
@@ -454,7 +468,7 @@ def read_file(path: Path, rel: str, *, mapping: Mapping[str, str] | None = None,
             yield Reject(rel, "binary", f"content is a {kind} (judged by its first bytes)")
             return
         if reader == "jsonl":
-            yield from _read_jsonl(path, rel, mapping, max_bytes)
+            yield from _read_jsonl(path, rel, mapping, max_bytes, span)
             return
         if size > max_bytes:
             yield Reject(rel, "too_large", f"{size} bytes is more than max_bytes={max_bytes}; "

@@ -1,0 +1,283 @@
+"""The unit of ingest work, shared by the in-memory and the streaming paths.
+
+Input files are grouped into *tasks* of about `chunk_bytes` raw bytes (a big JSONL file is split
+at line starts). A task is read, cleaned and finished on its own — in this process or in a worker
+of a process pool — and comes back as an articles frame, its rejects and one MinHash signature per
+article. Both :func:`framing.ingest` and :func:`framing.ingest_to` run the same tasks in the same
+order, so their tables are the same; only cross-task duplicate detection happens in the parent.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+from collections import Counter, defaultdict, deque
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..schema import cast_articles, empty_articles
+from .clean import clean_text, is_body_paragraph, line_key
+from .duplicates import signature
+from .meta import detect_language, find_author, find_outlet, find_published, find_title, find_wire
+from .readers import RawArticle, Reject, _sniff_binary, iter_input_files, read_file
+from .rules import Boilerplate, Outlets
+
+#: A paragraph of at most this many words, found in at least RECUR_MIN_ARTICLES articles and
+#: RECUR_MIN_SHARE of one outlet's articles (within a task), is that outlet's chrome ("Share this article").
+RECUR_MAX_WORDS = 15
+RECUR_MIN_ARTICLES = 3
+RECUR_MIN_SHARE = 0.3
+
+#: Raw bytes per task: big enough for recurring chrome to show within one outlet's articles,
+#: small enough that a worker holds only a few hundred MB.
+CHUNK_BYTES = 32_000_000
+
+
+@dataclass
+class Context:
+    """Everything a worker needs besides the task: rules, outlets, manifest entries, options."""
+
+    rules: Boilerplate
+    outlets: Outlets
+    entries: Mapping[Path, Mapping[str, str]]
+    mapping: Mapping[str, str] | None
+    max_bytes: int
+
+
+@dataclass
+class Task:
+    """Files (or one span of a big JSONL file) to ingest together; `number` orders the results."""
+
+    number: int
+    items: list[tuple[str, str, tuple[int, int, int] | None]]  # (path, path relative to the root, span)
+    n_bytes: int
+    n_files: int  # input files that start in this task (a split file counts once)
+
+
+@dataclass
+class Result:
+    """A finished task: articles (``duplicate_of`` still empty), rejects and signatures."""
+
+    number: int
+    articles: pd.DataFrame
+    rejects: list[Reject]
+    signatures: list[tuple[np.ndarray, int]] = field(repr=False)
+    n_bytes: int
+    n_files: int
+
+
+def _jsonl_spans(path: Path, size: int, chunk_bytes: int) -> list[tuple[int, int, int]]:
+    """Split points of a big JSONL file: (start, end, first line number), each span starting at a line start."""
+    spans, start, line, any_row = [], 0, 1, False
+    with path.open("rb") as fh:
+        while start < size:
+            data = fh.read(chunk_bytes)
+            rest = fh.readline() if not data.endswith(b"\n") else b""  # on to the end of the line
+            end = start + len(data) + len(rest)
+            any_row = any_row or bool(data.strip()) or bool(rest.strip())
+            spans.append((start, end, line))
+            line += data.count(b"\n") + rest.count(b"\n")
+            start = end
+    return spans if any_row else []  # a blank file is read whole, so it is rejected as `empty` once
+
+
+def plan(root: Path, *, chunk_bytes: int = CHUNK_BYTES, max_bytes: int = 50_000_000) -> Iterator[Task]:
+    """Group the input files under `root` into tasks of about `chunk_bytes`, lazily and in sorted order."""
+    base = root if root.is_dir() else root.parent
+    items: list = []
+    size_sum = n_files = number = 0
+
+    def cut() -> Task:
+        nonlocal items, size_sum, n_files, number
+        task = Task(number, items, size_sum, n_files)
+        items, size_sum, n_files, number = [], 0, 0, number + 1
+        return task
+
+    for file in iter_input_files(root):
+        rel = file.relative_to(base).as_posix()
+        try:
+            size = file.stat().st_size
+        except OSError:
+            size = 0
+        spans: list = []
+        if file.suffix.lower() == ".jsonl" and size > chunk_bytes:
+            with file.open("rb") as fh:
+                if _sniff_binary(fh.read(16)) is None:
+                    spans = _jsonl_spans(file, size, chunk_bytes)
+        if len(spans) > 1:
+            if items:
+                yield cut()
+            for k, span in enumerate(spans):
+                items, size_sum, n_files = [(str(file), rel, span)], span[1] - span[0], int(k == 0)
+                yield cut()
+            continue
+        if items and size_sum + min(size, max_bytes) > chunk_bytes:
+            yield cut()
+        items.append((str(file), rel, None))
+        size_sum += min(size, max_bytes)
+        n_files += 1
+    if items:
+        yield cut()
+
+
+# --------------------------------------------------------------------------- one article
+
+
+def _headline_like(line: str, raw_text: str) -> bool:
+    """A dump's very first line, short and without a final full stop, is its headline."""
+    first = next((x.strip() for x in raw_text.splitlines() if x.strip()), "")
+    return len(line.split()) <= 20 and not line.endswith(".") and " ".join(first.split()) == line
+
+
+def _article(raw: RawArticle, *, entry: Mapping[str, str], rules: Boilerplate, outlets: Outlets) -> dict | Reject:
+    """Clean one raw article and read its metadata; a Reject when no body is left."""
+    given_title = entry.get("title") or raw.title
+    cleaned = clean_text(raw.text, title=given_title, rules=rules)
+    if not cleaned.paragraphs or sum(len(p.split()) for p in cleaned.paragraphs) < 5:
+        return Reject(raw.source_path, "no_body",
+                      f"nothing but chrome: {len(cleaned.dropped)} line(s) removed, fewer than 5 words left")
+    url = entry.get("url") or raw.url
+    outlet, evidence, record = find_outlet(
+        manifest=entry.get("outlet"), given=raw.outlet, url=url, lines=cleaned.lines,
+        header=cleaned.header, sitename=raw.sitename, outlets=outlets,
+    )
+    chrome = {line_key(x) for x, why in cleaned.dropped if why not in ("header", "repeat")}
+    title = find_title(cleaned.header, given=given_title, outlets=outlets, skip=chrome)
+    paragraphs = cleaned.paragraphs
+    dropped = cleaned.dropped
+    if title is None and raw.reader == "txt" and len(paragraphs) > 1 and _headline_like(paragraphs[0], raw.text):
+        title, paragraphs = paragraphs[0], paragraphs[1:]
+        dropped = dropped + [(title, "header")]
+    if title and not given_title:  # the headline found in the header may be repeated in the body
+        tkey = line_key(title)
+        dropped = dropped + [(p, "headline") for p in paragraphs if line_key(p) == tkey]
+        paragraphs = [p for p in paragraphs if line_key(p) != tkey]
+    from_page = raw.reader == "html"  # a page's metadata date is a guess: the text's date line wins
+    published, date_line = find_published(
+        cleaned.header, given=entry.get("published") or (None if from_page else raw.published),
+        tz=record.timezone if record else None, fallback=raw.published if from_page else None,
+    )
+    author = find_author(cleaned.header, given=entry.get("author") or raw.author,
+                         date_line=date_line, outlets=outlets)
+    return {
+        "article_id": raw.article_id, "outlet": outlet, "outlet_evidence": evidence,
+        "wire": find_wire(cleaned.lines, outlet=record, outlets=outlets),
+        "title": title, "author": author, "published": published,
+        "url": url, "source_path": raw.source_path, "encoding": raw.encoding, "reader": raw.reader,
+        "_paragraphs": paragraphs, "_dropped": dropped,
+    }
+
+
+def _drop_recurring(records: list[dict]) -> None:
+    """Treat short paragraphs that recur across many articles of one outlet as that outlet's chrome."""
+    by_outlet: dict[str, list[dict]] = defaultdict(list)
+    for rec in records:
+        by_outlet[rec["outlet"]].append(rec)
+    for recs in by_outlet.values():
+        distinct = {tuple(r["_paragraphs"]): r for r in recs}.values()  # copies count once
+        if len(distinct) < RECUR_MIN_ARTICLES:
+            continue
+        counts = Counter(
+            key for r in distinct
+            for key in {line_key(p) for p in r["_paragraphs"] if len(p.split()) <= RECUR_MAX_WORDS}
+        )
+        floor = max(RECUR_MIN_ARTICLES, RECUR_MIN_SHARE * len(distinct))
+        recurring = {k for k, n in counts.items() if n >= floor and k}
+        if not recurring:
+            continue
+        for rec in recs:
+            keep = [p for p in rec["_paragraphs"] if line_key(p) not in recurring]
+            if keep and any(is_body_paragraph(p) for p in keep):
+                rec["_dropped"] = rec["_dropped"] + [(p, "recurring") for p in rec["_paragraphs"] if p not in keep]
+                rec["_paragraphs"] = keep
+
+
+def _finish(records: list[dict]) -> pd.DataFrame:
+    if not records:
+        return cast_articles(empty_articles())
+    rows = []
+    for rec in records:
+        text = "\n\n".join(rec.pop("_paragraphs"))
+        dropped = rec.pop("_dropped")
+        rows.append({**rec, "text": text, "n_words": len(text.split()),
+                     "dropped": [x for x, _ in dropped], "dropped_why": [w for _, w in dropped],
+                     "language": detect_language(text), "duplicate_of": None})
+    articles = pd.DataFrame(rows)
+    articles["published"] = pd.to_datetime(articles["published"], utc=True)
+    return cast_articles(articles)
+
+
+# --------------------------------------------------------------------------- one task
+
+_CONTEXT: Context | None = None
+
+
+def _init_worker(context: Context) -> None:
+    global _CONTEXT
+    _CONTEXT = context
+
+
+def run_task(task: Task, context: Context | None = None) -> Result:
+    """Read, clean and finish one task's articles (in a pool worker, `context` comes from the initialiser)."""
+    ctx = context or _CONTEXT
+    records: list[dict] = []
+    rejects: list[Reject] = []
+    for path, rel, span in task.items:
+        file = Path(path)
+        try:
+            entry = ctx.entries.get(file.resolve(), {}) if ctx.entries else {}
+            for item in read_file(file, rel, mapping=ctx.mapping, max_bytes=ctx.max_bytes, span=span):
+                result = item if isinstance(item, Reject) else _article(item, entry=entry, rules=ctx.rules,
+                                                                         outlets=ctx.outlets)
+                (rejects if isinstance(result, Reject) else records).append(result)
+        except Exception as exc:  # one bad file never sinks the ingest  # noqa: BLE001
+            rejects.append(Reject(rel, "error", f"{type(exc).__name__}: {exc}"))
+    _drop_recurring(records)
+    articles = _finish(records)
+    sigs = [signature(t) for t in articles["text"].tolist()]
+    return Result(task.number, articles, rejects, sigs, task.n_bytes, task.n_files)
+
+
+def execute(tasks: Iterator[Task], context: Context, *, workers: int = 1) -> Iterator[Result]:
+    """Run `tasks` and yield their results in task order.
+
+    With ``workers > 1`` a process pool runs them, with at most ``2 * workers`` tasks in flight, so
+    memory stays bounded however many tasks there are.
+    """
+    if workers <= 1:
+        for task in tasks:
+            yield run_task(task, context)
+        return
+    pool = multiprocessing.get_context(_start_method()).Pool(workers, initializer=_init_worker, initargs=(context,))
+    try:
+        pending: deque = deque()
+        for task in tasks:
+            pending.append(pool.apply_async(run_task, (task,)))
+            if len(pending) >= 2 * workers:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
+        pool.close()
+    finally:
+        pool.terminate()
+        pool.join()
+
+
+def _start_method() -> str:
+    """"fork" on Linux: workers start at once and scripts need no ``if __name__ == "__main__":``
+    guard (also inside Jupyter kernels). Elsewhere "spawn", the platform's safe default (a script
+    that ingests with ``workers > 1`` must then guard its entry point)."""
+    return "fork" if sys.platform.startswith("linux") else "spawn"
+
+
+def default_workers() -> int:
+    """The cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
