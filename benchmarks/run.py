@@ -24,7 +24,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-STAGES = ["baseline", "ingest", "find_terms", "count_terms", "keyness"]
+STAGES = ["baseline", "ingest", "ingest_stream", "find_terms", "count_terms", "keyness"]
+EXTRA = ["html", "dask"]  # run once, at the first size: HTML against bare trafilatura, Dask 1 vs 2 workers
+HTML_PAGES = ROOT.parent / "shared" / "corpora" / "ukr-mod-2022-html"
 
 
 def _load(path: Path):
@@ -44,11 +46,26 @@ def _stage(name: str, path: Path) -> dict:
     import framing
     from synth import lexicon_forms
 
-    if name == "ingest":
+    extra: dict = {}
+    if name == "ingest":  # in memory, one process
         start = time.perf_counter()
         corpus = framing.ingest(path, progress=False)
         seconds = time.perf_counter() - start
         n, nbytes = len(corpus.articles), path.stat().st_size
+    elif name == "ingest_stream":  # framing ingest --out: a process pool, Parquet parts as it goes
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as out:
+            start = time.perf_counter()
+            summary = framing.ingest_to(path, out, workers=2, progress=False)
+            seconds = time.perf_counter() - start
+        n, nbytes = summary.n_articles, path.stat().st_size
+        child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        extra = {"workers": 2, "child_rss_mb": child}
+    elif name == "html":
+        return _html(framing)
+    elif name == "dask":
+        return _dask(framing, path)
     else:
         articles = _load(path)
         n, nbytes = len(articles), int(articles["text"].str.len().sum())
@@ -66,7 +83,60 @@ def _stage(name: str, path: Path) -> dict:
             framing.keyness(articles, dedupe=False)
         seconds = time.perf_counter() - start
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"stage": name, "articles": n, "bytes": nbytes, "seconds": seconds, "peak_rss_mb": rss_mb}
+    if "child_rss_mb" in extra:  # the parent plus every worker at its own peak: an upper bound
+        rss_mb += extra["workers"] * extra["child_rss_mb"]
+    return {"stage": name, "articles": n, "bytes": nbytes, "seconds": seconds, "peak_rss_mb": rss_mb, **extra}
+
+
+def _html(framing) -> dict:
+    """framing.ingest on real HTML pages against bare trafilatura.extract on the same pages (best of 3)."""
+    import trafilatura
+
+    pages = sorted(HTML_PAGES.glob("*.html"))
+    if not pages:
+        raise SystemExit(f"html stage: no pages under {HTML_PAGES}")
+    raw = [p.read_bytes() for p in pages]
+    bare, ours = [], []
+    for _ in range(3):
+        start = time.perf_counter()
+        for data in raw:
+            trafilatura.extract(data.decode("utf-8", "replace"))
+        bare.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        corpus = framing.ingest(HTML_PAGES, progress=False)
+        ours.append(time.perf_counter() - start)
+    return {"stage": "html", "articles": len(corpus.articles), "bytes": sum(map(len, raw)),
+            "seconds": min(ours), "bare_seconds": min(bare),
+            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def _dask(framing, path: Path) -> dict:
+    """find_terms + count_terms on Dask (LocalCluster, 1 and 2 worker processes) against pandas."""
+    import tempfile
+
+    import framing.dask as fd
+    from dask.distributed import Client, LocalCluster
+
+    with tempfile.TemporaryDirectory() as out:
+        framing.ingest_to(path, out, workers=2, chunk_bytes=4_000_000, progress=False)
+        articles = framing.read_articles(out)
+        nbytes = int(articles["text"].str.len().sum())
+        start = time.perf_counter()
+        framing.find_terms(articles)
+        framing.count_terms(articles)
+        pandas_s = time.perf_counter() - start
+        timings = {}
+        for workers in (1, 2):
+            with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                              dashboard_address=None) as cluster, Client(cluster):
+                darts = fd.read_articles(out)
+                start = time.perf_counter()
+                fd.find_terms(darts).compute()
+                fd.count_terms(darts).compute()
+                timings[workers] = time.perf_counter() - start
+    return {"stage": "dask", "articles": len(articles), "bytes": nbytes, "seconds": timings[2],
+            "one_worker_seconds": timings[1], "pandas_seconds": pandas_s, "partitions": darts.npartitions,
+            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
 def _machine() -> str:
@@ -86,7 +156,7 @@ def _machine() -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000])
-    parser.add_argument("--stages", nargs="+", default=STAGES, choices=STAGES)
+    parser.add_argument("--stages", nargs="+", default=STAGES + EXTRA, choices=STAGES + EXTRA)
     parser.add_argument("--data", default="/tmp/framing-bench", help="where the synthetic corpora are cached")
     parser.add_argument("--stage", help=argparse.SUPPRESS)  # internal: run one stage and print JSON
     parser.add_argument("--path", help=argparse.SUPPRESS)
@@ -98,18 +168,23 @@ def main() -> None:
     sys.path.insert(0, str(HERE))
     from synth import write_jsonl
 
-    results = []
-    for size in args.sizes:
+    results, extras = [], []
+    for k, size in enumerate(args.sizes):
         path = write_jsonl(Path(args.data) / f"synth-{size}.jsonl", size)
         for stage in args.stages:
+            if stage in EXTRA and k > 0:
+                continue
             done = subprocess.run([sys.executable, __file__, "--stage", stage, "--path", str(path)],
-                                  capture_output=True, text=True, check=True)
+                                  capture_output=True, text=True)
+            if done.returncode:
+                print(f"{size:>9,} {stage:12s} failed: {done.stderr.strip().splitlines()[-1:]}", flush=True)
+                continue
             r = json.loads(done.stdout.strip().splitlines()[-1])
             r["size"] = size
-            results.append(r)
+            (extras if stage in EXTRA else results).append(r)
             print(f"{size:>9,} {stage:12s} {r['bytes'] / 1e6 / r['seconds']:8.2f} MB/s "
                   f"{r['articles'] / r['seconds']:10.0f} articles/s  peak RSS {r['peak_rss_mb']:7.0f} MB", flush=True)
-    table = _markdown(results)
+    table = _markdown(results) + _extras(extras)
     print(table)
     if not args.no_write:
         out = ROOT / "docs" / "benchmarks.md"
@@ -122,6 +197,24 @@ def main() -> None:
             "process; *ratio* is the stage's MB/s over the CountVectorizer baseline's, measured in the same run.\n\n"
             + table + "\n", encoding="utf-8")
         print(f"wrote {out}")
+
+
+def _extras(extras: list[dict]) -> str:
+    lines = []
+    for r in extras:
+        if r["stage"] == "html":
+            lines += ["", f"HTML: `framing.ingest` on {r['articles']} real pages (`{HTML_PAGES.name}`, "
+                          f"{r['bytes'] / 1e6:.1f} MB) took {r['seconds']:.2f} s; bare `trafilatura.extract` on the "
+                          f"same pages {r['bare_seconds']:.2f} s (best of 3): framing adds "
+                          f"{100 * (r['seconds'] / r['bare_seconds'] - 1):.0f} %."]
+        if r["stage"] == "dask":
+            lines += ["", f"Dask ({r['size']:,} synthetic articles, {r['partitions']} Parquet parts; find_terms + "
+                          f"count_terms, LocalCluster of worker processes with one thread each): pandas "
+                          f"{r['pandas_seconds']:.1f} s, 1 worker {r['one_worker_seconds']:.1f} s, 2 workers "
+                          f"{r['seconds']:.1f} s. Speed-up 2 vs 1 worker: "
+                          f"{r['one_worker_seconds'] / r['seconds']:.2f}×; overhead of 1 worker over pandas: "
+                          f"{100 * (r['one_worker_seconds'] / r['pandas_seconds'] - 1):.0f} %."]
+    return "\n".join(lines)
 
 
 def _markdown(results: list[dict]) -> str:

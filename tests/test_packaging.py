@@ -25,6 +25,9 @@ def test_environment_yml_and_pyproject_agree():
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     conda = {_name(d): _spec(d) for d in env["dependencies"] if isinstance(d, str) and not d.startswith(("python", "pip"))}
     assert conda == wanted
+    pip_section = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
+    pip_names = {_name(d.split("#")[0]): _spec(d.split("#")[0]) for d in pip_section if not d.startswith("-e")}
+    assert pip_names == {_name(d): _spec(d) for d in extras["fast"]}  # hyperscan: from PyPI, not conda-forge
 
 
 def test_python_floor_matches():

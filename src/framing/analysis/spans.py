@@ -136,6 +136,10 @@ def _has_closer(text: str, i: int, mark: str) -> bool:
 class QuoteIndex:
     """Answer "which quotation spans contain [start, end)?" quickly for one text.
 
+    Quotation spans never cross a line break (the finder closes every open quotation there), so
+    the index reads only the paragraphs it is asked about, each once: a text whose terms sit in a
+    few paragraphs costs a pass over those paragraphs' marks, not over the whole text.
+
     Examples
     --------
     >>> idx = QuoteIndex('A "quoted phrase" here')
@@ -145,13 +149,31 @@ class QuoteIndex:
     []
     """
 
-    __slots__ = ("spans", "_starts")
+    __slots__ = ("text", "_paragraphs")
 
     def __init__(self, text: str) -> None:
-        self.spans = find_quote_spans(text)
-        self._starts = [s.start for s in self.spans]
+        self.text = text
+        self._paragraphs: dict[int, tuple[list[QuoteSpan], list[int]]] = {}
+
+    @property
+    def spans(self) -> list[QuoteSpan]:
+        """Every span of the text (the same as :func:`find_quote_spans`)."""
+        return find_quote_spans(self.text)
+
+    def _paragraph(self, at: int) -> tuple[list[QuoteSpan], list[int]]:
+        text = self.text
+        lo = text.rfind("\n", 0, at) + 1
+        found = self._paragraphs.get(lo)
+        if found is None:
+            hi = text.find("\n", at)
+            hi = len(text) if hi < 0 else hi
+            spans = [QuoteSpan(sp.start + lo, sp.end + lo, sp.open_mark, sp.close_mark, sp.depth, sp.closed)
+                     for sp in find_quote_spans(text[lo:hi])] if lo or hi < len(text) else find_quote_spans(text)
+            found = self._paragraphs[lo] = (spans, [sp.start for sp in spans])
+        return found
 
     def containing(self, start: int, end: int) -> list[QuoteSpan]:
         """The spans that contain ``[start, end)``, outermost first."""
-        k = bisect.bisect_right(self._starts, start)
-        return [s for s in self.spans[:k] if s.end >= end]
+        spans, starts = self._paragraph(start)
+        k = bisect.bisect_right(starts, start)
+        return [s for s in spans[:k] if s.end >= end]
