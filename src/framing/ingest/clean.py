@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -96,10 +97,13 @@ def split_glued_lines(text: str, rules: Boilerplate | None = None) -> str:
     'Title - BBC News\\nBBC HomepageSkip to content'
     """
     rules = rules or load_boilerplate()
+    low = text.lower()  # lengths may change below, but a substring test needs no offsets
     for pattern in rules.split_before:
-        text = pattern.sub(lambda m: "\n" + m.group(0), text)
+        if _may_match(pattern, low):
+            text = pattern.sub(lambda m: "\n" + m.group(0), text)
     for pattern in rules.split_after:
-        text = pattern.sub(lambda m: m.group(0) + "\n", text)
+        if _may_match(pattern, low):
+            text = pattern.sub(lambda m: m.group(0) + "\n", text)
     return text
 
 
@@ -130,8 +134,42 @@ def line_key(line: str) -> str:
     return _KEY_JUNK.sub(" ", _TRAILING_ELLIPSIS.sub("", line).casefold()).strip()
 
 
-def _drop_reason(line: str, rules: Boilerplate) -> str | None:
-    for category, pattern in rules.drop:
+@functools.lru_cache(maxsize=1024)
+def _line_safe(pattern: re.Pattern) -> bool:
+    """Whether a match within one line implies a match within the lines joined by "\\n" (so one
+    search of the whole text can rule a pattern out): no negative lookbehind, no \\A or \\Z, and
+    ``^``/``$`` only in MULTILINE mode."""
+    src = pattern.pattern
+    if "(?<!" in src or "\\A" in src or "\\Z" in src:
+        return False
+    return bool(pattern.flags & re.MULTILINE) or ("^" not in src.replace("[^", "") and "$" not in src)
+
+
+_LITERALS: dict[re.Pattern, frozenset[str] | None] = {}
+
+
+def _may_match(pattern: re.Pattern, low: str) -> bool:
+    """False only when `pattern` cannot match the text whose lower-cased form is `low`: none of
+    the lower-cased 4-character prefixes its matches must start with occurs in it (a substring
+    test, far cheaper than a regex search that has to try every position)."""
+    if pattern not in _LITERALS:
+        from ..analysis._prefix import prefixes
+
+        found = prefixes(pattern.pattern, 4)
+        _LITERALS[pattern] = found if found and all(found) and not any("\n" in x for x in found) else None
+    literals = _LITERALS[pattern]
+    return literals is None or any(lit in low for lit in literals)
+
+
+def _present(patterns, joined: str, key=lambda x: x):
+    """The patterns that may match some line of `joined` (the others need not be tried per line)."""
+    low = joined.lower()
+    return [x for x in patterns
+            if not _line_safe(key(x)) or (_may_match(key(x), low) and key(x).search(joined))]
+
+
+def _drop_reason(line: str, rules: Boilerplate, drop=None) -> str | None:
+    for category, pattern in rules.drop if drop is None else drop:
         if pattern.search(line):
             return category
     words = line.split()
@@ -145,11 +183,12 @@ def _is_prose(line: str) -> bool:
     return is_body_paragraph(line) or len(line.split()) >= 30
 
 
-def _cut_footer(lines: list[str], rules: Boilerplate, dropped: list) -> list[str]:
+def _cut_footer(lines: list[str], rules: Boilerplate, dropped: list, drop=None) -> list[str]:
     """Keep lines up to the first footer marker met once the body has begun."""
     body_started = False
+    footer = _present(rules.footer, "\n".join(lines))
     for i, line in enumerate(lines):
-        hits = [m.start() for p in rules.footer if (m := p.search(line))]
+        hits = [m.start() for p in footer if (m := p.search(line))]
         if hits:
             cut = min(hits)
             before = line[:cut].rstrip()
@@ -157,7 +196,7 @@ def _cut_footer(lines: list[str], rules: Boilerplate, dropped: list) -> list[str
                 kept = lines[:i] + ([before] if before else [])
                 dropped.extend((x, "footer") for x in [line[cut:].strip(), *lines[i + 1:]] if x)
                 return kept
-        if not body_started and _is_prose(line) and _drop_reason(line, rules) is None:
+        if not body_started and _is_prose(line) and _drop_reason(line, rules, drop) is None:
             body_started = True
     return lines
 
@@ -209,11 +248,12 @@ def clean_text(text: str, *, title: str | None = None, rules: Boilerplate | None
     text = split_glued_lines(normalize_whitespace(text), rules)
     lines = [repair_glued_sentences(x.strip()) for x in text.split("\n") if x.strip()]
     all_lines = list(lines)
-    lines = _cut_footer(lines, rules, dropped)
+    drop = _present(rules.drop, "\n".join(lines), key=lambda x: x[1])  # most rules match nowhere in a text
+    lines = _cut_footer(lines, rules, dropped, drop)
     title_key = line_key(title) if title else None
     kept: list[str] = []
     for line in lines:
-        why = _drop_reason(line, rules)
+        why = _drop_reason(line, rules, drop)
         if why is None and title_key and line_key(line) == title_key:
             why = "headline"
         if why:
