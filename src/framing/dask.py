@@ -21,6 +21,8 @@ the Parquet path (a shared file system, or object storage such as ``s3://`` with
 
 from __future__ import annotations
 
+import hashlib
+import pickle
 from typing import Sequence
 
 import pandas as pd
@@ -35,29 +37,27 @@ from .analysis.keyness import Totals, _counts, documents, keyness_from_totals
 from .analysis.lexicon import Lexicon, load_lexicon
 from .analysis.terms import _empty_hits, count_terms as _count_terms, find_terms as _find_terms
 from .analysis.tokens import STOP_WORDS
-from .schema import ARTICLE_COLUMNS, cast_articles, empty_articles
+from .schema import ARTICLE_COLUMNS
 
 __all__ = ["read_articles", "from_pandas", "find_terms", "count_terms", "compare", "keyness"]
 
 _META_COLUMNS = [c for c in ARTICLE_COLUMNS if c not in ("text", "dropped", "dropped_why")]
 
 
-def _cast_part(part: pd.DataFrame) -> pd.DataFrame:
-    return cast_articles(part) if set(ARTICLE_COLUMNS) <= set(part.columns) else part
-
-
 def read_articles(path: str, columns: list[str] | None = None, **options) -> dd.DataFrame:
     """A Dask DataFrame over an ingest's ``articles/part-*.parquet`` (one partition per part).
 
     `path` is the folder given to ``framing ingest --out`` (local, or any URL fsspec reads);
-    `options` go to :func:`dask.dataframe.read_parquet`.
+    `options` go to :func:`dask.dataframe.read_parquet`. Text columns stay as Parquet gives them
+    (Arrow-backed strings; ``dropped`` and ``dropped_why`` as arrays), which the functions here
+    read as they are; the dates and word counts get the articles table's dtypes. Everything is
+    lazy, so a later selection reads only the columns it needs.
     """
     base = str(path).rstrip("/")
     source = base if base.endswith("/articles") or base.endswith(".parquet") else base + "/articles"
     frame = dd.read_parquet(source, columns=columns, **options)
-    if columns is None:
-        frame = frame.map_partitions(_cast_part, meta=empty_articles())
-    return frame
+    dtypes = {c: ARTICLE_COLUMNS[c] for c in ("published", "n_words") if c in frame.columns}
+    return frame.astype(dtypes) if dtypes else frame
 
 
 def from_pandas(articles: pd.DataFrame, npartitions: int = 2) -> dd.DataFrame:
@@ -65,24 +65,44 @@ def from_pandas(articles: pd.DataFrame, npartitions: int = 2) -> dd.DataFrame:
     return dd.from_pandas(articles, npartitions=npartitions, sort=False)
 
 
-def _lexicon(lexicon) -> Lexicon:
-    return load_lexicon(lexicon)  # resolved here once; the Lexicon object is shipped to the workers
+_LEXICONS: dict[str, Lexicon] = {}  # per worker process: a lexicon is unpickled and compiled once
+
+
+def _lexicon(lexicon) -> bytes:
+    """The lexicon, resolved here once and pickled (without its compiled matcher) for the workers."""
+    return pickle.dumps(load_lexicon(lexicon))
+
+
+def _on_worker(blob: bytes) -> Lexicon:
+    key = hashlib.sha256(blob).hexdigest()
+    lex = _LEXICONS.get(key)
+    if lex is None:
+        lex = _LEXICONS[key] = pickle.loads(blob)
+    return lex
+
+
+def _find_part(part: pd.DataFrame, blob: bytes, titles: bool, context: int) -> pd.DataFrame:
+    return _find_terms(part, _on_worker(blob), titles=titles, context=context)
+
+
+def _count_part(part: pd.DataFrame, blob: bytes, titles: bool) -> pd.DataFrame:
+    return _count_terms(part, _on_worker(blob), titles=titles)
 
 
 def find_terms(articles: dd.DataFrame, lexicon: Lexicon | str | dict | None = None, *, titles: bool = True,
                context: int = 80) -> dd.DataFrame:
     """:func:`framing.find_terms` per partition: a lazy Dask DataFrame of hits (same columns and rows)."""
-    lex = _lexicon(lexicon)
-    return articles.map_partitions(_find_terms, lex, titles=titles, context=context, meta=_empty_hits())
+    articles = articles[["article_id", "outlet", "published", "title", "text"]]  # read no more than this
+    return articles.map_partitions(_find_part, _lexicon(lexicon), titles, context, meta=_empty_hits())
 
 
 def count_terms(articles: dd.DataFrame, lexicon: Lexicon | str | dict | None = None, *,
                 titles: bool = False) -> dd.DataFrame:
     """:func:`framing.count_terms` per partition: article × variant counts, lazily."""
-    lex = _lexicon(lexicon)
     meta = pd.DataFrame({"article_id": pd.Series(dtype="string"), "family": pd.Series(dtype="string"),
                          "variant": pd.Series(dtype="string"), "count": pd.Series(dtype="int64")})
-    return articles.map_partitions(_count_terms, lex, titles=titles, meta=meta)
+    articles = articles[["article_id", "title", "text"]]
+    return articles.map_partitions(_count_part, _lexicon(lexicon), titles, meta=meta)
 
 
 def _local(frame) -> pd.DataFrame:
