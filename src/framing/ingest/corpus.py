@@ -39,17 +39,10 @@ class Corpus:
 
     def summary(self) -> str:
         """A few lines for people: files, articles, rejects by reason, duplicates, elapsed time."""
-        by_reason = self.rejects["reason"].value_counts().sort_index()
-        reasons = ", ".join(f"{r}: {n}" for r, n in by_reason.items()) or "none"
-        n_dup = int(self.articles["duplicate_of"].notna().sum())
-        rate = self.n_bytes / 1e6 / self.elapsed if self.elapsed else 0.0
-        return (
-            f"files: {self.n_files}\n"
-            f"articles: {len(self.articles)} from {self.articles['outlet'].nunique()} outlets\n"
-            f"rejects: {len(self.rejects)} ({reasons})\n"
-            f"duplicates: {n_dup}\n"
-            f"elapsed: {self.elapsed:.1f} s ({rate:.1f} MB/s)"
-        )
+        return summary_lines(
+            n_files=self.n_files, n_articles=len(self.articles), n_outlets=self.articles["outlet"].nunique(),
+            by_reason=self.rejects["reason"].value_counts().to_dict(),
+            n_duplicates=int(self.articles["duplicate_of"].notna().sum()), n_bytes=self.n_bytes, elapsed=self.elapsed)
 
     def one_line(self) -> str:
         """The summary in one line (used by ``framing.load`` warnings)."""
@@ -57,6 +50,18 @@ class Corpus:
         reasons = ", ".join(f"{r}: {n}" for r, n in by_reason.items())
         return (f"{len(self.articles)} articles from {self.n_files} files; "
                 f"{len(self.rejects)} rejected ({reasons}) - see framing.ingest(path).rejects")
+
+
+def summary_lines(*, n_files: int, n_articles: int, n_outlets: int, by_reason: Mapping[str, int],
+                  n_duplicates: int, n_bytes: int, elapsed: float, workers: int | None = None) -> str:
+    """The ingest summary people read (in-memory and streaming ingests print the same lines)."""
+    reasons = ", ".join(f"{r}: {n}" for r, n in sorted(by_reason.items())) or "none"
+    rate = f"{n_bytes / 1e6 / elapsed:.1f} MB/s" if elapsed else "0.0 MB/s"
+    if workers:
+        rate += f", {n_articles / max(elapsed, 1e-9):.0f} articles/s on {workers} worker(s)"
+    return (f"files: {n_files}\narticles: {n_articles} from {n_outlets} outlets\n"
+            f"rejects: {sum(by_reason.values())} ({reasons})\nduplicates: {n_duplicates}\n"
+            f"elapsed: {elapsed:.1f} s ({rate})")
 
 
 def _manifests(root: Path, manifest: str | Path | None) -> dict[Path, dict[str, str]]:

@@ -26,7 +26,7 @@ import pandas as pd
 from tqdm import tqdm  # plain text bar: tqdm.auto warns in kernels without ipywidgets
 
 from ..schema import REJECT_COLUMNS, cast_articles, empty_articles
-from .corpus import _context
+from .corpus import _context, summary_lines
 from .duplicates import NearDuplicates, rank_published
 from .tasks import CHUNK_BYTES, default_workers, execute, plan
 
@@ -51,17 +51,10 @@ class IngestSummary:
 
     def summary(self) -> str:
         """A few lines for people (the same shape as ``Corpus.summary``)."""
-        reasons = ", ".join(f"{r}: {n}" for r, n in sorted(self.rejects_by_reason.items())) or "none"
-        rate = self.n_bytes / 1e6 / self.elapsed if self.elapsed else 0.0
-        return (
-            f"files: {self.n_files}\n"
-            f"articles: {self.n_articles} from {self.n_outlets} outlets\n"
-            f"rejects: {self.n_rejects} ({reasons})\n"
-            f"duplicates: {self.n_duplicates}\n"
-            f"elapsed: {self.elapsed:.1f} s ({rate:.1f} MB/s, {self.n_articles / max(self.elapsed, 1e-9):.0f} "
-            f"articles/s on {self.workers} worker(s))\n"
-            f"parts: {self.parts} in {self.out / 'articles'}"
-        )
+        return summary_lines(
+            n_files=self.n_files, n_articles=self.n_articles, n_outlets=self.n_outlets,
+            by_reason=self.rejects_by_reason, n_duplicates=self.n_duplicates, n_bytes=self.n_bytes,
+            elapsed=self.elapsed, workers=self.workers) + f"\nparts: {self.parts} in {self.out / 'articles'}"
 
 
 def ingest_to(path: str | Path, out: str | Path, *, manifest: str | Path | None = None,
