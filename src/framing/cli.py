@@ -45,17 +45,16 @@ def _ingest(args: argparse.Namespace) -> int:
         print(result.summary())
         print(f"wrote {Path(args.out) / 'articles'}/part-*.parquet and {Path(args.out) / 'rejects.csv'}")
         n_articles, n_rejects = result.n_articles, result.n_rejects
-        first_reject = lambda: _first_reject(Path(args.out) / "rejects.csv")  # noqa: E731
     else:
         corpus = ingest(raw, manifest=args.manifest, progress=progress, workers=args.workers or 1)
         print(corpus.summary())
         n_articles, n_rejects = len(corpus.articles), len(corpus.rejects)
-        first_reject = lambda: tuple(corpus.rejects[["source_path", "reason"]].iloc[0])  # noqa: E731
     if n_articles == 0:
         print(f"framing ingest: error: no article could be read from {raw}", file=sys.stderr)
         return EXIT_NOTHING_READ
     if args.strict and n_rejects:
-        where, why = first_reject()
+        where, why = (_first_reject(Path(args.out) / "rejects.csv") if args.out
+                      else tuple(corpus.rejects[["source_path", "reason"]].iloc[0]))
         print(f"framing ingest: error: --strict and {n_rejects} input(s) rejected (first: {where}: {why})",
               file=sys.stderr)
         return EXIT_STRICT

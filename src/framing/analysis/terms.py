@@ -78,8 +78,7 @@ class Matcher:
                 entries.append((_min_width(rx), len(entries), fam.name, None, rx))
         entries.sort(key=lambda e: (-e[0], e[1]))
         self._entries = entries
-        self._groups = {f"g{i}": (e[2], e[3]) for i, e in enumerate(entries)}
-        self._entry = [(e[2], e[3]) for e in entries]
+        self._entry = [(e[2], e[3]) for e in entries]  # group "g{i}" of a compiled alternation is entry i
         self._orientation = {(f.name, v.name): v.orientation for f in lexicon.families for v in f.variants}
         self._combined = self._compile(frozenset())
         self._without = lru_cache(maxsize=256)(self._compile)
@@ -176,7 +175,7 @@ class Matcher:
         """The same as :meth:`scan` with one plain alternation (slow; for tests and checks)."""
         out: list[tuple[int, int, str, str]] = []
         for m in self._combined.finditer(text):
-            fam, var = self._groups[m.lastgroup]
+            fam, var = self._entry[int(m.lastgroup[1:])]
             self._emit(text, m.start(), m.end(), fam, var, frozenset((fam,)), out)
         return out
 
@@ -189,7 +188,7 @@ class Matcher:
         if inner is None:
             return
         for m in inner.finditer(text, start, end):
-            fam2, var2 = self._groups[m.lastgroup]
+            fam2, var2 = self._entry[int(m.lastgroup[1:])]
             self._emit(text, m.start(), m.end(), fam2, var2, excluded | {fam2}, out)
 
     def voice(self, text: str, start: int, end: int, quotes: QuoteIndex) -> str:

@@ -195,15 +195,12 @@ class NearDuplicates:
             cand.setdefault(i, set()).add(j)
         order = np.argsort(flat, kind="stable")  # within the batch: equal band keys, earlier row first
         sk, sr = flat[order], rows[order]
-        same = np.flatnonzero(sk[1:] == sk[:-1])
-        if same.size:
-            first = {}
-            for pos in range(len(sk)):
-                if pos and sk[pos] == sk[pos - 1]:
-                    cand.setdefault(int(sr[pos]), set()).update(first[int(sk[pos])])
-                    first[int(sk[pos])].append(int(sr[pos]))
-                else:
-                    first[int(sk[pos])] = [int(sr[pos])]
+        starts = np.flatnonzero(np.r_[True, sk[1:] != sk[:-1]])
+        lengths = np.diff(np.r_[starts, len(sk)])
+        for lo, n in zip(starts[lengths > 1].tolist(), lengths[lengths > 1].tolist()):  # only runs of equal keys
+            run = sr[lo: lo + n].tolist()
+            for k in range(1, n):
+                cand.setdefault(run[k], set()).update(run[:k])
         originals = []
         for row in range(start, start + m):
             match = None
