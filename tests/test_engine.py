@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import sys
 
+import pandas as pd
+import pyarrow as pa
 import pytest
 from hypothesis import given, settings, strategies as st
 
@@ -81,3 +83,105 @@ def test_a_lexicon_without_literal_prefixes_falls_back_or_refuses():
     assert Matcher(lex).engine == "re"  # auto: the pure-Python pre-filter
     with pytest.raises(ValueError, match="cannot run this lexicon"):
         Matcher(lex, engine="hyperscan")
+
+
+# --- count_terms: Hyperscan matches the whole lexicon on bytes, re takes what it cannot decide ---
+
+def _counts(articles, lexicon=None, titles=False):
+    fast = framing.count_terms(articles, lexicon, titles=titles, engine="hyperscan")
+    plain = framing.count_terms(articles, lexicon, titles=titles, engine="re")
+    pd.testing.assert_frame_equal(fast, plain)
+    return fast
+
+
+def _frame(texts, titles=None, arrow=True):
+    dtype = "string" if arrow else object
+    return pd.DataFrame({
+        "article_id": pd.array([f"a{i}" for i in range(len(texts))], dtype="string"),
+        "title": pd.Series(titles if titles is not None else [""] * len(texts), dtype=dtype),
+        "text": pd.Series(texts, dtype=dtype),
+    })
+
+
+@pytest.mark.slow
+def test_same_counts_on_the_shared_corpora():
+    total = 0
+    for name in ("ukraine-war-en-2022-2023", "ukraine-opinion-en-2024-2026"):
+        path = need(CORPORA / name / "articles.jsonl", f"the shared corpus {name}")
+        rows = [json.loads(line) for line in path.open(encoding="utf-8")]
+        arts = _frame([r.get("text") for r in rows], [r.get("title") for r in rows])
+        total += int(_counts(arts, titles=True)["count"].sum())
+    assert total > 5000
+
+
+def test_same_counts_on_the_synthetic_corpus_and_most_texts_need_no_re():
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import synth
+
+    arts = _frame([a["text"] for a in synth.articles(300, seed=5)], [a["title"] for a in synth.articles(300, seed=5)])
+    counts = _counts(arts, titles=True)
+    assert counts["count"].sum() > 1000
+    matcher = framing.load_lexicon().matcher
+    *_, slow = matcher.spans().resolve(pa.array(arts["text"].array), matcher._families)
+    assert slow.mean() < 0.1  # the point of the fast path: re scans few texts
+
+
+_MORE = _PIECES + ["new regions", " of Russia", "Russia's new territories", "temporarily occupied territories",
+                   "occupied", "prewar", "pre-war", "\u00a0", "\u02bc", "\u212a", "ſ", "Kyiv\u00a0regime",
+                   "people's militia", "militias", "pro-Russian separatists", "separatist-held areas",
+                   "accession of Crimea to Russia", "genocide of Russian-speaking people", "war crimes"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_MORE), max_size=25).map("".join), min_size=1, max_size=6),
+       st.booleans())
+def test_same_counts_on_generated_articles(texts, arrow):
+    _counts(_frame(texts, texts[::-1], arrow=arrow), titles=True)
+
+
+_TRICKY = {
+    "families": {
+        "first": {"variants": {
+            "war or war crimes": {"patterns": ["(?:war|war crimes)"]},  # re takes the first branch
+            "new regions": {"patterns": ["new regions(?: of Russia)?"]},  # two ends at one start
+        }},
+        "other": {"variants": {
+            "crimes": {"patterns": ["crimes"]},
+            "Russia": {"patterns": ["Russia", "(?-i:RF)"]},
+            "after the": {"patterns": [r"(?<=the\ )regions"]},  # a lookbehind Hyperscan lacks
+        }},
+    }
+}
+
+
+@pytest.mark.parametrize("text", [
+    "war crimes and new regions of Russia; the regions, RF and rf",
+    "new regions", "war", "the regions of Russia", "x war crimes", "RF-backed war", "",
+])
+def test_same_counts_for_a_lexicon_with_tricky_patterns(text):
+    _counts(_frame([text, text.upper(), text + " war"]), framing.load_lexicon(_TRICKY))
+
+
+def test_a_lexicon_hyperscan_cannot_express_is_counted_by_re():
+    lex = framing.load_lexicon({"families": {"atomic": {"variants": {"Kyiv": {"patterns": [r"(?>Kyiv|Kiev)"]}}}}})
+    assert lex.matcher.spans() is None
+    counts = framing.count_terms(_frame(["Kyiv, Kiev, Kyivan"]), lex)
+    assert counts["count"].tolist() == [2]
+    with pytest.raises(ValueError, match="hyperscan engine is not available"):
+        framing.count_terms(_frame(["aax"]), lex, engine="hyperscan")
+
+
+def test_counts_with_missing_texts_and_no_rows():
+    _counts(_frame([None, "Kyiv and Kiev", "", None]), titles=True)
+    empty = framing.count_terms(_frame([]))
+    assert list(empty.columns) == ["article_id", "family", "variant", "count"] and empty.empty
+
+
+@pytest.mark.slow
+def test_the_space_and_case_folding_tables_are_python_s():
+    import re
+
+    space, letter = re.compile(r"\s"), re.compile(r"(?i)[a-z0-9_]")
+    cps = [c for c in range(0x110000) if not 0xD800 <= c < 0xE000]
+    assert tuple(c for c in cps if space.fullmatch(chr(c))) == _engine._PY_SPACE
+    assert "".join(chr(c) for c in cps if c > 0x7F and letter.fullmatch(chr(c))) == _engine._FOLDS_TO_ASCII

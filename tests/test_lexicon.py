@@ -167,3 +167,9 @@ def test_the_readme_lexicon_example_loads_and_matches():
     lex = load_lexicon(yaml.safe_load(block))
     assert [v.name for v in lex.family("kyiv").variants] == ["Kyiv", "Kiev"]
     assert lex.matcher.scan("chicken Kiev in Kyiv") == [(16, 20, "kyiv", "Kyiv")]
+
+
+def test_a_pattern_that_refers_back_to_a_group_is_refused_with_its_place():
+    bad = {"families": {"doubled": {"variants": {"xx": {"patterns": ["war", r"(\w)\1x"]}}}}}
+    with pytest.raises(LexiconError, match=r"families\.doubled\.variants\.xx\.patterns\[1\].*refers back"):
+        load_lexicon(bad)

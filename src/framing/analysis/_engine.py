@@ -1,10 +1,16 @@
-"""Hyperscan as the matcher's candidate finder (optional: ``pip install "framing[fast]"``).
+"""Hyperscan in the matcher (optional: ``pip install "framing[fast]"``).
 
-Hyperscan (Intel's multi-pattern regex engine, through the ``hyperscan`` Python binding) scans a
-text once for every lexicon pattern's literal prefix — the longest one :func:`prefixes` can work
-out, up to 8 letters — and reports where a pattern *could* start. Python's ``re`` then confirms
-each candidate with that pattern's own regex, in the lexicon's order, so the matches are exactly
-those of the pure-Python matcher (tested on the shared corpora and on generated text).
+Two uses of Hyperscan (Intel's multi-pattern regex engine, through the ``hyperscan`` binding):
+
+- :class:`HyperscanCandidates` finds where a lexicon pattern *could* start — from each pattern's
+  longest literal prefix, up to 8 letters — and Python's ``re`` confirms each candidate, in the
+  lexicon's order. :meth:`Matcher.scan` (offsets, voice, context) uses it.
+- :class:`HyperscanSpans` matches the whole lexicon on the UTF-8 bytes of many texts at once and
+  rebuilds Python's choices from the spans it reports, handing the few texts it cannot decide
+  back to ``re``. :func:`count_terms` uses it.
+
+Both give exactly the pure-Python matcher's results (tested on the shared corpora, on the
+synthetic benchmark corpus and on generated text full of near-misses).
 
 Why candidates are never missed:
 
@@ -20,6 +26,8 @@ from __future__ import annotations
 import re
 import threading
 
+import numpy as np
+
 from ._prefix import prefixes
 
 try:
@@ -27,10 +35,11 @@ try:
 except ImportError:  # pragma: no cover - the optional extra is missing
     hyperscan = None
 
-__all__ = ["available", "HyperscanCandidates"]
+__all__ = ["available", "HyperscanCandidates", "HyperscanSpans", "Untranslatable"]
 
 _MAX_K = 8
 _MAX_SET = 64
+_MAX_WORD = 64  # longest one-word pattern matched without start tracking
 
 
 def available() -> bool:
@@ -97,3 +106,506 @@ class HyperscanCandidates:
 
         self._db.scan(low.encode("latin-1", "replace"), match_event_handler=on_match, scratch=scratch)
         return found
+
+
+# --- Hyperscan as the whole matcher, for counting ---------------------------------------------
+#
+# count_terms needs no offsets, voice or context, so Hyperscan can do the matching itself, on the
+# UTF-8 bytes of the texts straight from Arrow memory (no Python string per text). Python's ``re``
+# semantics — the leftmost match, the first pattern in priority order there, multi-word matches
+# re-scanned for the *other* families — are rebuilt from the spans Hyperscan reports (see
+# ``HyperscanSpans.resolve``). Where they cannot be, the text goes to the exact Python matcher:
+#
+# - a text holding a character that Python's case-insensitive matching equates with an ASCII
+#   letter ("ı", "İ", "ſ", the Kelvin sign): Hyperscan folds ASCII only;
+# - a word boundary next to a non-ASCII character is decided as Python does, from the character
+#   (``str.isalnum``); a match of a pattern with ``\w``, ``\d`` or a negated class — translated so
+#   that Hyperscan finds a superset — that holds a non-ASCII byte is left to re;
+# - crossing spans, a pattern with two ends at one start, a pattern that lost a lookaround in
+#   translation (Hyperscan has none).
+#
+# ``\s`` is translated to the exact set of characters Python's ``\s`` matches, so non-breaking and
+# other Unicode spaces need no special case.
+
+#: Characters Python's ``\s`` matches (``str.isspace``), as code points (tested).
+_PY_SPACE = (0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x1C, 0x1D, 0x1E, 0x1F, 0x20, 0x85, 0xA0, 0x1680,
+             *range(0x2000, 0x200B), 0x2028, 0x2029, 0x202F, 0x205F, 0x3000)
+#: Non-ASCII characters that Python's case-insensitive matching equates with an ASCII letter (tested).
+_FOLDS_TO_ASCII = "\u0130\u0131\u017f\u212a"
+_WORD_BYTE = np.zeros(256, dtype=bool)
+for _b in b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_":
+    _WORD_BYTE[_b] = True
+_NONWORD_BYTES = re.compile(rb"[^A-Za-z0-9_]")
+_HIGH_BYTES = re.compile(rb"[\x80-\xff]")
+_ANY_HIGH = r"\x{80}-\x{10ffff}"
+
+
+class Untranslatable(ValueError):
+    """A regex uses something Hyperscan cannot express (a backreference, say)."""
+
+
+def _hs_literal(cp: int) -> str:
+    ch = chr(cp)
+    if not ch.isascii() and (ch.lower() != ch or ch.upper() != ch):
+        raise Untranslatable(f"a non-ASCII cased letter {ch!r} (Hyperscan folds ASCII only)")
+    if ch.isascii() and (ch.isalnum() or ch in " _"):
+        return ch
+    return f"\\x{{{cp:x}}}"
+
+
+def _space_items() -> str:
+    return "".join(_hs_literal(c) for c in _PY_SPACE)
+
+
+class _Notes:
+    """What a translation had to give up: lookarounds dropped (``lost``), classes widened to a
+    superset for non-ASCII characters (``widened``)."""
+
+    def __init__(self) -> None:
+        self.lost = False
+        self.widened = False
+
+
+def _hs_category(name: str, in_class: bool, negated: bool, notes: _Notes) -> str:
+    if name == "CATEGORY_SPACE":
+        return _space_items() if in_class else "[" + _space_items() + "]"
+    if name == "CATEGORY_NOT_SPACE" and not in_class:
+        return "[^" + _space_items() + "]"
+    notes.widened = True  # Hyperscan's \w and \d are ASCII: widen so that it finds a superset
+    if name in ("CATEGORY_WORD", "CATEGORY_DIGIT"):
+        core = r"\w" if name == "CATEGORY_WORD" else "0-9"
+        if negated:
+            return core  # [^\w] in ASCII already takes every non-ASCII character
+        return core + _ANY_HIGH if in_class else "[" + core + _ANY_HIGH + "]"
+    if name in ("CATEGORY_NOT_WORD", "CATEGORY_NOT_DIGIT") and not negated:
+        return r"\W" if name == "CATEGORY_NOT_WORD" else r"\D"  # these take every non-ASCII character
+    raise Untranslatable(f"{name} {'in a negated class' if negated else 'in a class'}")
+
+
+def _hs_class(items, notes: _Notes) -> str:
+    negated = any(str(op) == "NEGATE" for op, _ in items)
+    if negated:
+        notes.widened = True  # a negated class takes non-ASCII letters Python's may not
+    out = []
+    for op, av in items:
+        name = str(op)
+        if name == "NEGATE":
+            continue
+        if name == "LITERAL":
+            out.append(_hs_literal(av))
+        elif name == "RANGE":
+            lo, hi = av
+            if hi > 0x7F and (hi - lo > 256 or any(_cased(x) for x in range(max(lo, 0x80), hi + 1))):
+                raise Untranslatable("a range of non-ASCII letters")
+            out.append(f"{_hs_literal(lo)}-{_hs_literal(hi)}")
+        elif name == "CATEGORY":
+            out.append(_hs_category(str(av), True, negated, notes))
+        else:
+            raise Untranslatable(f"class item {name}")
+    return "[" + ("^" if negated else "") + "".join(out) + "]"
+
+
+def _cased(cp: int) -> bool:
+    ch = chr(cp)
+    return ch.lower() != ch or ch.upper() != ch
+
+
+def _hs_seq(items, notes: _Notes) -> str:
+    return "".join(_hs_item(op, av, notes) for op, av in items)
+
+
+def _hs_item(op, av, notes: _Notes) -> str:
+    """One node of Python's parsed regex in Hyperscan's (PCRE) syntax; lookarounds are dropped
+    (noted), which only ever widens what the pattern matches."""
+    name = str(op)
+    if name == "LITERAL":
+        return _hs_literal(av)
+    if name == "NOT_LITERAL":
+        return "[^" + _hs_literal(av) + "]"
+    if name == "IN":
+        return _hs_class(av, notes)
+    if name == "ANY":
+        return "."
+    if name == "CATEGORY":
+        return _hs_category(str(av), False, False, notes)
+    if name == "SUBPATTERN":
+        _group, add, drop, sub = av
+        if (add | drop) & ~2:  # only the IGNORECASE flag (re.I == 2) can be switched inline
+            raise Untranslatable("inline flags other than i")
+        flag = "(?i:" if add & 2 else "(?-i:" if drop & 2 else "(?:"
+        return flag + _hs_seq(sub, notes) + ")"
+    if name == "BRANCH":
+        return "(?:" + "|".join(_hs_seq(b, notes) for b in av[1]) + ")"
+    if name in ("MAX_REPEAT", "MIN_REPEAT"):  # possessive and atomic forms cannot be all-matches
+        lo, hi, sub = av
+        body = "(?:" + _hs_seq(sub, notes) + ")"
+        if hi == lo:
+            return body + f"{{{lo}}}"
+        return body + ("{%d,}" % lo if str(hi) == "MAXREPEAT" or hi > 65535 else "{%d,%d}" % (lo, hi))
+    if name in ("ASSERT", "ASSERT_NOT"):
+        notes.lost = True
+        return ""
+    raise Untranslatable(name)  # \b inside a pattern (Unicode in Python), anchors, back-references
+
+
+def _is_word_char(cp: int) -> bool:
+    return chr(cp).isascii() and (chr(cp).isalnum() or chr(cp) == "_")
+
+
+def _edge_is_word(items, first: bool) -> bool:
+    """Whether every match of the parsed sequence starts (ends) with an ASCII word character
+    (False when unsure), so that Hyperscan's ``\\b`` there equals Python's lookaround."""
+    seq = list(items) if first else list(reversed(list(items)))
+    for op, av in seq:
+        name = str(op)
+        if name in ("ASSERT", "ASSERT_NOT"):
+            continue  # dropped in translation: zero width
+        if name == "LITERAL":
+            return _is_word_char(av)
+        if name == "IN":
+            return all(
+                (str(o) == "LITERAL" and _is_word_char(a))
+                or (str(o) == "RANGE" and all(_is_word_char(x) for x in a))
+                or (str(o) == "CATEGORY" and str(a) in ("CATEGORY_WORD", "CATEGORY_DIGIT"))
+                for o, a in av
+            )
+        if name == "SUBPATTERN":
+            sub, optional = av[3], _min_width_items(av[3]) == 0
+        elif name == "BRANCH":
+            if not all(_edge_is_word(b, first) or not b for b in av[1]):
+                return False
+            if all(_min_width_items(b) > 0 for b in av[1]):
+                return True
+            continue  # an empty branch: the next item gives the edge too
+        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+            sub, optional = av[2], av[0] == 0 or _min_width_items(av[2]) == 0
+        else:
+            return False
+        if not _edge_is_word(sub, first):
+            return False
+        if not optional:
+            return True
+    return False  # the whole sequence can be empty
+
+
+def _min_width_items(items) -> int:
+    try:
+        from re import _parser
+        sub = _parser.SubPattern(_parser.State(), list(items))
+        return int(sub.getwidth()[0])
+    except Exception:  # pragma: no cover - be safe: treat as possibly empty
+        return 0
+
+
+def _compiled(expressions: list[bytes], flags: list[int]):
+    db = hyperscan.Database()
+    db.compile(expressions=expressions, ids=list(range(len(expressions))), elements=len(expressions), flags=flags)
+    return db
+
+
+def _all_word(items) -> bool:
+    """Whether every character a match of the parsed sequence can hold is an ASCII word character
+    (so that a match bounded by word boundaries is exactly one whole word)."""
+    for op, av in items:
+        name = str(op)
+        if name == "LITERAL":
+            ok = _is_word_char(av)
+        elif name == "IN":
+            ok = all(
+                (str(o) == "LITERAL" and _is_word_char(a))
+                or (str(o) == "RANGE" and all(_is_word_char(x) for x in a))
+                for o, a in av
+            )
+        elif name == "SUBPATTERN":
+            ok = _all_word(av[3])
+        elif name == "BRANCH":
+            ok = all(_all_word(b) for b in av[1])
+        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+            ok = _all_word(av[2])
+        else:
+            ok = False
+        if not ok:
+            return False
+    return True
+
+
+class HyperscanSpans:
+    """Every span each regex matches in many texts at once, with Hyperscan, and which texts need
+    Python's ``re`` to decide (see the notes above).
+
+    `regexes` are Python regexes in priority order, matched case-insensitively at word boundaries
+    (as the matcher does). Raises :class:`Untranslatable` (a ValueError) when one cannot be
+    expressed for Hyperscan, or ValueError when Hyperscan is missing or refuses to compile.
+
+    Hyperscan tracks where a match starts (``SOM_LEFTMOST``) cheaply only without a ``\\b`` in
+    front, so the word boundary before a match is checked afterwards, on the bytes.
+    """
+
+    def __init__(self, regexes: list[str]) -> None:
+        if hyperscan is None:
+            raise ValueError("hyperscan is not installed")
+        from re import _parser
+
+        expressions, inexact, one_word, flags, widened = [], [], [], [], []
+        plain = hyperscan.HS_FLAG_CASELESS | hyperscan.HS_FLAG_UTF8
+        for rx in regexes:
+            parsed = list(_parser.parse(rx))
+            notes = _Notes()
+            body = _hs_seq(parsed, notes)
+            tail = _edge_is_word(parsed, False)
+            word = _all_word(parsed) and _edge_is_word(parsed, True) and tail and not notes.lost
+            if word and _max_width(parsed) <= _MAX_WORD:
+                # one whole word: no start tracking needed (it is the word's start), so \b in front
+                expressions.append(("\\b(?:" + body + ")\\b").encode())
+                flags.append(plain)
+            else:
+                expressions.append(("(?:" + body + ")" + ("\\b" if tail else "")).encode())
+                flags.append(plain | hyperscan.HS_FLAG_SOM_LEFTMOST)
+                word = False
+            inexact.append(notes.lost or not tail)
+            one_word.append(word)
+            widened.append(notes.widened)
+        for i, expr in enumerate(expressions):  # start-of-match tracking can be too costly for a
+            if flags[i] & hyperscan.HS_FLAG_SOM_LEFTMOST:  # pattern ("{1,40}?"); it then only
+                try:  # flags the texts it matches for re
+                    _compiled([expr], [flags[i]])
+                except hyperscan.error:
+                    flags[i], inexact[i] = plain, True
+        self.unsafe_id = len(expressions)  # one more pattern: a character that folds to ASCII
+        expressions.append(("[" + "".join(f"\\x{{{ord(c):x}}}" for c in _FOLDS_TO_ASCII) + "]").encode())
+        flags.append(hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_SINGLEMATCH)
+        try:
+            self._db = _compiled(expressions, flags)
+        except hyperscan.error as exc:
+            raise ValueError(f"hyperscan cannot compile the lexicon: {exc}") from exc
+        self.inexact = np.array(inexact + [True], dtype=bool)
+        self.one_word = np.array(one_word + [False], dtype=bool)
+        self.widened = np.array(widened + [False], dtype=bool)
+        self._local = threading.local()
+
+    def scan(self, column) -> tuple:
+        """Every match in every text of a pyarrow string array, as arrays: ``text, id, start,
+        end`` (UTF-8 byte offsets); ``head``/``tail``: Python's ``(?<!\\w)``/``(?!\\w)`` hold at
+        the start/end; ``nonword``: the span holds a non-word character; ``odd``: a widened
+        pattern's span holds a non-ASCII character. Rows with ``id == self.unsafe_id`` mark the
+        texts holding a character Python's case folding equates with an ASCII letter."""
+        import pyarrow as pa
+
+        scratch = getattr(self._local, "scratch", None)
+        if scratch is None:
+            scratch = self._local.scratch = hyperscan.Scratch(self._db)
+        parts = []
+        chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
+        base = 0
+        for chunk in chunks:
+            if chunk.type not in (pa.string(), pa.large_string()):
+                raise TypeError(f"expected strings, got {chunk.type}")
+            if len(chunk) == 0 or chunk.null_count == len(chunk):
+                base += len(chunk)
+                continue
+            _valid, off_buf, data_buf = chunk.buffers()
+            width = np.int64 if chunk.type == pa.large_string() else np.int32
+            offsets = np.frombuffer(off_buf, dtype=width)[chunk.offset:chunk.offset + len(chunk) + 1].astype(np.int64)
+            data = memoryview(data_buf)
+            found: list[int] = []
+            add, scan = found.extend, self._db.scan
+            text = 0
+
+            def on_match(i, start, end, _flags, _ctx) -> None:
+                add((text, i, start, end))
+
+            for text, (lo, hi) in enumerate(zip(offsets[:-1].tolist(), offsets[1:].tolist())):
+                if hi > lo:
+                    scan(data[lo:hi], match_event_handler=on_match, scratch=scratch)
+            rows = np.array(found, dtype=np.int64).reshape(-1, 4)
+            checks = self._checks(rows, offsets, data)  # also sets the start of one-word matches
+            rows[:, 0] += base
+            parts.append((rows, *checks))
+            base += len(chunk)
+        if not parts:
+            empty, no = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=bool)
+            return empty, empty, empty, empty, no, no, no, no
+        rows = np.concatenate([p[0] for p in parts])
+        return (rows[:, 0], rows[:, 1], rows[:, 2], rows[:, 3],
+                *(np.concatenate([p[i] for p in parts]) for i in range(1, 5)))
+
+    def _checks(self, rows: np.ndarray, offsets: np.ndarray, data: memoryview) -> tuple:
+        """Set the start of one-word matches; head, tail, nonword and odd for every match."""
+        raw = np.frombuffer(data, dtype=np.uint8)
+        word = np.flatnonzero(self.one_word[rows[:, 1]])
+        rows[word, 2] = _word_starts(raw, offsets[rows[word, 0]], rows[word, 3])
+        first = offsets[rows[:, 0]]
+        where, stop = first + rows[:, 2], first + rows[:, 3]  # bytes in `data`
+        at_start, at_end = rows[:, 2] == 0, stop == offsets[rows[:, 0] + 1]
+        before, after = raw[np.maximum(where - 1, 0)], raw[np.minimum(stop, len(raw) - 1)]
+        head, tail = at_start | ~_WORD_BYTE[before], at_end | ~_WORD_BYTE[after]
+        for k in np.flatnonzero(~at_start & (before >= 0x80)).tolist():  # Python decides on a
+            head[k] = not _is_word(_char_before(data, int(where[k])))  # non-ASCII neighbour
+        for k in np.flatnonzero(~at_end & (after >= 0x80)).tolist():
+            tail[k] = not _is_word(_char_at(data, int(stop[k])))
+        nonword = np.zeros(len(rows), dtype=bool)
+        odd = np.zeros(len(rows), dtype=bool)
+        widened = self.widened[rows[:, 1]]
+        for k in np.flatnonzero(~self.one_word[rows[:, 1]]).tolist():
+            lo, hi = int(where[k]), int(stop[k])
+            nonword[k] = _NONWORD_BYTES.search(data, lo, hi) is not None
+            odd[k] = bool(widened[k]) and _HIGH_BYTES.search(data, lo, hi) is not None
+        return head, tail, nonword, odd
+
+    def resolve(self, column, families: list) -> tuple:
+        """The matches Python's matcher would return, for every text Hyperscan can decide alone.
+
+        `families` gives each regex's family (a term family's patterns and exclusions share one).
+        Returns ``(text, id, rank)`` arrays — a match of regex `id` in text `text`, `rank` its order
+        among the text's matches as the matcher emits them — and a boolean array over the texts:
+        True where the matcher must scan the text itself.
+        """
+
+        text, ids, start, end, head, tail, nonword, odd = self.scan(column)
+        slow = np.zeros(len(column), dtype=bool)
+        slow[text[ids == self.unsafe_id]] = True
+        keep = (ids != self.unsafe_id) & tail  # an end inside a word is no end
+        text, ids, start, end, head, nonword, odd = (x[keep] for x in (text, ids, start, end, head, nonword, odd))
+        # a match inside a word: no match for a one-word pattern; a later start may be one for another
+        slow[text[~head & ~self.one_word[ids]]] = True
+        slow[text[self.inexact[ids] | odd]] = True
+        text, ids, start, end, nonword = (x[head] for x in (text, ids, start, end, nonword))
+        order = np.lexsort((ids, -end, start, text))
+        text, ids, start, end, nonword = (x[order] for x in (text, ids, start, end, nonword))
+        # The matcher takes, at the leftmost start, the lowest id; it re-scans a multi-word match
+        # for the *other* families. So a span contained in a top-level one ("military operation"
+        # in "special military operation") is dropped when it has the container's family, and
+        # emitted after it when it has another family ("Kiev" in "Kiev regime") and the container
+        # holds a non-word character. Deeper nesting is replayed below; crossing spans go to re.
+        number = {f: i for i, f in enumerate(dict.fromkeys(families))}
+        family = np.array([*(number[f] for f in families), -1], dtype=np.int64)
+        shift = np.int64(1) << 40
+        g_start, g_end = text * shift + start, text * shift + end
+        contained, reach = _contained(g_start, g_end)
+        slow[text[(g_start < reach) & ~contained]] = True  # crossing spans
+        rows = np.arange(len(text))
+        container = np.maximum.accumulate(np.where(contained, 0, rows)) if len(text) else rows
+        c_ids = ids[container]
+        at_head = start == start[container]
+        other = contained & (family[ids] != family[c_ids])
+        odd = contained & at_head & np.where(other, ids < c_ids, ids <= c_ids)
+        _, reach_other = _contained(g_start[other], g_end[other])
+        odd[np.flatnonzero(other)[g_start[other] < reach_other]] = True  # they must be disjoint
+        nested = np.zeros(len(slow), dtype=bool)
+        nested[text[odd]] = True
+        nested &= ~slow
+        easy = ~nested[text] & ~slow[text]
+        top = easy & ~contained
+        second = easy & other & nonword[container]
+        out_text = [text[top], text[second]]
+        out_ids = [ids[top], ids[second]]
+        out_rank = [2 * start[top], 2 * start[second] + 1]
+        # nested spans: replay the matcher's choices on the spans (crossing spans: re decides)
+        pick = nested[text]
+        rows = zip(text[pick].tolist(), ids[pick].tolist(), start[pick].tolist(), end[pick].tolist(),
+                   nonword[pick].tolist())
+        emitted: list[tuple[int, int, int]] = []
+        current, spans = -1, []
+        for row in [*rows, (-2, 0, 0, 0, False)]:
+            if row[0] != current:
+                if spans:
+                    got = _replay(spans, families)
+                    if got is None:
+                        slow[current] = True
+                    else:
+                        emitted.extend((current, i, rank) for rank, i in enumerate(got))
+                current, spans = row[0], []
+            spans.append(row[1:])
+        if emitted:
+            arr = np.array(emitted, dtype=np.int64)
+            out_text.append(arr[:, 0])
+            out_ids.append(arr[:, 1])
+            out_rank.append(arr[:, 2])
+        return np.concatenate(out_text), np.concatenate(out_ids), np.concatenate(out_rank), slow
+
+
+def _is_word(ch: str) -> bool:
+    """Python's ``\\w`` for one character."""
+    return ch.isalnum() or ch == "_"
+
+
+def _char_before(data: memoryview, pos: int) -> str:
+    """The character that ends at byte `pos` of UTF-8 `data`."""
+    lo = pos - 1
+    while lo > 0 and pos - lo < 4 and data[lo] & 0xC0 == 0x80:
+        lo -= 1
+    return bytes(data[lo:pos]).decode("utf-8", "replace")[-1:]
+
+
+def _char_at(data: memoryview, pos: int) -> str:
+    """The character that starts at byte `pos` of UTF-8 `data`."""
+    return bytes(data[pos:pos + 4]).decode("utf-8", "ignore")[:1]
+
+
+def _word_starts(raw: np.ndarray, lo: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """Where the words ending at `end` (offsets into texts starting at byte `lo`) start."""
+    start = end.copy()
+    alive = np.ones(len(end), dtype=bool)
+    for j in range(1, _MAX_WORD + 1):
+        pos = lo + end - j
+        ok = alive & (end - j >= 0)
+        ok[ok] = _WORD_BYTE[raw[pos[ok]]]
+        start[ok] = end[ok] - j
+        alive = ok
+        if not alive.any():
+            break
+    return start
+
+
+def _max_width(items) -> int:
+    try:
+        from re import _parser
+        return int(_parser.SubPattern(_parser.State(), list(items)).getwidth()[1])
+    except Exception:  # pragma: no cover
+        return 1 << 30
+
+
+def _contained(g_start: np.ndarray, g_end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For spans sorted by start (longest first): whether each lies inside an earlier one, and
+    the furthest end reached before it."""
+    reach = np.empty(len(g_start), dtype=np.int64)
+    if len(g_start):
+        reach[0] = -1
+        reach[1:] = np.maximum.accumulate(g_end)[:-1]
+    return g_end <= reach, reach
+
+
+def _replay(spans: list, families: list) -> list[int] | None:
+    """The regex ids the matcher emits, in order, given every ``(id, start, end, nonword)`` span
+    of one text (sorted by start, longest first); None when only re can tell (crossing spans, a
+    pattern with two ends at one start, a longer loser that may hide a later start)."""
+    out: list[int] = []
+    n = len(spans)
+
+    def scan(k: int, lo: int, hi: int, excluded: frozenset) -> bool:
+        pos = lo
+        while k < n and spans[k][1] < hi:
+            s = spans[k][1]
+            group = []
+            while k < n and spans[k][1] == s:
+                group.append(spans[k])
+                k += 1
+            if s < pos:
+                continue
+            cands = [g for g in group if g[2] <= hi and families[g[0]] not in excluded]
+            if not cands:
+                continue
+            win = min(g[0] for g in cands)
+            ends = {g[2] for g in cands if g[0] == win}
+            e = max(ends)
+            if len(ends) > 1 or max(g[2] for g in cands) > e:
+                return False
+            out.append(win)
+            if any(g[3] for g in cands if g[0] == win):
+                inner = k - len(group)
+                if not scan(inner, s, e, excluded | {families[win]}):
+                    return False
+            pos = e if e > s else s + 1
+        return True
+
+    return out if scan(0, 0, 1 << 62, frozenset()) else None

@@ -219,6 +219,10 @@ def _check_pattern(pattern: Any, where: str) -> str:
         raise LexiconError(f"{where}: invalid pattern {pattern!r}: {exc}") from exc
     if compiled.match(""):
         raise LexiconError(f"{where}: pattern {pattern!r} matches the empty string")
+    if re.search(r"\(\?P=|\(\?\(|\\[1-9]|\\g<", pattern):
+        # every pattern becomes one branch of a single alternation, so group numbers would shift
+        raise LexiconError(f"{where}: pattern {pattern!r} refers back to a group, which a lexicon "
+                           "pattern cannot do (all patterns are combined into one regex)")
     return pattern
 
 
