@@ -185,3 +185,45 @@ def test_the_space_and_case_folding_tables_are_python_s():
     cps = [c for c in range(0x110000) if not 0xD800 <= c < 0xE000]
     assert tuple(c for c in cps if space.fullmatch(chr(c))) == _engine._PY_SPACE
     assert "".join(chr(c) for c in cps if c > 0x7F and letter.fullmatch(chr(c))) == _engine._FOLDS_TO_ASCII
+
+
+# --- find_terms: the same hits table from Hyperscan's spans (character offsets) as from re ---
+
+def _hits(articles, **kw):
+    fast = framing.find_terms(articles, engine="hyperscan", **kw)
+    plain = framing.find_terms(articles, engine="re", **kw)
+    pd.testing.assert_frame_equal(fast, plain)
+    return fast
+
+
+def _with_meta(arts):
+    return arts.assign(outlet=pd.array(["O"] * len(arts), dtype="string"), published=pd.NaT)
+
+
+@pytest.mark.slow
+def test_same_hits_on_the_shared_corpora():
+    for name in ("ukraine-war-en-2022-2023", "ukraine-opinion-en-2024-2026"):
+        path = need(CORPORA / name / "articles.jsonl", f"the shared corpus {name}")
+        rows = [json.loads(line) for line in path.open(encoding="utf-8")]
+        hits = _hits(_with_meta(_frame([r.get("text") for r in rows], [r.get("title") for r in rows])))
+        assert (hits["voice"] == "quoted").any() and len(hits) > 1000
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_MORE + ['"', "“", "”", " said"]), max_size=25).map("".join),
+                min_size=1, max_size=5))
+def test_same_hits_on_generated_articles(texts):
+    _hits(_with_meta(_frame(texts, texts[::-1])), context=12)
+
+
+def test_same_hits_when_articles_are_read_in_blocks(monkeypatch):
+    from framing.analysis import terms
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import synth
+
+    arts = _with_meta(_frame([a["text"] for a in synth.articles(7, seed=9)], [a["title"] for a in synth.articles(7, seed=9)]))
+    whole = framing.find_terms(arts, engine="re")
+    monkeypatch.setattr(terms, "_BLOCK", 3)  # slices of one Arrow array share its buffers
+    pd.testing.assert_frame_equal(framing.find_terms(arts, engine="hyperscan"), whole)
+    assert len(whole) > 20

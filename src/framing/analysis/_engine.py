@@ -383,12 +383,13 @@ class HyperscanSpans:
         self.widened = np.array(widened + [False], dtype=bool)
         self._local = threading.local()
 
-    def scan(self, column) -> tuple:
+    def scan(self, column, chars: bool = False) -> tuple:
         """Every match in every text of a pyarrow string array, as arrays: ``text, id, start,
         end`` (UTF-8 byte offsets); ``head``/``tail``: Python's ``(?<!\\w)``/``(?!\\w)`` hold at
         the start/end; ``nonword``: the span holds a non-word character; ``odd``: a widened
         pattern's span holds a non-ASCII character. Rows with ``id == self.unsafe_id`` mark the
-        texts holding a character Python's case folding equates with an ASCII letter."""
+        texts holding a character Python's case folding equates with an ASCII letter. With
+        `chars`, ``start`` and ``end`` are character offsets instead."""
         import pyarrow as pa
 
         scratch = getattr(self._local, "scratch", None)
@@ -419,6 +420,8 @@ class HyperscanSpans:
                     scan(data[lo:hi], match_event_handler=on_match, scratch=scratch)
             rows = np.array(found, dtype=np.int64).reshape(-1, 4)
             checks = self._checks(rows, offsets, data)  # also sets the start of one-word matches
+            if chars:
+                _to_chars(rows, offsets, np.frombuffer(data, dtype=np.uint8))
             rows[:, 0] += base
             parts.append((rows, *checks))
             base += len(chunk)
@@ -452,16 +455,17 @@ class HyperscanSpans:
             odd[k] = bool(widened[k]) and _HIGH_BYTES.search(data, lo, hi) is not None
         return head, tail, nonword, odd
 
-    def resolve(self, column, families: list) -> tuple:
+    def resolve(self, column, families: list, chars: bool = False) -> tuple:
         """The matches Python's matcher would return, for every text Hyperscan can decide alone.
 
         `families` gives each regex's family (a term family's patterns and exclusions share one).
-        Returns ``(text, id, rank)`` arrays — a match of regex `id` in text `text`, `rank` its order
-        among the text's matches as the matcher emits them — and a boolean array over the texts:
+        Returns ``(text, id, rank, start, end)`` arrays — a match of regex `id` in text `text`,
+        `rank` its order among the text's matches as the matcher emits them, `start` and `end` its
+        UTF-8 byte offsets (character offsets with `chars`) — and a boolean array over the texts:
         True where the matcher must scan the text itself.
         """
 
-        text, ids, start, end, head, tail, nonword, odd = self.scan(column)
+        text, ids, start, end, head, tail, nonword, odd = self.scan(column, chars)
         slow = np.zeros(len(column), dtype=bool)
         slow[text[ids == self.unsafe_id]] = True
         keep = (ids != self.unsafe_id) & tail  # an end inside a word is no end
@@ -497,14 +501,13 @@ class HyperscanSpans:
         easy = ~nested[text] & ~slow[text]
         top = easy & ~contained
         second = easy & other & nonword[container]
-        out_text = [text[top], text[second]]
-        out_ids = [ids[top], ids[second]]
-        out_rank = [2 * start[top], 2 * start[second] + 1]
+        out = [np.stack([text[top], ids[top], 2 * start[top], start[top], end[top]], axis=1),
+               np.stack([text[second], ids[second], 2 * start[second] + 1, start[second], end[second]], axis=1)]
         # nested spans: replay the matcher's choices on the spans (crossing spans: re decides)
         pick = nested[text]
         rows = zip(text[pick].tolist(), ids[pick].tolist(), start[pick].tolist(), end[pick].tolist(),
                    nonword[pick].tolist())
-        emitted: list[tuple[int, int, int]] = []
+        emitted: list[tuple[int, int, int, int, int]] = []
         current, spans = -1, []
         for row in [*rows, (-2, 0, 0, 0, False)]:
             if row[0] != current:
@@ -513,15 +516,25 @@ class HyperscanSpans:
                     if got is None:
                         slow[current] = True
                     else:
-                        emitted.extend((current, i, rank) for rank, i in enumerate(got))
+                        emitted.extend((current, i, rank, a, b) for rank, (i, a, b) in enumerate(got))
                 current, spans = row[0], []
             spans.append(row[1:])
         if emitted:
-            arr = np.array(emitted, dtype=np.int64)
-            out_text.append(arr[:, 0])
-            out_ids.append(arr[:, 1])
-            out_rank.append(arr[:, 2])
-        return np.concatenate(out_text), np.concatenate(out_ids), np.concatenate(out_rank), slow
+            out.append(np.array(emitted, dtype=np.int64))
+        got = np.concatenate(out)
+        return got[:, 0], got[:, 1], got[:, 2], got[:, 3], got[:, 4], slow
+
+
+def _to_chars(rows: np.ndarray, offsets: np.ndarray, raw: np.ndarray) -> None:
+    """Turn the byte offsets in ``rows[:, 2:4]`` into character offsets (in place)."""
+    lo, hi = int(offsets[0]), int(offsets[-1])  # a sliced array shares its parent's buffer
+    follow = np.flatnonzero((raw[lo:hi] & 0xC0) == 0x80) + lo  # UTF-8 continuation bytes
+    if not len(follow):
+        return
+    first = offsets[rows[:, 0]]
+    before_text = np.searchsorted(follow, first)
+    for col in (2, 3):
+        rows[:, col] -= np.searchsorted(follow, first + rows[:, col]) - before_text
 
 
 def _is_word(ch: str) -> bool:
@@ -575,11 +588,11 @@ def _contained(g_start: np.ndarray, g_end: np.ndarray) -> tuple[np.ndarray, np.n
     return g_end <= reach, reach
 
 
-def _replay(spans: list, families: list) -> list[int] | None:
-    """The regex ids the matcher emits, in order, given every ``(id, start, end, nonword)`` span
+def _replay(spans: list, families: list) -> list[tuple[int, int, int]] | None:
+    """The ``(id, start, end)`` the matcher emits, in order, given every ``(id, start, end, nonword)`` span
     of one text (sorted by start, longest first); None when only re can tell (crossing spans, a
     pattern with two ends at one start, a longer loser that may hide a later start)."""
-    out: list[int] = []
+    out: list[tuple[int, int, int]] = []
     n = len(spans)
 
     def scan(k: int, lo: int, hi: int, excluded: frozenset) -> bool:
@@ -600,7 +613,7 @@ def _replay(spans: list, families: list) -> list[int] | None:
             e = max(ends)
             if len(ends) > 1 or max(g[2] for g in cands) > e:
                 return False
-            out.append(win)
+            out.append((win, s, e))
             if any(g[3] for g in cands if g[0] == win):
                 inner = k - len(group)
                 if not scan(inner, s, e, excluded | {families[win]}):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 __all__ = ["QuoteSpan", "QuoteIndex", "find_quote_spans"]
 
@@ -30,8 +30,7 @@ _MARKS = re.compile("[\"'\u201c\u201d\u201e\u00ab\u00bb\u2018\u2019\u2039\u203a\
 _OPEN_BEFORE = set(" \t([{\u2014\u2013-/:\u00a0") | _DOUBLE | {"\u2018"}
 
 
-@dataclass(frozen=True)
-class QuoteSpan:
+class QuoteSpan(NamedTuple):
     """The inside of one quotation: ``text[start:end]`` (marks excluded).
 
     ``depth`` is 0 for an outer quotation and 1 for one nested inside it; ``closed`` is False when
@@ -73,8 +72,8 @@ def _unclosed_end(text: str, start: int, at: int) -> int:
     return m.end() if m else at
 
 
-def find_quote_spans(text: str) -> list[QuoteSpan]:
-    """All quotation spans in `text`, sorted by start.
+def find_quote_spans(text: str, pos: int = 0, endpos: int | None = None) -> list[QuoteSpan]:
+    """All quotation spans in `text` (or in ``text[pos:endpos]``, a whole paragraph), sorted by start.
 
     Examples
     --------
@@ -92,7 +91,8 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
             mark, start = stack.pop()
             spans.append(QuoteSpan(start, _unclosed_end(text, start, at), mark, None, len(stack), False))
 
-    for m in _MARKS.finditer(text):
+    endpos = len(text) if endpos is None else endpos
+    for m in _MARKS.finditer(text, pos, endpos):
         ch, i = m.group(), m.start()
         if ch == "\n":
             close_all(i)
@@ -118,7 +118,7 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
             stack.append((ch, i + 1))
         elif ch in ("\u201d", "\u00bb") and not stack and _can_open(text, i):
             stack.append(("\u201c", i + 1))  # a right mark used as an opener (seen in scraped text)
-    close_all(len(text))
+    close_all(endpos)
     spans.sort(key=lambda s: (s.start, -s.end))
     return spans
 
@@ -166,9 +166,7 @@ class QuoteIndex:
         found = self._paragraphs.get(lo)
         if found is None:
             hi = text.find("\n", at)
-            hi = len(text) if hi < 0 else hi
-            spans = [QuoteSpan(sp.start + lo, sp.end + lo, sp.open_mark, sp.close_mark, sp.depth, sp.closed)
-                     for sp in find_quote_spans(text[lo:hi])] if lo or hi < len(text) else find_quote_spans(text)
+            spans = find_quote_spans(text, lo, len(text) if hi < 0 else hi)
             found = self._paragraphs[lo] = (spans, [sp.start for sp in spans])
         return found
 

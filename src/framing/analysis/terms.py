@@ -266,8 +266,9 @@ def _context(text: str, start: int, end: int, width: int) -> str:
     return f"{left}[{text[start:end]}]{right}"
 
 
-def _hits_in(text: str, matcher: Matcher, context: int) -> Iterable[tuple]:
-    found = matcher.scan(text)
+def _hits_in(text: str, matcher: Matcher, context: int, found: list | None = None) -> Iterable[tuple]:
+    """The hits-table values of every match in `text` (`found`: the matches, when known)."""
+    found = matcher.scan(text) if found is None else found
     if not found:
         return
     quotes = QuoteIndex(text)
@@ -295,6 +296,7 @@ def find_terms(
     *,
     titles: bool = True,
     context: int = 80,
+    engine: Literal["auto", "hyperscan", "re"] = "auto",
 ) -> pd.DataFrame:
     """Find every lexicon term in the articles: the hits table, one row per occurrence.
 
@@ -308,6 +310,8 @@ def find_terms(
         Also search headlines; their hits have ``in_title=True`` and offsets into ``title``.
     context : int
         Characters of context on each side in the ``context`` column (the match is in brackets).
+    engine : "auto", "hyperscan" or "re"
+        How matches are found (see :func:`count_terms`); every engine gives the same table.
 
     Returns
     -------
@@ -323,17 +327,57 @@ def find_terms(
     >>> find_terms(arts)[["variant", "voice", "in_title"]].values.tolist()
     [['Kyiv', 'own', True], ['special military operation', 'distanced', False]]
     """
+    if engine not in ("auto", "hyperscan", "re"):
+        raise ValueError(f"engine must be 'auto', 'hyperscan' or 're', not {engine!r}")
     matcher = load_lexicon(lexicon).matcher
+    spans = matcher.spans() if engine != "re" else None
+    if engine == "hyperscan" and spans is None:
+        raise ValueError("the hyperscan engine is not available: pip install 'framing[fast]'")
+    sources = (["title"] if titles else []) + ["text"]
     rows: list[tuple] = []
-    cols = [articles[c] for c in ("article_id", "outlet", "published", "title", "text")]
-    for aid, outlet, published, title, text in zip(*cols):
-        if titles and isinstance(title, str) and title:
-            rows.extend((aid, outlet, published, *h, True) for h in _hits_in(title, matcher, context))
-        if isinstance(text, str) and text:
-            rows.extend((aid, outlet, published, *h, False) for h in _hits_in(text, matcher, context))
+    for lo in range(0, len(articles), _BLOCK):  # blocks bound the Python strings alive at once
+        block = articles.iloc[lo:lo + _BLOCK]
+        rows.extend(_block_hits(block, matcher, spans, sources, context))
     if not rows:
         return _empty_hits()
     return _cast_hits(pd.DataFrame.from_records(rows, columns=list(HIT_COLUMNS)))
+
+
+_BLOCK = 8192
+
+
+def _block_hits(block: pd.DataFrame, matcher: Matcher, spans, sources: list[str], context: int) -> list[tuple]:
+    """The hits-table rows of a block of articles, in order (a title's hits before its text's)."""
+    meta = list(zip(*(block[c].tolist() for c in ("article_id", "outlet", "published"))))
+    columns = [_arrow_strings(block[c]) for c in sources] if spans is not None else [None]
+    found: dict[int, list[tuple[int, int, str, str]]] = {}  # key row * 2 + source -> matches
+    known = np.zeros(2 * len(block), dtype=bool)  # decided by Hyperscan (else: the matcher scans)
+    if all(col is not None for col in columns):
+        entry = matcher._entry
+        for order, col in enumerate(columns):
+            text, ids, rank, start, end, slow = spans.resolve(col, matcher._families, chars=True)
+            keep = ~slow[text] & np.array([v is not None for _, v in entry] + [False])[ids]
+            known[2 * np.flatnonzero(~slow) + order] = True
+            order_ = np.lexsort((rank[keep], text[keep]))
+            for t, i, a, b in zip(*(x[keep][order_].tolist() for x in (text, ids, start, end))):
+                found.setdefault(2 * t + order, []).append((a, b, *entry[i]))
+    texts = [block[c].tolist() for c in sources]
+    rows: list[tuple] = []
+    for row, (aid, outlet, published) in enumerate(meta):
+        for order, source in enumerate(texts):
+            value = source[row]
+            if not isinstance(value, str) or not value:
+                continue
+            in_title = sources[order] == "title"
+            key = 2 * row + order
+            if known[key]:
+                hits = found.get(key)
+                if not hits:
+                    continue
+            else:
+                hits = None
+            rows.extend((aid, outlet, published, *h, in_title) for h in _hits_in(value, matcher, context, hits))
+    return rows
 
 
 def _words_left(text: str, start: int, n: int) -> str:
@@ -468,7 +512,7 @@ def count_terms(
     if all(col is not None for col in columns):
         slow[:] = False
         for order, col in enumerate(columns):  # a title's matches come before the text's
-            text, ids, rank, hard = spans.resolve(col, matcher._families)
+            text, ids, rank, _, _, hard = spans.resolve(col, matcher._families)
             found.append((text, variant_of[ids], order * (np.int64(1) << 40) + rank))
             slow |= hard
     rows, variants, ranks = (np.concatenate([f[i] for f in found]) if found else np.zeros(0, np.int64)
