@@ -99,3 +99,84 @@ def prefixes(regex: str, k: int = 2) -> frozenset[str] | None:
     if out is None or any(len(s) < k for s in out):
         return None
     return frozenset(s.lower() for s in out)
+
+
+def _fixed(op, av) -> set[str] | None:
+    """The strings a mandatory, fixed-shape item can match (None: optional, open or too many)."""
+    if op is _c.LITERAL:
+        return {chr(av)}
+    if op is _c.IN:
+        return _item(op, av, 1)
+    if op is _c.SUBPATTERN:
+        return _fixed_seq(av[-1])
+    if op is _c.BRANCH:
+        out: set[str] = set()
+        for branch in av[1]:
+            sub = _fixed_seq(branch)
+            if sub is None:
+                return None
+            out |= sub
+        return out if len(out) <= _LIMIT else None
+    if op is _c.MAX_REPEAT or op is _c.MIN_REPEAT:
+        lo, hi, sub = av
+        one = _fixed_seq(sub) if lo == hi and lo <= 4 else None
+        if one is None:
+            return None
+        out = {""}
+        for _ in range(lo):
+            out = {a + b for a in out for b in one}
+            if len(out) > _LIMIT:
+                return None
+        return out
+    return None
+
+
+def _fixed_seq(items) -> set[str] | None:
+    out = {""}
+    for op, av in items:
+        if op in (_c.AT, _c.ASSERT, _c.ASSERT_NOT):
+            continue
+        step = _fixed(op, av)
+        if step is None:
+            return None
+        out = {a + b for a in out for b in step}
+        if len(out) > _LIMIT:
+            return None
+    return out
+
+
+def required(regex: str, shortest: int = 3, longest: int = 8) -> frozenset[str] | None:
+    """Lower-cased strings one of which every match of `regex` contains (not only at its start):
+    the best run of mandatory literal pieces, each string cut to `longest` characters; None when no
+    run is at least `shortest` characters long.
+
+    Examples
+    --------
+    >>> sorted(required(r"^\\s*Follow our coverage"))
+    ['follow o']
+    >>> sorted(required(r"(?<=[a-z.)])By (?=[A-Z])"))
+    ['by ']
+    >>> required(r"^[\\d\\s]+$") is None
+    True
+    """
+    try:
+        parsed = list(_p.parse(regex))
+    except Exception:  # pragma: no cover - compiled elsewhere already
+        return None
+    runs, run = [], {""}
+    for op, av in parsed:
+        if op in (_c.AT, _c.ASSERT, _c.ASSERT_NOT):
+            continue  # zero width: the pieces on each side are adjacent in the match
+        step = _fixed(op, av)
+        if step is not None:
+            grown = {a + b for a in run for b in step}
+            if len(grown) <= _LIMIT:
+                run = grown
+                continue
+        runs.append(run)
+        run = {""}
+    runs.append(run)
+    best = max(runs, key=lambda r: (min(map(len, r)), -len(r)))
+    if min(map(len, best)) < shortest:
+        return None
+    return frozenset(s[:longest].lower() for s in best)

@@ -22,8 +22,8 @@ __all__ = [
 _SPACES = re.compile(r"[ \t\f\v\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
 _GLUED = (
-    re.compile(r"(?<=[a-z][a-z][.!?])(?=[A-Z][a-z]|[“‘])"),  # "peace.Moscow", "said.“We" — not "U.S."
-    re.compile(r"(?<=[a-z][.!?][”’])(?=[A-Z“])"),  # "…diplomacy.”Moscow"
+    re.compile(r"(?<=[a-z][a-z])[.!?](?=[A-Z][a-z]|[“‘])"),  # "peace.Moscow", "said.“We" — not "U.S."
+    re.compile(r"(?<=[a-z][.!?])[”’](?=[A-Z“])"),  # "…diplomacy.”Moscow"
 )
 _GLUED_STRAIGHT = re.compile(r'(?<=[a-z])[.!?]"(?=[A-Z])')
 _TERMINAL = tuple('.!?…:;"”’»)')
@@ -64,8 +64,8 @@ def normalize_whitespace(text: str) -> str:
     'Kyiv says\\n\\nmore'
     """
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
-    text = _INVISIBLE.sub("", text).replace("\u2028", "\n").replace("\u2029", "\n")
-    return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n")).strip()
+    text = _SPACES.sub(" ", _INVISIBLE.sub("", text).replace("\u2028", "\n").replace("\u2029", "\n"))
+    return "\n".join(line.strip() for line in text.split("\n")).strip()
 
 
 def _space_straight_quote(match: re.Match) -> str:
@@ -84,8 +84,8 @@ def repair_glued_sentences(text: str) -> str:
     '"It was done." Locals helped. He said. "We stopped them."'
     """
     for pattern in _GLUED:
-        text = pattern.sub(" ", text)
-    return _GLUED_STRAIGHT.sub(_space_straight_quote, text)
+        text = pattern.sub(r"\g<0> ", text)
+    return _GLUED_STRAIGHT.sub(_space_straight_quote, text) if '"' in text else text
 
 
 def split_glued_lines(text: str, rules: Boilerplate | None = None) -> str:
@@ -98,11 +98,12 @@ def split_glued_lines(text: str, rules: Boilerplate | None = None) -> str:
     """
     rules = rules or load_boilerplate()
     low = text.lower()  # lengths may change below, but a substring test needs no offsets
+    found = _Prefixes.of(rules).found(low)
     for pattern in rules.split_before:
-        if _may_match(pattern, low):
+        if _may_match(pattern, low, found):
             text = pattern.sub(lambda m: "\n" + m.group(0), text)
     for pattern in rules.split_after:
-        if _may_match(pattern, low):
+        if _may_match(pattern, low, found):
             text = pattern.sub(lambda m: m.group(0) + "\n", text)
     return text
 
@@ -131,7 +132,9 @@ def line_key(line: str) -> str:
     >>> line_key("Blinken said.Moscow…") == line_key("blinken said. Moscow")
     True
     """
-    return _KEY_JUNK.sub(" ", _TRAILING_ELLIPSIS.sub("", line).casefold()).strip()
+    if line.rstrip().endswith(("...", "…")):
+        line = _TRAILING_ELLIPSIS.sub("", line)
+    return _KEY_JUNK.sub(" ", line.casefold()).strip()
 
 
 @functools.lru_cache(maxsize=1024)
@@ -148,24 +151,77 @@ def _line_safe(pattern: re.Pattern) -> bool:
 _LITERALS: dict[re.Pattern, frozenset[str] | None] = {}
 
 
-def _may_match(pattern: re.Pattern, low: str) -> bool:
-    """False only when `pattern` cannot match the text whose lower-cased form is `low`: none of
-    the lower-cased 4-character prefixes its matches must start with occurs in it (a substring
-    test, far cheaper than a regex search that has to try every position)."""
+def _literals(pattern: re.Pattern) -> frozenset[str] | None:
+    """Lower-cased strings one of which every match of `pattern` contains, or None."""
     if pattern not in _LITERALS:
-        from ..analysis._prefix import prefixes
+        from ..analysis._prefix import required
 
-        found = prefixes(pattern.pattern, 4)
-        _LITERALS[pattern] = found if found and all(found) and not any("\n" in x for x in found) else None
-    literals = _LITERALS[pattern]
-    return literals is None or any(lit in low for lit in literals)
+        found = required(pattern.pattern)
+        _LITERALS[pattern] = found if found and not any("\n" in x for x in found) else None
+    return _LITERALS[pattern]
 
 
-def _present(patterns, joined: str, key=lambda x: x):
+def _may_match(pattern: re.Pattern, low: str, found: frozenset[str] | None = None) -> bool:
+    """False only when `pattern` cannot match the text whose lower-cased form is `low`: none of
+    the strings one of which its every match contains occurs in it (a substring test, far cheaper
+    than a regex search that has to try every position). `found`: those strings known to occur
+    in `low` (see :class:`_Prefixes`), when they have been looked up."""
+    literals = _literals(pattern)
+    if literals is None:
+        return True
+    if found is not None:
+        return not literals.isdisjoint(found)
+    return any(lit in low for lit in literals)
+
+
+class _Prefixes:
+    """All rule patterns' literal prefixes in one Hyperscan database (with the ``fast`` extra):
+    one pass over a text tells which occur, instead of a substring search per prefix."""
+
+    _cache: dict[int, tuple] = {}
+
+    def __init__(self, patterns) -> None:
+        from ..analysis import _engine
+
+        self.literals = sorted({lit for p in patterns for lit in (_literals(p) or ())})
+        self.db = None
+        if _engine.hyperscan is not None and self.literals:
+            hs = _engine.hyperscan
+            expressions = ["".join(f"\\x{b:02x}" for b in lit.encode("utf-8")).encode() for lit in self.literals]
+            self.db = hs.Database()
+            self.db.compile(expressions=expressions, ids=list(range(len(expressions))),
+                            elements=len(expressions), flags=[hs.HS_FLAG_SINGLEMATCH] * len(expressions))
+            self.scratch = hs.Scratch(self.db)
+
+    @classmethod
+    def of(cls, rules: Boilerplate) -> "_Prefixes":
+        """The prefilter for every pattern of `rules` (built once per rules object)."""
+        return cls.for_owner(rules, lambda: [*rules.split_before, *rules.split_after, *rules.footer,
+                                             *(p for _, p in rules.drop)])
+
+    @classmethod
+    def for_owner(cls, owner, patterns) -> "_Prefixes":
+        """The prefilter for the patterns `patterns()` of `owner` (built once per owner)."""
+        held = cls._cache.get(id(owner))
+        if held is None or held[0] is not owner:
+            held = cls._cache[id(owner)] = (owner, cls(patterns()))
+        return held[1]
+
+    def found(self, low: str) -> frozenset[str] | None:
+        """The prefixes that occur in `low`, or None without Hyperscan (then test each lazily)."""
+        if self.db is None:
+            return None
+        hits: list[int] = []
+        self.db.scan(low.encode("utf-8"), match_event_handler=lambda i, *_: hits.append(i), scratch=self.scratch)
+        return frozenset(self.literals[i] for i in hits)
+
+
+def _present(patterns, joined: str, key=lambda x: x, prefixes: _Prefixes | None = None):
     """The patterns that may match some line of `joined` (the others need not be tried per line)."""
     low = joined.lower()
+    found = prefixes.found(low) if prefixes is not None else None
     return [x for x in patterns
-            if not _line_safe(key(x)) or (_may_match(key(x), low) and key(x).search(joined))]
+            if not _line_safe(key(x)) or (_may_match(key(x), low, found) and key(x).search(joined))]
 
 
 def _drop_reason(line: str, rules: Boilerplate, drop=None) -> str | None:
@@ -186,7 +242,7 @@ def _is_prose(line: str) -> bool:
 def _cut_footer(lines: list[str], rules: Boilerplate, dropped: list, drop=None) -> list[str]:
     """Keep lines up to the first footer marker met once the body has begun."""
     body_started = False
-    footer = _present(rules.footer, "\n".join(lines))
+    footer = _present(rules.footer, "\n".join(lines), prefixes=_Prefixes.of(rules))
     for i, line in enumerate(lines):
         hits = [m.start() for p in footer if (m := p.search(line))]
         if hits:
@@ -201,21 +257,25 @@ def _cut_footer(lines: list[str], rules: Boilerplate, dropped: list, drop=None) 
     return lines
 
 
-def _drop_repeats(lines: list[str], dropped: list) -> list[str]:
+def _drop_repeats(lines: list[str], dropped: list, keys: list[str] | None = None) -> list[str]:
     """Drop glued copies of other lines, exact repeats, and truncated repeats ("lead...")."""
-    keys = [line_key(x) for x in lines]
+    keys = [line_key(x) for x in lines] if keys is None else keys
+    # a key inside another key occurs twice in them all joined: only those need the pairwise look
+    joined = "\x00".join(keys)
+    inner = [j for j, k in enumerate(keys) if len(k) >= 20 and joined.count(k) > 1]
     glued = set()
-    for i, key in enumerate(keys):
-        inside = [j for j, k in enumerate(keys) if j != i and len(k) >= 20 and len(k) < len(key) and k in key]
-        if len(inside) >= 2 and sum(len(keys[j]) for j in inside) >= 0.6 * len(key):
-            glued.add(i)
+    if inner:
+        for i, key in enumerate(keys):
+            inside = [j for j in inner if j != i and len(keys[j]) < len(key) and keys[j] in key]
+            if len(inside) >= 2 and sum(len(keys[j]) for j in inside) >= 0.6 * len(key):
+                glued.add(i)
     kept, seen = [], set()
     for i, (line, key) in enumerate(zip(lines, keys, strict=True)):
         if i in glued:
             dropped.append((line, "repeat"))
         elif key and key in seen:
             dropped.append((line, "repeat"))
-        elif len(key) >= 30 and any(
+        elif len(key) >= 30 and i in inner and any(
             j != i and j not in glued and len(k) > len(key) and key in k for j, k in enumerate(keys)
         ):
             dropped.append((line, "repeat"))
@@ -246,21 +306,28 @@ def clean_text(text: str, *, title: str | None = None, rules: Boilerplate | None
     rules = rules or load_boilerplate()
     dropped: list[tuple[str, str]] = []
     text = split_glued_lines(normalize_whitespace(text), rules)
-    lines = [repair_glued_sentences(x.strip()) for x in text.split("\n") if x.strip()]
+    for pattern in _GLUED:  # no glue pattern spans a line break: the whole text at once
+        text = pattern.sub(r"\g<0> ", text)
+    lines = [x.strip() for x in text.split("\n")]
+    lines = [_GLUED_STRAIGHT.sub(_space_straight_quote, x) if '"' in x else x for x in lines if x]
     all_lines = list(lines)
-    drop = _present(rules.drop, "\n".join(lines), key=lambda x: x[1])  # most rules match nowhere in a text
+    drop = _present(rules.drop, "\n".join(lines), key=lambda x: x[1],  # most rules match nowhere in a text
+                    prefixes=_Prefixes.of(rules))
     lines = _cut_footer(lines, rules, dropped, drop)
     title_key = line_key(title) if title else None
     kept: list[str] = []
+    keys: list[str] = []
     for line in lines:
         why = _drop_reason(line, rules, drop)
-        if why is None and title_key and line_key(line) == title_key:
+        key = line_key(line) if why is None else ""
+        if why is None and title_key and key == title_key:
             why = "headline"
         if why:
             dropped.append((line, why))
         else:
             kept.append(line)
-    kept = _drop_repeats(kept, dropped)
+            keys.append(key)
+    kept = _drop_repeats(kept, dropped, keys)
     first_body = next((i for i, x in enumerate(kept) if is_body_paragraph(x)), None)
     if first_body is None:  # no prose paragraph at all: keep what survived the rules
         return Cleaned(paragraphs=kept, dropped=dropped, header=lines[:12], lines=all_lines)

@@ -48,13 +48,13 @@ def _hash_words(words: list[str]) -> np.ndarray:
     cache = _word_hashes
     if len(cache) > 2_000_000:  # a bounded cache: vocabularies of scraped text never stop growing
         cache.clear()
-    out = np.empty(len(words), dtype=np.uint64)
-    for i, w in enumerate(words):
-        h = cache.get(w)
+    get = cache.get
+    hashes = [get(w) for w in words]
+    for i, h in enumerate(hashes):
         if h is None:
-            h = cache[w] = zlib.crc32(w.encode("utf-8"))
-        out[i] = h
-    return out
+            w = words[i]
+            hashes[i] = cache[w] = zlib.crc32(w.encode("utf-8"))
+    return np.array(hashes, dtype=np.uint64)
 
 
 def signature(text: str, shingle_size: int = 5) -> tuple[np.ndarray, int]:
