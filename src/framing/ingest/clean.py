@@ -19,17 +19,20 @@ __all__ = [
     "line_key",
 ]
 
-_SPACES = re.compile(r"[ \t\f\v\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+_SPACE_SET = r"[ \t\f\v\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]"
+#: A run of spaces that is not already one plain space (those are left alone: far fewer replacements).
+_SPACES = re.compile(rf" {_SPACE_SET}+|[\t\f\v\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]{_SPACE_SET}*")
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
-_GLUED = (
-    re.compile(r"(?<=[a-z][a-z])[.!?](?=[A-Z][a-z]|[“‘])"),  # "peace.Moscow", "said.“We" — not "U.S."
-    re.compile(r"(?<=[a-z][.!?])[”’](?=[A-Z“])"),  # "…diplomacy.”Moscow"
+_GLUED = (  # each starts with its punctuation mark, so that re can skip to the candidates
+    re.compile(r"[.!?](?<=[a-z][a-z][.!?])(?=[A-Z][a-z]|[“‘])"),  # "peace.Moscow", "said.“We" — not "U.S."
+    re.compile(r"[”’](?<=[a-z][.!?][”’])(?=[A-Z“])"),  # "…diplomacy.”Moscow"
 )
 _GLUED_STRAIGHT = re.compile(r'(?<=[a-z])[.!?]"(?=[A-Z])')
 _TERMINAL = tuple('.!?…:;"”’»)')
 _WORD = re.compile(r"\w+")
 _KEY_JUNK = re.compile(r"[\W_]+")
 _TRAILING_ELLIPSIS = re.compile(r"(?:\.\.\.|…)\s*$")
+_ASCII_JUNK = {c: " " for c in range(128) if not chr(c).isalnum()}  # [\W_] in ASCII
 
 
 @dataclass
@@ -134,6 +137,8 @@ def line_key(line: str) -> str:
     """
     if line.rstrip().endswith(("...", "…")):
         line = _TRAILING_ELLIPSIS.sub("", line)
+    if line.isascii():  # the same key, by a translation table instead of a regex
+        return " ".join(line.lower().translate(_ASCII_JUNK).split())
     return _KEY_JUNK.sub(" ", line.casefold()).strip()
 
 
