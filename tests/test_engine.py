@@ -227,3 +227,23 @@ def test_same_hits_when_articles_are_read_in_blocks(monkeypatch):
     monkeypatch.setattr(terms, "_BLOCK", 3)  # slices of one Arrow array share its buffers
     pd.testing.assert_frame_equal(framing.find_terms(arts, engine="hyperscan"), whole)
     assert len(whole) > 20
+
+
+def test_same_counts_and_hits_on_columns_held_in_several_arrow_chunks():
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import synth
+
+    made = list(synth.articles(9, seed=11))
+
+    def chunked(values):
+        parts = [pa.array(values[:4], pa.large_string()), pa.array(values[4:], pa.large_string())]
+        return pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array(parts)))
+
+    arts = pd.DataFrame({
+        "article_id": pd.array([f"a{i}" for i in range(9)], dtype="string"),
+        "outlet": pd.array(["O"] * 9, dtype="string"), "published": pd.Series([pd.NaT] * 9),
+        "title": chunked([a["title"] for a in made]), "text": chunked([a["text"] for a in made]),
+    }, copy=False)
+    assert pa.array(arts["text"].array).num_chunks == 2
+    assert _counts(arts, titles=True)["count"].sum() > 20
+    _hits(arts)

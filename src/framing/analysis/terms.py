@@ -334,21 +334,47 @@ def find_terms(
     if engine == "hyperscan" and spans is None:
         raise ValueError("the hyperscan engine is not available: pip install 'framing[fast]'")
     sources = (["title"] if titles else []) + ["text"]
-    rows: list[tuple] = []
+    out = _HitColumns()
     for lo in range(0, len(articles), _BLOCK):  # blocks bound the Python strings alive at once
-        block = articles.iloc[lo:lo + _BLOCK]
-        rows.extend(_block_hits(block, matcher, spans, sources, context))
-    if not rows:
+        _block_hits(articles.iloc[lo:lo + _BLOCK], lo, matcher, spans, sources, context, out)
+    if not out.row:
         return _empty_hits()
-    return _cast_hits(pd.DataFrame.from_records(rows, columns=list(HIT_COLUMNS)))
+    rows = np.array(out.row, dtype=np.int64)
+    table = {c: articles[c].iloc[rows].reset_index(drop=True) for c in ("article_id", "outlet", "published")}
+    table |= {c: getattr(out, c) for c in HIT_COLUMNS if c not in table}
+    return _cast_hits(pd.DataFrame(table))
 
 
 _BLOCK = 8192
 
 
-def _block_hits(block: pd.DataFrame, matcher: Matcher, spans, sources: list[str], context: int) -> list[tuple]:
-    """The hits-table rows of a block of articles, in order (a title's hits before its text's)."""
-    meta = list(zip(*(block[c].tolist() for c in ("article_id", "outlet", "published"))))
+class _HitColumns:
+    """The hits table's columns as lists, filled hit by hit (``row``: the article's position)."""
+
+    __slots__ = ("row", "family", "variant", "orientation", "matched", "start", "end", "context", "voice", "in_title")
+
+    def __init__(self) -> None:
+        for name in self.__slots__:
+            setattr(self, name, [])
+
+    def add(self, row: int, hits: Iterable[tuple], in_title: bool) -> None:
+        for fam, var, orient, matched, start, end, ctx, voice in hits:
+            self.row.append(row)
+            self.family.append(fam)
+            self.variant.append(var)
+            self.orientation.append(orient)
+            self.matched.append(matched)
+            self.start.append(start)
+            self.end.append(end)
+            self.context.append(ctx)
+            self.voice.append(voice)
+            self.in_title.append(in_title)
+
+
+def _block_hits(block: pd.DataFrame, first: int, matcher: Matcher, spans, sources: list[str], context: int,
+                out: _HitColumns) -> None:
+    """Add the hits of a block of articles (at positions `first`…) to `out`, in order (a title's
+    hits before its text's)."""
     columns = [_arrow_strings(block[c]) for c in sources] if spans is not None else [None]
     found: dict[int, list[tuple[int, int, str, str]]] = {}  # key row * 2 + source -> matches
     known = np.zeros(2 * len(block), dtype=bool)  # decided by Hyperscan (else: the matcher scans)
@@ -362,22 +388,17 @@ def _block_hits(block: pd.DataFrame, matcher: Matcher, spans, sources: list[str]
             for t, i, a, b in zip(*(x[keep][order_].tolist() for x in (text, ids, start, end))):
                 found.setdefault(2 * t + order, []).append((a, b, *entry[i]))
     texts = [block[c].tolist() for c in sources]
-    rows: list[tuple] = []
-    for row, (aid, outlet, published) in enumerate(meta):
+    in_title = [c == "title" for c in sources]
+    for row in range(len(block)):
         for order, source in enumerate(texts):
             value = source[row]
             if not isinstance(value, str) or not value:
                 continue
-            in_title = sources[order] == "title"
             key = 2 * row + order
-            if known[key]:
-                hits = found.get(key)
-                if not hits:
-                    continue
-            else:
-                hits = None
-            rows.extend((aid, outlet, published, *h, in_title) for h in _hits_in(value, matcher, context, hits))
-    return rows
+            hits = found.get(key) if known[key] else None
+            if known[key] and not hits:
+                continue
+            out.add(first + row, _hits_in(value, matcher, context, hits), in_title[order])
 
 
 def _words_left(text: str, start: int, n: int) -> str:
@@ -527,15 +548,15 @@ def count_terms(
 
 
 def _arrow_strings(column: pd.Series):
-    """The column as a pyarrow string array (no copy for Arrow-backed strings), or None."""
+    """The column as a pyarrow string array or chunked array (no copy for Arrow-backed strings), or None."""
     import pyarrow as pa
 
     try:
         arr = pa.array(column.array if hasattr(column, "array") else column, from_pandas=True)
     except (pa.ArrowException, TypeError, ValueError):
         return None
-    if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks() if arr.num_chunks != 1 else arr.chunk(0)
+    if isinstance(arr, pa.ChunkedArray) and arr.num_chunks == 1:
+        arr = arr.chunk(0)  # several chunks stay as they are: Hyperscan scans them one by one
     if arr.type == pa.null():
         arr = pa.array([None] * len(arr), type=pa.string())
     return arr if arr.type in (pa.string(), pa.large_string()) else None
@@ -589,4 +610,6 @@ def _take_strings(values: pd.Series, positions: np.ndarray):
     if arrow is None:
         return pd.array(values.to_numpy()[positions], dtype="string")
     taken = arrow.take(pa.array(positions, type=pa.int64()))
+    if isinstance(taken, pa.ChunkedArray):
+        taken = taken.combine_chunks()
     return pd.Series(taken, dtype=pd.StringDtype()).array
