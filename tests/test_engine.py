@@ -224,8 +224,11 @@ def test_same_hits_when_articles_are_read_in_blocks(monkeypatch):
 
     arts = _with_meta(_frame([a["text"] for a in synth.articles(7, seed=9)], [a["title"] for a in synth.articles(7, seed=9)]))
     whole = framing.find_terms(arts, engine="re")
+    counted = framing.count_terms(arts, engine="re", titles=True)
     monkeypatch.setattr(terms, "_BLOCK", 3)  # slices of one Arrow array share its buffers
+    monkeypatch.setattr(terms, "_COUNT_BLOCK", 3)
     pd.testing.assert_frame_equal(framing.find_terms(arts, engine="hyperscan"), whole)
+    pd.testing.assert_frame_equal(framing.count_terms(arts, engine="hyperscan", titles=True), counted)
     assert len(whole) > 20
 
 

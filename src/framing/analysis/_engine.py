@@ -108,10 +108,10 @@ class HyperscanCandidates:
         return found
 
 
-# --- Hyperscan as the whole matcher, for counting ---------------------------------------------
+# --- Hyperscan as the whole matcher (count_terms, find_terms) -------------------------------------
 #
-# count_terms needs no offsets, voice or context, so Hyperscan can do the matching itself, on the
-# UTF-8 bytes of the texts straight from Arrow memory (no Python string per text). Python's ``re``
+# Hyperscan can do the matching itself, on the UTF-8 bytes of the texts straight from Arrow memory
+# (no Python string per text, no regex call per candidate). Python's ``re``
 # semantics — the leftmost match, the first pattern in priority order there, multi-word matches
 # re-scanned for the *other* families — are rebuilt from the spans Hyperscan reports (see
 # ``HyperscanSpans.resolve``). Where they cannot be, the text goes to the exact Python matcher:

@@ -525,8 +525,20 @@ def count_terms(
     spans = matcher.spans() if engine != "re" else None
     if engine == "hyperscan" and spans is None:
         raise ValueError("the hyperscan engine is not available: pip install 'framing[fast]'")
-    n = len(articles)
     variant_of = matcher._variant_index()
+    tables = [_count_block(articles.iloc[lo:lo + _COUNT_BLOCK], matcher, spans, sources, variant_of)
+              for lo in range(0, len(articles), _COUNT_BLOCK)]  # blocks keep every sort small
+    if not tables:
+        return _count_table(articles, matcher, *(np.zeros(0, np.int64),) * 3)
+    return pd.concat(tables, ignore_index=True) if len(tables) > 1 else tables[0]
+
+
+_COUNT_BLOCK = 1 << 16
+
+
+def _count_block(articles: pd.DataFrame, matcher: Matcher, spans, sources: list[str], variant_of) -> pd.DataFrame:
+    """count_terms on one block of articles."""
+    n = len(articles)
     found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # (row, variant, rank) per match
     slow = np.ones(n, dtype=bool)
     columns = [_arrow_strings(articles[c]) for c in sources] if spans is not None else [None]
