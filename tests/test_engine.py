@@ -149,7 +149,9 @@ _TRICKY = {
             "crimes": {"patterns": ["crimes"]},
             "Russia": {"patterns": ["Russia", "(?-i:RF)"]},
             "after the": {"patterns": [r"(?<=the\ )regions"]},  # a lookbehind Hyperscan lacks
+            "Ukraine's": {"patterns": ["Ukraine's"]},  # "ʼ" is a word character for Python
         }},
+        "country": {"variants": {"Ukraine": {"patterns": ["Ukraine"]}}},
     }
 }
 
@@ -157,6 +159,7 @@ _TRICKY = {
 @pytest.mark.parametrize("text", [
     "war crimes and new regions of Russia; the regions, RF and rf",
     "new regions", "war", "the regions of Russia", "x war crimes", "RF-backed war", "",
+    "Ukraine\u02bcs war, Ukraine's war, Ukraine\u2019s war",
 ])
 def test_same_counts_for_a_lexicon_with_tricky_patterns(text):
     _counts(_frame([text, text.upper(), text + " war"]), framing.load_lexicon(_TRICKY))

@@ -136,6 +136,7 @@ _WORD_BYTE = np.zeros(256, dtype=bool)
 for _b in b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_":
     _WORD_BYTE[_b] = True
 _NONWORD_BYTES = re.compile(rb"[^A-Za-z0-9_]")
+_NONWORD = re.compile(r"\W")
 _HIGH_BYTES = re.compile(rb"[\x80-\xff]")
 _ANY_HIGH = r"\x{80}-\x{10ffff}"
 
@@ -303,6 +304,28 @@ def _compiled(expressions: list[bytes], flags: list[int]):
     return db
 
 
+def _needs_nonword(items) -> bool:
+    """Whether every match of the parsed sequence holds a character that is not a word character
+    (for Python as for Hyperscan): a space or hyphen that a multi-word pattern requires."""
+    for op, av in items:
+        name = str(op)
+        if name == "LITERAL" and not _is_word(chr(av)) and chr(av).isascii():
+            return True
+        if name == "IN" and all(
+            (str(o) == "LITERAL" and not _is_word(chr(a)) and (chr(a).isascii() or not chr(a).isalnum()))
+            or (str(o) == "CATEGORY" and str(a) == "CATEGORY_SPACE")
+            for o, a in av
+        ):
+            return True
+        if name == "SUBPATTERN" and _needs_nonword(av[3]):
+            return True
+        if name == "BRANCH" and all(_needs_nonword(b) for b in av[1]):
+            return True
+        if name in ("MAX_REPEAT", "MIN_REPEAT") and av[0] >= 1 and _needs_nonword(av[2]):
+            return True
+    return False
+
+
 def _all_word(items) -> bool:
     """Whether every character a match of the parsed sequence can hold is an ASCII word character
     (so that a match bounded by word boundaries is exactly one whole word)."""
@@ -346,7 +369,7 @@ class HyperscanSpans:
             raise ValueError("hyperscan is not installed")
         from re import _parser
 
-        expressions, inexact, one_word, flags, widened = [], [], [], [], []
+        expressions, inexact, one_word, flags, widened, spaced = [], [], [], [], [], []
         plain = hyperscan.HS_FLAG_CASELESS | hyperscan.HS_FLAG_UTF8
         for rx in regexes:
             parsed = list(_parser.parse(rx))
@@ -365,6 +388,7 @@ class HyperscanSpans:
             inexact.append(notes.lost or not tail)
             one_word.append(word)
             widened.append(notes.widened)
+            spaced.append(_needs_nonword(parsed))
         for i, expr in enumerate(expressions):  # start-of-match tracking can be too costly for a
             if flags[i] & hyperscan.HS_FLAG_SOM_LEFTMOST:  # pattern ("{1,40}?"); it then only
                 try:  # flags the texts it matches for re
@@ -381,6 +405,7 @@ class HyperscanSpans:
         self.inexact = np.array(inexact + [True], dtype=bool)
         self.one_word = np.array(one_word + [False], dtype=bool)
         self.widened = np.array(widened + [False], dtype=bool)
+        self.spaced = np.array(spaced + [False], dtype=bool)
         self._local = threading.local()
 
     def scan(self, column, chars: bool = False) -> tuple:
@@ -446,13 +471,16 @@ class HyperscanSpans:
             head[k] = not _is_word(_char_before(data, int(where[k])))  # non-ASCII neighbour
         for k in np.flatnonzero(~at_end & (after >= 0x80)).tolist():
             tail[k] = not _is_word(_char_at(data, int(stop[k])))
-        nonword = np.zeros(len(rows), dtype=bool)
+        nonword = self.spaced[rows[:, 1]].copy()  # every match of the pattern holds one
         odd = np.zeros(len(rows), dtype=bool)
         widened = self.widened[rows[:, 1]]
-        for k in np.flatnonzero(~self.one_word[rows[:, 1]]).tolist():
+        for k in np.flatnonzero(~self.one_word[rows[:, 1]] & (~nonword | widened)).tolist():
             lo, hi = int(where[k]), int(stop[k])
-            nonword[k] = _NONWORD_BYTES.search(data, lo, hi) is not None
-            odd[k] = bool(widened[k]) and _HIGH_BYTES.search(data, lo, hi) is not None
+            high = _HIGH_BYTES.search(data, lo, hi) is not None
+            odd[k] = bool(widened[k]) and high
+            if not nonword[k]:  # Python's \W decides on a span with non-ASCII characters
+                span = bytes(data[lo:hi]).decode("utf-8") if high else None
+                nonword[k] = (_NONWORD.search(span) if high else _NONWORD_BYTES.search(data, lo, hi)) is not None
         return head, tail, nonword, odd
 
     def resolve(self, column, families: list, chars: bool = False) -> tuple:
