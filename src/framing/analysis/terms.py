@@ -80,6 +80,7 @@ class Matcher:
         entries.sort(key=lambda e: (-e[0], e[1]))
         self._entries = entries
         self._entry = [(e[2], e[3]) for e in entries]  # group "g{i}" of a compiled alternation is entry i
+        self._families = [e[2] for e in entries]  # each entry's family, for HyperscanSpans.resolve
         self._orientation = {(f.name, v.name): v.orientation for f in lexicon.families for v in f.variants}
         self._combined = self._compile(frozenset())
         self._without = lru_cache(maxsize=256)(self._compile)
@@ -169,10 +170,6 @@ class Matcher:
             except ValueError:
                 self._spans = None
         return self._spans
-
-    @property
-    def _families(self) -> list[str]:
-        return [e[2] for e in self._entries]
 
     def _variant_index(self) -> np.ndarray:
         """For each entry id (and one extra id): the index of its (family, variant) name."""
@@ -379,10 +376,10 @@ def _block_hits(block: pd.DataFrame, first: int, matcher: Matcher, spans, source
     found: dict[int, list[tuple[int, int, str, str]]] = {}  # key row * 2 + source -> matches
     known = np.zeros(2 * len(block), dtype=bool)  # decided by Hyperscan (else: the matcher scans)
     if all(col is not None for col in columns):
-        entry = matcher._entry
+        entry, variant_of = matcher._entry, matcher._variant_index()
         for order, col in enumerate(columns):
             text, ids, rank, start, end, slow = spans.resolve(col, matcher._families, chars=True)
-            keep = ~slow[text] & np.array([v is not None for _, v in entry] + [False])[ids]
+            keep = ~slow[text] & (variant_of[ids] >= 0)  # exclusions consume a span, no hit
             known[2 * np.flatnonzero(~slow) + order] = True
             order_ = np.lexsort((rank[keep], text[keep]))
             for t, i, a, b in zip(*(x[keep][order_].tolist() for x in (text, ids, start, end))):
