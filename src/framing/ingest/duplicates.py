@@ -36,12 +36,20 @@ _word_hashes: dict[str, int] = {}
 
 def _splitmix(x: np.ndarray) -> np.ndarray:
     """The SplitMix64 finaliser, elementwise on uint64 (wrapping arithmetic)."""
+    return _splitmix_inplace(x.copy())
+
+
+def _splitmix_inplace(x: np.ndarray) -> np.ndarray:
+    """:func:`_splitmix` in place (no temporary arrays but one): for the big signature blocks."""
+    tmp = np.empty_like(x)
     with np.errstate(over="ignore"):
-        x = x ^ (x >> np.uint64(30))
-        x = x * np.uint64(0xBF58476D1CE4E5B9)
-        x = x ^ (x >> np.uint64(27))
-        x = x * np.uint64(0x94D049BB133111EB)
-        return x ^ (x >> np.uint64(31))
+        for shift, mult in ((30, 0xBF58476D1CE4E5B9), (27, 0x94D049BB133111EB)):
+            np.right_shift(x, np.uint64(shift), out=tmp)
+            np.bitwise_xor(x, tmp, out=x)
+            np.multiply(x, np.uint64(mult), out=x)
+        np.right_shift(x, np.uint64(31), out=tmp)
+        np.bitwise_xor(x, tmp, out=x)
+    return x
 
 
 def _hash_words(words: list[str]) -> np.ndarray:
@@ -82,7 +90,7 @@ def signature(text: str, shingle_size: int = 5) -> tuple[np.ndarray, int]:
     sh = np.unique(sh)
     values = None
     for start in range(0, len(sh), 2048):  # blocks keep the (perm x shingle) matrix small for long texts
-        block = _splitmix(sh[None, start: start + 2048] ^ _SEEDS[:, None]).min(axis=1)
+        block = _splitmix_inplace(sh[None, start: start + 2048] ^ _SEEDS[:, None]).min(axis=1)
         values = block if values is None else np.minimum(values, block)
     return (values >> np.uint64(48)).astype(np.uint16), int(len(sh))
 
