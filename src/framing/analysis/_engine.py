@@ -147,7 +147,7 @@ class Untranslatable(ValueError):
 
 def _hs_literal(cp: int) -> str:
     ch = chr(cp)
-    if not ch.isascii() and (ch.lower() != ch or ch.upper() != ch):
+    if not ch.isascii() and _cased(cp):
         raise Untranslatable(f"a non-ASCII cased letter {ch!r} (Hyperscan folds ASCII only)")
     if ch.isascii() and (ch.isalnum() or ch in " _"):
         return ch
@@ -271,15 +271,15 @@ def _edge_is_word(items, first: bool) -> bool:
                 for o, a in av
             )
         if name == "SUBPATTERN":
-            sub, optional = av[3], _min_width_items(av[3]) == 0
+            sub, optional = av[3], _width(av[3])[0] == 0
         elif name == "BRANCH":
             if not all(_edge_is_word(b, first) or not b for b in av[1]):
                 return False
-            if all(_min_width_items(b) > 0 for b in av[1]):
+            if all(_width(b)[0] > 0 for b in av[1]):
                 return True
             continue  # an empty branch: the next item gives the edge too
         elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
-            sub, optional = av[2], av[0] == 0 or _min_width_items(av[2]) == 0
+            sub, optional = av[2], av[0] == 0 or _width(av[2])[0] == 0
         else:
             return False
         if not _edge_is_word(sub, first):
@@ -289,13 +289,14 @@ def _edge_is_word(items, first: bool) -> bool:
     return False  # the whole sequence can be empty
 
 
-def _min_width_items(items) -> int:
+def _width(items) -> tuple[int, int]:
+    """The shortest and longest match of a parsed sequence (0 and a huge number when unsure)."""
     try:
         from re import _parser
-        sub = _parser.SubPattern(_parser.State(), list(items))
-        return int(sub.getwidth()[0])
-    except Exception:  # pragma: no cover - be safe: treat as possibly empty
-        return 0
+        lo, hi = _parser.SubPattern(_parser.State(), list(items)).getwidth()
+        return int(lo), int(hi)
+    except Exception:  # pragma: no cover - be safe: possibly empty, unbounded
+        return 0, 1 << 30
 
 
 def _compiled(expressions: list[bytes], flags: list[int]):
@@ -377,7 +378,7 @@ class HyperscanSpans:
             body = _hs_seq(parsed, notes)
             tail = _edge_is_word(parsed, False)
             word = _all_word(parsed) and _edge_is_word(parsed, True) and tail and not notes.lost
-            if word and _max_width(parsed) <= _MAX_WORD:
+            if word and _width(parsed)[1] <= _MAX_WORD:
                 # one whole word: no start tracking needed (it is the word's start), so \b in front
                 expressions.append(("\\b(?:" + body + ")\\b").encode())
                 flags.append(plain)
@@ -596,14 +597,6 @@ def _word_starts(raw: np.ndarray, lo: np.ndarray, end: np.ndarray) -> np.ndarray
         if not alive.any():
             break
     return start
-
-
-def _max_width(items) -> int:
-    try:
-        from re import _parser
-        return int(_parser.SubPattern(_parser.State(), list(items)).getwidth()[1])
-    except Exception:  # pragma: no cover
-        return 1 << 30
 
 
 def _contained(g_start: np.ndarray, g_end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -81,6 +81,11 @@ class Matcher:
         self._entries = entries
         self._entry = [(e[2], e[3]) for e in entries]  # group "g{i}" of a compiled alternation is entry i
         self._families = [e[2] for e in entries]  # each entry's family, for HyperscanSpans.resolve
+        # the (family, variant) names in lexicon order; for each entry id (and Hyperscan's extra
+        # id) the index of its name, -1 for an exclusion
+        self._variants = list(dict.fromkeys((e[2], e[3]) for e in entries if e[3] is not None))
+        where = {fv: i for i, fv in enumerate(self._variants)}
+        self._variant_of = np.array([where.get((e[2], e[3]), -1) for e in entries] + [-1])
         self._orientation = {(f.name, v.name): v.orientation for f in lexicon.families for v in f.variants}
         self._combined = self._compile(frozenset())
         self._without = lru_cache(maxsize=256)(self._compile)
@@ -170,15 +175,6 @@ class Matcher:
             except ValueError:
                 self._spans = None
         return self._spans
-
-    def _variant_index(self) -> np.ndarray:
-        """For each entry id (and one extra id): the index of its (family, variant) name."""
-        names = self._variant_names()
-        where = {fv: i for i, fv in enumerate(names)}
-        return np.array([where.get((e[2], e[3]), -1) for e in self._entries] + [-1])
-
-    def _variant_names(self) -> list[tuple[str, str]]:
-        return list(dict.fromkeys((e[2], e[3]) for e in self._entries if e[3] is not None))
 
     def orientation(self, family: str, variant: str) -> str:
         """The orientation tag of a variant."""
@@ -376,7 +372,7 @@ def _block_hits(block: pd.DataFrame, first: int, matcher: Matcher, spans, source
     found: dict[int, list[tuple[int, int, str, str]]] = {}  # key row * 2 + source -> matches
     known = np.zeros(2 * len(block), dtype=bool)  # decided by Hyperscan (else: the matcher scans)
     if all(col is not None for col in columns):
-        entry, variant_of = matcher._entry, matcher._variant_index()
+        entry, variant_of = matcher._entry, matcher._variant_of
         for order, col in enumerate(columns):
             text, ids, rank, start, end, slow = spans.resolve(col, matcher._families, chars=True)
             keep = ~slow[text] & (variant_of[ids] >= 0)  # exclusions consume a span, no hit
@@ -522,7 +518,7 @@ def count_terms(
     spans = matcher.spans() if engine != "re" else None
     if engine == "hyperscan" and spans is None:
         raise ValueError("the hyperscan engine is not available: pip install 'framing[fast]'")
-    variant_of = matcher._variant_index()
+    variant_of = matcher._variant_of
     tables = [_count_block(articles.iloc[lo:lo + _COUNT_BLOCK], matcher, spans, sources, variant_of)
               for lo in range(0, len(articles), _COUNT_BLOCK)]  # blocks keep every sort small
     if not tables:
@@ -573,7 +569,7 @@ def _arrow_strings(column: pd.Series):
 
 def _matches_re(matcher: Matcher, articles: pd.DataFrame, sources: list[str], rows: np.ndarray) -> tuple:
     """(row, variant, rank) of the matcher's own matches in `articles` (at positions `rows`)."""
-    where = {fv: i for i, fv in enumerate(matcher._variant_names())}
+    where = {fv: i for i, fv in enumerate(matcher._variants)}
     out: list[tuple[int, int, int]] = []
     for row, values in zip(rows.tolist(), zip(*(articles[c].tolist() for c in sources))):
         rank = 0
@@ -588,7 +584,7 @@ def _matches_re(matcher: Matcher, articles: pd.DataFrame, sources: list[str], ro
 
 def _count_table(articles: pd.DataFrame, matcher: Matcher, rows, variants, ranks) -> pd.DataFrame:
     """One row per article × variant with its count, by article and then first occurrence."""
-    names = matcher._variant_names()
+    names = matcher._variants
     key = rows * len(names) + variants
     order = np.lexsort((ranks, key))
     key, ranks = key[order], ranks[order]

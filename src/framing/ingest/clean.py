@@ -221,10 +221,9 @@ class _Prefixes:
         return frozenset(self.literals[i] for i in hits)
 
 
-def _present(patterns, joined: str, key=lambda x: x, prefixes: _Prefixes | None = None):
-    """The patterns that may match some line of `joined` (the others need not be tried per line)."""
-    low = joined.lower()
-    found = prefixes.found(low) if prefixes is not None else None
+def _present(patterns, joined: str, low: str, found: frozenset[str] | None, key=lambda x: x):
+    """The patterns that may match some line of `joined` (the others need not be tried per line);
+    `low` is `joined` lower-cased, `found` the required strings known to occur in it."""
     return [x for x in patterns
             if not _line_safe(key(x)) or (_may_match(key(x), low, found) and key(x).search(joined))]
 
@@ -244,10 +243,11 @@ def _is_prose(line: str) -> bool:
     return is_body_paragraph(line) or len(line.split()) >= 30
 
 
-def _cut_footer(lines: list[str], rules: Boilerplate, dropped: list, drop=None) -> list[str]:
-    """Keep lines up to the first footer marker met once the body has begun."""
+def _cut_footer(lines: list[str], rules: Boilerplate, dropped: list, drop=None, footer=None) -> list[str]:
+    """Keep lines up to the first footer marker met once the body has begun (`footer`: the
+    footer patterns worth trying, default all)."""
     body_started = False
-    footer = _present(rules.footer, "\n".join(lines), prefixes=_Prefixes.of(rules))
+    footer = rules.footer if footer is None else footer
     for i, line in enumerate(lines):
         hits = [m.start() for p in footer if (m := p.search(line))]
         if hits:
@@ -316,9 +316,11 @@ def clean_text(text: str, *, title: str | None = None, rules: Boilerplate | None
     lines = [x.strip() for x in text.split("\n")]
     lines = [_GLUED_STRAIGHT.sub(_space_straight_quote, x) if '"' in x else x for x in lines if x]
     all_lines = list(lines)
-    drop = _present(rules.drop, "\n".join(lines), key=lambda x: x[1],  # most rules match nowhere in a text
-                    prefixes=_Prefixes.of(rules))
-    lines = _cut_footer(lines, rules, dropped, drop)
+    joined = "\n".join(lines)  # most rules match nowhere in a text: rule them out once
+    low = joined.lower()
+    found = _Prefixes.of(rules).found(low)
+    drop = _present(rules.drop, joined, low, found, key=lambda x: x[1])
+    lines = _cut_footer(lines, rules, dropped, drop, _present(rules.footer, joined, low, found))
     title_key = line_key(title) if title else None
     kept: list[str] = []
     keys: list[str] = []
