@@ -219,6 +219,61 @@ def test_same_hits_on_generated_articles(texts):
     _hits(_with_meta(_frame(texts, texts[::-1])), context=12)
 
 
+_QUOTED = ["Kyiv", "Kiev", "special military operation", "invasion", "Donbass", " Kiev regime", "Ukraine's",
+           '"', '"', "“", "”", "„", "«", "»", "‘", "’", "'", "‹", "›", " '", "' ", ' "', '" ', " “", "” ",
+           " said", ". He", ", ", " ", "  ", "\n", " \n ", "\t", "\u00a0", "\u2003", "\u3000", "\u2028",
+           "so-called ", "what Moscow calls ", "alleged ", "the ", "x" * 7, "A" * 3, "é", "Київ", "(", "—"]
+
+
+@settings(max_examples=250, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_QUOTED), max_size=40).map("".join), min_size=1, max_size=5),
+       st.integers(min_value=0, max_value=30))
+def test_same_voice_and_context_on_quote_heavy_articles(texts, width):
+    # every kind of quotation mark and whitespace, distancing markers, terms at text edges
+    _hits(_with_meta(_frame(texts, [t[:40] for t in texts])), context=width)
+
+
+_LONG = "word " * 130  # an unclosed quotation longer than spans.UNCLOSED_MAX ends with its sentence
+
+
+@pytest.mark.parametrize("text", [
+    'He said "the invasion began" and "Kyiv" replied. A stray" Kyiv here.',  # straight quotes
+    "They call it “special military operation” and “the Kiev regime”; ” Kiev opens” here.",  # curly
+    "“Unclosed Kiev quote\nKiev after the break", "“Kyiv “reopened Kiev” Kiev",
+    "“" + _LONG + "Kiev. And Kiev " + _LONG + "Kiev.", '"' + _LONG + 'Kyiv. Then Kyiv.',
+    "Mixed “Kyiv\" and \"Kiev” marks", "«Kyiv» and „Kiev“ and ‹Kiev›", "He said 'Kiev is calm' today, Kiev's",
+    "the so-called Kyiv, what Moscow calls a special military operation, alleged “invasion”",
+    "“Kyiv’s”", "“Kyiv’s plan”", "\u00a0\u2003 Kyiv\u3000 ", "  Kyiv  ", "Kyiv", "\n\nKyiv\n\n",
+])
+@pytest.mark.parametrize("width", [0, 1, 5, 80])
+def test_same_voice_and_context_on_hand_made_paragraphs(text, width):
+    got = _hits(_with_meta(_frame([text, text.upper()], [text[::-1], text])), context=width)
+    assert len(got) > 0
+
+
+def test_most_hits_of_the_synthetic_corpus_get_their_voice_without_python():
+    import numpy as np
+
+    from framing.analysis import _hits as fast_hits
+    from framing.analysis.spans import UNCLOSED_MAX
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import synth
+
+    col = pa.array([a["text"] for a in synth.articles(300, seed=5)])
+    matcher = framing.load_lexicon().matcher
+    buf = fast_hits.Buffer(col)
+    text, ids, _, start, end, slow = matcher.spans().resolve(buf.column, matcher._families)
+    keep = ~slow[text] & (matcher._variant_of[ids] >= 0)
+    text = text[keep]
+    start, end = buf.offsets[text] + start[keep], buf.offsets[text] + end[keep]
+    codes, _, _ = fast_hits.voices(buf, text, start, end, matcher.marker_ends(buf.data, 0, len(buf.raw)),
+                                   UNCLOSED_MAX)
+    assert len(codes) > 1000
+    assert np.mean(codes == fast_hits.UNDECIDED) < 0.05  # the prefix scan covers these paragraphs
+    assert np.mean(codes == fast_hits.OWN) > 0.5  # decided with no Python at all
+
+
 def test_same_hits_when_articles_are_read_in_blocks(monkeypatch):
     from framing.analysis import terms
 

@@ -35,7 +35,7 @@ try:
 except ImportError:  # pragma: no cover - the optional extra is missing
     hyperscan = None
 
-__all__ = ["available", "HyperscanCandidates", "HyperscanSpans", "Untranslatable"]
+__all__ = ["available", "HyperscanCandidates", "HyperscanLiterals", "HyperscanSpans", "Untranslatable"]
 
 _MAX_K = 8
 _MAX_SET = 64
@@ -552,6 +552,36 @@ class HyperscanSpans:
             out.append(np.array(emitted, dtype=np.int64))
         got = np.concatenate(out)
         return got[:, 0], got[:, 1], got[:, 2], got[:, 3], got[:, 4], slow
+
+
+class HyperscanLiterals:
+    """Where any of some ASCII strings ends in a byte buffer (case-insensitive): one Hyperscan
+    pass over the whole buffer. ``find_terms`` uses it to rule distancing markers out in bulk."""
+
+    def __init__(self, literals) -> None:
+        if hyperscan is None:
+            raise ValueError("hyperscan is not installed")
+        literals = sorted(set(literals))
+        if not literals or not all(lit.isascii() and lit for lit in literals):
+            raise ValueError("expected non-empty ASCII strings")
+        expressions = [re.escape(lit).encode("ascii") for lit in literals]
+        self._db = _compiled(expressions, [hyperscan.HS_FLAG_CASELESS] * len(expressions))
+        self._local = threading.local()
+
+    def ends(self, data, lo: int, hi: int) -> np.ndarray:
+        """Sorted positions in `data` just after each occurrence within ``data[lo:hi]``."""
+        scratch = getattr(self._local, "scratch", None)
+        if scratch is None:
+            scratch = self._local.scratch = hyperscan.Scratch(self._db)
+        found: list[int] = []
+        add = found.append
+
+        def on_match(_i, _start, end, _flags, _ctx) -> None:
+            add(end)
+
+        if hi > lo:
+            self._db.scan(data[lo:hi], match_event_handler=on_match, scratch=scratch)
+        return np.unique(np.array(found, dtype=np.int64)) + lo
 
 
 def _to_chars(rows: np.ndarray, offsets: np.ndarray, raw: np.ndarray) -> None:

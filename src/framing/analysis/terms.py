@@ -17,10 +17,11 @@ import numpy as np
 import pandas as pd
 
 from ..schema import ARTICLE_COLUMNS
-from ._engine import HyperscanCandidates, HyperscanSpans
-from ._prefix import prefixes
+from . import _hits
+from ._engine import HyperscanCandidates, HyperscanLiterals, HyperscanSpans
+from ._prefix import prefixes, required
 from .lexicon import Lexicon, load_lexicon, pattern_to_regex
-from .spans import QuoteIndex, QuoteSpan
+from .spans import UNCLOSED_MAX, QuoteIndex
 
 try:  # the minimal width of a pattern orders the alternation (longest first)
     from re import _parser as _sre_parse  # Python >= 3.11
@@ -91,6 +92,7 @@ class Matcher:
         self._without = lru_cache(maxsize=256)(self._compile)
         markers = "|".join(f"(?:{pattern_to_regex(p)})" for p in lexicon.distancing)
         self._marker = re.compile(rf"(?<!\w)(?:{markers})\s+{_LEAD}", re.IGNORECASE) if markers else None
+        self._distancing = tuple(lexicon.distancing)
         self._build_dispatch()
         self.engine, self._hs, self._single = "re", None, []
         if engine not in ("auto", "hyperscan", "re"):
@@ -176,6 +178,34 @@ class Matcher:
                 self._spans = None
         return self._spans
 
+    def marker_ends(self, data, lo: int, hi: int) -> np.ndarray | None:
+        """Sorted positions in byte buffer `data` (within ``data[lo:hi]``) where a string ends that
+        every distancing marker match contains; empty without markers, None when some marker has no
+        such ASCII string (then every hit must be checked)."""
+        if self._marker is None:
+            return np.zeros(0, dtype=np.int64)
+        if not hasattr(self, "_marker_lits"):
+            lits: set[str] | None = set()
+            for p in self._distancing:
+                found = required(pattern_to_regex(p))
+                if found is None or not all(x.isascii() for x in found):
+                    lits = None
+                    break
+                lits |= found
+            try:
+                self._marker_lits = HyperscanLiterals(lits) if lits else None
+            except ValueError:
+                self._marker_lits = None
+        return None if self._marker_lits is None else self._marker_lits.ends(data, lo, hi)
+
+    def marked(self, text: str, start: int) -> bool:
+        """Whether a distancing marker ("so-called", "what Moscow calls") stands right before
+        ``text[start]``, in the same paragraph."""
+        if self._marker is None:
+            return False
+        line_start = text.rfind("\n", 0, start) + 1
+        return self._marker.search(text[max(line_start, start - 80):start]) is not None
+
     def orientation(self, family: str, variant: str) -> str:
         """The orientation tag of a variant."""
         return self._orientation[(family, variant)]
@@ -216,15 +246,10 @@ class Matcher:
         calls") right before it; ``own``: anything else.
         """
         spans = quotes.containing(start, end)
-        if any(_holds_more(text, sp, start, end) for sp in spans):
+        if any(_holds_more(text, sp.start, sp.end, start, end) for sp in spans):
             return "quoted"
-        if spans:
+        if spans or self.marked(text, start):
             return "distanced"
-        if self._marker is not None:
-            line_start = text.rfind("\n", 0, start) + 1
-            window = text[max(line_start, start - 80):start]
-            if self._marker.search(window):
-                return "distanced"
         return "own"
 
 
@@ -246,8 +271,9 @@ def _trie(keys: list[str]) -> str:
     return "|".join(parts)
 
 
-def _holds_more(text: str, span: QuoteSpan, start: int, end: int) -> bool:
-    rest = text[span.start:start] + _POSSESSIVE.sub("", text[end:span.end])
+def _holds_more(text: str, lo: int, hi: int, start: int, end: int) -> bool:
+    """Whether the quotation ``text[lo:hi]`` holds more than the term ``text[start:end]``."""
+    rest = text[lo:start] + _POSSESSIVE.sub("", text[end:hi])
     return _ALNUM.search(rest) is not None
 
 
@@ -327,71 +353,131 @@ def find_terms(
     if engine == "hyperscan" and spans is None:
         raise ValueError("the hyperscan engine is not available: pip install 'framing[fast]'")
     sources = (["title"] if titles else []) + ["text"]
-    out = _HitColumns()
-    for lo in range(0, len(articles), _BLOCK):  # blocks bound the Python strings alive at once
-        _block_hits(articles.iloc[lo:lo + _BLOCK], lo, matcher, spans, sources, context, out)
-    if not out.row:
-        return _empty_hits()
-    rows = np.array(out.row, dtype=np.int64)
-    table = {c: articles[c].iloc[rows].reset_index(drop=True) for c in ("article_id", "outlet", "published")}
-    table |= {c: getattr(out, c) for c in HIT_COLUMNS if c not in table}
-    return _cast_hits(pd.DataFrame(table))
+    parts: list[dict] = []
+    for lo in range(0, len(articles), _BLOCK):  # blocks bound the memory alive at once
+        _block_hits(articles.iloc[lo:lo + _BLOCK], lo, matcher, spans, sources, context, parts)
+    return _hits_table(articles, matcher, sources, parts)
 
 
 _BLOCK = 8192
 
 
-class _HitColumns:
-    """The hits table's columns as lists, filled hit by hit (``row``: the article's position)."""
+def _hits_table(articles: pd.DataFrame, matcher: Matcher, sources: list[str], parts: list[dict]) -> pd.DataFrame:
+    """The hits table from the blocks' parts, in order: by article, a title's hits before its text's."""
+    import pyarrow as pa
 
-    __slots__ = ("row", "family", "variant", "orientation", "matched", "start", "end", "context", "voice", "in_title")
+    parts = [p for p in parts if len(p["row"])]
+    if not parts:
+        return _empty_hits()
+    cat = {k: np.concatenate([p[k] for p in parts]) for k in ("row", "order", "rank", "variant", "start", "end", "voice")}
+    order = np.lexsort((cat["rank"], cat["order"], cat["row"]))
+    take = pa.array(order, type=pa.int64())
 
-    def __init__(self) -> None:
-        for name in self.__slots__:
-            setattr(self, name, [])
+    def strings(key: str):
+        chunks = [p[key] for p in parts]
+        if any(c.type == pa.large_string() for c in chunks):
+            chunks = [c.cast(pa.large_string()) for c in chunks]
+        return pd.Series(pa.chunked_array(chunks).take(take).combine_chunks(), dtype=pd.StringDtype()).array
 
-    def add(self, row: int, hits: Iterable[tuple], in_title: bool) -> None:
-        for fam, var, orient, matched, start, end, ctx, voice in hits:
-            self.row.append(row)
-            self.family.append(fam)
-            self.variant.append(var)
-            self.orientation.append(orient)
-            self.matched.append(matched)
-            self.start.append(start)
-            self.end.append(end)
-            self.context.append(ctx)
-            self.voice.append(voice)
-            self.in_title.append(in_title)
+    names = matcher._variants
+    variant = cat["variant"][order]
+    rows = cat["row"][order]
+    table = {c: articles[c].iloc[rows].reset_index(drop=True) for c in ("article_id", "outlet", "published")}
+    table["family"] = _take_strings(pd.Series([f for f, _ in names], dtype="string"), variant)
+    table["variant"] = _take_strings(pd.Series([v for _, v in names], dtype="string"), variant)
+    table["orientation"] = _take_strings(
+        pd.Series([matcher.orientation(f, v) for f, v in names], dtype="string"), variant)
+    table["matched"] = strings("matched")
+    table["start"] = cat["start"][order]
+    table["end"] = cat["end"][order]
+    table["context"] = strings("context")
+    table["voice"] = _take_strings(pd.Series(VOICES, dtype="string"), cat["voice"][order].astype(np.int64))
+    table["in_title"] = np.array([c == "title" for c in sources])[cat["order"][order]]
+    return _cast_hits(pd.DataFrame(table))
 
 
 def _block_hits(block: pd.DataFrame, first: int, matcher: Matcher, spans, sources: list[str], context: int,
-                out: _HitColumns) -> None:
-    """Add the hits of a block of articles (at positions `first`…) to `out`, in order (a title's
-    hits before its text's)."""
-    columns = [_arrow_strings(block[c]) for c in sources] if spans is not None else [None]
-    found: dict[int, list[tuple[int, int, str, str]]] = {}  # key row * 2 + source -> matches
-    known = np.zeros(2 * len(block), dtype=bool)  # decided by Hyperscan (else: the matcher scans)
-    if all(col is not None for col in columns):
-        entry, variant_of = matcher._entry, matcher._variant_of
-        for order, col in enumerate(columns):
-            text, ids, rank, start, end, slow = spans.resolve(col, matcher._families, chars=True)
-            keep = ~slow[text] & (variant_of[ids] >= 0)  # exclusions consume a span, no hit
-            known[2 * np.flatnonzero(~slow) + order] = True
-            order_ = np.lexsort((rank[keep], text[keep]))
-            for t, i, a, b in zip(*(x[keep][order_].tolist() for x in (text, ids, start, end))):
-                found.setdefault(2 * t + order, []).append((a, b, *entry[i]))
-    texts = [block[c].tolist() for c in sources]
-    in_title = [c == "title" for c in sources]
-    for row in range(len(block)):
-        for order, source in enumerate(texts):
-            value = source[row]
-            if not isinstance(value, str) or not value:
-                continue
-            key = 2 * row + order
-            hits = found.get(key) if known[key] else None
-            if known[key] and not hits:
-                continue
-            out.add(first + row, _hits_in(value, matcher, context, hits), in_title[order])
+                parts: list[dict]) -> None:
+    """Append the hits of a block of articles (at positions `first`…) to `parts`: per source, one
+    part from Hyperscan and NumPy (:mod:`._hits`) and one from the matcher's own Python path for the
+    texts Hyperscan cannot decide (or for every text without it)."""
+    for order, source in enumerate(sources):
+        col = _arrow_strings(block[source]) if spans is not None else None
+        if col is None:
+            _python_hits(block[source], np.arange(len(block)), first, order, matcher, context, parts)
+            continue
+        buf = _hits.Buffer(col)
+        text, ids, rank, start, end, slow = spans.resolve(buf.column, matcher._families)
+        keep = ~slow[text] & (matcher._variant_of[ids] >= 0)  # exclusions consume a span, no hit
+        text, ids, rank = text[keep], ids[keep], rank[keep]
+        start, end = buf.offsets[text] + start[keep], buf.offsets[text] + end[keep]  # into buf.raw
+        codes, span_lo, span_hi = _hits.voices(
+            buf, text, start, end, matcher.marker_ends(buf.data, int(buf.offsets[0]), int(buf.offsets[-1])),
+            UNCLOSED_MAX)
+        text_c = buf.chars(buf.offsets[text])
+        c_start, c_end = buf.chars(start) - text_c, buf.chars(end) - text_c
+        _python_voices(buf, matcher, text, c_start, c_end, text_c, codes, span_lo, span_hi)
+        ctx, matched = _hits.contexts(buf, text, start, end, context)
+        parts.append({"row": first + text, "order": np.full(len(text), order), "rank": rank,
+                      "variant": matcher._variant_of[ids], "start": c_start, "end": c_end,
+                      "voice": codes, "matched": matched, "context": ctx})
+        _python_hits(block[source], np.flatnonzero(slow), first, order, matcher, context, parts)
+
+
+def _python_voices(buf, matcher: Matcher, text, c_start, c_end, text_c, codes, span_lo, span_hi) -> None:
+    """Settle the voice of the hits :func:`_hits.voices` left to Python (in place)."""
+    todo = np.flatnonzero(codes >= _hits.IN_SPAN)
+    if not len(todo):
+        return
+    rows = np.unique(text[todo])
+    strings = dict(zip(rows.tolist(), buf.column.take(rows).to_pylist()))
+    lo = np.where(span_lo >= 0, buf.chars(np.maximum(span_lo, 0)) - text_c, -1)
+    hi = np.where(span_hi >= 0, buf.chars(np.maximum(span_hi, 0)) - text_c, -1)
+    quotes: dict[int, QuoteIndex] = {}
+    own, quoted, distanced = VOICES
+    code_of = {own: _hits.OWN, quoted: _hits.QUOTED, distanced: _hits.DISTANCED}
+    for k, t, a, b, kind, s_lo, s_hi in zip(todo.tolist(), text[todo].tolist(), c_start[todo].tolist(),
+                                           c_end[todo].tolist(), codes[todo].tolist(), lo[todo].tolist(),
+                                           hi[todo].tolist()):
+        value = strings[t]
+        if kind == _hits.IN_SPAN:
+            codes[k] = _hits.QUOTED if _holds_more(value, s_lo, s_hi, a, b) else _hits.DISTANCED
+        elif kind == _hits.MARKER:
+            codes[k] = _hits.DISTANCED if matcher.marked(value, a) else _hits.OWN
+        else:
+            index = quotes.get(t)
+            if index is None:
+                index = quotes[t] = QuoteIndex(value)
+            codes[k] = code_of[matcher.voice(value, a, b, index)]
+
+
+def _python_hits(values: pd.Series, rows: np.ndarray, first: int, order: int, matcher: Matcher, context: int,
+                 parts: list[dict]) -> None:
+    """The matcher's own hits (the reference path) for the texts at positions `rows` of `values`."""
+    import pyarrow as pa
+
+    if not len(rows):
+        return
+    out: dict[str, list] = {k: [] for k in ("row", "rank", "variant", "start", "end", "voice", "matched", "context")}
+    where = {fv: i for i, fv in enumerate(matcher._variants)}
+    voice_code = {v: i for i, v in enumerate(VOICES)}
+    for row, value in zip(rows.tolist(), values.iloc[rows].tolist()):
+        if not isinstance(value, str) or not value:
+            continue
+        for rank, (fam, var, _orient, matched, start, end, ctx, voice) in enumerate(_hits_in(value, matcher, context)):
+            out["row"].append(first + row)
+            out["rank"].append(rank)
+            out["variant"].append(where[(fam, var)])
+            out["start"].append(start)
+            out["end"].append(end)
+            out["voice"].append(voice_code[voice])
+            out["matched"].append(matched)
+            out["context"].append(ctx)
+    n = len(out["row"])
+    part = {k: np.array(out[k], dtype=np.int64) for k in ("row", "rank", "variant", "start", "end")}
+    part |= {"order": np.full(n, order), "voice": np.array(out["voice"], dtype=np.int8),
+             "matched": pa.array(out["matched"], type=pa.string()), "context": pa.array(out["context"], type=pa.string())}
+    parts.append(part)
 
 
 def _words_left(text: str, start: int, n: int) -> str:

@@ -1,0 +1,402 @@
+"""The hits table's per-hit columns — voice, context and the matched text — for a whole block of
+texts at once, from their UTF-8 bytes in Arrow memory.
+
+:func:`framing.find_terms` calls Python once per hit on its reference path: the quotation spans of
+the hit's paragraph, the 80-character context, the voice decision. At a million articles that is
+the cost that dominates. Here the same answers come from NumPy over the block's bytes:
+
+* **Context** is cut from the buffer: the window's character bounds are turned into byte bounds,
+  whitespace runs are collapsed as ``" ".join(s.split())`` does (every character Python's
+  ``str.isspace`` knows, multi-byte ones included), and the strings are assembled into one Arrow
+  array without a Python object per hit.
+* **Voice** needs the quotation spans around a hit. The quotation finder of
+  :mod:`framing.analysis.spans` is a stack machine; in the paragraphs where it reduces to one level
+  of quotation — only straight double quotes, or only curly “ ” ones, and no single quote that could
+  open — its states are a prefix scan that NumPy computes (see :func:`_machine`). Hits in any other
+  paragraph, and hits whose answer depends on the words around them (inside a span: does it hold
+  more than the term?; a distancing marker possibly right before it), are decided by the Python
+  code the reference path uses, on those hits only.
+
+Every function here must give exactly what :func:`framing.analysis.terms._hits_in` gives; the tests
+compare the two on the shared corpora and on generated texts full of quotation marks.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._engine import _PY_SPACE, _char_at, _char_before
+
+# mark codes (one per character of spans._MARKS but the line break)
+_DQ, _SQ, _LDQ, _RDQ, _LOW, _LAQ, _RAQ, _LSQ, _RSQ, _LSA, _RSA = range(11)
+_E2_80 = {0x9C: _LDQ, 0x9D: _RDQ, 0x9E: _LOW, 0x98: _LSQ, 0x99: _RSQ, 0xB9: _LSA, 0xBA: _RSA}
+_C2 = {0xAB: _LAQ, 0xBB: _RAQ}
+_THIRD = np.full(256, -1, dtype=np.int64)
+for _b, _code in _E2_80.items():
+    _THIRD[_b] = _code
+_SECOND = np.full(256, -1, dtype=np.int64)
+for _b, _code in _C2.items():
+    _SECOND[_b] = _code
+
+_ASCII_SPACE = np.zeros(256, dtype=bool)
+_ASCII_SPACE[[c for c in _PY_SPACE if c < 0x80]] = True
+_ASCII_OPEN_BEFORE = np.zeros(256, dtype=bool)  # spans._OPEN_BEFORE, ASCII part
+_ASCII_OPEN_BEFORE[[ord(c) for c in " \t([{-/:\""]] = True
+_ASCII_ALNUM = np.array([chr(i).isalnum() for i in range(256)]) & (np.arange(256) < 0x80)
+_ASCII_UPPER = np.array([chr(i).isupper() for i in range(256)]) & (np.arange(256) < 0x80)
+_ELLIPSIS = "\u2026".encode()
+#: the UTF-8 bytes of every whitespace character outside ASCII (Python's ``str.isspace``)
+_WIDE_SPACES = [tuple(chr(c).encode()) for c in _PY_SPACE if c >= 0x80]
+
+
+class Buffer:
+    """One Arrow string array's bytes, with byte ↔ character offset conversion.
+
+    Positions are indexes into ``raw`` (the array's data buffer); ``offsets[i]`` is where text `i`
+    starts and ``offsets[i + 1]`` where it ends. A text's character offset of byte `b` is
+    ``chars(b) - chars(offsets[i])``.
+    """
+
+    def __init__(self, column) -> None:
+        import pyarrow as pa
+
+        if isinstance(column, pa.ChunkedArray):
+            column = column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
+        self.column = column
+        _valid, off_buf, data_buf = column.buffers()
+        width = np.int64 if column.type == pa.large_string() else np.int32
+        self.offsets = np.frombuffer(off_buf, dtype=width)[column.offset:column.offset + len(column) + 1].astype(np.int64)
+        self.data = memoryview(data_buf) if data_buf is not None else memoryview(b"")
+        self.raw = np.frombuffer(self.data, dtype=np.uint8)
+        lo, hi = (int(self.offsets[0]), int(self.offsets[-1])) if len(self.offsets) else (0, 0)
+        body = self.raw[lo:hi]
+        self._lo, self._hi, self._blob = lo, hi, None
+        # the lead byte of every multi-byte character; its continuation bytes follow it
+        lead = np.flatnonzero(body >= 0xC0) + lo
+        size = 2 + (self.raw[lead] >= 0xE0) + (self.raw[lead] >= 0xF0)
+        self.lead = lead
+        follow = [lead + 1, lead[size >= 3] + 2, lead[size >= 4] + 3]
+        self.follow = np.sort(np.concatenate(follow)) if len(lead) else lead  # continuation bytes
+        self._g = self.follow - np.arange(len(self.follow))
+        self.newlines = np.flatnonzero(body == 0x0A) + lo
+        self.ascii_marks = np.flatnonzero((body == 0x22) | (body == 0x27)) + lo
+
+    def cut(self, starts: np.ndarray, stops: np.ndarray) -> np.ndarray:
+        """The bytes ``raw[starts[i]:stops[i]]`` of every range, concatenated. (Slices of a bytes
+        copy: slicing the Arrow memory itself would create one garbage-collected view per range.)"""
+        if self._blob is None:
+            self._blob = bytes(self.data[self._lo:self._hi])
+        blob, lo = self._blob, self._lo
+        return np.frombuffer(b"".join([blob[x - lo:y - lo] for x, y in zip(starts.tolist(), stops.tolist())]),
+                             dtype=np.uint8)
+
+    def chars(self, b: np.ndarray) -> np.ndarray:
+        """The character index (counted from the buffer's start) of each byte position."""
+        return b - np.searchsorted(self.follow, b)
+
+    def bytes_at(self, c: np.ndarray) -> np.ndarray:
+        """The byte position where character index `c` (from the buffer's start) begins."""
+        return c + np.searchsorted(self._g, c, side="right")
+
+    def text_of(self, b: np.ndarray) -> np.ndarray:
+        """The text holding each byte position."""
+        return np.searchsorted(self.offsets, b, side="right") - 1
+
+    def marks(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Every quotation mark but the line break: ``(position, code, length in bytes)``."""
+        raw = self.raw
+        lead = self.lead
+        e2 = lead[(raw[lead] == 0xE2) & (raw[np.minimum(lead + 1, len(raw) - 1)] == 0x80)]
+        e2_code = _THIRD[raw[np.minimum(e2 + 2, len(raw) - 1)]]
+        c2 = lead[raw[lead] == 0xC2]
+        c2_code = _SECOND[raw[np.minimum(c2 + 1, len(raw) - 1)]]
+        a = self.ascii_marks
+        a_code = np.where(raw[a] == 0x22, _DQ, _SQ)
+        pos = np.concatenate([a, e2[e2_code >= 0], c2[c2_code >= 0]])
+        code = np.concatenate([a_code, e2_code[e2_code >= 0], c2_code[c2_code >= 0]])
+        size = np.concatenate([np.ones(len(a), np.int64), np.full(int((e2_code >= 0).sum()), 3),
+                               np.full(int((c2_code >= 0).sum()), 2)])
+        order = np.argsort(pos, kind="stable")
+        return pos[order], code[order], size[order]
+
+    def paragraph(self, b: np.ndarray, text: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """For byte positions `b` in texts `text`: a paragraph key (equal keys, same paragraph),
+        the paragraph's first byte and its end (its line break, or the text's end)."""
+        nl = self.newlines
+        j = np.searchsorted(nl, b)
+        key = j + text
+        t_lo, t_hi = self.offsets[text], self.offsets[text + 1]
+        prev = nl[np.maximum(j - 1, 0)] if len(nl) else np.zeros(len(b), np.int64)
+        first = np.where((j > 0) & (prev >= t_lo), prev + 1, t_lo)
+        nxt = nl[np.minimum(j, len(nl) - 1)] if len(nl) else np.zeros(len(b), np.int64)
+        end = np.where((j < len(nl)) & (nxt < t_hi), nxt, t_hi)
+        return key, first, end
+
+
+def _neighbours(buf: Buffer, pos: np.ndarray, size: np.ndarray, text: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``spans._can_open`` and ``spans._can_close`` for the marks at `pos`."""
+    raw = buf.raw
+    at_start = pos == buf.offsets[text]
+    after = pos + size
+    at_end = after == buf.offsets[text + 1]
+    b_byte = raw[np.maximum(pos - 1, 0)]
+    a_byte = raw[np.minimum(after, len(raw) - 1)]
+    space_b = at_start | _ASCII_SPACE[b_byte]
+    open_b = space_b | _ASCII_OPEN_BEFORE[b_byte]
+    space_a = at_end | _ASCII_SPACE[a_byte]
+    alnum_a = ~at_end & _ASCII_ALNUM[a_byte]
+    upper_a = ~at_end & _ASCII_UPPER[a_byte]
+    from .spans import _OPEN_BEFORE
+
+    for k in np.flatnonzero(~at_start & (b_byte >= 0x80)).tolist():  # Python decides non-ASCII
+        ch = _char_before(buf.data, int(pos[k]))
+        space_b[k] = ch.isspace()
+        open_b[k] = space_b[k] or ch in _OPEN_BEFORE
+    for k in np.flatnonzero(~at_end & (a_byte >= 0x80)).tolist():
+        ch = _char_at(buf.data, int(after[k]))
+        space_a[k], alnum_a[k], upper_a[k] = ch.isspace(), ch.isalnum(), ch.isupper()
+    return open_b & ~space_a, ~space_b & (~alnum_a | upper_a)
+
+
+def _machine(code: np.ndarray, can_open: np.ndarray, can_close: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """Whether a quotation is open after each mark, for marks of paragraphs with one level of
+    quotation (`group`: the paragraph of each mark, non-decreasing).
+
+    With straight double quotes only, a mark closes an open quotation; on a closed one, a stray
+    closing mark (cannot open, can close) is ignored and any other opens. With curly quotes only,
+    “ opens (an open quotation that meets “ lost its closing mark), ” closes an open quotation and,
+    on a closed one, opens where a quotation can open. So each mark either sets the state
+    ("const") or flips it ("swap"): the state after a mark is the last setting mark's value (closed
+    at the paragraph's start) flipped once per swap since.
+    """
+    n = len(code)
+    stray = (code == _DQ) & ~can_open & can_close
+    const = stray | (code == _LDQ) | ((code == _RDQ) & ~can_open)
+    value = code == _LDQ  # the state a setting mark leaves
+    swap = ~const
+    idx = np.arange(n)
+    first = np.ones(n, dtype=bool)
+    first[1:] = group[1:] != group[:-1]
+    head = np.maximum.accumulate(np.where(first, idx, 0)) if n else idx  # the paragraph's first mark
+    last = np.maximum.accumulate(np.where(const, idx, -1)) if n else idx
+    flips = np.cumsum(swap)
+    based = last >= head
+    base_value = np.where(based, value[np.maximum(last, 0)], False)
+    since = np.where(based, flips - flips[np.maximum(last, 0)], flips - flips[head] + swap[head])
+    return base_value ^ (since % 2 == 1)
+
+
+#: voice codes; UNDECIDED hits go to the Python voice of the reference path
+OWN, QUOTED, DISTANCED, IN_SPAN, MARKER, UNDECIDED = range(6)
+
+
+def voices(buf: Buffer, text: np.ndarray, start: np.ndarray, end: np.ndarray, marker_ends: np.ndarray | None,
+           unclosed_max: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Voice codes for hits at byte offsets ``[start, end)`` of texts `text` (into ``buf.raw``):
+    OWN, IN_SPAN (inside one quotation span, given as ``(span_start, span_end)`` bytes; quoted or
+    distanced depends on its words), MARKER (a distancing marker's required string ends in the
+    80 characters before: check it), UNDECIDED (a paragraph the prefix scan does not cover).
+
+    `marker_ends`: sorted byte positions where a string every distancing marker needs ends; None
+    when the markers have no such strings (then every hit outside a span is MARKER).
+    """
+    n = len(text)
+    out = np.full(n, OWN, dtype=np.int8)
+    span_lo = np.full(n, -1, dtype=np.int64)
+    span_hi = np.full(n, -1, dtype=np.int64)
+    if not n:
+        return out, span_lo, span_hi
+    h_key, h_first, _ = buf.paragraph(start, text)
+    pos, code, size = buf.marks()
+    m_text = buf.text_of(pos)
+    m_key, _, m_end = buf.paragraph(pos, m_text)
+    keys = np.unique(h_key)
+    wanted = np.isin(m_key, keys, assume_unique=False)
+    pos, code, size, m_text, m_key, m_end = (x[wanted] for x in (pos, code, size, m_text, m_key, m_end))
+    can_open, can_close = _neighbours(buf, pos, size, m_text)
+    # paragraphs the prefix scan cannot follow: „ « » ‹, a single quote that could open, or
+    # straight and curly double quotes together
+    odd = np.isin(code, (_LOW, _LAQ, _RAQ, _LSA)) | (np.isin(code, (_SQ, _LSQ)) & can_open)
+    slot = np.searchsorted(keys, m_key)
+    bad = np.zeros(len(keys), dtype=bool)
+    bad[slot[odd]] = True
+    has_dq = np.zeros(len(keys), dtype=bool)
+    has_dq[slot[code == _DQ]] = True
+    has_curly = np.zeros(len(keys), dtype=bool)
+    has_curly[slot[(code == _LDQ) | (code == _RDQ)]] = True
+    bad |= has_dq & has_curly
+    live = ~bad[slot] & np.isin(code, (_DQ, _LDQ, _RDQ))
+    pos, code, size, m_key, m_end, can_open, can_close, slot = (
+        x[live] for x in (pos, code, size, m_key, m_end, can_open, can_close, slot))
+    state = _machine(code, can_open, can_close, m_key)
+    before = np.zeros(len(state), dtype=bool)
+    before[1:] = state[:-1] & (m_key[1:] == m_key[:-1])
+    opens = state & (~before | (code == _LDQ))
+    same_next = np.zeros(len(pos), dtype=bool)
+    same_next[:-1] = m_key[1:] == m_key[:-1]
+    nxt = np.append(pos[1:], 0)
+    s_lo = pos + size
+    s_hi = np.where(same_next, nxt, m_end)
+    closed = same_next & (np.append(code[1:], -1) != _LDQ)
+    too_long = opens & ~closed & (s_hi - s_lo > unclosed_max)  # spans.UNCLOSED_MAX: a sentence rule
+    bad[slot[too_long]] = True
+    # each hit: the last live mark before it, in its paragraph
+    k = np.searchsorted(pos, start) - 1
+    kk = np.maximum(k, 0)
+    h_slot = np.searchsorted(keys, h_key)
+    inside = (k >= 0) & (m_key[kk] == h_key) & opens[kk] & (s_hi[kk] >= end) if len(pos) else np.zeros(n, bool)
+    span_lo[inside], span_hi[inside] = s_lo[kk[inside]], s_hi[kk[inside]]
+    out[inside] = IN_SPAN
+    if marker_ends is None:
+        out[~inside] = MARKER
+    elif len(marker_ends):
+        j = np.searchsorted(marker_ends, start, side="right") - 1
+        near = (j >= 0) & (marker_ends[np.maximum(j, 0)] > np.maximum(h_first, start - 4 * 80))
+        out[~inside & near] = MARKER
+    out[bad[h_slot]] = UNDECIDED
+    return out, span_lo, span_hi
+
+
+def _spaces(g: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The whitespace characters of UTF-8 bytes `g` (Python's ``str.isspace``) that are not a
+    plain space, as (start, length in bytes), sorted."""
+    cand = np.flatnonzero((g < 0x20) | (g >= 0xC2))
+    c = g[cand]
+    ascii_ = cand[(c < 0x80) & _ASCII_SPACE[c]]
+    wide = cand[c >= 0xC2]
+    found, sizes = [ascii_], [np.ones(len(ascii_), dtype=np.int64)]
+    if len(wide):
+        nxt = np.append(g, np.zeros(2, dtype=np.uint8))
+        b = (g[wide], nxt[wide + 1], nxt[wide + 2])
+        for seq in _WIDE_SPACES:
+            hit = b[0] == seq[0]
+            for i in range(1, len(seq)):
+                hit &= b[i] == seq[i]
+            found.append(wide[hit])
+            sizes.append(np.full(int(hit.sum()), len(seq), dtype=np.int64))
+    lead, size = np.concatenate(found), np.concatenate(sizes)
+    order = np.argsort(lead, kind="stable")
+    return lead[order], size[order]
+
+
+def _collapse(g: np.ndarray, base: np.ndarray, ms: np.ndarray, me: np.ndarray, stop: np.ndarray):
+    """What collapsing the whitespace of the context windows in `g` changes: the bytes to drop and
+    the (kept) bytes to turn into a plain space, both sorted. Window `i` is ``g[base[i]:stop[i]]``
+    with the match at ``[ms[i], me[i])``, left alone.
+
+    A run of whitespace becomes one space; a left part loses a leading run, a right part a
+    trailing one, unless the part is nothing but whitespace. A run that is one plain space changes
+    nothing, so only the runs holding another whitespace character or two spaces are looked at.
+    """
+    none = np.zeros(0, dtype=np.int64)
+    n = len(g)
+    other, other_w = _spaces(g)  # \n, \t, no-break space…
+    double = np.flatnonzero((g[1:] == 0x20) & (g[:-1] == 0x20)) + 1  # the second of two spaces
+    before = np.concatenate([other, double]) - 1  # a space right before either
+    before = before[(before >= 0)]
+    before = before[g[before] == 0x20]
+    after = other + other_w  # a space right after another whitespace character
+    after = after[after < n]
+    after = after[g[after] == 0x20]
+    lead = np.concatenate([other, double, before, after])
+    width = np.concatenate([other_w, np.ones(len(lead) - len(other), dtype=np.int64)])
+    lead, first = np.unique(lead, return_index=True)
+    width = width[first]
+    hit = np.searchsorted(base, lead, side="right") - 1
+    keep = (lead < ms[hit]) | (lead >= me[hit])  # the match is kept as it is
+    lead, width, hit = lead[keep], width[keep], hit[keep]
+    end = lead + width
+    follows = np.zeros(len(lead), dtype=bool)  # continues the run of the character before it
+    follows[1:] = (end[:-1] == lead[1:]) & (lead[1:] != me[hit[1:]]) & (hit[1:] == hit[:-1])
+    run = np.cumsum(~follows) - 1  # each character's run
+    rep = np.flatnonzero(~follows)  # a run's first character stands for it
+    run_end = np.zeros(len(rep), dtype=np.int64)
+    run_end[run] = end  # the last character of a run writes last
+    # every whitespace run at a window part's edge: (rep position, run end)
+    w_at = np.searchsorted(lead[rep], base)
+    w_at_c = np.minimum(w_at, max(len(rep) - 1, 0))
+    in_s = (w_at < len(rep)) & (lead[rep][w_at_c] == base) if len(rep) else np.zeros(len(base), bool)
+    plain = ~in_s & (g[np.minimum(base, n - 1)] == 0x20)  # one plain space
+    l_end = np.where(in_s, run_end[w_at_c] if len(rep) else 0, base + 1)
+    l_drop = (ms > base) & (in_s | plain) & (l_end < ms)  # holds more than whitespace
+    l_rep = base[l_drop]
+    l_bytes = [l_rep, *_runs(l_rep, l_end[l_drop])]
+    last = np.maximum(stop - 1, 0)
+    r_at = np.searchsorted(lead, last, side="right") - 1  # the listed character holding `last`
+    r_at_c = np.maximum(r_at, 0)
+    in_s = (r_at >= 0) & (end[r_at_c] > last) & (lead[r_at_c] <= last) if len(lead) else np.zeros(len(base), bool)
+    r_rep = np.where(in_s, lead[rep][run[r_at_c]] if len(lead) else 0, last)
+    plain = ~in_s & (g[last] == 0x20)
+    r_drop = (stop > me) & (in_s | plain) & (r_rep > me)
+    gone = [*_runs(r_rep[r_drop], stop[r_drop]), *l_bytes]
+    # inside every listed run: all bytes but the first one go
+    gone += _runs(lead[rep] + 1, run_end)
+    dropped = np.unique(np.concatenate(gone)) if gone else none
+    spaced = lead[rep]
+    spaced = spaced[g[spaced] != 0x20]
+    spaced = np.setdiff1d(spaced, dropped, assume_unique=True)
+    return dropped, spaced
+
+
+def _runs(lo: np.ndarray, hi: np.ndarray) -> list[np.ndarray]:
+    """The positions ``lo[i] … hi[i] - 1`` of every range, as a list of arrays (for concatenate)."""
+    lengths = np.maximum(hi - lo, 0)
+    total = int(lengths.sum())
+    if not total:
+        return []
+    first = np.cumsum(lengths) - lengths
+    return [np.arange(total, dtype=np.int64) + np.repeat(lo - first, lengths)]
+
+
+def contexts(buf: Buffer, text: np.ndarray, start: np.ndarray, end: np.ndarray, width: int):
+    """The ``context`` and ``matched`` columns for hits at byte offsets ``[start, end)`` of texts
+    `text` (into ``buf.raw``), as two pyarrow string arrays: what ``terms._context`` gives.
+
+    Each hit's window — `width` characters on each side — is cut from the buffer. In its left and
+    right parts every whitespace run becomes one space (``" ".join(s.split())``); the left part
+    loses a leading run and the right part a trailing one (unless the part is nothing but
+    whitespace). Then "…", "[" and "]" are inserted. All of it works on the positions of the
+    whitespace characters, not byte by byte.
+    """
+    n = len(text)
+    t_lo, t_hi = buf.offsets[text], buf.offsets[text + 1]
+    c_tlo, c_s, c_e, c_thi = (buf.chars(x) for x in (t_lo, start, end, t_hi))
+    l_start = buf.bytes_at(np.maximum(c_tlo, c_s - width))
+    r_stop = np.minimum(buf.bytes_at(np.minimum(c_thi, c_e + width)), t_hi)
+    g = buf.cut(l_start, r_stop)
+    size = r_stop - l_start
+    base = np.cumsum(size) - size  # each hit's window in g: left part, the match, right part
+    ms, me, stop = base + (start - l_start), base + (end - l_start), base + size
+    dropped, spaced = _collapse(g, base, ms, me, stop)
+    out = np.delete(g, dropped)
+    out[spaced - np.searchsorted(dropped, spaced)] = 0x20
+
+    def moved(x: np.ndarray) -> np.ndarray:
+        return x - np.searchsorted(dropped, x)
+
+    p_base, p_ms, p_me, p_stop = moved(base), moved(ms), moved(me), moved(stop)
+    l_ell = c_s - c_tlo > width
+    r_ell = c_e + width < c_thi
+    ell = np.frombuffer(_ELLIPSIS, dtype=np.uint8)
+    # per hit, in order: "…" (3 bytes), "[", "]", "…"; hit by hit, so that equal positions (one
+    # window's end is the next one's start) keep that order in np.insert
+    k = len(ell)
+    at = np.stack([*[p_base] * k, p_ms, p_me, *[p_stop] * k], axis=1)
+    values = np.tile(np.concatenate([ell, np.frombuffer(b"[]", dtype=np.uint8), ell]), (n, 1))
+    used = np.concatenate([np.repeat(l_ell[:, None], k, axis=1), np.ones((n, 2), dtype=bool),
+                           np.repeat(r_ell[:, None], k, axis=1)], axis=1)
+    at, values = at[used], values[used]
+    body = np.insert(out, at, values)
+    per_hit = (p_stop - p_base) + 2 + len(ell) * (l_ell.astype(np.int64) + r_ell)
+    return _strings(per_hit, body), _strings(end - start, buf.cut(start, end))
+
+
+def _strings(lengths: np.ndarray, body) -> "pa.Array":
+    """A pyarrow string array of consecutive UTF-8 strings in `body` with these byte lengths."""
+    import pyarrow as pa
+
+    big = int(lengths.sum()) >= 2**31
+    offsets = np.zeros(len(lengths) + 1, dtype=np.int64 if big else np.int32)
+    np.cumsum(lengths, out=offsets[1:])
+    return pa.Array.from_buffers(pa.large_string() if big else pa.string(), len(lengths),
+                                 [None, pa.py_buffer(offsets), pa.py_buffer(body)])
