@@ -254,7 +254,7 @@ def test_same_voice_and_context_on_hand_made_paragraphs(text, width):
 def test_most_hits_of_the_synthetic_corpus_get_their_voice_without_python():
     import numpy as np
 
-    from framing.analysis import _hits as fast_hits
+    from framing.analysis import _hits as fast_hits, terms
     from framing.analysis.spans import UNCLOSED_MAX
 
     sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -267,8 +267,9 @@ def test_most_hits_of_the_synthetic_corpus_get_their_voice_without_python():
     keep = ~slow[text] & (matcher._variant_of[ids] >= 0)
     text = text[keep]
     start, end = buf.offsets[text] + start[keep], buf.offsets[text] + end[keep]
-    codes, _, _ = fast_hits.voices(buf, text, start, end, matcher.marker_ends(buf.data, 0, len(buf.raw)),
-                                   UNCLOSED_MAX)
+    _, _, windows = fast_hits.contexts(buf, text, start, end, 80)
+    near = terms._near_markers(matcher, buf, start, windows, 80)
+    codes, _, _ = fast_hits.voices(buf, text, start, end, near, UNCLOSED_MAX)
     assert len(codes) > 1000
     assert np.mean(codes == fast_hits.UNDECIDED) < 0.05  # the prefix scan covers these paragraphs
     assert np.mean(codes == fast_hits.OWN) > 0.5  # decided with no Python at all

@@ -43,6 +43,7 @@ _ASCII_SPACE[[c for c in _PY_SPACE if c < 0x80]] = True
 _ASCII_OPEN_BEFORE = np.zeros(256, dtype=bool)  # spans._OPEN_BEFORE, ASCII part
 _ASCII_OPEN_BEFORE[[ord(c) for c in " \t([{-/:\""]] = True
 _ASCII_ALNUM = np.array([chr(i).isalnum() for i in range(256)]) & (np.arange(256) < 0x80)
+_ASCII_WORD = _ASCII_ALNUM | (np.arange(256) == ord("_"))
 _ASCII_UPPER = np.array([chr(i).isupper() for i in range(256)]) & (np.arange(256) < 0x80)
 _ELLIPSIS = "\u2026".encode()
 #: the UTF-8 bytes of every whitespace character outside ASCII (Python's ``str.isspace``)
@@ -75,11 +76,12 @@ class Buffer:
         lead = np.flatnonzero(body >= 0xC0) + lo
         size = 2 + (self.raw[lead] >= 0xE0) + (self.raw[lead] >= 0xF0)
         self.lead = lead
-        follow = [lead + 1, lead[size >= 3] + 2, lead[size >= 4] + 3]
-        self.follow = np.sort(np.concatenate(follow)) if len(lead) else lead  # continuation bytes
+        follow = _runs(lead + 1, lead + size)
+        self.follow = follow[0] if follow else np.zeros(0, dtype=np.int64)  # continuation bytes, sorted
         self._g = self.follow - np.arange(len(self.follow))
         self.newlines = np.flatnonzero(body == 0x0A) + lo
-        self.ascii_marks = np.flatnonzero((body == 0x22) | (body == 0x27)) + lo
+        near = np.flatnonzero((body - np.uint8(0x22)) <= 5) + lo  # bytes 0x22 to 0x27
+        self.ascii_marks = near[(self.raw[near] == 0x22) | (self.raw[near] == 0x27)]
 
     def cut(self, starts: np.ndarray, stops: np.ndarray) -> np.ndarray:
         """The bytes ``raw[starts[i]:stops[i]]`` of every range, concatenated. (Slices of a bytes
@@ -190,15 +192,15 @@ def _machine(code: np.ndarray, can_open: np.ndarray, can_close: np.ndarray, grou
 OWN, QUOTED, DISTANCED, IN_SPAN, MARKER, UNDECIDED = range(6)
 
 
-def voices(buf: Buffer, text: np.ndarray, start: np.ndarray, end: np.ndarray, marker_ends: np.ndarray | None,
+def voices(buf: Buffer, text: np.ndarray, start: np.ndarray, end: np.ndarray, near_marker: np.ndarray | None,
            unclosed_max: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Voice codes for hits at byte offsets ``[start, end)`` of texts `text` (into ``buf.raw``):
     OWN, IN_SPAN (inside one quotation span, given as ``(span_start, span_end)`` bytes; quoted or
     distanced depends on its words), MARKER (a distancing marker's required string ends in the
     80 characters before: check it), UNDECIDED (a paragraph the prefix scan does not cover).
 
-    `marker_ends`: sorted byte positions where a string every distancing marker needs ends; None
-    when the markers have no such strings (then every hit outside a span is MARKER).
+    `near_marker`: per hit, whether a distancing marker may stand right before it (None: maybe
+    everywhere); the others outside a span are OWN.
     """
     n = len(text)
     out = np.full(n, OWN, dtype=np.int8)
@@ -206,7 +208,7 @@ def voices(buf: Buffer, text: np.ndarray, start: np.ndarray, end: np.ndarray, ma
     span_hi = np.full(n, -1, dtype=np.int64)
     if not n:
         return out, span_lo, span_hi
-    h_key, h_first, _ = buf.paragraph(start, text)
+    h_key, _, _ = buf.paragraph(start, text)
     pos, code, size = buf.marks()
     m_text = buf.text_of(pos)
     m_key, _, m_end = buf.paragraph(pos, m_text)
@@ -247,14 +249,51 @@ def voices(buf: Buffer, text: np.ndarray, start: np.ndarray, end: np.ndarray, ma
     inside = (k >= 0) & (m_key[kk] == h_key) & opens[kk] & (s_hi[kk] >= end) if len(pos) else np.zeros(n, bool)
     span_lo[inside], span_hi[inside] = s_lo[kk[inside]], s_hi[kk[inside]]
     out[inside] = IN_SPAN
-    if marker_ends is None:
-        out[~inside] = MARKER
-    elif len(marker_ends):
-        j = np.searchsorted(marker_ends, start, side="right") - 1
-        near = (j >= 0) & (marker_ends[np.maximum(j, 0)] > np.maximum(h_first, start - 4 * 80))
-        out[~inside & near] = MARKER
+    out[~inside & (True if near_marker is None else near_marker)] = MARKER
     out[bad[h_slot]] = UNDECIDED
     return out, span_lo, span_hi
+
+
+def settle_spans(buf: Buffer, codes: np.ndarray, start: np.ndarray, end: np.ndarray, span_lo: np.ndarray,
+                 span_hi: np.ndarray) -> None:
+    """Turn IN_SPAN codes into QUOTED or DISTANCED where the bytes decide (in place): quoted when
+    the quotation holds a letter or digit besides the term (``terms._holds_more``), after dropping
+    a possessive ending right after the term ("“Kyiv’s”" is still scare quotes). Spans with
+    characters outside ASCII stay IN_SPAN for Python (is "é" a letter? is "ʼ" a word character?)."""
+    k = np.flatnonzero(codes == IN_SPAN)
+    if not len(k):
+        return
+    lo, s, e, hi = span_lo[k], start[k], end[k], span_hi[k]
+    raw = buf.raw
+    # a possessive right after the term: ' ’ or ʼ, then s, then no word character
+    n_raw = len(raw)
+    b0 = raw[np.minimum(e, n_raw - 1)]
+    b1, b2 = raw[np.minimum(e + 1, n_raw - 1)], raw[np.minimum(e + 2, n_raw - 1)]
+    mark = np.where(b0 == 0x27, 1, 0)
+    mark = np.where((b0 == 0xE2) & (b1 == 0x80) & (b2 == 0x99), 3, mark)  # ’
+    mark = np.where((b0 == 0xCA) & (b1 == 0xBC), 2, mark)  # ʼ
+    s_at = e + mark
+    has_s = (mark > 0) & (s_at < hi) & ((raw[np.minimum(s_at, n_raw - 1)] | 0x20) == ord("s"))
+    after = s_at + 1
+    nxt = raw[np.minimum(after, n_raw - 1)]
+    at_end = after >= hi
+    unsure = has_s & ~at_end & (nxt >= 0x80)  # Python decides whether that is a word character
+    skip = has_s & (at_end | ((nxt < 0x80) & ~_ASCII_WORD[nxt]))
+    rest = np.where(skip, after, e)
+    g = buf.cut(np.concatenate([lo, rest]), np.concatenate([s, hi]))
+    size = np.concatenate([s - lo, hi - rest])
+    alnum = np.zeros(len(g) + 1, dtype=np.int32)
+    np.cumsum(_ASCII_ALNUM[g], out=alnum[1:])
+    high = np.zeros(len(g) + 1, dtype=np.int32)
+    np.cumsum(g >= 0x80, out=high[1:])
+    first = np.cumsum(size) - size
+    m = len(k)
+    a = alnum[first + size] - alnum[first]
+    h = high[first + size] - high[first]
+    holds = (a[:m] + a[m:]) > 0
+    odd = ((h[:m] + h[m:]) > 0) | unsure
+    codes[k[holds]] = QUOTED  # an ASCII letter or digit settles it
+    codes[k[~holds & ~odd]] = DISTANCED
 
 
 def _spaces(g: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -350,7 +389,8 @@ def _runs(lo: np.ndarray, hi: np.ndarray) -> list[np.ndarray]:
 
 def contexts(buf: Buffer, text: np.ndarray, start: np.ndarray, end: np.ndarray, width: int):
     """The ``context`` and ``matched`` columns for hits at byte offsets ``[start, end)`` of texts
-    `text` (into ``buf.raw``), as two pyarrow string arrays: what ``terms._context`` gives.
+    `text` (into ``buf.raw``), as two pyarrow string arrays: what ``terms._context`` gives; and
+    the windows ``(bytes, left edge, term start)`` for a look at the words before each term.
 
     Each hit's window — `width` characters on each side — is cut from the buffer. In its left and
     right parts every whitespace run becomes one space (``" ".join(s.split())``); the left part
@@ -388,7 +428,7 @@ def contexts(buf: Buffer, text: np.ndarray, start: np.ndarray, end: np.ndarray, 
     at, values = at[used], values[used]
     body = np.insert(out, at, values)
     per_hit = (p_stop - p_base) + 2 + len(ell) * (l_ell.astype(np.int64) + r_ell)
-    return _strings(per_hit, body), _strings(end - start, buf.cut(start, end))
+    return _strings(per_hit, body), _strings(end - start, buf.cut(start, end)), (g, base, ms)
 
 
 def _strings(lengths: np.ndarray, body) -> "pa.Array":

@@ -40,6 +40,7 @@ HIT_COLUMNS = (
 )
 
 _NONWORD = re.compile(r"\W")
+_MARKER_REACH = 80  # characters before a term searched for a distancing marker
 _POSSESSIVE = re.compile(r"^['\u2019\u02bc]s\b", re.IGNORECASE)
 _ALNUM = re.compile(r"[^\W_]")
 _LEAD = r"(?:(?:the|a|an|its|their|his|her|this|that|these|those|[\w-]+['\u2019]s)\s+)?[\"\u201c\u00ab\u201e\u2018']?\s*$"
@@ -178,12 +179,9 @@ class Matcher:
                 self._spans = None
         return self._spans
 
-    def marker_ends(self, data, lo: int, hi: int) -> np.ndarray | None:
-        """Sorted positions in byte buffer `data` (within ``data[lo:hi]``) where a string ends that
-        every distancing marker match contains; empty without markers, None when some marker has no
-        such ASCII string (then every hit must be checked)."""
-        if self._marker is None:
-            return np.zeros(0, dtype=np.int64)
+    def marker_literals(self) -> HyperscanLiterals | None:
+        """A scanner for strings one of which every distancing marker match contains, or None when
+        some marker has no such ASCII string or Hyperscan is missing (then every hit is checked)."""
         if not hasattr(self, "_marker_lits"):
             lits: set[str] | None = set()
             for p in self._distancing:
@@ -196,7 +194,7 @@ class Matcher:
                 self._marker_lits = HyperscanLiterals(lits) if lits else None
             except ValueError:
                 self._marker_lits = None
-        return None if self._marker_lits is None else self._marker_lits.ends(data, lo, hi)
+        return self._marker_lits
 
     def marked(self, text: str, start: int) -> bool:
         """Whether a distancing marker ("so-called", "what Moscow calls") stands right before
@@ -204,7 +202,7 @@ class Matcher:
         if self._marker is None:
             return False
         line_start = text.rfind("\n", 0, start) + 1
-        return self._marker.search(text[max(line_start, start - 80):start]) is not None
+        return self._marker.search(text[max(line_start, start - _MARKER_REACH):start]) is not None
 
     def orientation(self, family: str, variant: str) -> str:
         """The orientation tag of a variant."""
@@ -411,17 +409,37 @@ def _block_hits(block: pd.DataFrame, first: int, matcher: Matcher, spans, source
         keep = ~slow[text] & (matcher._variant_of[ids] >= 0)  # exclusions consume a span, no hit
         text, ids, rank = text[keep], ids[keep], rank[keep]
         start, end = buf.offsets[text] + start[keep], buf.offsets[text] + end[keep]  # into buf.raw
-        codes, span_lo, span_hi = _hits.voices(
-            buf, text, start, end, matcher.marker_ends(buf.data, int(buf.offsets[0]), int(buf.offsets[-1])),
-            UNCLOSED_MAX)
+        ctx, matched, windows = _hits.contexts(buf, text, start, end, context)
+        near = _near_markers(matcher, buf, start, windows, context)
+        codes, span_lo, span_hi = _hits.voices(buf, text, start, end, near, UNCLOSED_MAX)
         text_c = buf.chars(buf.offsets[text])
         c_start, c_end = buf.chars(start) - text_c, buf.chars(end) - text_c
+        _hits.settle_spans(buf, codes, start, end, span_lo, span_hi)
         _python_voices(buf, matcher, text, c_start, c_end, text_c, codes, span_lo, span_hi)
-        ctx, matched = _hits.contexts(buf, text, start, end, context)
         parts.append({"row": first + text, "order": np.full(len(text), order), "rank": rank,
                       "variant": matcher._variant_of[ids], "start": c_start, "end": c_end,
                       "voice": codes, "matched": matched, "context": ctx})
         _python_hits(block[source], np.flatnonzero(slow), first, order, matcher, context, parts)
+
+
+def _near_markers(matcher: Matcher, buf, start: np.ndarray, windows: tuple, context: int) -> np.ndarray | None:
+    """Per hit at byte `start`: whether a distancing marker may stand right before it (a string
+    every marker contains ends within reach); None when that cannot be ruled out cheaply."""
+    if matcher._marker is None:
+        return np.zeros(len(start), dtype=bool)
+    scanner = matcher.marker_literals()
+    if scanner is None:
+        return None
+    if context >= _MARKER_REACH:  # the context windows hold the reach: scan only them
+        g, left, at = windows
+        ends = scanner.ends(memoryview(g), 0, len(g))
+    else:  # the whole buffer; a character is at most 4 bytes
+        ends = scanner.ends(buf.data, int(buf.offsets[0]), int(buf.offsets[-1]))
+        left, at = start - 4 * _MARKER_REACH, start
+    if not len(ends):
+        return np.zeros(len(start), dtype=bool)
+    j = np.searchsorted(ends, at, side="right") - 1
+    return (j >= 0) & (ends[np.maximum(j, 0)] > left)
 
 
 def _python_voices(buf, matcher: Matcher, text, c_start, c_end, text_c, codes, span_lo, span_hi) -> None:
