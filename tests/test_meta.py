@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import pytest
+from hypothesis import given, settings, strategies as st
 
-from framing.ingest.meta import detect_language, find_author, find_outlet, find_published, find_title, find_wire, parse_date
+from framing.ingest.meta import detect_language, detect_languages, find_author, find_outlet, find_published, find_title, find_wire, parse_date
 from framing.ingest.rules import load_outlets
+
+from .conftest import CORPORA, SEEDS, need
 
 OUTLETS = load_outlets()
 
@@ -101,3 +106,29 @@ def test_a_wire_publishing_its_own_copy_has_no_separate_wire():
 ])
 def test_detect_language(text, code):
     assert detect_language(text) == code
+
+
+_SCRIPTS = ["The talks would continue", " in Geneva", "Министр заявил", " переговоры", "Міністр заявив",
+            " що переговори", "négociations", " la semaine", "Die Gespräche", " gehen weiter", "Οι συνομιλίες",
+            "会谈将继续", "المحادثات", "שיחות", "12", " ", "\n", ".", "—", "“", "KYIV SAID", "ſ", "İ", "ß", "\u00a0"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_SCRIPTS), max_size=60).map("".join), max_size=8))
+def test_languages_of_many_texts_are_the_languages_of_each(texts):
+    # the batch walks py3langid's automaton for all texts at once; the answers must not move
+    assert detect_languages(texts) == [detect_language(t) for t in texts]
+
+
+def test_languages_of_the_shared_corpora_and_the_seeds_are_the_same_in_a_batch():
+    from framing.ingest import meta
+
+    assert meta._identifier() is not None  # the installed py3langid takes the batch path
+    texts = []
+    for name in ("ukraine-war-en-2022-2023", "ukraine-opinion-en-2024-2026"):
+        path = need(CORPORA / name / "articles.jsonl", f"the shared corpus {name}")
+        texts += [json.loads(line).get("text") or "" for line in path.open(encoding="utf-8")]
+    texts += [p.read_text(encoding="utf-8", errors="replace") for p in sorted(need(SEEDS, "the seeds").iterdir())]
+    texts += [t.upper() for t in texts[:50]] + [t[500:] for t in texts[:50]]  # all caps; mid-sentence
+    assert len(texts) > 1000
+    assert detect_languages(texts) == [detect_language(t) for t in texts]

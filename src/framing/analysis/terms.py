@@ -361,44 +361,68 @@ _BLOCK = 8192
 
 
 def _hits_table(articles: pd.DataFrame, matcher: Matcher, sources: list[str], parts: list[dict]) -> pd.DataFrame:
-    """The hits table from the blocks' parts, in order: by article, a title's hits before its text's."""
+    """The hits table from the blocks' parts (each in order, blocks in order)."""
     import pyarrow as pa
 
     parts = [p for p in parts if len(p["row"])]
     if not parts:
         return _empty_hits()
-    cat = {k: np.concatenate([p[k] for p in parts]) for k in ("row", "order", "rank", "variant", "start", "end", "voice")}
-    order = np.lexsort((cat["rank"], cat["order"], cat["row"]))
-    take = pa.array(order, type=pa.int64())
+    cat = {k: np.concatenate([p[k] for p in parts]) for k in ("row", "order", "variant", "start", "end", "voice")}
 
     def strings(key: str):
         chunks = [p[key] for p in parts]
-        if any(c.type == pa.large_string() for c in chunks):
+        if any(c.type == pa.large_string() for c in chunks) or sum(c.nbytes for c in chunks) >= 2**31 - 1:
             chunks = [c.cast(pa.large_string()) for c in chunks]
-        return pd.Series(pa.chunked_array(chunks).take(take).combine_chunks(), dtype=pd.StringDtype()).array
+        return pd.Series(pa.chunked_array(chunks), dtype=pd.StringDtype()).array
 
     names = matcher._variants
-    variant = cat["variant"][order]
-    rows = cat["row"][order]
+    variant, rows = cat["variant"], cat["row"]
     table = {c: articles[c].iloc[rows].reset_index(drop=True) for c in ("article_id", "outlet", "published")}
     table["family"] = _take_strings(pd.Series([f for f, _ in names], dtype="string"), variant)
     table["variant"] = _take_strings(pd.Series([v for _, v in names], dtype="string"), variant)
     table["orientation"] = _take_strings(
         pd.Series([matcher.orientation(f, v) for f, v in names], dtype="string"), variant)
     table["matched"] = strings("matched")
-    table["start"] = cat["start"][order]
-    table["end"] = cat["end"][order]
+    table["start"] = cat["start"]
+    table["end"] = cat["end"]
     table["context"] = strings("context")
-    table["voice"] = _take_strings(pd.Series(VOICES, dtype="string"), cat["voice"][order].astype(np.int64))
-    table["in_title"] = np.array([c == "title" for c in sources])[cat["order"][order]]
+    table["voice"] = _take_strings(pd.Series(VOICES, dtype="string"), cat["voice"].astype(np.int64))
+    table["in_title"] = np.array([c == "title" for c in sources])[cat["order"]]
     return _cast_hits(pd.DataFrame(table))
 
 
 def _block_hits(block: pd.DataFrame, first: int, matcher: Matcher, spans, sources: list[str], context: int,
-                parts: list[dict]) -> None:
-    """Append the hits of a block of articles (at positions `first`…) to `parts`: per source, one
-    part from Hyperscan and NumPy (:mod:`._hits`) and one from the matcher's own Python path for the
-    texts Hyperscan cannot decide (or for every text without it)."""
+                out: list[dict]) -> None:
+    """Append the hits of a block of articles (at positions `first`…) to `out`, as one part in
+    order (by article, a title's hits before its text's). Per source, the hits come from Hyperscan
+    and NumPy (:mod:`._hits`) and, for the texts Hyperscan cannot decide (or every text without
+    it), from the matcher's own Python path."""
+    parts: list[dict] = []
+    _source_hits(block, first, matcher, spans, sources, context, parts)
+    parts = [p for p in parts if len(p["row"])]
+    if not parts:
+        return
+    merged = {k: np.concatenate([p[k] for p in parts]) for k in ("row", "order", "rank", "variant", "start", "end", "voice")}
+    merged |= {k: _pa_concat([p[k] for p in parts]) for k in ("matched", "context")}
+    order = np.lexsort((merged["rank"], merged["order"], merged["row"]))
+    if len(order) and not (order[1:] > order[:-1]).all():  # already in order: nothing to move
+        merged = {k: v.take(order) if k in ("matched", "context") else v[order] for k, v in merged.items()}
+    out.append(merged)
+
+
+def _pa_concat(arrays: list):
+    """One pyarrow string array from several (large strings if any is large)."""
+    import pyarrow as pa
+
+    if len(arrays) == 1:
+        return arrays[0]
+    if any(a.type == pa.large_string() for a in arrays):
+        arrays = [a.cast(pa.large_string()) for a in arrays]
+    return pa.concat_arrays(arrays)
+
+
+def _source_hits(block: pd.DataFrame, first: int, matcher: Matcher, spans, sources: list[str], context: int,
+                 parts: list[dict]) -> None:
     for order, source in enumerate(sources):
         col = _arrow_strings(block[source]) if spans is not None else None
         if col is None:

@@ -20,6 +20,7 @@ __all__ = [
     "find_outlet",
     "find_wire",
     "detect_language",
+    "detect_languages",
 ]
 
 _MONTHS = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
@@ -315,8 +316,112 @@ def detect_language(text: str) -> str:
     """
     import py3langid
 
-    sample = text[:1000]
-    if len(re.findall(r"[^\W\d_]{2,}", sample)) < 3:
+    sample = text[:_LANG_SAMPLE]
+    if len(_LETTER_RUNS.findall(sample)) < 3:
         return "und"
     return py3langid.classify(sample)[0]
+
+
+_LANG_SAMPLE = 1000
+_LETTER_RUNS = re.compile(r"[^\W\d_]{2,}")
+_LANG_BATCH = 1024  # texts walked through the automaton together (at most ~20 MB of arrays)
+
+
+def detect_languages(texts) -> list[str]:
+    """:func:`detect_language` for many texts: the same answers (tested against it), about six
+    times faster.
+
+    py3langid counts byte n-gram features by walking an automaton over each text's bytes, one
+    Python step per byte. Here the automaton takes one NumPy step per byte position for a batch of
+    texts at once; each text's features are then scored exactly as py3langid scores them (the same
+    arrays in the same order, so the same floating-point sums). Without the py3langid internals this
+    relies on (version 0.4), every text goes through ``py3langid.classify``.
+
+    Examples
+    --------
+    >>> detect_languages(["The foreign minister said talks would go on in Geneva next week.", "ok"])
+    ['en', 'und']
+    """
+    samples = [t[:_LANG_SAMPLE] if isinstance(t, str) else "" for t in texts]
+    out = ["und" if len(_LETTER_RUNS.findall(s)) < 3 else "" for s in samples]
+    todo = [i for i, v in enumerate(out) if not v]
+    ident = _identifier()
+    if ident is None:
+        import py3langid
+
+        for i in todo:
+            out[i] = py3langid.classify(samples[i])[0]
+        return out
+    for lo in range(0, len(todo), _LANG_BATCH):
+        part = todo[lo:lo + _LANG_BATCH]
+        for i, lang in zip(part, _classify_batch(ident, [samples[i] for i in part])):
+            out[i] = lang
+    return out
+
+
+_IDENT: list = []
+
+
+def _identifier():
+    """py3langid's identifier when its internals are the ones :func:`_classify_batch` mirrors."""
+    if not _IDENT:
+        import numpy as np
+        from py3langid import langid
+
+        ident = langid._get_identifier()
+        ok = (getattr(langid, "RAW_FLOOR", None) is not None and hasattr(ident, "_rowbase")
+              and hasattr(ident, "_alias_pairs") and getattr(ident, "_norm_probs", True) is False
+              and getattr(ident, "min_confidence", 0) is None and np.ndim(ident.tk_output) == 1)
+        arrays = tuple(np.asarray(x, dtype=np.int64) for x in (ident.tk_nextmove, ident._rowbase, ident.tk_output))
+        _IDENT.append((ident, ident.nb_ptc.astype(np.float32), *arrays) if ok else None)
+    return _IDENT[0]
+
+
+def _classify_batch(found, samples: list[str]) -> list[str]:
+    import numpy as np
+    from py3langid import langid
+
+    # the scores table in float32: float16 -> float32 is exact, and so is the product (py3langid
+    # multiplies float32 counts by the float16 table, which NumPy does in float32)
+    ident, table, nextmove, rowbase, output = found
+    encoded = [ident._encode(s) for s in samples]
+    n = len(encoded)
+    lengths = np.array([len(e) for e in encoded], dtype=np.int64)
+    order = np.argsort(-lengths, kind="stable")  # longest first: the texts still walking are a prefix
+    width = int(lengths.max()) if n else 0
+    data = np.zeros((width, n), dtype=np.uint8)
+    for row, i in enumerate(order.tolist()):
+        data[:lengths[i], row] = np.frombuffer(encoded[i], dtype=np.uint8)
+    left = lengths[order]
+    state = np.zeros(n, dtype=np.int64)
+    feats = np.full((width, n), -1, dtype=np.int32)
+    alive = n
+    for pos in range(width):  # one automaton step for every text still walking
+        while alive and left[alive - 1] <= pos:
+            alive -= 1
+        step = nextmove[rowbase[state[:alive]] + data[pos, :alive]]
+        state[:alive] = step
+        feats[pos, :alive] = output[step]
+    # each text's features with their counts, in order of first appearance (as collections.Counter)
+    seen = feats.T >= 0
+    rows, _ = np.nonzero(seen)
+    span = np.int64(table.shape[0])  # feature ids are rows of the table
+    keys, first, counts = np.unique(rows * span + feats.T[seen], return_index=True, return_counts=True)
+    by_row = keys // span
+    o = np.lexsort((first, by_row))
+    by_row, feat, counts = by_row[o], (keys % span)[o], counts[o]
+    bounds = np.searchsorted(by_row, np.arange(n + 1))
+    result = [""] * n
+    for row, i in enumerate(order.tolist()):
+        lo, hi = bounds[row], bounds[row + 1]
+        if hi == lo:
+            scores = np.full(len(ident.nb_classes), langid.RAW_FLOOR, dtype=np.float32)
+        else:
+            idx = feat[lo:hi].astype(np.intp)
+            scores = np.log1p(counts[lo:hi].astype(np.float32)) @ table[idx] + ident.nb_pc
+        for a, b in ident._alias_pairs:
+            scores[a] = max(scores[a], scores[b])
+            scores[b] = langid.RAW_FLOOR
+        result[i] = ident.nb_classes[int(scores.argmax())]
+    return result
 

@@ -23,7 +23,7 @@ import pandas as pd
 from ..schema import cast_articles, empty_articles
 from .clean import clean_text, is_body_paragraph, line_key
 from .duplicates import signature
-from .meta import detect_language, find_author, find_outlet, find_published, find_title, find_wire
+from .meta import detect_languages, find_author, find_outlet, find_published, find_title, find_wire
 from .readers import RawArticle, Reject, _sniff_binary, iter_input_files, read_file
 from .rules import Boilerplate, Outlets
 
@@ -206,7 +206,9 @@ def _finish(records: list[dict]) -> pd.DataFrame:
         dropped = rec.pop("_dropped")
         rows.append({**rec, "text": text, "n_words": len(text.split()),
                      "dropped": [x for x, _ in dropped], "dropped_why": [w for _, w in dropped],
-                     "language": detect_language(text), "duplicate_of": None})
+                     "language": None, "duplicate_of": None})
+    for row, language in zip(rows, detect_languages([r["text"] for r in rows])):
+        row["language"] = language
     articles = pd.DataFrame(rows)
     articles["published"] = pd.to_datetime(articles["published"], utc=True)
     return cast_articles(articles)
