@@ -202,8 +202,8 @@ def voices(buf: Buffer, text: np.ndarray, start: np.ndarray, end: np.ndarray, ne
            unclosed_max: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Voice codes for hits at byte offsets ``[start, end)`` of texts `text` (into ``buf.raw``):
     OWN, IN_SPAN (inside one quotation span, given as ``(span_start, span_end)`` bytes; quoted or
-    distanced depends on its words), MARKER (a distancing marker's required string ends in the
-    80 characters before: check it), UNDECIDED (a paragraph the prefix scan does not cover).
+    distanced depends on its words: :func:`settle_spans`), MARKER (a distancing marker may stand
+    right before it: Python checks), UNDECIDED (a paragraph the prefix scan does not cover).
 
     `near_marker`: per hit, whether a distancing marker may stand right before it (None: maybe
     everywhere); the others outside a span are OWN.
@@ -246,7 +246,9 @@ def voices(buf: Buffer, text: np.ndarray, start: np.ndarray, end: np.ndarray, ne
     s_lo = pos + size
     s_hi = np.where(same_next, nxt, m_end)
     closed = same_next & (np.append(code[1:], -1) != _LDQ)
-    too_long = opens & ~closed & (s_hi - s_lo > unclosed_max)  # spans.UNCLOSED_MAX: a sentence rule
+    # an unclosed quotation longer than spans.UNCLOSED_MAX characters ends with its first sentence:
+    # Python decides (bytes are never fewer than characters, so this sends no fewer than needed)
+    too_long = opens & ~closed & (s_hi - s_lo > unclosed_max)
     bad[slot[too_long]] = True
     # each hit: the last live mark before it, in its paragraph
     k = np.searchsorted(pos, start) - 1
