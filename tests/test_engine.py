@@ -243,7 +243,7 @@ _LONG = "word " * 130  # an unclosed quotation longer than spans.UNCLOSED_MAX en
     "“" + _LONG + "Kiev. And Kiev " + _LONG + "Kiev.", '"' + _LONG + 'Kyiv. Then Kyiv.',
     "Mixed “Kyiv\" and \"Kiev” marks", "«Kyiv» and „Kiev“ and ‹Kiev›", "He said 'Kiev is calm' today, Kiev's",
     "the so-called Kyiv, what Moscow calls a special military operation, alleged “invasion”",
-    "“Kyiv’s”", "“Kyiv’s plan”", "\u00a0\u2003 Kyiv\u3000 ", "  Kyiv  ", "Kyiv", "\n\nKyiv\n\n",
+    "“Kyiv’s”", "“Kyiv’s plan”", "x\n”Kiev's\u2003", "“Kyiv's\u00a0”", "“Kyiv'sé”", "“Kyiv's_”", "'Kyiv'S'", "\u00a0\u2003 Kyiv\u3000 ", "  Kyiv  ", "Kyiv", "\n\nKyiv\n\n",
 ])
 @pytest.mark.parametrize("width", [0, 1, 5, 80])
 def test_same_voice_and_context_on_hand_made_paragraphs(text, width):

@@ -300,7 +300,7 @@ def settle_spans(buf: Buffer, codes: np.ndarray, start: np.ndarray, end: np.ndar
     h = high[first + size] - high[first]
     holds = (a[:m] + a[m:]) > 0
     odd = ((h[:m] + h[m:]) > 0) | unsure
-    codes[k[holds]] = QUOTED  # an ASCII letter or digit settles it
+    codes[k[holds & ~unsure]] = QUOTED  # an ASCII letter or digit settles it (once the possessive is known)
     codes[k[~holds & ~odd]] = DISTANCED
 
 

@@ -431,6 +431,7 @@ def _source_hits(block: pd.DataFrame, first: int, matcher: Matcher, spans, sourc
         buf = _hits.Buffer(col)
         text, ids, rank, start, end, slow = spans.resolve(buf.column, matcher._families)
         keep = ~slow[text] & (matcher._variant_of[ids] >= 0)  # exclusions consume a span, no hit
+        keep = np.flatnonzero(keep)[np.lexsort((rank[keep], text[keep]))]  # in order: no strings move later
         text, ids, rank = text[keep], ids[keep], rank[keep]
         start, end = buf.offsets[text] + start[keep], buf.offsets[text] + end[keep]  # into buf.raw
         ctx, matched, windows = _hits.contexts(buf, text, start, end, context)
