@@ -7,7 +7,7 @@ Two uses of Hyperscan (Intel's multi-pattern regex engine, through the ``hypersc
   lexicon's order. :meth:`Matcher.scan` (offsets, voice, context) uses it.
 - :class:`HyperscanSpans` matches the whole lexicon on the UTF-8 bytes of many texts at once and
   rebuilds Python's choices from the spans it reports, handing the few texts it cannot decide
-  back to ``re``. :func:`count_terms` uses it.
+  back to ``re``. :func:`count_terms` and :func:`find_terms` use it.
 
 Both give exactly the pure-Python matcher's results (tested on the shared corpora, on the
 synthetic benchmark corpus and on generated text full of near-misses).
@@ -409,13 +409,13 @@ class HyperscanSpans:
         self.spaced = np.array(spaced + [False], dtype=bool)
         self._local = threading.local()
 
-    def scan(self, column, chars: bool = False) -> tuple:
+    def scan(self, column) -> tuple:
         """Every match in every text of a pyarrow string array, as arrays: ``text, id, start,
         end`` (UTF-8 byte offsets); ``head``/``tail``: Python's ``(?<!\\w)``/``(?!\\w)`` hold at
         the start/end; ``nonword``: the span holds a non-word character; ``odd``: a widened
         pattern's span holds a non-ASCII character. Rows with ``id == self.unsafe_id`` mark the
-        texts holding a character Python's case folding equates with an ASCII letter. With
-        `chars`, ``start`` and ``end`` are character offsets instead."""
+        texts holding a character Python's case folding equates with an ASCII letter.
+        (``framing.analysis._hits.Buffer`` turns byte offsets into character offsets.)"""
         import pyarrow as pa
 
         scratch = getattr(self._local, "scratch", None)
@@ -446,8 +446,6 @@ class HyperscanSpans:
                     scan(data[lo:hi], match_event_handler=on_match, scratch=scratch)
             rows = np.array(found, dtype=np.int64).reshape(-1, 4)
             checks = self._checks(rows, offsets, data)  # also sets the start of one-word matches
-            if chars:
-                _to_chars(rows, offsets, np.frombuffer(data, dtype=np.uint8))
             rows[:, 0] += base
             parts.append((rows, *checks))
             base += len(chunk)
@@ -484,17 +482,17 @@ class HyperscanSpans:
                 nonword[k] = (_NONWORD.search(span) if high else _NONWORD_BYTES.search(data, lo, hi)) is not None
         return head, tail, nonword, odd
 
-    def resolve(self, column, families: list, chars: bool = False) -> tuple:
+    def resolve(self, column, families: list) -> tuple:
         """The matches Python's matcher would return, for every text Hyperscan can decide alone.
 
         `families` gives each regex's family (a term family's patterns and exclusions share one).
         Returns ``(text, id, rank, start, end)`` arrays — a match of regex `id` in text `text`,
         `rank` its order among the text's matches as the matcher emits them, `start` and `end` its
-        UTF-8 byte offsets (character offsets with `chars`) — and a boolean array over the texts:
+        UTF-8 byte offsets — and a boolean array over the texts:
         True where the matcher must scan the text itself.
         """
 
-        text, ids, start, end, head, tail, nonword, odd = self.scan(column, chars)
+        text, ids, start, end, head, tail, nonword, odd = self.scan(column)
         slow = np.zeros(len(column), dtype=bool)
         slow[text[ids == self.unsafe_id]] = True
         keep = (ids != self.unsafe_id) & tail  # an end inside a word is no end
@@ -582,18 +580,6 @@ class HyperscanLiterals:
         if hi > lo:
             self._db.scan(data[lo:hi], match_event_handler=on_match, scratch=scratch)
         return np.unique(np.array(found, dtype=np.int64)) + lo
-
-
-def _to_chars(rows: np.ndarray, offsets: np.ndarray, raw: np.ndarray) -> None:
-    """Turn the byte offsets in ``rows[:, 2:4]`` into character offsets (in place)."""
-    lo, hi = int(offsets[0]), int(offsets[-1])  # a sliced array shares its parent's buffer
-    follow = np.flatnonzero((raw[lo:hi] & 0xC0) == 0x80) + lo  # UTF-8 continuation bytes
-    if not len(follow):
-        return
-    first = offsets[rows[:, 0]]
-    before_text = np.searchsorted(follow, first)
-    for col in (2, 3):
-        rows[:, col] -= np.searchsorted(follow, first + rows[:, col]) - before_text
 
 
 def _is_word(ch: str) -> bool:
