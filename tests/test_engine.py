@@ -267,7 +267,8 @@ def test_most_hits_of_the_synthetic_corpus_get_their_voice_without_python():
     keep = ~slow[text] & (matcher._variant_of[ids] >= 0)
     text = text[keep]
     start, end = buf.offsets[text] + start[keep], buf.offsets[text] + end[keep]
-    _, _, windows = fast_hits.contexts(buf, text, start, end, 80)
+    chars = (buf.chars(buf.offsets[text]), buf.chars(start), buf.chars(end))
+    _, _, windows = fast_hits.contexts(buf, text, start, end, 80, chars)
     near = terms._near_markers(matcher, buf, start, windows, 80)
     codes, _, _ = fast_hits.voices(buf, text, start, end, near, UNCLOSED_MAX)
     assert len(codes) > 1000

@@ -395,10 +395,12 @@ def _runs(lo: np.ndarray, hi: np.ndarray) -> list[np.ndarray]:
     return [np.arange(total, dtype=np.int64) + np.repeat(lo - first, lengths)]
 
 
-def contexts(buf: Buffer, text: np.ndarray, start: np.ndarray, end: np.ndarray, width: int):
+def contexts(buf: Buffer, text: np.ndarray, start: np.ndarray, end: np.ndarray, width: int,
+             chars: tuple[np.ndarray, np.ndarray, np.ndarray]):
     """The ``context`` and ``matched`` columns for hits at byte offsets ``[start, end)`` of texts
     `text` (into ``buf.raw``), as two pyarrow string arrays: what ``terms._context`` gives; and
     the windows ``(bytes, left edge, term start)`` for a look at the words before each term.
+    `chars`: ``buf.chars`` of the texts' starts, of `start` and of `end` (the caller has them).
 
     Each hit's window — `width` characters on each side — is cut from the buffer. In its left and
     right parts every whitespace run becomes one space (``" ".join(s.split())``); the left part
@@ -408,7 +410,8 @@ def contexts(buf: Buffer, text: np.ndarray, start: np.ndarray, end: np.ndarray, 
     """
     n = len(text)
     t_lo, t_hi = buf.offsets[text], buf.offsets[text + 1]
-    c_tlo, c_s, c_e, c_thi = (buf.chars(x) for x in (t_lo, start, end, t_hi))
+    c_tlo, c_s, c_e = chars
+    c_thi = buf.chars(t_hi)
     l_start = buf.bytes_at(np.maximum(c_tlo, c_s - width))
     r_stop = np.minimum(buf.bytes_at(np.minimum(c_thi, c_e + width)), t_hi)
     g = buf.cut(l_start, r_stop)

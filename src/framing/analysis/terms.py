@@ -364,16 +364,12 @@ def _hits_table(articles: pd.DataFrame, matcher: Matcher, sources: list[str], pa
     """The hits table from the blocks' parts (each in order, blocks in order)."""
     import pyarrow as pa
 
-    parts = [p for p in parts if len(p["row"])]
-    if not parts:
+    if not parts:  # _block_hits adds only blocks with hits
         return _empty_hits()
     cat = {k: np.concatenate([p[k] for p in parts]) for k in ("row", "order", "variant", "start", "end", "voice")}
 
     def strings(key: str):
-        chunks = [p[key] for p in parts]
-        if any(c.type == pa.large_string() for c in chunks) or sum(c.nbytes for c in chunks) >= 2**31 - 1:
-            chunks = [c.cast(pa.large_string()) for c in chunks]
-        return pd.Series(pa.chunked_array(chunks), dtype=pd.StringDtype()).array
+        return pd.Series(pa.chunked_array(_same_string_type([p[key] for p in parts])), dtype=pd.StringDtype()).array
 
     names = matcher._variants
     variant, rows = cat["variant"], cat["row"]
@@ -397,28 +393,28 @@ def _block_hits(block: pd.DataFrame, first: int, matcher: Matcher, spans, source
     order (by article, a title's hits before its text's). Per source, the hits come from Hyperscan
     and NumPy (:mod:`._hits`) and, for the texts Hyperscan cannot decide (or every text without
     it), from the matcher's own Python path."""
+    import pyarrow as pa
+
     parts: list[dict] = []
     _source_hits(block, first, matcher, spans, sources, context, parts)
     parts = [p for p in parts if len(p["row"])]
     if not parts:
         return
     merged = {k: np.concatenate([p[k] for p in parts]) for k in ("row", "order", "rank", "variant", "start", "end", "voice")}
-    merged |= {k: _pa_concat([p[k] for p in parts]) for k in ("matched", "context")}
+    merged |= {k: pa.concat_arrays(_same_string_type([p[k] for p in parts])) for k in ("matched", "context")}
     order = np.lexsort((merged["rank"], merged["order"], merged["row"]))
     if len(order) and not (order[1:] > order[:-1]).all():  # already in order: nothing to move
         merged = {k: v.take(order) if k in ("matched", "context") else v[order] for k, v in merged.items()}
     out.append(merged)
 
 
-def _pa_concat(arrays: list):
-    """One pyarrow string array from several (large strings if any is large)."""
+def _same_string_type(arrays: list) -> list:
+    """pyarrow string arrays with one type: large strings if any is large or together they pass 2 GB."""
     import pyarrow as pa
 
-    if len(arrays) == 1:
-        return arrays[0]
-    if any(a.type == pa.large_string() for a in arrays):
-        arrays = [a.cast(pa.large_string()) for a in arrays]
-    return pa.concat_arrays(arrays)
+    if any(a.type == pa.large_string() for a in arrays) or sum(a.nbytes for a in arrays) >= 2**31 - 1:
+        return [a.cast(pa.large_string()) for a in arrays]
+    return arrays
 
 
 def _source_hits(block: pd.DataFrame, first: int, matcher: Matcher, spans, sources: list[str], context: int,
@@ -434,11 +430,11 @@ def _source_hits(block: pd.DataFrame, first: int, matcher: Matcher, spans, sourc
         keep = np.flatnonzero(keep)[np.lexsort((rank[keep], text[keep]))]  # in order: no strings move later
         text, ids, rank = text[keep], ids[keep], rank[keep]
         start, end = buf.offsets[text] + start[keep], buf.offsets[text] + end[keep]  # into buf.raw
-        ctx, matched, windows = _hits.contexts(buf, text, start, end, context)
+        text_c, at_start, at_end = buf.chars(buf.offsets[text]), buf.chars(start), buf.chars(end)
+        ctx, matched, windows = _hits.contexts(buf, text, start, end, context, (text_c, at_start, at_end))
         near = _near_markers(matcher, buf, start, windows, context)
         codes, span_lo, span_hi = _hits.voices(buf, text, start, end, near, UNCLOSED_MAX)
-        text_c = buf.chars(buf.offsets[text])
-        c_start, c_end = buf.chars(start) - text_c, buf.chars(end) - text_c
+        c_start, c_end = at_start - text_c, at_end - text_c
         _hits.settle_spans(buf, codes, start, end, span_lo, span_hi)
         _python_voices(buf, matcher, text, c_start, c_end, text_c, codes, span_lo, span_hi)
         parts.append({"row": first + text, "order": np.full(len(text), order), "rank": rank,
