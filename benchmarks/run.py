@@ -59,13 +59,14 @@ def _stage(name: str, path: Path) -> dict:
     elif name == "ingest_stream":  # framing ingest --out: a process pool, Parquet parts as it goes
         import tempfile
 
-        with tempfile.TemporaryDirectory() as out:
+        with tempfile.TemporaryDirectory() as out, _TreeMemory() as tree:
             start = time.perf_counter()
             summary = framing.ingest_to(path, out, workers=2, progress=False)
             seconds = time.perf_counter() - start
         n, nbytes = summary.n_articles, path.stat().st_size
         child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        extra = {"workers": 2, "child_rss_mb": child}
+        extra = {"workers": 2, "child_rss_mb": child,
+                 "parent_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, **tree.peaks}
     elif name == "html":
         return _html(framing)
     elif name == "dask":
@@ -90,6 +91,46 @@ def _stage(name: str, path: Path) -> dict:
     if "child_rss_mb" in extra:  # the parent plus every worker at its own peak: an upper bound
         rss_mb += extra["workers"] * extra["child_rss_mb"]
     return {"stage": name, "articles": n, "bytes": nbytes, "seconds": seconds, "peak_rss_mb": rss_mb, **extra}
+
+
+class _TreeMemory:
+    """Samples this process and its children every `interval` seconds: the peak of their summed RSS
+    and of their summed PSS (shared pages split between the processes that map them, so forked
+    workers' common pages count once). Needs psutil (a Jupyter dependency); without it, no peaks."""
+
+    def __init__(self, interval: float = 0.2) -> None:
+        self.interval = interval
+        self.peaks: dict[str, float] = {}
+
+    def __enter__(self) -> _TreeMemory:
+        import threading
+
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        try:
+            import psutil
+        except ImportError:
+            return
+        me = psutil.Process()
+        while not self._stop.wait(self.interval):
+            rss = pss = 0
+            for proc in [me, *me.children(recursive=True)]:
+                try:
+                    info = proc.memory_full_info()
+                except psutil.Error:  # a worker that just ended
+                    continue
+                rss += info.rss
+                pss += getattr(info, "pss", info.rss)
+            self.peaks["tree_rss_mb"] = max(self.peaks.get("tree_rss_mb", 0), rss / 2**20)
+            self.peaks["tree_pss_mb"] = max(self.peaks.get("tree_pss_mb", 0), pss / 2**20)
 
 
 def _html(framing) -> dict:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
+import pytest
 
-from framing.ingest.duplicates import find_duplicates
+from framing.ingest.duplicates import NUM_PERM, NearDuplicates, _band_keys, find_duplicates, signature
 
 WIRE = ("KYIV, Feb 24 (WIRE) — Explosions were heard in the capital early on Thursday after an assault began, "
         "witnesses said. The foreign ministry called it a full-scale invasion and urged the world to act. "
@@ -36,3 +38,67 @@ def test_same_topic_different_text_is_not_a_duplicate():
 def test_undated_articles_come_after_dated_ones():
     table = _table([WIRE, WIRE], dates=[None, "2022-03-01"])
     assert find_duplicates(table).tolist() == ["id1", None]
+
+
+def _near_copies(n_base: int = 150, n_copies: int = 250, seed: int = 3) -> tuple[list[str], list[int]]:
+    """Generated stories and copies of them trimmed or thinned at rates either side of the threshold,
+    shuffled, with dates in random order (some missing)."""
+    import random
+
+    rng = random.Random(seed)
+    vocabulary = [f"w{k}" for k in range(400)]
+    stories = [" ".join(rng.choice(vocabulary) for _ in range(rng.randint(20, 160))) for _ in range(n_base)]
+    texts = list(stories)
+    for _ in range(n_copies):
+        words = rng.choice(stories[:40]).split()
+        rate = rng.choice([0.0, 0.02, 0.05, 0.1, 0.2, 0.35])
+        words = [w for w in words if rng.random() >= rate]
+        if rng.random() < 0.3:
+            words = words[: max(1, int(len(words) * rng.uniform(0.5, 1)))]
+        texts.insert(rng.randrange(len(texts) + 1), " ".join(words))
+    big = np.iinfo(np.int64).max
+    return texts, [rng.randrange(10**6) if rng.random() > 0.1 else big for _ in texts]
+
+
+def _by_definition(sigs, published, containment: float = 0.8) -> dict[int, int]:
+    """NearDuplicates' rule, written out pair by pair: in stream order, a row is a copy of the
+    earliest earlier *original* that shares an LSH band with it and is estimated to contain it;
+    then each group points to its earliest published member (ties: the earlier row)."""
+    keys = _band_keys(np.stack([s for s, _ in sigs]))
+    copy_of: dict[int, int] = {}
+    for i in range(len(sigs)):
+        for j in range(i):
+            if j in copy_of or not (keys[i] == keys[j]).any():
+                continue
+            j_hat = float(np.count_nonzero(sigs[i][0] == sigs[j][0])) / NUM_PERM
+            est = j_hat - 2 * (j_hat * (1 - j_hat) / NUM_PERM) ** 0.5
+            a, b = sigs[i][1], sigs[j][1]
+            if est * (a + b) / (1 + est) >= containment * min(a, b) - 1e-9:
+                copy_of[i] = j
+                break
+    groups: dict[int, list[int]] = {}
+    for row, orig in copy_of.items():
+        groups.setdefault(orig, [orig]).append(row)
+    out = {}
+    for members in groups.values():
+        root = min(members, key=lambda x: (published[x], x))
+        out.update({x: root for x in members if x != root})
+    return out
+
+
+@pytest.mark.parametrize("batch", [1, 17, 10_000])
+def test_near_duplicates_follow_the_rule_in_memory_and_on_disk(tmp_path, batch):
+    texts, published = _near_copies()
+    sigs = [signature(t) for t in texts]
+    expected = _by_definition(sigs, published)
+    assert 60 < len(expected) < 250  # some thinned copies are caught, others are not
+    for folder in (None, tmp_path / f"state-{batch}"):
+        if folder is not None:
+            folder.mkdir()
+        with NearDuplicates(folder=folder) as nd:
+            for lo in range(0, len(sigs), batch):
+                nd.add(sigs[lo: lo + batch], published[lo: lo + batch])
+            rows, roots = nd.groups()
+        assert dict(zip(rows.tolist(), roots.tolist())) == expected, folder
+        if folder is not None:  # the state really was on disk
+            assert (folder / "near-duplicates.bin").stat().st_size == len(texts) * 280

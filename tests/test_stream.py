@@ -99,3 +99,15 @@ def test_shared_corpus_streams_to_the_same_table():
     assert summary.parts == 4
     assert back.equals(framing.ingest(raw, chunk_bytes=1_000_000).articles)
     assert back.equals(framing.ingest(raw).articles)  # here the chunking changes nothing
+
+
+def test_parts_are_read_in_task_order_past_part_99999(tmp_path):
+    raw = _raw_folder(tmp_path)
+    framing.ingest_to(raw, tmp_path / "out", workers=1, chunk_bytes=1500, progress=False)
+    parts = sorted((tmp_path / "out" / "articles").glob("part-*.parquet"))
+    assert not [p for p in (tmp_path / "out").rglob("near-duplicates*")]  # the detector's state is gone
+    expected = framing.read_articles(tmp_path / "out")
+    # renumber: the first part becomes 99999 and the others 100000 and up, which sort before it as names
+    for k, part in enumerate(parts):
+        part.rename(part.with_name(f"part-{99_999 + k}.parquet"))
+    assert framing.read_articles(tmp_path / "out").equals(expected)

@@ -6,17 +6,20 @@ One detector serves both the in-memory ingest and the streaming one, so their an
   processes: it hashes with CRC-32 and fixed seeds, never Python's salted ``hash``), each value
   kept to 16 bits (a chance collision, 1 in 65,536, moves the Jaccard estimate by 0.00002);
 - :class:`NearDuplicates` takes signatures batch by batch in stream order and keeps only compact
-  state: the signatures (256 bytes an article) and an LSH band index over the first 64 values,
-  held in sorted NumPy runs (16 bands x 12 bytes). At a million articles that is about 0.5 GB,
-  and never a text or a shingle set.
+  state: 280 bytes an article (signature, shingle count, date rank, copy link) and an LSH band
+  index over the first 64 values of the originals (16 bands). In memory by default; given a
+  folder (as the streaming ingest gives it) the state goes to files there, so memory stays bounded
+  however long the stream. Never a text or a shingle set.
 - :meth:`NearDuplicates.resolve` turns the matches into ``duplicate_of``: every group of copies
   points to its earliest published member.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import zlib
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -106,7 +109,7 @@ def _band_keys(sigs: np.ndarray) -> np.ndarray:
 
 
 class _BandIndex:
-    """Band key → row, in sorted runs merged as they grow (a log-structured index: 12 bytes an entry)."""
+    """Band key → row, in sorted runs merged as they grow (a log-structured index: 16 bytes an entry)."""
 
     def __init__(self) -> None:
         self.runs: list[tuple[np.ndarray, np.ndarray]] = []
@@ -136,6 +139,84 @@ class _BandIndex:
             rs.append(run_rows[np.repeat(lo[hit], reps) + offset])
         return np.concatenate(qs), np.concatenate(rs)
 
+    def close(self) -> None:
+        self.runs = []
+
+
+class _DiskBandIndex:
+    """:class:`_BandIndex` in an SQLite file: the same answers, with memory bounded by SQLite's page
+    cache (`cache_mb`) however many entries it holds. Keys are stored as signed 64-bit integers."""
+
+    def __init__(self, path: Path, cache_mb: int = 32) -> None:
+        import sqlite3
+
+        self.db = sqlite3.connect(path, isolation_level=None)
+        for pragma in ("journal_mode=OFF", "synchronous=OFF", f"cache_size=-{cache_mb * 1024}",
+                       "temp_store=MEMORY"):
+            self.db.execute(f"PRAGMA {pragma}")
+        self.db.execute("CREATE TABLE band (key INTEGER NOT NULL, row INTEGER NOT NULL, "
+                        "PRIMARY KEY (key, row)) WITHOUT ROWID")
+
+    def add(self, keys: np.ndarray, rows: np.ndarray) -> None:
+        order = np.argsort(keys, kind="stable")  # B-tree pages filled in key order
+        self.db.execute("BEGIN")
+        self.db.executemany("INSERT OR IGNORE INTO band VALUES (?, ?)",
+                            zip(keys[order].view(np.int64).tolist(), rows[order].tolist()))
+        self.db.execute("COMMIT")
+
+    def query(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(position in `keys`, row) for every stored entry whose key equals one of `keys`."""
+        found = self.db.execute("SELECT q.key, b.row FROM json_each(?) AS q JOIN band AS b ON b.key = q.value",
+                                (json.dumps(keys.view(np.int64).tolist()),)).fetchall()
+        pairs = np.array(found, dtype=np.int64).reshape(-1, 2)
+        return pairs[:, 0], pairs[:, 1]
+
+    def close(self) -> None:
+        self.db.close()
+
+
+#: One article's state: its signature, shingle count, publication rank and the row it copies (-1: none).
+_RECORD = np.dtype([("sig", np.uint16, (NUM_PERM,)), ("size", np.int64), ("rank", np.int64), ("copy_of", np.int64)])
+
+
+class _Records:
+    """Every article's :data:`_RECORD` in stream order: in a NumPy array, or appended to a file and
+    read back by row (a memory map opened for each read, so the pages do not stay mapped)."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.n = 0
+        self.path = path
+        self._fh = path.open("wb+") if path else None
+        self._mem = np.empty(0, dtype=_RECORD)
+
+    def append(self, batch: np.ndarray) -> None:
+        if self._fh is not None:
+            self._fh.write(batch.tobytes())
+        else:
+            if self.n + len(batch) > len(self._mem):
+                self._mem = np.resize(self._mem, max(self.n + len(batch), 2 * len(self._mem), 1024))
+            self._mem[self.n: self.n + len(batch)] = batch
+        self.n += len(batch)
+
+    def take(self, rows: np.ndarray, start: int = 0, stop: int | None = None) -> np.ndarray:
+        """The records at `rows` (positions from `start`), or rows start:stop when `rows` is None."""
+        stop = self.n if stop is None else min(stop, self.n)
+        if self._fh is None:
+            return self._mem[start:stop] if rows is None else self._mem[rows]
+        if self.n == 0:
+            return np.empty(0, dtype=_RECORD)
+        self._fh.flush()
+        mapped = np.memmap(self.path, dtype=_RECORD, mode="r", shape=(self.n,))
+        try:
+            return np.array(mapped[start:stop] if rows is None else mapped[rows])
+        finally:
+            mapped._mmap.close()
+
+    def close(self) -> None:
+        if self._fh is not None:
+            self._fh.close()
+        self._mem = np.empty(0, dtype=_RECORD)
+
 
 class NearDuplicates:
     """Find copies across a stream of articles, batch by batch, with compact state.
@@ -148,6 +229,12 @@ class NearDuplicates:
     standard errors below its estimate: a pair near the threshold counts as two articles (on the
     shared corpora, two BBC video pages sharing 76 % of their 5-grams stay apart).
 
+    State is 280 bytes an article (signature, shingle count, publication rank, copy link) plus the
+    band index of the originals (16 entries of 16 bytes each). By default it lives in memory. Given a
+    `folder`, it goes to two files there instead — the records appended to ``near-duplicates.bin``,
+    the band index in an SQLite database — and memory stays bounded whatever the number of articles
+    (about 50 MB: SQLite's page cache and one batch). Both give the same answers.
+
     Examples
     --------
     >>> texts = ["Kyiv was shelled again overnight, officials said on Monday.",
@@ -158,25 +245,25 @@ class NearDuplicates:
     ['b', None, None]
     """
 
-    def __init__(self, containment: float = 0.8) -> None:
+    def __init__(self, containment: float = 0.8, *, folder: str | Path | None = None) -> None:
         self.containment = containment
-        self._sigs = np.empty((0, NUM_PERM), dtype=np.uint16)
-        self._sizes = np.empty(0, dtype=np.int64)
-        self._rank = np.empty(0, dtype=np.int64)
-        self._n = 0
-        self._index = _BandIndex()
-        self.copy_of: dict[int, int] = {}  # row → the original row it matched
+        folder = Path(folder) if folder is not None else None
+        self._records = _Records(folder / "near-duplicates.bin" if folder else None)
+        self._index = _DiskBandIndex(folder / "near-duplicates.sqlite") if folder else _BandIndex()
 
     def __len__(self) -> int:
-        return self._n
+        return self._records.n
 
-    def _grow(self, extra: int) -> None:
-        need = self._n + extra
-        if need > len(self._sigs):
-            cap = max(need, 2 * len(self._sigs), 1024)
-            self._sigs = np.resize(self._sigs, (cap, NUM_PERM))
-            self._sizes = np.resize(self._sizes, cap)
-            self._rank = np.resize(self._rank, cap)
+    def __enter__(self) -> NearDuplicates:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Release the state (and its files' handles when it lives in a folder)."""
+        self._records.close()
+        self._index.close()
 
     def add(self, sigs: list[tuple[np.ndarray, int]], published) -> None:
         """Take the next batch of (signature, shingle count) in stream order, with publication times.
@@ -187,69 +274,78 @@ class NearDuplicates:
         m = len(sigs)
         if not m:
             return
-        start = self._n
-        self._grow(m)
-        batch = np.stack([s for s, _ in sigs]).astype(np.uint16)
-        sizes = np.array([n for _, n in sigs], dtype=np.int64)
-        self._sigs[start: start + m], self._sizes[start: start + m] = batch, sizes
-        self._rank[start: start + m] = np.asarray(published, dtype=np.int64)
-        self._n += m
-        keys = _band_keys(batch)
-        flat = keys.ravel()
-        rows = np.repeat(np.arange(start, start + m), BANDS)
-        cand: dict[int, set[int]] = {}
-        q, r = self._index.query(flat)  # against originals of earlier batches
-        for i, j in zip(rows[q].tolist(), r.tolist()):
-            cand.setdefault(i, set()).add(j)
-        order = np.argsort(flat, kind="stable")  # within the batch: equal band keys, earlier row first
-        sk, sr = flat[order], rows[order]
-        starts = np.flatnonzero(np.r_[True, sk[1:] != sk[:-1]])
-        lengths = np.diff(np.r_[starts, len(sk)])
-        for lo, n in zip(starts[lengths > 1].tolist(), lengths[lengths > 1].tolist()):  # only runs of equal keys
-            run = sr[lo: lo + n].tolist()
-            for k in range(1, n):
-                cand.setdefault(run[k], set()).update(run[:k])
-        originals = []
-        for row in range(start, start + m):
-            match = None
-            for other in sorted(cand.get(row, ())):
-                if other >= row or other in self.copy_of:
-                    continue
-                if self._contained(row, other):
-                    match = other
-                    break
-            if match is None:
-                originals.append(row)
-            else:
-                self.copy_of[row] = match
-        if originals:
-            idx = np.asarray(originals) - start
-            self._index.add(keys[idx].ravel(), np.repeat(np.asarray(originals), BANDS))
+        start = len(self)
+        batch = np.zeros(m, dtype=_RECORD)
+        batch["sig"] = np.stack([s for s, _ in sigs])
+        batch["size"] = [n for _, n in sigs]
+        batch["rank"] = np.asarray(published, dtype=np.int64)
+        batch["copy_of"] = -1
+        keys = _band_keys(batch["sig"])
+        copy_of = batch["copy_of"]
+        # Candidates from earlier batches are originals, and earlier than any row of this batch: a
+        # row is a copy of the first of them that contains it, if one does.
+        q, r = self._index.query(keys.ravel())
+        if len(q):
+            pairs = np.unique(np.stack([q // BANDS, r], axis=1), axis=0)  # by row, then earliest other
+            old = np.unique(pairs[:, 1])
+            ok = self._contained(batch[pairs[:, 0]], self._records.take(old)[np.searchsorted(old, pairs[:, 1])])
+            hit = pairs[ok]
+            first = np.r_[True, hit[1:, 0] != hit[:-1, 0]] if len(hit) else np.empty(0, bool)
+            copy_of[hit[first, 0]] = hit[first, 1]
+        # Within the batch, in stream order: only originals are candidates (a copy's copies match its original).
+        seen: dict[int, list[int]] = {}
+        for i, row_keys in enumerate(keys.tolist()):
+            if copy_of[i] < 0:
+                cand = sorted({j for key in row_keys for j in seen.get(key, ())})
+                if cand:
+                    ok = self._contained(batch[[i] * len(cand)], batch[cand])
+                    if ok.any():
+                        copy_of[i] = start + cand[int(np.argmax(ok))]
+                        continue
+                for key in row_keys:
+                    seen.setdefault(key, []).append(i)
+            # else: a copy; it is never a candidate
+        self._records.append(batch)
+        originals = np.flatnonzero(copy_of < 0)
+        if originals.size:
+            self._index.add(keys[originals].ravel(), np.repeat(originals + start, BANDS))
 
-    def _contained(self, a: int, b: int) -> bool:
-        j_hat = float(np.count_nonzero(self._sigs[a] == self._sigs[b])) / NUM_PERM
-        j = j_hat - 2 * (j_hat * (1 - j_hat) / NUM_PERM) ** 0.5  # two standard errors down: borderline pairs stay apart
-        na, nb = int(self._sizes[a]), int(self._sizes[b])
+    def _contained(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        j_hat = np.count_nonzero(a["sig"] == b["sig"], axis=1) / NUM_PERM
+        # two standard errors down: borderline pairs stay apart
+        j = j_hat - 2 * np.power(j_hat * (1 - j_hat) / NUM_PERM, 0.5)
+        na, nb = a["size"], b["size"]
         overlap = j * (na + nb) / (1 + j)
-        return overlap >= self.containment * min(na, nb) - 1e-9
+        return overlap >= self.containment * np.minimum(na, nb) - 1e-9
 
-    def groups(self) -> dict[int, int]:
-        """row → the row it is a copy of, after re-rooting each group at its earliest published member
-        (ties: the earlier row in the stream)."""
-        members: dict[int, list[int]] = {}
-        for row, orig in self.copy_of.items():
-            members.setdefault(orig, [orig]).append(row)
-        out: dict[int, int] = {}
-        for group in members.values():
-            root = min(group, key=lambda x: (int(self._rank[x]), x))
-            out.update({x: root for x in group if x != root})
-        return out
+    def groups(self) -> tuple[np.ndarray, np.ndarray]:
+        """(copies, roots): every copy's row and the row of its group's earliest published member
+        (ties: the earlier row in the stream), sorted by row. A group's first original becomes a
+        copy of that member when it was published later."""
+        copies, of = [np.empty(0, np.int64)], [np.empty(0, np.int64)]
+        for lo in range(0, len(self), 1 << 16):
+            link = self._records.take(None, lo, lo + (1 << 16))["copy_of"]
+            found = np.flatnonzero(link >= 0)
+            copies.append(found + lo)
+            of.append(link[found])
+        copy_rows, originals = np.concatenate(copies), np.concatenate(of)
+        heads = np.unique(originals)
+        members = np.concatenate([copy_rows, heads])
+        group = np.concatenate([originals, heads])
+        rank = self._records.take(members)["rank"] if len(members) else np.empty(0, np.int64)
+        order = np.lexsort((members, rank, group))  # each group's earliest published member first
+        first = np.r_[True, group[order][1:] != group[order][:-1]] if len(order) else np.empty(0, bool)
+        root_of_group = members[order][first]
+        roots = root_of_group[np.searchsorted(group[order][first], group)]
+        moved = members != roots
+        by_row = np.argsort(members[moved])
+        return members[moved][by_row], roots[moved][by_row]
 
     def resolve(self, ids) -> list[str | None]:
         """``duplicate_of`` for every row added so far, given the rows' article ids."""
         ids = list(ids)
         out: list[str | None] = [None] * len(ids)
-        for row, root in self.groups().items():
+        for row, root in zip(*(x.tolist() for x in self.groups())):
             out[row] = ids[root]
         return out
 

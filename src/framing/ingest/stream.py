@@ -19,9 +19,10 @@ import os
 import shutil
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from tqdm import tqdm  # plain text bar: tqdm.auto warns in kernels without ipywidgets
 
@@ -64,10 +65,12 @@ def ingest_to(path: str | Path, out: str | Path, *, manifest: str | Path | None 
               progress: bool | None = None) -> IngestSummary:
     """Ingest a raw file or folder of any size into ``out/articles/part-*.parquet`` as it goes.
 
-    Same options and same table as :func:`framing.ingest`, but nothing is held beyond the tasks
-    in flight (``2 * workers`` of about `chunk_bytes` raw bytes each) and the duplicate detector's
-    signatures (about 0.5 KB an article). Near-duplicates are found across the whole stream; the
-    parts that hold a copy are rewritten with ``duplicate_of`` at the end.
+    Same options and same table as :func:`framing.ingest`, in memory that does not grow with the
+    corpus: each worker holds one task of about `chunk_bytes` raw bytes and writes its articles to
+    a part itself; this process keeps counts, and the duplicate detector's state goes to files in
+    the build folder (about 0.3 KB an article on disk, see :class:`NearDuplicates`). Near-duplicates
+    are found across the whole stream; the parts that hold a copy are rewritten with
+    ``duplicate_of`` at the end, one part at a time.
 
     Parameters
     ----------
@@ -107,14 +110,17 @@ def ingest_to(path: str | Path, out: str | Path, *, manifest: str | Path | None 
 
 def _stream(root: Path, build: Path, context, *, workers: int, chunk_bytes: int, max_bytes: int,
             progress: bool | None) -> IngestSummary:
-    dups = NearDuplicates()
-    ids: list[str] = []  # article ids in stream order (the copies' originals are looked up here)
-    part_starts: list[int] = []
+    # Workers write the parts; this process keeps counts, the outlets seen and the duplicate
+    # detector's state, which lives in files in the build folder: its memory does not grow with the stream.
+    context = replace(context, parts=str(build / "articles"))
+    starts: list[int] = []  # the first row of every part, in stream order
+    parts: list[str] = []
+    n_articles = 0
     outlets: set[str] = set()
     by_reason: dict[str, int] = {}
     n_files = n_bytes = 0
     show = None if progress is None else not progress
-    with (build / "rejects.csv").open("w", newline="", encoding="utf-8") as rej_fh, \
+    with NearDuplicates(folder=build) as dups, (build / "rejects.csv").open("w", newline="", encoding="utf-8") as rej_fh, \
             tqdm(desc="ingest", unit=" articles", disable=show, mininterval=0.5, smoothing=0.1) as bar:
         writer = csv.writer(rej_fh)
         writer.writerow(list(REJECT_COLUMNS))
@@ -124,40 +130,52 @@ def _stream(root: Path, build: Path, context, *, workers: int, chunk_bytes: int,
                 by_reason[rej.reason] = by_reason.get(rej.reason, 0) + 1
             n_files += result.n_files
             n_bytes += result.n_bytes
-            if len(result.articles):
-                part_starts.append(len(ids))
-                result.articles.to_parquet(_part(build, len(part_starts) - 1), index=False)
-                ids.extend(result.articles["article_id"].tolist())
+            if result.part is not None:
+                starts.append(n_articles)
+                parts.append(result.part)
+                n_articles += len(result.articles)
                 outlets.update(result.articles["outlet"].dropna().unique().tolist())
                 dups.add(result.signatures, rank_published(result.articles["published"]))
             bar.update(len(result.articles))
             bar.set_postfix_str(f"{n_bytes / 1e6:.0f} MB read, {sum(by_reason.values())} rejected", refresh=False)
-    copies = dups.groups()
-    _mark_copies(build, copies, ids, part_starts)
-    return IngestSummary(out=build, n_files=n_files, n_articles=len(ids), n_rejects=sum(by_reason.values()),
+        copies, roots = dups.groups()
+    for name in ("near-duplicates.bin", "near-duplicates.sqlite"):
+        (build / name).unlink(missing_ok=True)
+    _mark_copies(parts, np.asarray(starts, dtype=np.int64), copies, roots)
+    return IngestSummary(out=build, n_files=n_files, n_articles=n_articles, n_rejects=sum(by_reason.values()),
                          n_duplicates=len(copies), n_outlets=len(outlets), n_bytes=n_bytes, elapsed=0.0,
-                         workers=workers, parts=len(part_starts), rejects_by_reason=by_reason)
+                         workers=workers, parts=len(parts), rejects_by_reason=by_reason)
 
 
-def _part(folder: Path, k: int) -> Path:
-    return folder / "articles" / f"part-{k:05d}.parquet"
+def _mark_copies(parts: list[str], starts: np.ndarray, copies: np.ndarray, roots: np.ndarray) -> None:
+    """Rewrite the parts that hold copies, with ``duplicate_of`` set to each group's original.
 
+    The originals' ids are read from their parts' ``article_id`` columns and kept as one Arrow
+    array (about 25 bytes a copy); then each part with copies is read, changed and written once.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
 
-def _mark_copies(build: Path, copies: dict[int, int], ids: list[str], part_starts: list[int]) -> None:
-    """Rewrite the parts that hold copies, with ``duplicate_of`` set to each group's original."""
-    import bisect
-
-    by_part: dict[int, dict[int, str]] = {}
-    for row, root in copies.items():
-        k = bisect.bisect_right(part_starts, row) - 1
-        by_part.setdefault(k, {})[row - part_starts[k]] = ids[root]
-    for k, marks in by_part.items():
-        frame = pd.read_parquet(_part(build, k))
-        values = frame["duplicate_of"].astype(object).tolist()
-        for pos, original in marks.items():
-            values[pos] = original
-        frame["duplicate_of"] = pd.array(values, dtype="string")
-        frame.to_parquet(_part(build, k), index=False)
+    if not len(copies):
+        return
+    root_part = np.searchsorted(starts, roots, "right") - 1
+    ids = [pa.array([], pa.string())]
+    order = np.argsort(root_part, kind="stable")  # the roots, grouped by the part that holds them
+    for k in np.unique(root_part).tolist():
+        column = pq.read_table(parts[k], columns=["article_id"]).column("article_id").combine_chunks()
+        at = roots[order][root_part[order] == k] - starts[k]
+        ids.append(column.take(pa.array(at)).cast(pa.string()))
+    root_ids = pa.concat_arrays(ids).take(pa.array(np.argsort(order)))  # back to the copies' order
+    copy_part = np.searchsorted(starts, copies, "right") - 1
+    for k in np.unique(copy_part).tolist():
+        table = pq.read_table(parts[k])
+        mine = np.flatnonzero(copy_part == k)
+        at = np.full(table.num_rows, -1, dtype=np.int64)
+        at[copies[mine] - starts[k]] = mine
+        field_ = table.schema.field("duplicate_of")
+        column = root_ids.take(pa.array(at, mask=at < 0)).cast(field_.type)
+        table = table.set_column(table.schema.get_field_index("duplicate_of"), field_, column)
+        pq.write_table(table, parts[k])
 
 
 def _swap(build: Path, out: Path) -> None:
@@ -171,6 +189,12 @@ def _swap(build: Path, out: Path) -> None:
     stale = out / "articles.parquet"  # the single-file layout of earlier versions would shadow nothing, but confuse
     if stale.exists():
         stale.unlink()
+
+
+def _part_number(path: Path) -> tuple[int, str]:
+    """Parts in task order, also past part-99999 (where names stop sorting as numbers)."""
+    digits = path.stem.rpartition("-")[2]
+    return (int(digits), path.name) if digits.isdigit() else (-1, path.name)
 
 
 def read_articles(path: str | Path, columns: list[str] | None = None) -> pd.DataFrame:
@@ -197,7 +221,7 @@ def read_articles(path: str | Path, columns: list[str] | None = None) -> pd.Data
     elif path.is_dir() and (path / "articles.parquet").is_file():
         path = path / "articles.parquet"
     if path.is_dir():
-        parts = sorted(path.glob("part-*.parquet"))
+        parts = sorted(path.glob("part-*.parquet"), key=_part_number)
         if not parts:
             raise FileNotFoundError(f"{path}: no part-*.parquet files")
         frames = [pd.read_parquet(p, columns=columns) for p in parts]

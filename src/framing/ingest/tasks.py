@@ -47,6 +47,7 @@ class Context:
     entries: Mapping[Path, Mapping[str, str]]
     mapping: Mapping[str, str] | None
     max_bytes: int
+    parts: str | None = None  # write each task's articles to a Parquet part here (the streaming ingest)
 
 
 @dataclass
@@ -61,7 +62,10 @@ class Task:
 
 @dataclass
 class Result:
-    """A finished task: articles (``duplicate_of`` still empty), rejects and signatures."""
+    """A finished task: articles (``duplicate_of`` still empty), rejects and signatures.
+
+    When the task wrote its articles to a Parquet part (`part`), `articles` keeps only the columns
+    the parent needs (outlet and published), so no text travels between processes."""
 
     number: int
     articles: pd.DataFrame
@@ -69,6 +73,12 @@ class Result:
     signatures: list[tuple[np.ndarray, int]] = field(repr=False)
     n_bytes: int
     n_files: int
+    part: str | None = None
+
+
+def part_path(folder: str | Path, number: int) -> Path:
+    """Where task `number` writes its articles: ``folder/part-NNNNN.parquet``."""
+    return Path(folder) / f"part-{number:05d}.parquet"
 
 
 def _jsonl_spans(path: Path, size: int, chunk_bytes: int) -> list[tuple[int, int, int]]:
@@ -242,7 +252,12 @@ def run_task(task: Task, context: Context | None = None) -> Result:
     _drop_recurring(records)
     articles = _finish(records)
     sigs = [signature(t) for t in articles["text"].tolist()]
-    return Result(task.number, articles, rejects, sigs, task.n_bytes, task.n_files)
+    part = None
+    if ctx.parts is not None and len(articles):
+        part = str(part_path(ctx.parts, task.number))
+        articles.to_parquet(part, index=False)
+        articles = articles[["outlet", "published"]]
+    return Result(task.number, articles, rejects, sigs, task.n_bytes, task.n_files, part)
 
 
 def execute(tasks: Iterator[Task], context: Context, *, workers: int = 1) -> Iterator[Result]:
