@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import re
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -198,19 +199,35 @@ class _Records:
             self._mem[self.n: self.n + len(batch)] = batch
         self.n += len(batch)
 
-    def take(self, rows: np.ndarray, start: int = 0, stop: int | None = None) -> np.ndarray:
-        """The records at `rows` (positions from `start`), or rows start:stop when `rows` is None."""
-        stop = self.n if stop is None else min(stop, self.n)
+    def take(self, rows: np.ndarray) -> np.ndarray:
+        """The records at `rows` (few: a batch's candidates)."""
         if self._fh is None:
-            return self._mem[start:stop] if rows is None else self._mem[rows]
+            return self._mem[rows]
         if self.n == 0:
             return np.empty(0, dtype=_RECORD)
         self._fh.flush()
         mapped = np.memmap(self.path, dtype=_RECORD, mode="r", shape=(self.n,))
         try:
-            return np.array(mapped[start:stop] if rows is None else mapped[rows])
+            return np.array(mapped[rows])
         finally:
             mapped._mmap.close()
+
+    def scan(self, field: str, chunk: int = 1 << 16) -> Iterator[tuple[int, np.ndarray]]:
+        """(first row, values of `field`) for consecutive chunks of rows: from a file, only one
+        chunk (18 MB) is mapped at a time."""
+        if self._fh is not None:
+            self._fh.flush()
+        for lo in range(0, self.n, chunk):
+            m = min(chunk, self.n - lo)
+            if self._fh is None:
+                yield lo, self._mem[field][lo: lo + m]
+                continue
+            window = np.memmap(self.path, dtype=_RECORD, mode="r", offset=lo * _RECORD.itemsize, shape=(m,))
+            try:
+                values = np.array(window[field])
+            finally:
+                window._mmap.close()
+            yield lo, values
 
     def close(self) -> None:
         if self._fh is not None:
@@ -321,10 +338,9 @@ class NearDuplicates:
     def groups(self) -> tuple[np.ndarray, np.ndarray]:
         """(copies, roots): every copy's row and the row of its group's earliest published member
         (ties: the earlier row in the stream), sorted by row. A group's first original becomes a
-        copy of that member when it was published later."""
+        copy of that member when it was published later. Memory: 24 bytes a group member."""
         copies, of = [np.empty(0, np.int64)], [np.empty(0, np.int64)]
-        for lo in range(0, len(self), 1 << 16):
-            link = self._records.take(None, lo, lo + (1 << 16))["copy_of"]
+        for lo, link in self._records.scan("copy_of"):
             found = np.flatnonzero(link >= 0)
             copies.append(found + lo)
             of.append(link[found])
@@ -332,7 +348,12 @@ class NearDuplicates:
         heads = np.unique(originals)
         members = np.concatenate([copy_rows, heads])
         group = np.concatenate([originals, heads])
-        rank = self._records.take(members)["rank"] if len(members) else np.empty(0, np.int64)
+        by_row = np.argsort(members, kind="stable")
+        rank = np.empty(len(members), dtype=np.int64)
+        sorted_rows = members[by_row]
+        for lo, values in self._records.scan("rank"):
+            a, b = np.searchsorted(sorted_rows, [lo, lo + len(values)])
+            rank[by_row[a:b]] = values[sorted_rows[a:b] - lo]
         order = np.lexsort((members, rank, group))  # each group's earliest published member first
         first = np.r_[True, group[order][1:] != group[order][:-1]] if len(order) else np.empty(0, bool)
         root_of_group = members[order][first]

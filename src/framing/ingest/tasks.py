@@ -23,7 +23,7 @@ import pandas as pd
 from ..schema import cast_articles, empty_articles
 from .clean import clean_text, is_body_paragraph, line_key
 from .duplicates import signature
-from .meta import detect_languages, find_author, find_outlet, find_published, find_title, find_wire
+from .meta import _identifier, detect_languages, find_author, find_outlet, find_published, find_title, find_wire
 from .readers import RawArticle, Reject, _sniff_binary, iter_input_files, read_file
 from .rules import Boilerplate, Outlets
 
@@ -270,7 +270,10 @@ def execute(tasks: Iterator[Task], context: Context, *, workers: int = 1) -> Ite
         for task in tasks:
             yield run_task(task, context)
         return
-    pool = multiprocessing.get_context(_start_method()).Pool(workers, initializer=_init_worker, initargs=(context,))
+    method = _start_method()
+    if method == "fork":  # load the language model (~130 MB of arrays) once, shared by every forked worker
+        _identifier()
+    pool = multiprocessing.get_context(method).Pool(workers, initializer=_init_worker, initargs=(context,))
     try:
         pending: deque = deque()
         for task in tasks:
