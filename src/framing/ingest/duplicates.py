@@ -125,18 +125,20 @@ class _BandIndex:
             self.runs.append((keys_[order], rows_[order]))
 
     def query(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(position in `keys`, row) for every stored entry whose key equals one of `keys`."""
+        """(i, row) for every stored entry whose key equals one of ``keys[i]`` ((n, BANDS) keys);
+        a pair may come more than once."""
         qs, rs = [np.empty(0, np.int64)], [np.empty(0, np.int64)]
+        flat = keys.ravel()
         for run_keys, run_rows in self.runs:
-            lo = np.searchsorted(run_keys, keys, "left")
-            cnt = np.searchsorted(run_keys, keys, "right") - lo
+            lo = np.searchsorted(run_keys, flat, "left")
+            cnt = np.searchsorted(run_keys, flat, "right") - lo
             hit = np.flatnonzero(cnt)
             if not hit.size:
                 continue
             reps = cnt[hit]
             q = np.repeat(hit, reps)
             offset = np.arange(len(q)) - np.repeat(np.cumsum(reps) - reps, reps)
-            qs.append(q)
+            qs.append(q // BANDS)
             rs.append(run_rows[np.repeat(lo[hit], reps) + offset])
         return np.concatenate(qs), np.concatenate(rs)
 
@@ -166,9 +168,10 @@ class _DiskBandIndex:
         self.db.execute("COMMIT")
 
     def query(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(position in `keys`, row) for every stored entry whose key equals one of `keys`."""
-        found = self.db.execute("SELECT q.key, b.row FROM json_each(?) AS q JOIN band AS b ON b.key = q.value",
-                                (json.dumps(keys.view(np.int64).tolist()),)).fetchall()
+        """(i, row) for every stored entry whose key equals one of ``keys[i]`` ((n, BANDS) keys), each pair once."""
+        found = self.db.execute(
+            "SELECT DISTINCT q.key / ?, b.row FROM json_each(?) AS q JOIN band AS b ON b.key = q.value",
+            (keys.shape[1], json.dumps(keys.ravel().view(np.int64).tolist()))).fetchall()
         pairs = np.array(found, dtype=np.int64).reshape(-1, 2)
         return pairs[:, 0], pairs[:, 1]
 
@@ -301,27 +304,36 @@ class NearDuplicates:
         copy_of = batch["copy_of"]
         # Candidates from earlier batches are originals, and earlier than any row of this batch: a
         # row is a copy of the first of them that contains it, if one does.
-        q, r = self._index.query(keys.ravel())
-        if len(q):
-            pairs = np.unique(np.stack([q // BANDS, r], axis=1), axis=0)  # by row, then earliest other
+        i, r = self._index.query(keys)
+        if len(i):
+            width = np.int64(r.max() + 1)
+            code = np.unique(i * width + r)  # by row, then earliest other
+            pairs = np.stack([code // width, code % width], axis=1)
             old = np.unique(pairs[:, 1])
             ok = self._contained(batch[pairs[:, 0]], self._records.take(old)[np.searchsorted(old, pairs[:, 1])])
             hit = pairs[ok]
             first = np.r_[True, hit[1:, 0] != hit[:-1, 0]] if len(hit) else np.empty(0, bool)
             copy_of[hit[first, 0]] = hit[first, 1]
-        # Within the batch, in stream order: only originals are candidates (a copy's copies match its original).
+        # Within the batch, in stream order: only originals are candidates (a copy's copies match its
+        # original). Only rows that share a band key with another row of the batch take part.
+        flat = keys.ravel()
+        order = np.argsort(flat, kind="stable")
+        same = flat[order][1:] == flat[order][:-1]
+        shared = np.zeros(len(flat), dtype=bool)
+        shared[order[1:][same]] = shared[order[:-1][same]] = True
         seen: dict[int, list[int]] = {}
-        for i, row_keys in enumerate(keys.tolist()):
-            if copy_of[i] < 0:
-                cand = sorted({j for key in row_keys for j in seen.get(key, ())})
-                if cand:
-                    ok = self._contained(batch[[i] * len(cand)], batch[cand])
-                    if ok.any():
-                        copy_of[i] = start + cand[int(np.argmax(ok))]
-                        continue
-                for key in row_keys:
-                    seen.setdefault(key, []).append(i)
-            # else: a copy; it is never a candidate
+        for i in np.flatnonzero(shared.reshape(m, BANDS).any(axis=1)).tolist():
+            if copy_of[i] >= 0:  # a copy is never a candidate
+                continue
+            row_keys = keys[i].tolist()
+            cand = sorted({j for key in row_keys for j in seen.get(key, ())})
+            if cand:
+                ok = self._contained(batch[[i] * len(cand)], batch[cand])
+                if ok.any():
+                    copy_of[i] = start + cand[int(np.argmax(ok))]
+                    continue
+            for key in row_keys:
+                seen.setdefault(key, []).append(i)
         self._records.append(batch)
         originals = np.flatnonzero(copy_of < 0)
         if originals.size:
