@@ -65,8 +65,9 @@ def _stage(name: str, path: Path) -> dict:
             seconds = time.perf_counter() - start
         n, nbytes = summary.n_articles, path.stat().st_size
         child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        extra = {"workers": 2, "child_rss_mb": child,
-                 "parent_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, **tree.peaks}
+        me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+        extra = {"workers": 2, "child_rss_mb": child, "parent_rss_mb": me.ru_maxrss / 1024, **tree.peaks,
+                 "parent_cpu_s": me.ru_utime + me.ru_stime, "workers_cpu_s": kids.ru_utime + kids.ru_stime}
     elif name == "html":
         return _html(framing)
     elif name == "dask":
@@ -255,7 +256,8 @@ def main() -> None:
             "process; *ratio* is the stage's MB/s over the CountVectorizer baseline's, measured in the same run. "
             "Stages: `baseline` is `CountVectorizer(vocabulary=<the lexicon's forms>, ngram_range=(1, 3))`; `ingest` is "
             "`framing.ingest` in one process; `ingest_stream` is `framing.ingest_to` with 2 worker processes (its peak "
-            "RSS is the parent's plus each worker's own peak, an upper bound: forked workers share pages); "
+            "RSS is the parent's plus each worker's own peak, an upper bound: forked workers share pages; the "
+            "memory table below has the sampled totals); "
             "`find_terms` gives offsets, voice and context; `count_terms` counts only; `keyness` is log-odds, "
             "one outlet against the rest, (1,2)-grams. Corpora above 100,000 articles repeat the 100,000 "
             "generated ones with fresh ids, so only the matching and counting stages run on them.\n\n"
@@ -325,6 +327,15 @@ def _markdown(results: list[dict]) -> str:
             if a and b:
                 ta, tb = a[0]["bytes"] / a[0]["seconds"], b[0]["bytes"] / b[0]["seconds"]
                 lines.append(f"- {stage}: {tb / ta:.2f}")
+    streams = [r for r in results if r["stage"] == "ingest_stream" and "tree_pss_mb" in r]
+    if streams:
+        lines += ["", "Streaming ingest memory (2 workers; MB): the parent's own peak, the largest worker peak, and "
+                      "the process tree sampled every 0.2 s — the peak of the summed RSS (shared pages counted in "
+                      "every process) and of the summed PSS (shared pages split between the processes that share "
+                      "them: the memory the ingest really takes):", "",
+                  "| articles | parent | worker | tree RSS | tree PSS |", "|---:|---:|---:|---:|---:|"]
+        lines += [f"| {r['size']:,} | {r['parent_rss_mb']:,.0f} | {r['child_rss_mb']:,.0f} | {r['tree_rss_mb']:,.0f} "
+                  f"| {r['tree_pss_mb']:,.0f} |" for r in streams]
     return "\n".join(lines)
 
 

@@ -102,3 +102,18 @@ def test_near_duplicates_follow_the_rule_in_memory_and_on_disk(tmp_path, batch):
         assert dict(zip(rows.tolist(), roots.tolist())) == expected, folder
         if folder is not None:  # the state really was on disk
             assert (folder / "near-duplicates.bin").stat().st_size == len(texts) * 280
+
+
+def test_word_hash_cache_is_bounded_and_changes_no_signature(monkeypatch):
+    from framing.ingest import duplicates
+
+    texts, _ = _near_copies(n_base=30, n_copies=10)
+    duplicates._word_hashes.clear()
+    expected = [signature(t) for t in texts]
+    assert len(duplicates._word_hashes) > 300  # the generated vocabulary
+    monkeypatch.setattr(duplicates, "WORD_CACHE_MAX", 50)
+    duplicates._word_hashes.clear()
+    for text, (values, size) in zip(texts, expected):
+        got, got_size = signature(text)
+        assert got_size == size and np.array_equal(got, values)
+        assert len(duplicates._word_hashes) <= 50 + len(text.split())  # cleared once past the cap

@@ -36,6 +36,9 @@ _SEEDS = np.random.default_rng(20221).integers(1, 2**63, size=NUM_PERM, dtype=np
 _MIX = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9,
                  0x85EBCA77C2B2AE63, 0x27D4EB2F165667C5], dtype=np.uint64)
 _word_hashes: dict[str, int] = {}
+#: Words whose hashes are kept (then the cache starts afresh): 250,000 short words take about 30 MB;
+#: two million took 240 MB in every worker, and scraped text's vocabulary never stops growing.
+WORD_CACHE_MAX = 250_000
 
 
 def _splitmix(x: np.ndarray) -> np.ndarray:
@@ -58,7 +61,7 @@ def _splitmix_inplace(x: np.ndarray) -> np.ndarray:
 
 def _hash_words(words: list[str]) -> np.ndarray:
     cache = _word_hashes
-    if len(cache) > 2_000_000:  # a bounded cache: vocabularies of scraped text never stop growing
+    if len(cache) > WORD_CACHE_MAX:
         cache.clear()
     get = cache.get
     hashes = [get(w) for w in words]
