@@ -156,6 +156,7 @@ class _DiskBandIndex:
     def __init__(self, path: Path, cache_mb: int = 32) -> None:
         import sqlite3
 
+        path.unlink(missing_ok=True)  # the state of one stream: never entries left by an earlier one
         self.db = sqlite3.connect(path, isolation_level=None)
         for pragma in ("journal_mode=OFF", "synchronous=OFF", f"cache_size=-{cache_mb * 1024}",
                        "temp_store=MEMORY"):
