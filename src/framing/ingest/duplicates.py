@@ -206,35 +206,27 @@ class _Records:
             self._mem[self.n: self.n + len(batch)] = batch
         self.n += len(batch)
 
+    def _read(self, lo: int, m: int, pick) -> np.ndarray:
+        """`pick` applied to records lo:lo+m of the file, mapped only while it runs."""
+        self._fh.flush()
+        window = np.memmap(self.path, dtype=_RECORD, mode="r", offset=lo * _RECORD.itemsize, shape=(m,))
+        try:
+            return np.array(pick(window))
+        finally:
+            window._mmap.close()
+
     def take(self, rows: np.ndarray) -> np.ndarray:
         """The records at `rows` (few: a batch's candidates)."""
         if self._fh is None:
             return self._mem[rows]
-        if self.n == 0:
-            return np.empty(0, dtype=_RECORD)
-        self._fh.flush()
-        mapped = np.memmap(self.path, dtype=_RECORD, mode="r", shape=(self.n,))
-        try:
-            return np.array(mapped[rows])
-        finally:
-            mapped._mmap.close()
+        return self._read(0, self.n, lambda w: w[rows]) if self.n else np.empty(0, dtype=_RECORD)
 
     def scan(self, field: str, chunk: int = 1 << 16) -> Iterator[tuple[int, np.ndarray]]:
         """(first row, values of `field`) for consecutive chunks of rows: from a file, only one
         chunk (18 MB) is mapped at a time."""
-        if self._fh is not None:
-            self._fh.flush()
         for lo in range(0, self.n, chunk):
             m = min(chunk, self.n - lo)
-            if self._fh is None:
-                yield lo, self._mem[field][lo: lo + m]
-                continue
-            window = np.memmap(self.path, dtype=_RECORD, mode="r", offset=lo * _RECORD.itemsize, shape=(m,))
-            try:
-                values = np.array(window[field])
-            finally:
-                window._mmap.close()
-            yield lo, values
+            yield lo, (self._mem[field][lo: lo + m] if self._fh is None else self._read(lo, m, lambda w: w[field]))
 
     def close(self) -> None:
         if self._fh is not None:

@@ -139,8 +139,6 @@ def _stream(root: Path, build: Path, context, *, workers: int, chunk_bytes: int,
             bar.update(len(result.articles))
             bar.set_postfix_str(f"{n_bytes / 1e6:.0f} MB read, {sum(by_reason.values())} rejected", refresh=False)
         copies, roots = dups.groups()
-    for name in ("near-duplicates.bin", "near-duplicates.sqlite"):
-        (build / name).unlink(missing_ok=True)
     _mark_copies(parts, np.asarray(starts, dtype=np.int64), copies, roots)
     return IngestSummary(out=build, n_files=n_files, n_articles=n_articles, n_rejects=sum(by_reason.values()),
                          n_duplicates=len(copies), n_outlets=len(outlets), n_bytes=n_bytes, elapsed=0.0,
