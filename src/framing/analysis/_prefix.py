@@ -145,10 +145,68 @@ def _fixed_seq(items) -> set[str] | None:
     return out
 
 
-def required(regex: str, shortest: int = 3, longest: int = 8) -> frozenset[str] | None:
+def _rank(strings: set[str]) -> tuple[int, int]:
+    return min(map(len, strings)), -len(strings)
+
+
+def _best(items, longest: int) -> set[str] | None:
+    """Strings one of which every match of the parsed sequence `items` contains (the best found:
+    longest shortest member, then fewest), or None when there are none."""
+    runs = _runs(items, longest)
+    return max(runs, key=_rank) if runs else None
+
+
+def _runs(items, longest: int) -> list[set[str]]:
+    """Every set of strings found such that each match of the parsed sequence `items` contains
+    one string of the set (runs of mandatory literal pieces; a branch gives its branches' union)."""
+    runs, run = [], {""}
+    for op, av in items:
+        if op in (_c.AT, _c.ASSERT, _c.ASSERT_NOT):
+            continue  # zero width: the pieces on each side are adjacent in the match
+        step = _fixed(op, av)
+        if step is not None:
+            grown = {a + b for a in run for b in step}
+            if len(grown) <= _LIMIT:
+                run = grown
+                continue
+        inner = None
+        if op in (_c.MAX_REPEAT, _c.MIN_REPEAT) and av[0] >= 1:  # x{lo,hi}: lo copies of x, at least
+            one = _fixed_seq(av[2])
+            copies = {""}
+            for _ in range(min(av[0], longest)) if one is not None else ():
+                copies = {a + b for a in copies for b in one}
+                if len(copies) > _LIMIT:
+                    break
+            else:
+                grown = {a + b for a in run for b in copies} if one is not None else set()
+                run = grown if 0 < len(grown) <= _LIMIT else run
+            if one is None:
+                inner = _best(list(av[2]), longest)
+        elif op is _c.SUBPATTERN:
+            inner = _best(list(av[-1]), longest)
+        elif op is _c.BRANCH:  # every branch has its own strings: their union
+            inner = set()
+            for branch in av[1]:
+                sub = _best(list(branch), longest)
+                if sub is None:
+                    inner = None
+                    break
+                inner |= {x[:longest] for x in sub}
+            if inner is not None and len(inner) > _LIMIT:
+                inner = None
+        runs.append(run)
+        run = {""}
+        if inner:
+            runs.append(inner)
+    runs.append(run)
+    return [r for r in runs if r and min(map(len, r)) > 0]
+
+
+def required(regex: str, shortest: int = 3, longest: int = 8, *, lower: bool = True) -> frozenset[str] | None:
     """Lower-cased strings one of which every match of `regex` contains (not only at its start):
     the best run of mandatory literal pieces, each string cut to `longest` characters; None when no
-    run is at least `shortest` characters long.
+    run is at least `shortest` characters long. With ``lower=False`` the strings keep the case the
+    pattern spells them in (for a pattern that matches case-sensitively).
 
     Examples
     --------
@@ -158,25 +216,35 @@ def required(regex: str, shortest: int = 3, longest: int = 8) -> frozenset[str] 
     ['by ']
     >>> required(r"^[\\d\\s]+$") is None
     True
+    >>> sorted(required(r"\\((?:AP|AFP)\\)", shortest=2, lower=False))
+    ['(AFP)', '(AP)']
     """
     try:
         parsed = list(_p.parse(regex))
     except Exception:  # pragma: no cover - compiled elsewhere already
         return None
-    runs, run = [], {""}
-    for op, av in parsed:
-        if op in (_c.AT, _c.ASSERT, _c.ASSERT_NOT):
-            continue  # zero width: the pieces on each side are adjacent in the match
-        step = _fixed(op, av)
-        if step is not None:
-            grown = {a + b for a in run for b in step}
-            if len(grown) <= _LIMIT:
-                run = grown
-                continue
-        runs.append(run)
-        run = {""}
-    runs.append(run)
-    best = max(runs, key=lambda r: (min(map(len, r)), -len(r)))
-    if min(map(len, best)) < shortest:
+    best = _best(parsed, longest)
+    if best is None or min(map(len, best)) < shortest:
         return None
-    return frozenset(s[:longest].lower() for s in best)
+    return frozenset(s[:longest].lower() if lower else s[:longest] for s in best)
+
+
+def required_all(regex: str, longest: int = 8, *, lower: bool = True) -> list[frozenset[str]]:
+    """Every set of strings :func:`required` weighs, not only the best: each match of `regex`
+    contains one string of *each* set (so a text must hold one of each for the regex to match).
+
+    Examples
+    --------
+    >>> [sorted(x) for x in required_all(r"^By [^\\n]{3,80}?(?:BBC News|reporter)", lower=False)]
+    [['By '], ['BBC News', 'reporter']]
+    """
+    try:
+        parsed = list(_p.parse(regex))
+    except Exception:  # pragma: no cover - compiled elsewhere already
+        return []
+    out: list[frozenset[str]] = []
+    for run in _runs(parsed, longest):
+        group = frozenset(s[:longest].lower() if lower else s[:longest] for s in run)
+        if group not in out:
+            out.append(group)
+    return out

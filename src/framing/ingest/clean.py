@@ -19,10 +19,13 @@ __all__ = [
     "line_key",
 ]
 
-_SPACE_SET = r"[ \t\f\v\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]"
-#: A run of spaces that is not already one plain space (those are left alone: far fewer replacements).
-_SPACES = re.compile(rf" {_SPACE_SET}+|[\t\f\v\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]{_SPACE_SET}*")
+#: Spaces other than the plain one, each made plain; then runs of plain spaces made one (two passes
+#: that each skip ahead to their first character: far faster than one pattern starting at every space).
+_ODD_SPACE = re.compile(r"[\t\f\v\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
+_SPACE_RUN = re.compile(r"  +")
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
+#: Anything normalize_whitespace changes but a run of plain spaces: invisible marks, odd spaces, odd line breaks.
+_ODD_CHAR = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad\t\f\v\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\r\u2028\u2029]")
 _GLUED = (  # each starts with its punctuation mark, so that re can skip to the candidates
     re.compile(r"[.!?](?<=[a-z][a-z][.!?])(?=[A-Z][a-z]|[“‘])"),  # "peace.Moscow", "said.“We" — not "U.S."
     re.compile(r"[”’](?<=[a-z][.!?][”’])(?=[A-Z“])"),  # "…diplomacy.”Moscow"
@@ -33,6 +36,7 @@ _WORD = re.compile(r"\w+")
 _KEY_JUNK = re.compile(r"[\W_]+")
 _TRAILING_ELLIPSIS = re.compile(r"(?:\.\.\.|…)\s*$")
 _ASCII_JUNK = {c: " " for c in range(128) if not chr(c).isalnum()}  # [\W_] in ASCII
+_COMMON_MARKS = ("“", "”", "‘", "’", "—", "–", "…", "«", "»", "·", "•")  # all [\W_], outside ASCII
 
 
 @dataclass
@@ -43,12 +47,18 @@ class Cleaned:
     dropped : (line, why) for every removed line, in the order met.
     header : every line before the first body paragraph, dropped or not, for the metadata readers.
     lines : every line after splitting and the footer cut (signatures and wire signs are read here).
+    keys : :func:`line_key` of each paragraph (computed once here; later steps compare by them).
     """
 
     paragraphs: list[str]
     dropped: list[tuple[str, str]] = field(default_factory=list)
     header: list[str] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)
+    keys: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if len(self.keys) != len(self.paragraphs):
+            self.keys = [line_key(x) for x in self.paragraphs]
 
     @property
     def text(self) -> str:
@@ -66,8 +76,12 @@ def normalize_whitespace(text: str) -> str:
     >>> normalize_whitespace("Kyiv\\u00a0 says\\r\\n\\r\\n  more ")
     'Kyiv says\\n\\nmore'
     """
-    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
-    text = _SPACES.sub(" ", _INVISIBLE.sub("", text).replace("\u2028", "\n").replace("\u2029", "\n"))
+    text = unicodedata.normalize("NFC", text)
+    if _ODD_CHAR.search(text):  # most texts have none: one scan instead of four replacements
+        text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
+        text = _ODD_SPACE.sub(" ", _INVISIBLE.sub("", text))
+    if "  " in text:
+        text = _SPACE_RUN.sub(" ", text)
     return "\n".join(line.strip() for line in text.split("\n")).strip()
 
 
@@ -101,12 +115,12 @@ def split_glued_lines(text: str, rules: Boilerplate | None = None) -> str:
     """
     rules = rules or load_boilerplate()
     low = text.lower()  # lengths may change below, but a substring test needs no offsets
-    found = _Prefixes.of(rules).found(low)
+    found = _Prefixes.of(rules).found(text, low)
     for pattern in rules.split_before:
-        if _may_match(pattern, low, found):
+        if _may_match(pattern, text, low, found):
             text = pattern.sub(lambda m: "\n" + m.group(0), text)
     for pattern in rules.split_after:
-        if _may_match(pattern, low, found):
+        if _may_match(pattern, text, low, found):
             text = pattern.sub(lambda m: m.group(0) + "\n", text)
     return text
 
@@ -137,6 +151,10 @@ def line_key(line: str) -> str:
     """
     if line.rstrip().endswith(("...", "…")):
         line = _TRAILING_ELLIPSIS.sub("", line)
+    if not line.isascii():  # curly quotes and dashes are junk either way: as spaces, often all that was not ASCII
+        for mark in _COMMON_MARKS:
+            if mark in line:
+                line = line.replace(mark, " ")
     if line.isascii():  # the same key, by a translation table instead of a regex
         return " ".join(line.lower().translate(_ASCII_JUNK).split())
     return _KEY_JUNK.sub(" ", line.casefold()).strip()
@@ -153,46 +171,75 @@ def _line_safe(pattern: re.Pattern) -> bool:
     return bool(pattern.flags & re.MULTILINE) or ("^" not in src.replace("[^", "") and "$" not in src)
 
 
-_LITERALS: dict[re.Pattern, frozenset[str] | None] = {}
+_CASELESS_FLAG = re.compile(r"\(\?[aiLmsux]*i")  # an inline (?i) or (?i:…), alone or with other flags
+_LITERALS: dict[re.Pattern, tuple[tuple[frozenset[str], ...], bool] | None] = {}
 
 
-def _literals(pattern: re.Pattern) -> frozenset[str] | None:
-    """Lower-cased strings one of which every match of `pattern` contains, or None."""
+def _literals(pattern: re.Pattern) -> tuple[tuple[frozenset[str], ...], bool] | None:
+    """Sets of strings such that every match of `pattern` contains one string of each set, and
+    whether they are lower-cased (to be looked for in the lower-cased text: the pattern ignores
+    case somewhere) or kept as the pattern spells them (to be looked for in the text itself);
+    None when there are none.
+
+    A case-sensitive pattern gets the stronger test: ``By `` occurs in far fewer texts than ``by ``,
+    and two characters (``AP``, ``[[``) or one uncommon sign (``©``) are already rare enough in
+    their own case. Each set alone may be common ("reporter"), all of them together rarely are."""
     if pattern not in _LITERALS:
-        from ..analysis._prefix import required
+        from ..analysis._prefix import required_all
 
-        found = required(pattern.pattern)
-        _LITERALS[pattern] = found if found and not any("\n" in x for x in found) else None
+        caseless = bool(pattern.flags & re.IGNORECASE) or bool(_CASELESS_FLAG.search(pattern.pattern))
+        groups = []
+        for group in required_all(pattern.pattern, lower=caseless):
+            shortest = min(map(len, group))
+            if any("\n" in x for x in group):
+                continue
+            if shortest >= 3 or (not caseless and (shortest == 2 or not any(x.isascii() for x in group))):
+                groups.append(group)
+        _LITERALS[pattern] = (tuple(groups), caseless) if groups else None
     return _LITERALS[pattern]
 
 
-def _may_match(pattern: re.Pattern, low: str, found: frozenset[str] | None = None) -> bool:
-    """False only when `pattern` cannot match the text whose lower-cased form is `low`: none of
-    the strings one of which its every match contains occurs in it (a substring test, far cheaper
-    than a regex search that has to try every position). `found`: those strings known to occur
-    in `low` (see :class:`_Prefixes`), when they have been looked up."""
+def _may_match(pattern: re.Pattern, text: str, low: str, found: frozenset[re.Pattern] | None = None) -> bool:
+    """False only when `pattern` cannot match `text` (`low`: the text lower-cased): for some set of
+    strings one of which its every match contains, none occurs in the text (substring tests, far
+    cheaper than a regex search that has to try every position). `found`: the patterns a
+    :class:`_Prefixes` scan of this text left possible, when there was one."""
+    if found is not None:
+        return pattern in found
     literals = _literals(pattern)
     if literals is None:
         return True
-    if found is not None:
-        return not literals.isdisjoint(found)
-    return any(lit in low for lit in literals)
+    groups, caseless = literals
+    where = low if caseless else text
+    return all(any(lit in where for lit in group) for group in groups)
 
 
 class _Prefixes:
-    """All rule patterns' literal prefixes in one Hyperscan database (with the ``fast`` extra):
-    one pass over a text tells which occur, instead of a substring search per prefix."""
+    """The literals of many patterns in one Hyperscan database (with the ``fast`` extra): one pass
+    over a text tells which patterns may match it, instead of a substring search per literal."""
 
     _cache: dict[int, tuple] = {}
 
     def __init__(self, patterns) -> None:
         from ..analysis import _engine
 
-        self.literals = sorted({lit for p in patterns for lit in (_literals(p) or ())})
+        patterns = list(dict.fromkeys(patterns))
+        self.always = frozenset(p for p in patterns if _literals(p) is None)
+        keys = sorted({(lit, lits[1]) for p in patterns if (lits := _literals(p)) for group in lits[0] for lit in group})
+        number = {key: i for i, key in enumerate(keys)}
+        # literal number → the (pattern, set number) pairs it satisfies; a pattern needs all its sets
+        self.satisfies: list[list[tuple[re.Pattern, int]]] = [[] for _ in keys]
+        self.n_sets: dict[re.Pattern, int] = {}
+        for p in patterns:
+            if (lits := _literals(p)) is not None:
+                self.n_sets[p] = len(lits[0])
+                for g, group in enumerate(lits[0]):
+                    for lit in group:
+                        self.satisfies[number[lit, lits[1]]].append((p, g))
         self.db = None
-        if _engine.hyperscan is not None and self.literals:
+        if _engine.hyperscan is not None and keys:
             hs = _engine.hyperscan
-            expressions = ["".join(f"\\x{b:02x}" for b in lit.encode("utf-8")).encode() for lit in self.literals]
+            expressions = ["".join(f"\\x{b:02x}" for b in lit.encode("utf-8")).encode() for lit, _ in keys]
             self.db = hs.Database()
             self.db.compile(expressions=expressions, ids=list(range(len(expressions))),
                             elements=len(expressions), flags=[hs.HS_FLAG_SINGLEMATCH] * len(expressions))
@@ -212,26 +259,41 @@ class _Prefixes:
             held = cls._cache[id(owner)] = (owner, cls(patterns()))
         return held[1]
 
-    def found(self, low: str) -> frozenset[str] | None:
-        """The prefixes that occur in `low`, or None without Hyperscan (then test each lazily)."""
+    def found(self, text: str, low: str) -> frozenset[re.Pattern] | None:
+        """The patterns that may match `text` (`low`: it lower-cased), or None without Hyperscan
+        (then :func:`_may_match` tests each pattern's literals itself).
+
+        Case-sensitive literals are spelled as in their pattern, the others lower-cased, and one
+        scan covers the text and its lower-cased copy: a hit of either kind in its own half is
+        real, a hit in the other half is only a needless candidate, never a missed one."""
         if self.db is None:
             return None
-        hits: list[int] = []
-        self.db.scan(low.encode("utf-8"), match_event_handler=lambda i, *_: hits.append(i), scratch=self.scratch)
-        return frozenset(self.literals[i] for i in hits)
+        hits: set[int] = set()
+        self.db.scan(f"{text}\x00{low}".encode("utf-8"), match_event_handler=lambda i, *_: hits.add(i),
+                     scratch=self.scratch)
+        met: dict[re.Pattern, set[int]] = {}
+        for i in hits:
+            for pattern, group in self.satisfies[i]:
+                met.setdefault(pattern, set()).add(group)
+        return self.always.union(p for p, groups in met.items() if len(groups) == self.n_sets[p])
 
 
-def _present(patterns, joined: str, low: str, found: frozenset[str] | None, key=lambda x: x):
+def _present(patterns, joined: str, low: str, found: frozenset[re.Pattern] | None, key=lambda x: x):
     """The patterns that may match some line of `joined` (the others need not be tried per line);
-    `low` is `joined` lower-cased, `found` the required strings known to occur in it."""
+    `low` is `joined` lower-cased, `found` the patterns a :class:`_Prefixes` scan left possible."""
+    if found is not None:  # the common case, without a function call per pattern
+        return [x for x in patterns
+                if not _line_safe(k := key(x)) or (k in found and k.search(joined))]
     return [x for x in patterns
-            if not _line_safe(key(x)) or (_may_match(key(x), low, found) and key(x).search(joined))]
+            if not _line_safe(key(x)) or (_may_match(key(x), joined, low) and key(x).search(joined))]
 
 
 def _drop_reason(line: str, rules: Boilerplate, drop=None) -> str | None:
     for category, pattern in rules.drop if drop is None else drop:
         if pattern.search(line):
             return category
+    if line.count(" ") > 7:  # more than 8 words (runs of spaces are one space by now): not a crumb
+        return None
     words = line.split()
     if 1 <= len(words) <= 8 and all(w.strip("|›»>/•·,").lower() in rules.nav_words for w in words):
         return "nav"
@@ -262,8 +324,9 @@ def _cut_footer(lines: list[str], rules: Boilerplate, dropped: list, drop=None, 
     return lines
 
 
-def _drop_repeats(lines: list[str], dropped: list, keys: list[str] | None = None) -> list[str]:
-    """Drop glued copies of other lines, exact repeats, and truncated repeats ("lead...")."""
+def _drop_repeats(lines: list[str], dropped: list, keys: list[str] | None = None) -> tuple[list[str], list[str]]:
+    """Drop glued copies of other lines, exact repeats, and truncated repeats ("lead..."): the
+    lines kept, and their keys."""
     keys = [line_key(x) for x in lines] if keys is None else keys
     # a key inside another key occurs twice in them all joined: only those need the pairwise look
     joined = "\x00".join(keys)
@@ -274,7 +337,7 @@ def _drop_repeats(lines: list[str], dropped: list, keys: list[str] | None = None
             inside = [j for j in inner if j != i and len(keys[j]) < len(key) and keys[j] in key]
             if len(inside) >= 2 and sum(len(keys[j]) for j in inside) >= 0.6 * len(key):
                 glued.add(i)
-    kept, seen = [], set()
+    kept, kept_keys, seen = [], [], set()
     for i, (line, key) in enumerate(zip(lines, keys, strict=True)):
         if i in glued:
             dropped.append((line, "repeat"))
@@ -287,7 +350,8 @@ def _drop_repeats(lines: list[str], dropped: list, keys: list[str] | None = None
         else:
             seen.add(key)
             kept.append(line)
-    return kept
+            kept_keys.append(key)
+    return kept, kept_keys
 
 
 def clean_text(text: str, *, title: str | None = None, rules: Boilerplate | None = None) -> Cleaned:
@@ -318,7 +382,7 @@ def clean_text(text: str, *, title: str | None = None, rules: Boilerplate | None
     all_lines = list(lines)
     joined = "\n".join(lines)  # most rules match nowhere in a text: rule them out once
     low = joined.lower()
-    found = _Prefixes.of(rules).found(low)
+    found = _Prefixes.of(rules).found(joined, low)
     drop = _present(rules.drop, joined, low, found, key=lambda x: x[1])
     lines = _cut_footer(lines, rules, dropped, drop, _present(rules.footer, joined, low, found))
     title_key = line_key(title) if title else None
@@ -334,10 +398,11 @@ def clean_text(text: str, *, title: str | None = None, rules: Boilerplate | None
         else:
             kept.append(line)
             keys.append(key)
-    kept = _drop_repeats(kept, dropped, keys)
+    kept, keys = _drop_repeats(kept, dropped, keys)
     first_body = next((i for i, x in enumerate(kept) if is_body_paragraph(x)), None)
     if first_body is None:  # no prose paragraph at all: keep what survived the rules
-        return Cleaned(paragraphs=kept, dropped=dropped, header=lines[:12], lines=all_lines)
+        return Cleaned(paragraphs=kept, dropped=dropped, header=lines[:12], lines=all_lines, keys=keys)
     dropped.extend((x, "header") for x in kept[:first_body])
     header = lines[: lines.index(kept[first_body])]
-    return Cleaned(paragraphs=kept[first_body:], dropped=dropped, header=header, lines=all_lines)
+    return Cleaned(paragraphs=kept[first_body:], dropped=dropped, header=header, lines=all_lines,
+                   keys=keys[first_body:])

@@ -289,13 +289,13 @@ def find_wire(lines: list[str], *, outlet: Outlet | None, outlets: Outlets) -> s
     joined = "\n".join(lines)
     low = joined.lower()
     wires = [w for w in outlets.outlets if w.wire]
-    found = _Prefixes.for_owner(outlets, lambda: [p for w in wires for p in (*w.wire_strong, *w.wire_weak)]).found(low)
+    found = _Prefixes.for_owner(outlets, lambda: [p for w in wires for p in (*w.wire_strong, *w.wire_weak)]).found(joined, low)
     for strength in ("wire_strong", "wire_weak"):
         for wire in wires:
             if wire is outlet:
                 continue
             for pattern in getattr(wire, strength):
-                if _line_safe(pattern) and (not _may_match(pattern, low, found) or pattern.search(joined) is None):
+                if _line_safe(pattern) and (not _may_match(pattern, joined, low, found) or pattern.search(joined) is None):
                     continue  # no match in the whole text: none in any line (one search, not one a line)
                 if any(pattern.search(line) for line in lines):
                     return wire.name

@@ -158,15 +158,16 @@ def _article(raw: RawArticle, *, entry: Mapping[str, str], rules: Boilerplate, o
     )
     chrome = {line_key(x) for x, why in cleaned.dropped if why not in ("header", "repeat")}
     title = find_title(cleaned.header, given=given_title, outlets=outlets, skip=chrome)
-    paragraphs = cleaned.paragraphs
+    paragraphs, keys = cleaned.paragraphs, cleaned.keys
     dropped = cleaned.dropped
     if title is None and raw.reader == "txt" and len(paragraphs) > 1 and _headline_like(paragraphs[0], raw.text):
-        title, paragraphs = paragraphs[0], paragraphs[1:]
+        title, paragraphs, keys = paragraphs[0], paragraphs[1:], keys[1:]
         dropped = dropped + [(title, "header")]
     if title and not given_title:  # the headline found in the header may be repeated in the body
         tkey = line_key(title)
-        dropped = dropped + [(p, "headline") for p in paragraphs if line_key(p) == tkey]
-        paragraphs = [p for p in paragraphs if line_key(p) != tkey]
+        dropped = dropped + [(p, "headline") for p, k in zip(paragraphs, keys, strict=True) if k == tkey]
+        paragraphs, keys = ([p for p, k in zip(paragraphs, keys, strict=True) if k != tkey],
+                            [k for k in keys if k != tkey])
     from_page = raw.reader == "html"  # a page's metadata date is a guess: the text's date line wins
     published, date_line = find_published(
         cleaned.header, given=entry.get("published") or (None if from_page else raw.published),
@@ -179,7 +180,7 @@ def _article(raw: RawArticle, *, entry: Mapping[str, str], rules: Boilerplate, o
         "wire": find_wire(cleaned.lines, outlet=record, outlets=outlets),
         "title": title, "author": author, "published": published,
         "url": url, "source_path": raw.source_path, "encoding": raw.encoding, "reader": raw.reader,
-        "_paragraphs": paragraphs, "_dropped": dropped,
+        "_paragraphs": paragraphs, "_keys": keys, "_dropped": dropped,
     }
 
 
@@ -194,17 +195,19 @@ def _drop_recurring(records: list[dict]) -> None:
             continue
         counts = Counter(
             key for r in distinct
-            for key in {line_key(p) for p in r["_paragraphs"] if len(p.split()) <= RECUR_MAX_WORDS}
+            for key in {k for p, k in zip(r["_paragraphs"], r["_keys"], strict=True)
+                        if len(p.split()) <= RECUR_MAX_WORDS}
         )
         floor = max(RECUR_MIN_ARTICLES, RECUR_MIN_SHARE * len(distinct))
         recurring = {k for k, n in counts.items() if n >= floor and k}
         if not recurring:
             continue
         for rec in recs:
-            keep = [p for p in rec["_paragraphs"] if line_key(p) not in recurring]
+            pairs = [(p, k) for p, k in zip(rec["_paragraphs"], rec["_keys"], strict=True) if k not in recurring]
+            keep = [p for p, _ in pairs]
             if keep and any(is_body_paragraph(p) for p in keep):
                 rec["_dropped"] = rec["_dropped"] + [(p, "recurring") for p in rec["_paragraphs"] if p not in keep]
-                rec["_paragraphs"] = keep
+                rec["_paragraphs"], rec["_keys"] = keep, [k for _, k in pairs]
 
 
 def _finish(records: list[dict]) -> pd.DataFrame:
@@ -214,6 +217,7 @@ def _finish(records: list[dict]) -> pd.DataFrame:
     for rec in records:
         text = "\n\n".join(rec.pop("_paragraphs"))
         dropped = rec.pop("_dropped")
+        del rec["_keys"]
         rows.append({**rec, "text": text, "n_words": len(text.split()),
                      "dropped": [x for x, _ in dropped], "dropped_why": [w for _, w in dropped],
                      "language": None, "duplicate_of": None})

@@ -1,0 +1,119 @@
+"""The cleaner's shortcuts give what their plain definitions give.
+
+Cleaning skips work in three ways: a rule is tried only when the strings every match of it must
+contain occur in the text (one Hyperscan scan for them all), whitespace is normalised only where
+there is something to change, and line keys take an ASCII path when the only non-ASCII characters
+are common punctuation. Each test here writes the plain definition out and compares.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from framing.analysis._prefix import required_all
+from framing.ingest import clean
+from framing.ingest.clean import _literals, _may_match, _Prefixes, clean_text, line_key, normalize_whitespace
+from framing.ingest.rules import load_boilerplate, load_outlets
+
+from .conftest import CORPORA, SEEDS, need
+
+_RULES = load_boilerplate()
+_RULE_PATTERNS = [*_RULES.split_before, *_RULES.split_after, *_RULES.footer, *(p for _, p in _RULES.drop)]
+_WIRE_PATTERNS = [p for o in load_outlets().outlets for p in (*o.wire_strong, *o.wire_weak)]
+_ALL = list(dict.fromkeys(_RULE_PATTERNS + _WIRE_PATTERNS))
+
+# characters the shortcuts treat specially, mixed with ordinary ones
+_TRICKY = ("ab Z.\n\r\t\f\v\u00a0\u1680\u2002\u202f\u3000\u200b\u200d\u2060\ufeff\u00ad\u2028\u2029"
+           "e\u0301“”‘’—–…«»·•_ßĳДж,;:!?\"'…")
+_tricky_text = st.text(alphabet=st.sampled_from(_TRICKY), max_size=80) | st.text(max_size=40)
+
+
+def _normalize_by_definition(text: str) -> str:
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = re.sub(r"[\u200b-\u200d\u2060\ufeff\u00ad]", "", text).replace("\u2028", "\n").replace("\u2029", "\n")
+    text = re.sub(r"[ \t\f\v\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+", " ", text)
+    return "\n".join(line.strip() for line in text.split("\n")).strip()
+
+
+def _line_key_by_definition(line: str) -> str:
+    line = re.sub(r"(?:\.\.\.|…)\s*$", "", line)
+    return re.sub(r"[\W_]+", " ", line.casefold()).strip()
+
+
+@settings(max_examples=400, deadline=None)
+@given(_tricky_text)
+def test_normalize_whitespace_matches_its_definition(text):
+    assert normalize_whitespace(text) == _normalize_by_definition(text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_tricky_text)
+def test_line_key_matches_its_definition(line):
+    assert line_key(line) == _line_key_by_definition(line)
+
+
+def test_line_key_takes_the_ascii_path_through_curly_quotes():
+    assert line_key("“Kyiv’s talks — over…”") == "kyiv s talks over"
+    assert line_key("«Донбасс» — Kyiv") == "донбасс kyiv"
+
+
+@pytest.mark.parametrize("pattern", _ALL, ids=lambda p: p.pattern[:40])
+def test_every_match_contains_one_string_of_each_required_set(pattern):
+    """Soundness of the prefilter's strings, on texts Hypothesis builds to match each rule."""
+    literals = _literals(pattern)
+    prefixes = _Prefixes([pattern])
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.from_regex(pattern))
+    def check(text):
+        match = pattern.search(text)
+        if match is None:  # from_regex ignores some flags and lookarounds: nothing to check
+            return
+        assert _may_match(pattern, text, text.lower())
+        found = prefixes.found(text, text.lower())
+        assert found is None or pattern in found
+        if literals is not None:
+            groups, caseless = literals
+            span = match.group(0).lower() if caseless else match.group(0)
+            for group in groups:
+                assert any(s in span for s in group), (group, span)
+
+    check()
+
+
+def test_case_sensitive_rules_get_case_sensitive_strings():
+    by = next(p for p in _RULES.split_after if p.pattern.startswith("^By "))
+    groups, caseless = _literals(by)
+    assert not caseless and frozenset({"By "}) in groups
+    assert not _may_match(by, "stood by the reporter", "stood by the reporter")
+    editor = next(p for _, p in _RULES.drop if "Editor" in p.pattern)
+    assert _literals(editor)[1] is True  # (?i): looked for lower-cased
+    assert [sorted(g) for g in required_all(r"_{20,}")] == [["________"]]
+
+
+def _texts() -> list[str]:
+    texts = [p.read_text(encoding="utf-8", errors="replace") for p in sorted(need(SEEDS, "the seeds").glob("*.txt"))]
+    for name in ("ukraine-war-en-2022-2023", "ukraine-opinion-en-2024-2026"):
+        path = need(CORPORA / name / "articles.jsonl", f"the {name} corpus")
+        texts += [json.loads(line).get("text") or "" for line in path.read_text(encoding="utf-8").splitlines()]
+    return texts
+
+
+def test_clean_text_is_the_same_without_any_prefilter(monkeypatch):
+    """Every rule tried on every line (no literals, no Hyperscan) gives the same cleaning."""
+    texts = _texts()
+    fast = [clean_text(t) for t in texts]
+    monkeypatch.setattr(clean, "_literals", lambda pattern: None)
+    monkeypatch.setattr(clean._Prefixes, "found", lambda self, text, low: None)
+    monkeypatch.setattr(clean, "_line_safe", lambda pattern: False)
+    slow = [clean_text(t) for t in texts]
+    assert len(texts) > 800
+    assert sum(len(c.dropped) for c in slow) > 1000  # the rules had work to do
+    for a, b in zip(fast, slow, strict=True):
+        assert (a.paragraphs, a.dropped, a.header, a.keys) == (b.paragraphs, b.dropped, b.header, b.keys)
