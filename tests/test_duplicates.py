@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from framing.ingest.duplicates import NUM_PERM, NearDuplicates, _band_keys, find_duplicates, signature
+from framing.ingest.duplicates import NUM_PERM, NearDuplicates, _band_keys, find_duplicates, signature, signatures
 
 WIRE = ("KYIV, Feb 24 (WIRE) — Explosions were heard in the capital early on Thursday after an assault began, "
         "witnesses said. The foreign ministry called it a full-scale invasion and urged the world to act. "
@@ -104,16 +104,62 @@ def test_near_duplicates_follow_the_rule_in_memory_and_on_disk(tmp_path, batch):
             assert (folder / "near-duplicates.bin").stat().st_size == len(texts) * 280
 
 
-def test_word_hash_cache_is_bounded_and_changes_no_signature(monkeypatch):
+def test_signatures_do_not_depend_on_the_batch(monkeypatch):
     from framing.ingest import duplicates
 
-    texts, _ = _near_copies(n_base=30, n_copies=10)
-    duplicates._word_hashes.clear()
-    expected = [signature(t) for t in texts]
-    assert len(duplicates._word_hashes) > 300  # the generated vocabulary
-    monkeypatch.setattr(duplicates, "WORD_CACHE_MAX", 50)
-    duplicates._word_hashes.clear()
-    for text, (values, size) in zip(texts, expected):
-        got, got_size = signature(text)
-        assert got_size == size and np.array_equal(got, values)
-        assert len(duplicates._word_hashes) <= 50 + len(text.split())  # cleared once past the cap
+    texts, _ = _near_copies(n_base=30, n_copies=20)
+    texts += ["", "Two words", "Exactly five words in here.", "Кремль заявил: «переговоры» идут."]
+    alone = [signature(t) for t in texts]
+    monkeypatch.setattr(duplicates, "_CHUNK", 7)  # texts spread over chunks and shingle blocks
+    monkeypatch.setattr(duplicates, "_BLOCK", 64)
+    together = signatures(texts)
+    assert len(together) == len(alone)
+    for (a, na), (b, nb) in zip(alone, together, strict=True):
+        assert na == nb and np.array_equal(a, b)
+
+
+def test_signature_estimates_jaccard_without_bias():
+    """The estimate from two signatures against the exact Jaccard of the 5-gram sets: no bias, and
+    the spread MinHash theory gives for 128 values (so the rule's two-standard-error margin holds)."""
+    import random
+
+    rng = random.Random(11)
+    vocabulary = [f"w{k}" for k in range(3000)]
+    errors, spread = [], []
+    for _ in range(400):
+        words = [rng.choice(vocabulary) for _ in range(rng.randint(80, 600))]
+        rate = rng.uniform(0.0, 0.15)
+        other = [w for w in words if rng.random() >= rate][: int(len(words) * rng.uniform(0.4, 1))]
+        (a, na), (b, nb) = signatures([" ".join(words), " ".join(other)])
+        shingles = [{tuple(ws[i: i + 5]) for i in range(len(ws) - 4)} for ws in (words, other)]
+        assert (na, nb) == tuple(len(x) for x in shingles)  # exact distinct counts
+        exact = len(shingles[0] & shingles[1]) / len(shingles[0] | shingles[1])
+        errors.append(float(np.mean(a == b)) - exact)
+        spread.append(exact * (1 - exact) / NUM_PERM)
+    errors, theory = np.array(errors), float(np.sqrt(np.mean(spread)))
+    assert abs(errors.mean()) < 0.006  # 400 pairs: the mean's own standard error is about 0.002
+    assert 0.8 * theory < errors.std() < 1.2 * theory
+
+
+def test_ingest_signs_each_article_as_signature_of_its_text(monkeypatch):
+    """The ingest hashes words it already has (the paragraphs' keys); they must be the final text's."""
+    import framing
+    from framing.ingest import tasks
+
+    from .conftest import SAMPLE, SEEDS, need
+
+    seen: list = []
+
+    def recording(word_lists, *args):
+        out = real(word_lists, *args)
+        seen.extend(out)
+        return out
+
+    real = tasks._signatures_of_words
+    monkeypatch.setattr(tasks, "_signatures_of_words", recording)
+    texts = []
+    for folder in (SAMPLE, need(SEEDS, "the seed articles")):
+        texts += framing.ingest(folder, progress=False).articles["text"].tolist()
+    assert len(seen) == len(texts) > 20
+    for (a, na), (b, nb) in zip(seen, signatures(texts), strict=True):
+        assert na == nb and np.array_equal(a, b)

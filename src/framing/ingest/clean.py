@@ -278,12 +278,20 @@ class _Prefixes:
         return self.always.union(p for p, groups in met.items() if len(groups) == self.n_sets[p])
 
 
+_ADMITTED: dict[tuple[int, frozenset], tuple] = {}  # (patterns, found) -> the patterns `found` admits
+
+
 def _present(patterns, joined: str, low: str, found: frozenset[re.Pattern] | None, key=lambda x: x):
     """The patterns that may match some line of `joined` (the others need not be tried per line);
     `low` is `joined` lower-cased, `found` the patterns a :class:`_Prefixes` scan left possible."""
-    if found is not None:  # the common case, without a function call per pattern
-        return [x for x in patterns
-                if not _line_safe(k := key(x)) or (k in found and k.search(joined))]
+    if found is not None:  # the common case: which patterns `found` admits is worked out once per set
+        held = _ADMITTED.get((id(patterns), found))
+        if held is None or held[0] is not patterns:
+            if len(_ADMITTED) > 4096:
+                _ADMITTED.clear()
+            admitted = [(x, _line_safe(k)) for x in patterns if not _line_safe(k := key(x)) or k in found]
+            held = _ADMITTED[id(patterns), found] = (patterns, admitted)
+        return [x for x, safe in held[1] if not safe or key(x).search(joined)]
     return [x for x in patterns
             if not _line_safe(key(x)) or (_may_match(key(x), joined, low) and key(x).search(joined))]
 

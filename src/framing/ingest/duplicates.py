@@ -2,9 +2,11 @@
 
 One detector serves both the in-memory ingest and the streaming one, so their answers are the same:
 
-- :func:`signature` turns a text into a 128-value MinHash over its word 5-grams (stable across
-  processes: it hashes with CRC-32 and fixed seeds, never Python's salted ``hash``), each value
-  kept to 16 bits (a chance collision, 1 in 65,536, moves the Jaccard estimate by 0.00002);
+- :func:`signature` (and :func:`signatures`, many texts at once) turns a text into a 128-value
+  MinHash over its word 5-grams (stable across processes: words are hashed with pandas' SipHash
+  under its fixed key, and the 128 hash functions have fixed seeds, never Python's salted
+  ``hash``), each value kept to 16 bits (a chance collision, 1 in 65,536, moves the Jaccard
+  estimate by 0.00002);
 - :class:`NearDuplicates` takes signatures batch by batch in stream order and keeps only compact
   state: 280 bytes an article (signature, shingle count, date rank, copy link) and an LSH band
   index over the first 64 values of the originals (16 bands). In memory by default; given a
@@ -17,65 +19,51 @@ One detector serves both the in-memory ingest and the streaming one, so their an
 from __future__ import annotations
 
 import json
-import re
-import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["NUM_PERM", "NearDuplicates", "find_duplicates", "signature"]
-
-_WORDS = re.compile(r"\w+")
+__all__ = ["NUM_PERM", "NearDuplicates", "find_duplicates", "signature", "signatures"]
 
 NUM_PERM = 128  #: MinHash values per article (the Jaccard estimate's standard error is 0.044 at J = 0.5)
 BANDS, ROWS = 16, 4  #: LSH over the first 64 values: a candidate when one band of 4 agrees (≈ Jaccard 0.5)
 _M64 = np.uint64(0xFFFFFFFFFFFFFFFF)
-_SEEDS = np.random.default_rng(20221).integers(1, 2**63, size=NUM_PERM, dtype=np.uint64)
+_M48 = np.uint64((1 << 48) - 1)
 _MIX = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9,
                  0x85EBCA77C2B2AE63, 0x27D4EB2F165667C5], dtype=np.uint64)
-_word_hashes: dict[str, int] = {}
-#: Words whose hashes are kept (then the cache starts afresh): 250,000 short words take about 30 MB;
-#: two million took 240 MB in every worker, and scraped text's vocabulary never stops growing.
-WORD_CACHE_MAX = 250_000
+_rng = np.random.default_rng(20221)
+#: The NUM_PERM hash functions h(x) = a x + b (mod 2**64), a odd: multiply-add, ordered by value.
+_A = _rng.integers(0, 2**63, size=NUM_PERM, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+_B = _rng.integers(0, 2**63, size=NUM_PERM, dtype=np.uint64)
+del _rng
+_CHUNK = 1024  #: texts hashed together (the text's number goes in a key's top 16 bits)
+_BLOCK = 1 << 14  #: distinct shingles per (hash function x shingle) block: 16 MB
 
 
 def _splitmix(x: np.ndarray) -> np.ndarray:
     """The SplitMix64 finaliser, elementwise on uint64 (wrapping arithmetic)."""
-    return _splitmix_inplace(x.copy())
-
-
-def _splitmix_inplace(x: np.ndarray) -> np.ndarray:
-    """:func:`_splitmix` in place (no temporary arrays but one): for the big signature blocks."""
-    tmp = np.empty_like(x)
+    x = x.copy()
     with np.errstate(over="ignore"):
         for shift, mult in ((30, 0xBF58476D1CE4E5B9), (27, 0x94D049BB133111EB)):
-            np.right_shift(x, np.uint64(shift), out=tmp)
-            np.bitwise_xor(x, tmp, out=x)
-            np.multiply(x, np.uint64(mult), out=x)
-        np.right_shift(x, np.uint64(31), out=tmp)
-        np.bitwise_xor(x, tmp, out=x)
+            x ^= x >> np.uint64(shift)
+            x *= np.uint64(mult)
+        x ^= x >> np.uint64(31)
     return x
 
 
-def _hash_words(words: list[str]) -> np.ndarray:
-    cache = _word_hashes
-    if len(cache) > WORD_CACHE_MAX:
-        cache.clear()
-    get = cache.get
-    hashes = [get(w) for w in words]
-    for i, h in enumerate(hashes):
-        if h is None:
-            w = words[i]
-            hashes[i] = cache[w] = zlib.crc32(w.encode("utf-8"))
-    return np.array(hashes, dtype=np.uint64)
+def _hash_strings(strings: list[str]) -> np.ndarray:
+    """64-bit hashes of strings, the same in every process and run: pandas' SipHash-2-4 of the
+    UTF-8 bytes under its fixed key (each distinct string hashed once)."""
+    return pd.util.hash_array(np.array(strings, dtype=object))
 
 
 def signature(text: str, shingle_size: int = 5) -> tuple[np.ndarray, int]:
     """MinHash of the text's case-folded word `shingle_size`-grams: (uint16 values, distinct shingles).
 
     A text shorter than one shingle is hashed as a whole, so exact copies of it still match.
+    :func:`signatures` does many texts at once, with the same answers.
 
     Examples
     --------
@@ -84,22 +72,75 @@ def signature(text: str, shingle_size: int = 5) -> tuple[np.ndarray, int]:
     >>> n, bool((a == b).all()), a.dtype.name, len(a)
     (7, True, 'uint16', 128)
     """
-    words = _WORDS.findall(text.casefold())
-    h = _hash_words(words)
-    with np.errstate(over="ignore"):
-        if len(h) >= shingle_size:
-            k = len(h) - shingle_size + 1
-            sh = h[:k] * _MIX[0]
-            for j in range(1, shingle_size):
-                sh = sh + h[j: j + k] * _MIX[j % len(_MIX)]
-        else:
-            sh = np.array([zlib.crc32(" ".join(words).encode("utf-8"))], dtype=np.uint64)
-    sh = np.unique(sh)
-    values = None
-    for start in range(0, len(sh), 2048):  # blocks keep the (perm x shingle) matrix small for long texts
-        block = _splitmix_inplace(sh[None, start: start + 2048] ^ _SEEDS[:, None]).min(axis=1)
-        values = block if values is None else np.minimum(values, block)
-    return (values >> np.uint64(48)).astype(np.uint16), int(len(sh))
+    return signatures([text], shingle_size)[0]
+
+
+def signatures(texts, shingle_size: int = 5) -> list[tuple[np.ndarray, int]]:
+    """:func:`signature` of every text, computed together: one hashing pass over all their words,
+    one sort for the distinct shingles, and the NUM_PERM hash functions applied block by block.
+
+    Words (the case-folded text's runs of letters and digits: ``line_key(text).split()``, the
+    words the cleaner compares lines by) are hashed with :func:`_hash_strings`; a shingle is
+    its words' hashes mixed by fixed odd multipliers, cut to 48 bits (a chance collision within one
+    text, 1 in 2**48 per pair, only makes its shingle count one lower). Value i of the signature is
+    the top 16 bits of min over the text's shingles x of ``a_i x + b_i`` (mod 2**64). A text's
+    signature depends on that text alone, never on the others it is computed with.
+
+    Examples
+    --------
+    >>> [n for _, n in signatures(["One two three four five six.", "Short text", ""])]
+    [2, 1, 1]
+    """
+    from .clean import line_key
+
+    return _signatures_of_words([line_key(t).split() for t in texts], shingle_size)
+
+
+def _signatures_of_words(word_lists: list[list[str]], shingle_size: int = 5) -> list[tuple[np.ndarray, int]]:
+    """:func:`signatures` from each text's words, ``line_key(text).split()``. The ingest has them
+    already: a text's words are its paragraphs' keys split, ``" ".join(keys).split()``."""
+    out: list[tuple[np.ndarray, int]] = []
+    for lo in range(0, len(word_lists), _CHUNK):
+        words = word_lists[lo: lo + _CHUNK]
+        n = len(words)
+        lengths = np.fromiter(map(len, words), np.int64, n)
+        ends = np.cumsum(lengths)
+        flat = [w for ws in words for w in ws]
+        h = _hash_strings(flat) if flat else np.empty(0, np.uint64)
+        keys = []  # (text number << 48) | shingle
+        k = len(h) - shingle_size + 1
+        if k > 0:
+            with np.errstate(over="ignore"):
+                sh = h[:k] * _MIX[0]
+                for j in range(1, shingle_size):
+                    sh += h[j: j + k] * _MIX[j % len(_MIX)]
+            which = np.repeat(np.arange(n, dtype=np.int64), lengths)[:k]
+            inside = np.arange(k) + shingle_size <= ends[which]  # not running into the next text
+            keys.append((which[inside].astype(np.uint64) << np.uint64(48)) | (sh[inside] >> np.uint64(16)))
+        short = np.flatnonzero(lengths < shingle_size)
+        if short.size:
+            whole = _hash_strings([" ".join(words[i]) for i in short])
+            keys.append((short.astype(np.uint64) << np.uint64(48)) | (whole >> np.uint64(16)))
+        key = np.concatenate(keys)
+        key.sort()  # a sort, not np.unique: numpy's hash-based unique is several times slower here
+        key = key[np.r_[True, key[1:] != key[:-1]]]
+        text_of = (key >> np.uint64(48)).astype(np.int64)
+        shingle = key & _M48
+        sizes = np.bincount(text_of, minlength=n)
+        low = np.full((n, NUM_PERM), _M64, dtype=np.uint64)
+        block = np.empty((NUM_PERM, min(_BLOCK, len(key))), dtype=np.uint64)
+        with np.errstate(over="ignore"):
+            for start in range(0, len(key), _BLOCK):
+                x, t = shingle[start: start + _BLOCK], text_of[start: start + _BLOCK]
+                m = block[:, : len(x)]
+                np.multiply(x[None, :], _A[:, None], out=m)
+                np.add(m, _B[:, None], out=m)
+                first = np.flatnonzero(np.r_[True, t[1:] != t[:-1]])  # each text's first column here
+                rows = t[first]
+                low[rows] = np.minimum(low[rows], np.minimum.reduceat(m, first, axis=1).T)
+        values = (low >> np.uint64(48)).astype(np.uint16)
+        out.extend((values[i], int(sizes[i])) for i in range(n))
+    return out
 
 
 def _band_keys(sigs: np.ndarray) -> np.ndarray:
@@ -404,5 +445,5 @@ def find_duplicates(articles: pd.DataFrame, *, containment: float = 0.8) -> pd.S
     ['b', None]
     """
     nd = NearDuplicates(containment)
-    nd.add([signature(t) for t in articles["text"].tolist()], published=rank_published(articles["published"]))
+    nd.add(signatures(articles["text"].tolist()), published=rank_published(articles["published"]))
     return pd.Series(nd.resolve(articles["article_id"].tolist()), index=articles.index, dtype=object)

@@ -22,7 +22,7 @@ import pandas as pd
 
 from ..schema import cast_articles, empty_articles
 from .clean import clean_text, is_body_paragraph, line_key
-from .duplicates import signature
+from .duplicates import _signatures_of_words
 from .meta import _identifier, detect_languages, find_author, find_outlet, find_published, find_title, find_wire
 from .readers import RawArticle, Reject, _sniff_binary, iter_input_files, read_file
 from .rules import Boilerplate, Outlets
@@ -254,8 +254,9 @@ def run_task(task: Task, context: Context | None = None) -> Result:
         except Exception as exc:  # one bad file never sinks the ingest  # noqa: BLE001
             rejects.append(Reject(rel, "error", f"{type(exc).__name__}: {exc}"))
     _drop_recurring(records)
+    words = [" ".join(rec["_keys"]).split() for rec in records]  # = line_key(text).split(): no second pass
     articles = _finish(records)
-    sigs = [signature(t) for t in articles["text"].tolist()]
+    sigs = _signatures_of_words(words)
     part = None
     if ctx.parts is not None and len(articles):
         part = str(part_path(ctx.parts, task.number))
