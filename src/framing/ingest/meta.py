@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import warnings
+from collections.abc import Callable
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -164,11 +165,12 @@ def parse_date(value: str, *, tz: ZoneInfo | str | None = None, zone_hint: str |
 
 
 def find_published(header: list[str], *, given: str | None, tz: ZoneInfo | None,
-                   fallback: str | None = None) -> tuple[pd.Timestamp, str | None]:
+                   fallback: str | Callable[[], str | None] | None = None) -> tuple[pd.Timestamp, str | None]:
     """The publication time, in UTC, and the line it was read from.
 
     Only a given value (manifest, export column), a date line in the header, or the `fallback`
-    (a page's metadata date, which htmldate sometimes guesses wrong) is trusted, in that order:
+    (a page's metadata date, which htmldate sometimes guesses wrong; it may be a function that
+    reads it, called only when needed) is trusted, in that order:
     a date inside a photo caption or a calendar widget is not a publication date.
     Among header date lines, one with a time wins over one with only a day.
 
@@ -196,6 +198,8 @@ def find_published(header: list[str], *, given: str | None, tz: ZoneInfo | None,
             best, best_timed = (stamp, line), timed
     if best:
         return best
+    if callable(fallback):  # a page's date, read only now that nothing better was found
+        fallback = fallback()
     stamp = parse_date(fallback, tz=tz) if fallback else pd.NaT
     return (stamp, fallback) if not pd.isna(stamp) else (pd.NaT, None)
 
