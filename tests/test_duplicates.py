@@ -140,26 +140,3 @@ def test_signature_estimates_jaccard_without_bias():
     assert abs(errors.mean()) < 0.006  # 400 pairs: the mean's own standard error is about 0.002
     assert 0.8 * theory < errors.std() < 1.2 * theory
 
-
-def test_ingest_signs_each_article_as_signature_of_its_text(monkeypatch):
-    """The ingest hashes words it already has (the paragraphs' keys); they must be the final text's."""
-    import framing
-    from framing.ingest import tasks
-
-    from .conftest import SAMPLE, SEEDS, need
-
-    seen: list = []
-
-    def recording(word_lists, *args):
-        out = real(word_lists, *args)
-        seen.extend(out)
-        return out
-
-    real = tasks._signatures_of_words
-    monkeypatch.setattr(tasks, "_signatures_of_words", recording)
-    texts = []
-    for folder in (SAMPLE, need(SEEDS, "the seed articles")):
-        texts += framing.ingest(folder, progress=False).articles["text"].tolist()
-    assert len(seen) == len(texts) > 20
-    for (a, na), (b, nb) in zip(seen, signatures(texts), strict=True):
-        assert na == nb and np.array_equal(a, b)

@@ -18,6 +18,7 @@ One detector serves both the in-memory ingest and the streaming one, so their an
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -38,7 +39,7 @@ _rng = np.random.default_rng(20221)
 _A = _rng.integers(0, 2**63, size=NUM_PERM, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
 _B = _rng.integers(0, 2**63, size=NUM_PERM, dtype=np.uint64)
 del _rng
-_CHUNK = 1024  #: texts hashed together (the text's number goes in a key's top 16 bits)
+_CHUNK = 256  #: texts hashed together (the text's number goes in a key's top 16 bits)
 _BLOCK = 1 << 14  #: distinct shingles per (hash function x shingle) block: 16 MB
 
 
@@ -93,15 +94,17 @@ def signatures(texts, shingle_size: int = 5) -> list[tuple[np.ndarray, int]]:
     """
     from .clean import line_key
 
-    return _signatures_of_words([line_key(t).split() for t in texts], shingle_size)
+    return _signatures_of_words((line_key(t).split() for t in texts), shingle_size)
 
 
-def _signatures_of_words(word_lists: list[list[str]], shingle_size: int = 5) -> list[tuple[np.ndarray, int]]:
-    """:func:`signatures` from each text's words, ``line_key(text).split()``. The ingest has them
-    already: a text's words are its paragraphs' keys split, ``" ".join(keys).split()``."""
+def _signatures_of_words(word_lists, shingle_size: int = 5) -> list[tuple[np.ndarray, int]]:
+    """:func:`signatures` from each text's words, ``line_key(text).split()``.
+
+    `word_lists` may be an iterator; it is read `_CHUNK` texts at a time, so that only those texts'
+    words are held as Python strings at once (a whole 32 MB unit of work's would take 270 MB)."""
     out: list[tuple[np.ndarray, int]] = []
-    for lo in range(0, len(word_lists), _CHUNK):
-        words = word_lists[lo: lo + _CHUNK]
+    word_lists = iter(word_lists)
+    while words := list(itertools.islice(word_lists, _CHUNK)):
         n = len(words)
         lengths = np.fromiter(map(len, words), np.int64, n)
         ends = np.cumsum(lengths)

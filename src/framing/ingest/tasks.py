@@ -22,7 +22,7 @@ import pandas as pd
 
 from ..schema import cast_articles, empty_articles
 from .clean import clean_text, is_body_paragraph, line_key
-from .duplicates import _signatures_of_words
+from .duplicates import signatures
 from .meta import _identifier, detect_languages, find_author, find_outlet, find_published, find_title, find_wire
 from .readers import RawArticle, Reject, _sniff_binary, iter_input_files, read_file
 from .rules import Boilerplate, Outlets
@@ -180,7 +180,9 @@ def _article(raw: RawArticle, *, entry: Mapping[str, str], rules: Boilerplate, o
         "wire": find_wire(cleaned.lines, outlet=record, outlets=outlets),
         "title": title, "author": author, "published": published,
         "url": url, "source_path": raw.source_path, "encoding": raw.encoding, "reader": raw.reader,
-        "_paragraphs": paragraphs, "_keys": keys, "_dropped": dropped,
+        "_paragraphs": paragraphs, "_dropped": dropped,
+        # keys of the short paragraphs only (the recurring-chrome pass counts those; a unit's long ones would cost 40 MB)
+        "_keys": [k if len(p.split()) <= RECUR_MAX_WORDS else None for p, k in zip(paragraphs, keys, strict=True)],
     }
 
 
@@ -195,15 +197,15 @@ def _drop_recurring(records: list[dict]) -> None:
             continue
         counts = Counter(
             key for r in distinct
-            for key in {k for p, k in zip(r["_paragraphs"], r["_keys"], strict=True)
-                        if len(p.split()) <= RECUR_MAX_WORDS}
+            for key in {k for k in r["_keys"] if k is not None}
         )
         floor = max(RECUR_MIN_ARTICLES, RECUR_MIN_SHARE * len(distinct))
         recurring = {k for k, n in counts.items() if n >= floor and k}
         if not recurring:
             continue
         for rec in recs:
-            pairs = [(p, k) for p, k in zip(rec["_paragraphs"], rec["_keys"], strict=True) if k not in recurring]
+            pairs = [(p, k) for p, k in zip(rec["_paragraphs"], rec["_keys"], strict=True)
+                     if (line_key(p) if k is None else k) not in recurring]
             keep = [p for p, _ in pairs]
             if keep and any(is_body_paragraph(p) for p in keep):
                 rec["_dropped"] = rec["_dropped"] + [(p, "recurring") for p in rec["_paragraphs"] if p not in keep]
@@ -254,9 +256,8 @@ def run_task(task: Task, context: Context | None = None) -> Result:
         except Exception as exc:  # one bad file never sinks the ingest  # noqa: BLE001
             rejects.append(Reject(rel, "error", f"{type(exc).__name__}: {exc}"))
     _drop_recurring(records)
-    words = [" ".join(rec["_keys"]).split() for rec in records]  # = line_key(text).split(): no second pass
     articles = _finish(records)
-    sigs = _signatures_of_words(words)
+    sigs = signatures(articles["text"])  # (the paragraphs' keys would do, but held for a whole unit they cost 40 MB)
     part = None
     if ctx.parts is not None and len(articles):
         part = str(part_path(ctx.parts, task.number))
