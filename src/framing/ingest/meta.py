@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import warnings
 from collections.abc import Callable
@@ -321,7 +322,7 @@ def detect_language(text: str) -> str:
     import py3langid
 
     sample = text[:_LANG_SAMPLE]
-    if len(_LETTER_RUNS.findall(sample)) < 3:
+    if not _enough_words(sample):
         return "und"
     return py3langid.classify(sample)[0]
 
@@ -329,6 +330,11 @@ def detect_language(text: str) -> str:
 _LANG_SAMPLE = 1000
 _LETTER_RUNS = re.compile(r"[^\W\d_]{2,}")
 _LANG_BATCH = 1024  # texts walked through the automaton together (at most ~20 MB of arrays)
+
+
+def _enough_words(sample: str) -> bool:
+    """At least three runs of two or more letters (the search stops at the third)."""
+    return next(itertools.islice(_LETTER_RUNS.finditer(sample), 2, None), None) is not None
 
 
 def detect_languages(texts) -> list[str]:
@@ -347,7 +353,7 @@ def detect_languages(texts) -> list[str]:
     ['en', 'und']
     """
     samples = [t[:_LANG_SAMPLE] if isinstance(t, str) else "" for t in texts]
-    out = ["und" if len(_LETTER_RUNS.findall(s)) < 3 else "" for s in samples]
+    out = ["" if _enough_words(s) else "und" for s in samples]
     todo = [i for i, v in enumerate(out) if not v]
     ident = _identifier()
     if ident is None:
@@ -412,10 +418,17 @@ def _classify_batch(found, samples: list[str]) -> list[str]:
     seen = feats.T >= 0
     rows, _ = np.nonzero(seen)
     span = np.int64(table.shape[0])  # feature ids are rows of the table
-    keys, first, counts = np.unique(rows * span + feats.T[seen], return_index=True, return_counts=True)
-    by_row = keys // span
-    o = np.lexsort((first, by_row))
-    by_row, feat, counts = by_row[o], (keys % span)[o], counts[o]
+    hits = rows * span + feats.T[seen]  # text by text, each in position order
+    o = np.argsort(hits, kind="stable")  # (the hits come in runs, one a text: a stable sort is quick)
+    ordered = hits[o]
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    counts = np.diff(np.r_[starts, len(ordered)])
+    first = o[starts]  # a key's first hit (stable: the earliest); hit order is text order, then position
+    group_at = np.full(len(hits), -1, dtype=np.int64)
+    group_at[first] = np.arange(len(starts))
+    groups = group_at[group_at >= 0]  # the keys in order of their first hit, without a sort
+    keys, counts = ordered[starts][groups], counts[groups]
+    by_row, feat = keys // span, keys % span
     bounds = np.searchsorted(by_row, np.arange(n + 1))
     result = [""] * n
     for row, i in enumerate(order.tolist()):
