@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from framing.analysis._prefix import required_all
 from framing.ingest import clean
-from framing.ingest.clean import _literals, _may_match, _Prefixes, clean_text, line_key, normalize_whitespace
+from framing.ingest.clean import _literals, _may_match, _Prefixes, clean_text, key_bytes, line_key, normalize_whitespace
 from framing.ingest.rules import load_boilerplate, load_outlets
 
 from .conftest import CORPORA, SEEDS, need
@@ -56,6 +56,13 @@ def test_normalize_whitespace_matches_its_definition(text):
 @given(_tricky_text)
 def test_line_key_matches_its_definition(line):
     assert line_key(line) == _line_key_by_definition(line)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_tricky_text | st.text(alphabet=st.sampled_from("AbZ09 \x1c\x1f\x85.-_İßﬁΣς“”—"), max_size=60))
+def test_key_bytes_holds_the_words_of_line_key(text):
+    # the MinHash words: the key's words, as bytes, whatever spaces separate them
+    assert key_bytes(text).split() == [w.encode() for w in _line_key_by_definition(text).split()]
 
 
 def test_line_key_takes_the_ascii_path_through_curly_quotes():

@@ -5,7 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from framing.ingest.clean import line_key
 from framing.ingest.duplicates import NUM_PERM, NearDuplicates, _band_keys, find_duplicates, signature, signatures
 
 WIRE = ("KYIV, Feb 24 (WIRE) — Explosions were heard in the capital early on Thursday after an assault began, "
@@ -116,6 +119,32 @@ def test_signatures_do_not_depend_on_the_batch(monkeypatch):
     assert len(together) == len(alone)
     for (a, na), (b, nb) in zip(alone, together, strict=True):
         assert na == nb and np.array_equal(a, b)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from("ab Z9.\n“’—ßİДж_"), max_size=40), max_size=12))
+def test_word_hashes_are_the_hashes_of_the_key_words(texts):
+    from framing.ingest.duplicates import _hash_strings, _word_hashes
+
+    words = [line_key(t).split() for t in texts]
+    hashes, lengths, _ = _word_hashes(texts)
+    assert lengths.tolist() == [len(w) for w in words]
+    flat = [w for ws in words for w in ws]
+    assert hashes.tolist() == (_hash_strings(flat).tolist() if flat else [])
+
+
+def test_unrelated_long_texts_agree_on_almost_no_signature_value():
+    """A kept value is the lowest 16 bits of a minimum: two different minima agree by chance about
+    1 time in 65,536, however long the texts (the top bits of a small minimum would agree far more
+    often, and a long text's Jaccard estimate would creep up from 0)."""
+    import random
+
+    rng = random.Random(5)
+    vocabulary = [f"w{k}" for k in range(50_000)]
+    texts = [" ".join(rng.choice(vocabulary) for _ in range(3000)) for _ in range(60)]
+    sigs = np.array([s for s, _ in signatures(texts)])
+    agree = np.mean([np.mean(sigs[i] == sigs[i + 1]) for i in range(0, len(texts), 2)])
+    assert agree < 0.001
 
 
 def test_signature_estimates_jaccard_without_bias():

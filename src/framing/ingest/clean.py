@@ -17,6 +17,7 @@ __all__ = [
     "split_glued_lines",
     "is_body_paragraph",
     "line_key",
+    "key_bytes",
 ]
 
 #: Spaces other than the plain one, each made plain; then runs of plain spaces made one (two passes
@@ -158,6 +159,29 @@ def line_key(line: str) -> str:
     if line.isascii():  # the same key, by a translation table instead of a regex
         return " ".join(line.lower().translate(_ASCII_JUNK).split())
     return _KEY_JUNK.sub(" ", line.casefold()).strip()
+
+
+_ASCII_KEY_BYTES = bytes((c | 0x20 if chr(c).isupper() else c) if c < 128 and chr(c).isalnum() else 0x20
+                         for c in range(256))  # line_key's ASCII path for bytes: lower-case, the rest a space
+
+
+def key_bytes(text: str) -> bytes:
+    """The words of ``line_key(text)`` as UTF-8, separated by runs of spaces (which may also lead
+    and trail): ``key_bytes(t).split()`` is ``line_key(t).split()`` encoded, whole texts at a time
+    (a bytes translation table for what is ASCII once curly quotes and dashes are spaces).
+
+    Examples
+    --------
+    >>> key_bytes("Kyiv’s MAYOR—said…").split()
+    [b'kyiv', b's', b'mayor', b'said']
+    """
+    if not text.isascii():
+        for mark in _COMMON_MARKS:
+            if mark in text:
+                text = text.replace(mark, " ")
+        if not text.isascii():
+            return _KEY_JUNK.sub(" ", text.casefold()).encode("utf-8")
+    return text.encode("ascii").translate(_ASCII_KEY_BYTES)
 
 
 @functools.lru_cache(maxsize=1024)
