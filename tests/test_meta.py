@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings, strategies as st
 
+from framing.ingest.meta import _DATE, _ZONES, _date_line_time, _dateparser_time
 from framing.ingest.meta import detect_language, detect_languages, find_author, find_outlet, find_published, find_title, find_wire, parse_date
 from framing.ingest.rules import load_outlets
 
@@ -33,6 +34,70 @@ def test_parse_date_converts_to_utc(value, tz, hint, utc):
 @pytest.mark.parametrize("value", ["", "not a date", "Published 13 hours ago"])
 def test_parse_date_gives_nat_for_non_dates(value):
     assert pd.isna(parse_date(value))
+
+
+_MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+                "October", "November", "December"]
+
+
+@st.composite
+def date_lines(draw):
+    """Strings in the date-line forms the ingest reads: day first with dots, month name first or
+    second, ISO day; a 24- or 12-hour time before or after; some invalid days and hours."""
+    year, month, day = draw(st.integers(1990, 2035)), draw(st.integers(1, 12)), draw(st.integers(1, 31))
+    name = _MONTH_NAMES[month - 1]
+    word = draw(st.sampled_from([name, name[:3], name[:3] + ".", name.upper(), name.lower()]))
+    comma = draw(st.sampled_from(["", ","]))
+    form = draw(st.sampled_from([f"{day}.{month:02d}.{year}", f"{day:02d}.{month}.{year}", f"{word} {day}{comma} {year}",
+                                 f"{day} {word}{comma} {year}", f"{year}-{month:02d}-{day:02d}"]))
+    hour, minute = draw(st.integers(0, 25)), draw(st.integers(0, 59))
+    clock = draw(st.sampled_from([
+        None, f"{hour}:{minute:02d}", f"{hour:02d}:{minute:02d}:{draw(st.integers(0, 59)):02d}",
+        f"{hour % 14}:{minute:02d}{draw(st.sampled_from(['', ' ']))}{draw(st.sampled_from(['am', 'pm', 'a.m.', 'P.M.', 'PM']))}",
+    ]))
+    if clock is None:
+        return form
+    if draw(st.booleans()):
+        return f"{clock} {form}"
+    return f"{form}{draw(st.sampled_from([',', ' at', '']))} {clock}"
+
+
+@settings(max_examples=300, deadline=None)
+@given(date_lines())
+def test_date_lines_read_without_dateparser_agree_with_it(line):
+    # the ingest reads common date lines itself (dateparser took ~1.5 ms each); it must read them as dateparser does
+    fast = _date_line_time(line)
+    if fast is not None:
+        assert fast == _dateparser_time(line), line
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    ("February 14, 2022, 1:41 pm", "2022-02-14 13:41"),
+    ("12:05 a.m. 8 Apr 2023", "2023-04-08 00:05"),
+    ("23.02.2022 09:46", "2022-02-23 09:46"),
+    ("Sept. 3, 2022 at 12:30 PM", "2022-09-03 12:30"),
+    ("30.02.2022 10:00", None),  # no such day: dateparser decides (NaT)
+    ("13:30 pm 1 March 2022", None),  # not a 12-hour time
+    ("yesterday at 10:00", None),  # not a date line form: dateparser reads it
+])
+def test_date_line_forms_read_directly(line, expected):
+    got = _date_line_time(line)
+    assert got == (None if expected is None else pd.Timestamp(expected).to_pydatetime())
+
+
+@pytest.mark.slow
+def test_every_date_line_in_the_shared_texts_reads_as_dateparser_reads_it():
+    lines = set()
+    for path in [*need(SEEDS, "the seed articles").glob("*.txt"), *need(CORPORA, "the shared corpora").rglob("*.*")]:
+        for match in _DATE.finditer(path.read_bytes().decode("utf-8", "replace")):
+            value = match.group(0)
+            for pattern, _ in _ZONES:
+                value = pattern.sub(" ", value)
+            lines.add(" ".join(value.replace("|", " ").split()))
+    read = {line: _date_line_time(line) for line in lines}
+    assert len(lines) > 300
+    assert all(read.values()), [line for line, got in read.items() if got is None][:5]
+    assert {line: _dateparser_time(line) for line in lines} == read
 
 
 def test_publication_date_comes_from_date_lines_not_captions_or_widgets():
