@@ -119,3 +119,16 @@ def test_blank_jsonl_file_is_rejected_not_lost(tmp_path):
     corpus = framing.ingest(tmp_path)
     assert corpus.articles.empty
     assert corpus.rejects[["source_path", "reason"]].values.tolist() == [["blank.jsonl", "empty"]]
+
+
+@pytest.mark.parametrize(("name", "content"), [
+    ("none.json", b"[]"),  # found by the hypothesis test: neither article nor reject
+    ("none-wrapped.json", b'{"articles": []}'),
+    ("header-only.csv", b"title,text,date\n"),
+])
+def test_export_without_rows_is_rejected_not_lost(tmp_path, name, content):
+    (tmp_path / name).write_bytes(content)
+    corpus = framing.ingest(tmp_path)
+    assert corpus.articles.empty
+    assert corpus.rejects[["source_path", "reason"]].values.tolist() == [[name, "empty"]]
+    assert "no rows" in corpus.rejects["detail"].iloc[0]

@@ -576,10 +576,13 @@ def read_file(path: Path, rel: str, *, mapping: Mapping[str, str] | None = None,
         yield RawArticle(source_path=rel, article_id=article_id(raw), text=text, reader="txt", encoding=encoding)
     elif reader == "html":
         yield from _read_html(text, rel, raw, encoding)
-    elif reader == "json":
-        yield from _read_json(text, rel, mapping, encoding)
-    else:
-        yield from _read_csv(text, rel, mapping, encoding)
+    else:  # an export: one article a row; an export with no rows at all is rejected, not passed over
+        rows = _read_json(text, rel, mapping, encoding) if reader == "json" else _read_csv(text, rel, mapping, encoding)
+        n_rows = 0
+        for n_rows, item in enumerate(rows, start=1):  # noqa: B007 - counted for the check below
+            yield item
+        if n_rows == 0:
+            yield Reject(rel, "empty", f"the {reader.upper()} export holds no rows")
 
 
 # --------------------------------------------------------------------------- manifest
