@@ -25,7 +25,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 RECORD = ROOT / "docs" / "benchmarks.json"  # the raw results behind docs/benchmarks.md
-STAGES = ["baseline", "ingest", "ingest_stream", "find_terms", "count_terms", "keyness"]
+STAGES = ["baseline", "ingest", "ingest_stream", "ingest_files", "find_terms", "count_terms", "keyness"]
 EXTRA = ["html", "dask"]  # run once, at the first size: HTML against bare trafilatura, Dask 1 vs 2 workers
 HTML_PAGES = ROOT.parent / "shared" / "corpora" / "ukr-mod-2022-html"
 
@@ -56,18 +56,20 @@ def _stage(name: str, path: Path) -> dict:
         corpus = framing.ingest(path, progress=False)
         seconds = time.perf_counter() - start
         n, nbytes = len(corpus.articles), path.stat().st_size
-    elif name == "ingest_stream":  # framing ingest --out: a process pool, Parquet parts as it goes
+    elif name in ("ingest_stream", "ingest_files"):  # framing ingest --out: a process pool, Parquet parts as it goes
         import tempfile
 
         with tempfile.TemporaryDirectory() as out, _TreeMemory() as tree:
             start = time.perf_counter()
             summary = framing.ingest_to(path, out, workers=2, progress=False)
             seconds = time.perf_counter() - start
-        n, nbytes = summary.n_articles, path.stat().st_size
+        if summary.n_rejects:  # the synthetic corpora have none: a sign of a fault
+            raise SystemExit(f"{name}: {summary.n_rejects} rejects {summary.rejects_by_reason}")
+        n, nbytes = summary.n_articles, summary.n_bytes
         child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-        extra = {"workers": 2, "child_rss_mb": child, "parent_rss_mb": me.ru_maxrss / 1024, **tree.peaks,
-                 "parent_cpu_s": me.ru_utime + me.ru_stime, "workers_cpu_s": kids.ru_utime + kids.ru_stime}
+        extra = {"workers": 2, "copies": summary.n_duplicates, "child_rss_mb": child,
+                 "parent_rss_mb": me.ru_maxrss / 1024, **tree.peaks, "parent_cpu_s": me.ru_utime + me.ru_stime, "workers_cpu_s": kids.ru_utime + kids.ru_stime}
     elif name == "html":
         return _html(framing)
     elif name == "dask":
@@ -218,7 +220,7 @@ def main() -> None:
         print(json.dumps(_stage(args.stage, Path(args.path))))
         return
     sys.path.insert(0, str(HERE))
-    from synth import write_jsonl
+    from synth import write_folder, write_jsonl
 
     results, extras = [], []
     for k, size in enumerate(args.sizes):
@@ -226,7 +228,12 @@ def main() -> None:
         for stage in args.stages:
             if stage in EXTRA and k > 0:
                 continue
-            done = subprocess.run([sys.executable, __file__, "--stage", stage, "--path", str(path)],
+            if stage == "ingest_files":  # the same articles as text dumps, a file each (re-spelt beyond 100k)
+                source = _corpus(Path(args.data), min(size, GENERATED_MAX), write_jsonl)
+                stage_path = write_folder(Path(args.data) / f"synth-files-{size}", size, source=source)
+            else:
+                stage_path = path
+            done = subprocess.run([sys.executable, __file__, "--stage", stage, "--path", str(stage_path)],
                                   capture_output=True, text=True)
             if done.returncode:
                 print(f"{size:>9,} {stage:12s} failed: {done.stderr.strip().splitlines()[-1:]}", flush=True)
@@ -257,10 +264,14 @@ def main() -> None:
             "Stages: `baseline` is `CountVectorizer(vocabulary=<the lexicon's forms>, ngram_range=(1, 3))`; `ingest` is "
             "`framing.ingest` in one process; `ingest_stream` is `framing.ingest_to` with 2 worker processes (its peak "
             "RSS is the parent's plus each worker's own peak, an upper bound: forked workers share pages; the "
-            "memory table below has the sampled totals); "
+            "memory table below has the sampled totals); `ingest_files` is the same on a folder of text dumps, one "
+            "file an article in folders of 1,000 (menu line, headline, a date line in words, a byline, the body, a "
+            "footer that names the outlet; `benchmarks/synth.py: write_folder`), beyond 100,000 articles the "
+            "generated ones again with their words re-spelt so they are new texts; "
             "`find_terms` gives offsets, voice and context; `count_terms` counts only; `keyness` is log-odds, "
-            "one outlet against the rest, (1,2)-grams. Corpora above 100,000 articles repeat the 100,000 "
-            "generated ones with fresh ids, so only the matching and counting stages run on them.\n\n"
+            "one outlet against the rest, (1,2)-grams. JSONL corpora above 100,000 articles repeat the 100,000 "
+            "generated ones with fresh ids, so only the folder ingest and the matching and counting stages run "
+            "on them.\n\n"
             + table + "\n", encoding="utf-8")
         print(f"wrote {out}")
 
@@ -327,15 +338,15 @@ def _markdown(results: list[dict]) -> str:
             if a and b:
                 ta, tb = a[0]["bytes"] / a[0]["seconds"], b[0]["bytes"] / b[0]["seconds"]
                 lines.append(f"- {stage}: {tb / ta:.2f}")
-    streams = [r for r in results if r["stage"] == "ingest_stream" and "tree_pss_mb" in r]
+    streams = [r for r in results if r["stage"] in ("ingest_stream", "ingest_files") and "tree_pss_mb" in r]
     if streams:
         lines += ["", "Streaming ingest memory (2 workers; MB): the parent's own peak, the largest worker peak, and "
                       "the process tree sampled every 0.2 s — the peak of the summed RSS (shared pages counted in "
                       "every process) and of the summed PSS (shared pages split between the processes that share "
                       "them: the memory the ingest really takes):", "",
-                  "| articles | parent | worker | tree RSS | tree PSS |", "|---:|---:|---:|---:|---:|"]
-        lines += [f"| {r['size']:,} | {r['parent_rss_mb']:,.0f} | {r['child_rss_mb']:,.0f} | {r['tree_rss_mb']:,.0f} "
-                  f"| {r['tree_pss_mb']:,.0f} |" for r in streams]
+                  "| articles | stage | parent | worker | tree RSS | tree PSS |", "|---:|---|---:|---:|---:|---:|"]
+        lines += [f"| {r['size']:,} | {r['stage']} | {r['parent_rss_mb']:,.0f} | {r['child_rss_mb']:,.0f} "
+                  f"| {r['tree_rss_mb']:,.0f} | {r['tree_pss_mb']:,.0f} |" for r in streams]
     return "\n".join(lines)
 
 

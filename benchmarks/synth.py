@@ -4,13 +4,17 @@ vocabulary, term variants and quotation marks at news-like rates. Our own genera
     python benchmarks/synth.py --articles 10000 --out /tmp/synth-10k.jsonl
 
 Each line is {"id", "outlet", "date", "title", "text"}, about 4 KB of text per article.
+`write_folder` writes the same articles as a folder of scraped text dumps (one file each, with
+site chrome, a date line, a byline and a footer that names the outlet) for the folder ingest.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import random
+import re
 from pathlib import Path
 
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
@@ -98,6 +102,72 @@ def write_jsonl(path: str | Path, n: int, *, seed: int = 0) -> Path:
         for article in articles(n, seed=seed):
             fh.write(json.dumps(article, ensure_ascii=False) + "\n")
     return path
+
+
+OUTLETS_YAML = """# the synthetic outlets: each signs its articles with a footer line
+outlets:
+""" + "".join(f"  - name: Synthetic Outlet {i:02d}\n    timezone: UTC\n    signatures: ['^More from Synthetic Outlet {i:02d}$']\n"
+              for i in range(10))
+
+
+def text_dump(article: dict, *, author: str) -> str:
+    """One article as a scraped text dump: menu chrome, headline, a date line in words, a byline,
+    the body, and a footer with a share prompt and the outlet's sign-off."""
+    when = dt.datetime.fromisoformat(article["date"].replace("Z", "+00:00"))
+    stamp = f"{when:%B} {when.day}, {when.year}, {when.hour % 12 or 12}:{when:%M} {'pm' if when.hour >= 12 else 'am'}"
+    return (f"Home News World\n{article['title']}\n{stamp}\nBy {author}\n\n{article['text']}\n\n"
+            f"Share this article\nMore from {article['outlet']}\n")
+
+
+def _respelling(k: int, *, seed: int = 0) -> dict[str, str]:
+    """A map of the vocabulary onto itself for copy `k` of a corpus: each word (stop words kept) swapped
+    with another of about its frequency rank (blocks of 64 ranks), so that copies are new texts with
+    the same word frequencies, not near-duplicates. Copy 0 is unchanged."""
+    if k == 0:
+        return {}
+    words, _ = _vocabulary(random.Random(seed))
+    rng = random.Random(f"{seed}-{k}")
+    start = len(ENGLISH_STOP_WORDS)
+    mapping = {}
+    for lo in range(start, len(words), 64):
+        block = words[lo:lo + 64]
+        shuffled = block[:]
+        rng.shuffle(shuffled)
+        mapping.update(zip(block, shuffled, strict=True))
+    return mapping
+
+
+def write_folder(folder: str | Path, n: int, *, source: str | Path, per_folder: int = 1000) -> Path:
+    """Write `n` articles as text dumps under `folder` (`NNNN/ID.txt`, `per_folder` files a folder),
+    with an `outlets.yaml` that names the synthetic outlets' sign-offs. The articles come from the
+    JSONL corpus `source`, repeated with re-spelt words (see :func:`_respelling`) when `n` is larger
+    than it. Skipped when `folder` already says it holds `n` files."""
+    folder = Path(folder)
+    done = folder / ".complete"
+    if done.exists() and done.read_text() == str(n):
+        return folder
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "outlets.yaml").write_text(OUTLETS_YAML, encoding="utf-8")
+    word = re.compile(r"[a-z]+")
+    written, k = 0, 0
+    while written < n:
+        mapping = _respelling(k)
+        for line in Path(source).open(encoding="utf-8"):
+            if written == n:
+                break
+            row = json.loads(line)
+            if mapping:
+                for key in ("title", "text"):
+                    row[key] = word.sub(lambda m: mapping.get(m[0], m[0]), row[key])
+            author = NAMES[written % len(NAMES)]
+            sub = folder / f"{written // per_folder:04d}"
+            if written % per_folder == 0:
+                sub.mkdir(exist_ok=True)
+            (sub / f"{row['id']}-{k}.txt").write_text(text_dump(row, author=author), encoding="utf-8")
+            written += 1
+        k += 1
+    done.write_text(str(n))
+    return folder
 
 
 def lexicon_forms() -> list[str]:
