@@ -215,9 +215,15 @@ def main() -> None:
     parser.add_argument("--no-write", action="store_true", help="print only; leave docs/benchmarks.md alone")
     parser.add_argument("--merge", action="store_true",
                         help="keep the other sizes' rows recorded in docs/benchmarks.json (for a separate 1M run)")
+    parser.add_argument("--render", action="store_true",
+                        help="run nothing: write docs/benchmarks.md again from docs/benchmarks.json")
     args = parser.parse_args()
     if args.stage:
         print(json.dumps(_stage(args.stage, Path(args.path))))
+        return
+    if args.render:
+        recorded = json.loads(RECORD.read_text())
+        _write([r for r in recorded if r["stage"] in STAGES], [r for r in recorded if r["stage"] in EXTRA])
         return
     sys.path.insert(0, str(HERE))
     from synth import write_folder, write_jsonl
@@ -239,7 +245,7 @@ def main() -> None:
                 print(f"{size:>9,} {stage:12s} failed: {done.stderr.strip().splitlines()[-1:]}", flush=True)
                 continue
             r = json.loads(done.stdout.strip().splitlines()[-1])
-            r["size"] = size
+            r["size"], r["date"], r["machine"] = size, dt.date.today().isoformat(), _machine()
             (extras if stage in EXTRA else results).append(r)
             print(f"{size:>9,} {stage:12s} {r['bytes'] / 1e6 / r['seconds']:8.2f} MB/s "
                   f"{r['articles'] / r['seconds']:10.0f} articles/s  peak RSS {r['peak_rss_mb']:7.0f} MB", flush=True)
@@ -249,31 +255,39 @@ def main() -> None:
             if (r["size"], r["stage"]) not in done:
                 (extras if r["stage"] in EXTRA else results).append(r)
         results.sort(key=lambda r: (r["size"], STAGES.index(r["stage"])))
+    if args.no_write:
+        print(_markdown(results) + "\n" + _extras(extras))
+    else:
+        _write(results, extras)
+
+
+def _write(results: list[dict], extras: list[dict]) -> None:
+    """docs/benchmarks.json (the raw results) and docs/benchmarks.md (the tables, the method)."""
     table = _markdown(results) + "\n" + _extras(extras)
     print(table)
-    if not args.no_write:
-        RECORD.write_text(json.dumps(results + extras, indent=1) + "\n")
-        out = ROOT / "docs" / "benchmarks.md"
-        out.parent.mkdir(exist_ok=True)
-        out.write_text(
-            "# Benchmarks\n\nMeasured with `benchmarks/run.py` on "
-            f"{dt.date.today().isoformat()}: {_machine()}.\n\n"
-            "Synthetic corpus (`benchmarks/synth.py`, seed 0): 10 outlets, Zipfian vocabulary, about 4 KB per "
-            "article, a lexicon term every ~120 words, quotations in 15 % of sentences. Every stage runs in its own "
-            "process; *ratio* is the stage's MB/s over the CountVectorizer baseline's, measured in the same run. "
-            "Stages: `baseline` is `CountVectorizer(vocabulary=<the lexicon's forms>, ngram_range=(1, 3))`; `ingest` is "
-            "`framing.ingest` in one process; `ingest_stream` is `framing.ingest_to` with 2 worker processes (its peak "
-            "RSS is the parent's plus each worker's own peak, an upper bound: forked workers share pages; the "
-            "memory table below has the sampled totals); `ingest_files` is the same on a folder of text dumps, one "
-            "file an article in folders of 1,000 (menu line, headline, a date line in words, a byline, the body, a "
-            "footer that names the outlet; `benchmarks/synth.py: write_folder`), beyond 100,000 articles the "
-            "generated ones again with their words re-spelt so they are new texts; "
-            "`find_terms` gives offsets, voice and context; `count_terms` counts only; `keyness` is log-odds, "
-            "one outlet against the rest, (1,2)-grams. JSONL corpora above 100,000 articles repeat the 100,000 "
-            "generated ones with fresh ids, so only the folder ingest and the matching and counting stages run "
-            "on them.\n\n"
-            + table + "\n", encoding="utf-8")
-        print(f"wrote {out}")
+    RECORD.write_text(json.dumps(results + extras, indent=1) + "\n")
+    dates = sorted({r.get("date", "an earlier day") for r in results + extras})
+    machines = sorted({r["machine"] for r in results + extras if "machine" in r}) or [_machine()]
+    out = ROOT / "docs" / "benchmarks.md"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(
+        f"# Benchmarks\n\nMeasured with `benchmarks/run.py` on {' and '.join(dates)}: {'; '.join(machines)}.\n\n"
+        "Synthetic corpus (`benchmarks/synth.py`, seed 0): 10 outlets, Zipfian vocabulary, about 4 KB per "
+        "article, a lexicon term every ~120 words, quotations in 15 % of sentences. Every stage runs in its own "
+        "process; *ratio* is the stage's MB/s over the CountVectorizer baseline's, measured in the same run. "
+        "Stages: `baseline` is `CountVectorizer(vocabulary=<the lexicon's forms>, ngram_range=(1, 3))`; `ingest` is "
+        "`framing.ingest` of the JSONL file in one process; `ingest_stream` is `framing.ingest_to` of the same file "
+        "with 2 worker processes (its peak RSS is the parent's plus each worker's own peak, an upper bound: forked "
+        "workers share pages; the memory table below has the sampled totals); `ingest_files` is the same on a "
+        "folder of text dumps, one file an article in folders of 1,000 (a menu line, the headline, a date line in "
+        "words, a byline, the body, a footer that names the outlet: `benchmarks/synth.py: write_folder`); "
+        "`find_terms` gives offsets, voice and context; `count_terms` counts only; `keyness` is log-odds, "
+        "one outlet against the rest, (1,2)-grams. Above 100,000 articles the JSONL corpus repeats the 100,000 "
+        "generated articles with fresh ids (the streaming ingest still reads and cleans each, and marks the repeats "
+        "as copies), and the folder holds the generated articles again with their words re-spelt within "
+        "frequency bands, so that they are new texts.\n\n"
+        + table + "\n", encoding="utf-8")
+    print(f"wrote {out}")
 
 
 GENERATED_MAX = 100_000  # beyond this, the 100k corpus is repeated (generation runs at ~400 articles/s)
