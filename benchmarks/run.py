@@ -263,6 +263,7 @@ def main() -> None:
 
 def _write(results: list[dict], extras: list[dict]) -> None:
     """docs/benchmarks.json (the raw results) and docs/benchmarks.md (the tables, the method)."""
+    extras = sorted(extras, key=lambda r: (r["stage"], r["size"]))
     table = _markdown(results) + "\n" + _extras(extras)
     print(table)
     RECORD.write_text(json.dumps(results + extras, indent=1) + "\n")
