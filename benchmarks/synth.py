@@ -152,19 +152,20 @@ def write_folder(folder: str | Path, n: int, *, source: str | Path, per_folder: 
     written, k = 0, 0
     while written < n:
         mapping = _respelling(k)
-        for line in Path(source).open(encoding="utf-8"):
-            if written == n:
-                break
-            row = json.loads(line)
-            if mapping:
-                for key in ("title", "text"):
-                    row[key] = word.sub(lambda m: mapping.get(m[0], m[0]), row[key])
-            author = NAMES[written % len(NAMES)]
-            sub = folder / f"{written // per_folder:04d}"
-            if written % per_folder == 0:
-                sub.mkdir(exist_ok=True)
-            (sub / f"{row['id']}-{k}.txt").write_text(text_dump(row, author=author), encoding="utf-8")
-            written += 1
+        with Path(source).open(encoding="utf-8") as rows:
+            for line in rows:
+                if written == n:
+                    break
+                row = json.loads(line)
+                if mapping:
+                    for key in ("title", "text"):
+                        row[key] = word.sub(lambda m: mapping.get(m[0], m[0]), row[key])
+                sub = folder / f"{written // per_folder:04d}"
+                if written % per_folder == 0:
+                    sub.mkdir(exist_ok=True)
+                dump = text_dump(row, author=NAMES[written % len(NAMES)])
+                (sub / f"{row['id']}-{k}.txt").write_text(dump, encoding="utf-8")
+                written += 1
         k += 1
     done.write_text(str(n))
     return folder
