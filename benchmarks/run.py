@@ -69,7 +69,8 @@ def _stage(name: str, path: Path) -> dict:
         child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
         extra = {"workers": 2, "copies": summary.n_duplicates, "child_rss_mb": child,
-                 "parent_rss_mb": me.ru_maxrss / 1024, **tree.peaks, "parent_cpu_s": me.ru_utime + me.ru_stime, "workers_cpu_s": kids.ru_utime + kids.ru_stime}
+                 "parent_rss_mb": me.ru_maxrss / 1024, **tree.peaks,
+                 "parent_cpu_s": me.ru_utime + me.ru_stime, "workers_cpu_s": kids.ru_utime + kids.ru_stime}
     elif name == "html":
         return _html(framing)
     elif name == "dask":
@@ -235,7 +236,7 @@ def main() -> None:
             if stage in EXTRA and k > 0:
                 continue
             if stage == "ingest_files":  # the same articles as text dumps, a file each (re-spelt beyond 100k)
-                source = _corpus(Path(args.data), min(size, GENERATED_MAX), write_jsonl)
+                source = path if size <= GENERATED_MAX else _corpus(Path(args.data), GENERATED_MAX, write_jsonl)
                 stage_path = write_folder(Path(args.data) / f"synth-files-{size}", size, source=source)
             else:
                 stage_path = path

@@ -27,7 +27,7 @@ __all__ = [
 ]
 
 _MONTHS = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
-_TIME = r"\d{1,2}:\d{2}(?::\d{2})?(?:\s?[ap]\.?m\.?)?"
+_TIME = r"(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s?([ap])\.?m\.?)?"  # hour, minute, second, a/p (see _CLOCK)
 _DATE = re.compile(
     rf"(?P<t1>{_TIME}\s+(?:GMT|UTC|MSK)?\s*)?"
     rf"(?P<date>\d{{1,2}}\.\d{{1,2}}\.\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}}|{_MONTHS} \d{{1,2}},? \d{{4}}|\d{{1,2}} {_MONTHS},? \d{{4}})"
@@ -119,7 +119,7 @@ def _zone_hint(*texts: str) -> str | None:
 
 _MONTH_NUMBER = {m: k for k, m in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
-_CLOCK = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s?([ap])\.?m\.?)?", re.IGNORECASE)
+_CLOCK = re.compile(_TIME, re.IGNORECASE)
 _DAY_FORMS = (  # the day forms of _DATE: (pattern, group numbers of day, month, year)
     (re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})"), (1, 2, 3)),
     (re.compile(r"(\d{4})-(\d{2})-(\d{2})"), (3, 2, 1)),

@@ -578,10 +578,11 @@ def read_file(path: Path, rel: str, *, mapping: Mapping[str, str] | None = None,
         yield from _read_html(text, rel, raw, encoding)
     else:  # an export: one article a row; an export with no rows at all is rejected, not passed over
         rows = _read_json(text, rel, mapping, encoding) if reader == "json" else _read_csv(text, rel, mapping, encoding)
-        n_rows = 0
-        for n_rows, item in enumerate(rows, start=1):  # noqa: B007 - counted for the check below
+        any_row = False
+        for item in rows:
+            any_row = True
             yield item
-        if n_rows == 0:
+        if not any_row:
             yield Reject(rel, "empty", f"the {reader.upper()} export holds no rows")
 
 
