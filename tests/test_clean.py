@@ -1,10 +1,10 @@
-"""framing.ingest.clean: pure cleaners, table-driven, with the inputs that must stay unchanged."""
+"""framing.ingestion.clean: pure cleaners, table-driven, with the inputs that must stay unchanged."""
 
 from __future__ import annotations
 
 import pytest
 
-from framing.ingest.clean import (
+from framing.ingestion.clean import (
     clean_text,
     is_body_paragraph,
     line_key,

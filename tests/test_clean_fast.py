@@ -16,10 +16,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from framing.analysis._prefix import required_all
-from framing.ingest import clean
-from framing.ingest.clean import _literals, _may_match, _Prefixes, clean_text, key_bytes, line_key, normalize_whitespace
-from framing.ingest.rules import load_boilerplate, load_outlets
+from framing.text.regex_literals import required_all
+from framing.ingestion.clean import clean_text, key_bytes, line_key, normalize_whitespace
+from framing.text import prefilter
+from framing.text.prefilter import Prefilter, may_match, required_strings
+from framing.knowledge.boilerplate import load_boilerplate
+from framing.knowledge.outlets import load_outlets
 
 from .conftest import CORPORA, SEEDS, need
 
@@ -73,8 +75,8 @@ def test_line_key_takes_the_ascii_path_through_curly_quotes():
 @pytest.mark.parametrize("pattern", _ALL, ids=lambda p: p.pattern[:40])
 def test_every_match_contains_one_string_of_each_required_set(pattern):
     """Soundness of the prefilter's strings, on texts Hypothesis builds to match each rule."""
-    literals = _literals(pattern)
-    prefixes = _Prefixes([pattern])
+    literals = required_strings(pattern)
+    prefixes = Prefilter([pattern])
 
     @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
     @given(st.from_regex(pattern))
@@ -82,7 +84,7 @@ def test_every_match_contains_one_string_of_each_required_set(pattern):
         match = pattern.search(text)
         if match is None:  # from_regex ignores some flags and lookarounds: nothing to check
             return
-        assert _may_match(pattern, text, text.lower())
+        assert may_match(pattern, text, text.lower())
         found = prefixes.found(text, text.lower())
         assert found is None or pattern in found
         if literals is not None:
@@ -96,11 +98,11 @@ def test_every_match_contains_one_string_of_each_required_set(pattern):
 
 def test_case_sensitive_rules_get_case_sensitive_strings():
     by = next(p for p in _RULES.split_after if p.pattern.startswith("^By "))
-    groups, caseless = _literals(by)
+    groups, caseless = required_strings(by)
     assert not caseless and frozenset({"By "}) in groups
-    assert not _may_match(by, "stood by the reporter", "stood by the reporter")
+    assert not may_match(by, "stood by the reporter", "stood by the reporter")
     editor = next(p for _, p in _RULES.drop if "Editor" in p.pattern)
-    assert _literals(editor)[1] is True  # (?i): looked for lower-cased
+    assert required_strings(editor)[1] is True  # (?i): looked for lower-cased
     assert [sorted(g) for g in required_all(r"_{20,}")] == [["________"]]
 
 
@@ -116,9 +118,9 @@ def test_clean_text_is_the_same_without_any_prefilter(monkeypatch):
     """Every rule tried on every line (no literals, no Hyperscan) gives the same cleaning."""
     texts = _texts()
     fast = [clean_text(t) for t in texts]
-    monkeypatch.setattr(clean, "_literals", lambda pattern: None)
-    monkeypatch.setattr(clean._Prefixes, "found", lambda self, text, low: None)
-    monkeypatch.setattr(clean, "_line_safe", lambda pattern: False)
+    monkeypatch.setattr(prefilter, "required_strings", lambda pattern: None)
+    monkeypatch.setattr(prefilter.Prefilter, "found", lambda self, text, low: None)
+    monkeypatch.setattr(prefilter, "line_safe", lambda pattern: False)
     slow = [clean_text(t) for t in texts]
     assert len(texts) > 800
     assert sum(len(c.dropped) for c in slow) > 1000  # the rules had work to do

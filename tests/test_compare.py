@@ -1,4 +1,4 @@
-"""compare, preference_over_time, test_independence: numbers checked by hand and against scipy."""
+"""compare, preference_over_time, independence: numbers checked by hand and against scipy."""
 
 from __future__ import annotations
 
@@ -172,9 +172,9 @@ def test_bootstrap_interval_covers_the_truth_about_95_percent_of_the_time():
     assert 0.88 <= covered / 200 <= 0.99
 
 
-def test_test_independence_per_family_with_bh(two_outlets):
+def test_independence_per_family_with_bh(two_outlets):
     hits = framing.find_terms(two_outlets)
-    result = framing.test_independence(hits).set_index("family")
+    result = framing.independence(hits).set_index("family")
     table = pd.crosstab(hits.loc[hits["family"] == "kyiv", "outlet"], hits.loc[hits["family"] == "kyiv", "variant"])
     ref = stats.chi2_contingency(table.to_numpy(), correction=False)
     assert result.loc["kyiv", "chi2"] == pytest.approx(ref.statistic)
@@ -183,24 +183,24 @@ def test_test_independence_per_family_with_bh(two_outlets):
     assert np.allclose(result.loc[tested, "q"], stats.false_discovery_control(result.loc[tested, "p"]))
 
 
-def test_test_independence_by_article_counts_each_article_once(two_outlets):
+def test_independence_by_article_counts_each_article_once(two_outlets):
     hits = framing.find_terms(two_outlets)
-    result = framing.test_independence(hits, unit="article", families=["kyiv"]).iloc[0]
+    result = framing.independence(hits, unit="article", families=["kyiv"]).iloc[0]
     # East: 6 Kiev articles + 1 Kyiv article; West: 6 Kyiv articles (the mixed one has Kyiv ×2, Kiev ×1)
     assert result["n"] == 13
     assert result["tied_articles"] == 0
 
 
-def test_test_independence_marks_untestable_families(two_outlets):
+def test_independence_marks_untestable_families(two_outlets):
     only_west = framing.find_terms(two_outlets[two_outlets["outlet"] == "West"])
-    result = framing.test_independence(only_west).set_index("family")
+    result = framing.independence(only_west).set_index("family")
     assert result.loc["kyiv", "method"] == "not testable"
     assert np.isnan(result.loc["kyiv", "p"])
 
 
-def test_test_independence_by_month_needs_no_articles(two_outlets):
+def test_independence_by_month_needs_no_articles(two_outlets):
     hits = framing.find_terms(two_outlets)
-    result = framing.test_independence(hits, by="month", families=["kyiv"])
+    result = framing.independence(hits, by="month", families=["kyiv"])
     assert result.iloc[0]["groups"] == 3
 
 
@@ -212,3 +212,10 @@ def test_monte_carlo_p_agrees_with_scipys_permutation_test():
         method=stats.PermutationMethod(n_resamples=20000, rng=np.random.default_rng(5)),
     ).pvalue
     assert ours == pytest.approx(ref, abs=0.01)  # two Monte-Carlo estimates of the same p
+
+
+def test_old_name_test_independence_warns_and_gives_the_same_table(two_outlets):
+    hits = framing.find_terms(two_outlets)
+    with pytest.warns(DeprecationWarning, match="framing.independence"):
+        old = framing.test_independence(hits, families=["kyiv"])
+    pd.testing.assert_frame_equal(old, framing.independence(hits, families=["kyiv"]))

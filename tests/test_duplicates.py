@@ -1,4 +1,4 @@
-"""framing.ingest.duplicates: exact copies, trimmed wire reprints, and look-alikes that are not copies."""
+"""framing.ingestion.duplicates: exact copies, trimmed wire reprints, and look-alikes that are not copies."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from framing.ingest.clean import line_key
-from framing.ingest.duplicates import NUM_PERM, NearDuplicates, _band_keys, find_duplicates, signature, signatures
+from framing.ingestion.clean import line_key
+from framing.ingestion.duplicates import NUM_PERM, NearDuplicates, _band_keys, find_duplicates, signature, signatures
 
 WIRE = ("KYIV, Feb 24 (WIRE) — Explosions were heard in the capital early on Thursday after an assault began, "
         "witnesses said. The foreign ministry called it a full-scale invasion and urged the world to act. "
@@ -108,7 +108,7 @@ def test_near_duplicates_follow_the_rule_in_memory_and_on_disk(tmp_path, batch):
 
 
 def test_signatures_do_not_depend_on_the_batch(monkeypatch):
-    from framing.ingest import duplicates
+    from framing.ingestion import duplicates
 
     texts, _ = _near_copies(n_base=30, n_copies=20)
     texts += ["", "Two words", "Exactly five words in here.", "Кремль заявил: «переговоры» идут."]
@@ -124,7 +124,7 @@ def test_signatures_do_not_depend_on_the_batch(monkeypatch):
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.text(alphabet=st.sampled_from("ab Z9.\n“’—ßİДж_"), max_size=40), max_size=12))
 def test_word_hashes_are_the_hashes_of_the_key_words(texts):
-    from framing.ingest.duplicates import _hash_strings, _word_hashes
+    from framing.ingestion.duplicates import _hash_strings, _word_hashes
 
     words = [line_key(t).split() for t in texts]
     hashes, lengths, _ = _word_hashes(texts)

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from framing.ingest import readers
-from framing.ingest.readers import _extract_page, _may_name_author
+from framing.ingestion import readers
+from framing.ingestion.readers import _extract_page
+from framing.speedups.trafilatura_meta import may_name_author
 
 from .conftest import CORPORA, SAMPLE, need
 
@@ -55,7 +56,7 @@ def test_lean_metadata_and_text_equal_trafilaturas_full_path():
 
 def test_author_in_body_markup_is_still_found():
     text, meta, _ = _extract_page(_BYLINE_PAGE)
-    assert _may_name_author(_BYLINE_PAGE)
+    assert may_name_author(_BYLINE_PAGE)
     assert meta.author == _full(_BYLINE_PAGE).author == "Marta Kowalczyk"
     assert "grain corridor" in text
 
@@ -67,7 +68,7 @@ def test_pages_without_author_markup_skip_the_search(monkeypatch):
     real = tm.extract_author
     monkeypatch.setattr(tm, "extract_author", lambda tree: calls.append(1) or real(tree))
     plain = _BYLINE_PAGE.replace('<div class="byline">Marta Kowalczyk</div>', "")
-    assert not _may_name_author(plain)
+    assert not may_name_author(plain)
     assert _extract_page(plain)[1].author is None
     assert calls == []
     _extract_page(_BYLINE_PAGE)
@@ -78,7 +79,7 @@ def test_pages_without_author_markup_skip_the_search(monkeypatch):
                                     '<p id="zuozhe">A B</p>', '<div data-component="Byline">A B</div>',
                                     '<span class="screenname">A B</span>', "<author>A B</author>"])
 def test_every_kind_of_author_markup_passes_the_prefilter(markup):
-    assert _may_name_author(f"<html><body>{markup}</body></html>")
+    assert may_name_author(f"<html><body>{markup}</body></html>")
 
 
 def test_page_date_is_read_when_the_text_has_no_date_line(tmp_path):

@@ -7,6 +7,7 @@ import re
 import pytest
 
 import framing
+from framing.analysis.matcher import matcher_for
 from framing.analysis.lexicon import LexiconError, load_lexicon, pattern_to_regex
 
 REQUIRED = {
@@ -166,7 +167,7 @@ def test_the_readme_lexicon_example_loads_and_matches():
 
     lex = load_lexicon(yaml.safe_load(block))
     assert [v.name for v in lex.family("kyiv").variants] == ["Kyiv", "Kiev"]
-    assert lex.matcher.scan("chicken Kiev in Kyiv") == [(16, 20, "kyiv", "Kyiv")]
+    assert matcher_for(lex).scan("chicken Kiev in Kyiv") == [(16, 20, "kyiv", "Kyiv")]
 
 
 def test_a_pattern_that_refers_back_to_a_group_is_refused_with_its_place():

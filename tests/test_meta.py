@@ -1,4 +1,4 @@
-"""framing.ingest.meta: dates and zones, bylines, outlets (publisher vs cited), wires, language."""
+"""framing.ingestion.meta: dates and zones, bylines, outlets (publisher vs cited), wires, language."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from framing.ingest.meta import _DATE, _ZONES, _date_line_time, _dateparser_time
-from framing.ingest.meta import detect_language, detect_languages, find_author, find_outlet, find_published, find_title, find_wire, parse_date
-from framing.ingest.rules import load_outlets
+from framing.ingestion.meta import _DATE, _ZONES, _date_line_time, _dateparser_time
+from framing.ingestion.meta import detect_language, detect_languages, find_author, find_outlet, find_published, find_title, find_wire, parse_date
+from framing.knowledge.outlets import load_outlets
 
 from .conftest import CORPORA, SEEDS, need
 
@@ -186,9 +186,9 @@ def test_languages_of_many_texts_are_the_languages_of_each(texts):
 
 
 def test_languages_of_the_shared_corpora_and_the_seeds_are_the_same_in_a_batch():
-    from framing.ingest import meta
+    from framing.speedups import langid
 
-    assert meta._identifier() is not None  # the installed py3langid takes the batch path
+    assert langid.model() is not None  # the installed py3langid takes the batch path
     texts = []
     for name in ("ukraine-war-en-2022-2023", "ukraine-opinion-en-2024-2026"):
         path = need(CORPORA / name / "articles.jsonl", f"the shared corpus {name}")

@@ -7,6 +7,8 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
 import framing  # noqa: E402
@@ -21,7 +23,9 @@ def tables(sample_corpus):
 
 
 def _labelled(ax) -> None:
-    assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel() or ax.get_yticklabels()
+    assert ax.get_title(), "no title"
+    assert ax.get_xlabel(), "no x-axis label"
+    assert ax.get_ylabel() or any(t.get_text() for t in ax.get_yticklabels()), "no y-axis label or tick labels"
 
 
 def test_variant_share_draws_bars_with_intervals_on_the_given_axes(tables):
@@ -106,10 +110,29 @@ def test_speaker_share_and_verb_profile(voices):
     plt.close(fig)
 
 
-def test_similarity_heatmap_is_clustered(sample_corpus):
+def test_similarity_heatmap_draws_every_outlet_pair(sample_corpus):
     sim = framing.outlet_similarity(sample_corpus.articles, min_df=1)
     fig, ax = plt.subplots()
     assert plots.similarity_heatmap(sim, ax=ax) is ax
     assert sorted(t.get_text() for t in ax.get_xticklabels()) == sorted(sim.index)
     assert len(ax.texts) == len(sim) ** 2
+    plt.close(fig)
+
+
+def test_similarity_heatmap_puts_alike_outlets_side_by_side():
+    names = ["Alpha", "Bravo", "Charlie", "Delta", "Echo"]
+    values = np.full((5, 5), 0.1)
+    for a, b, v in [("Alpha", "Charlie", 0.9), ("Bravo", "Echo", 0.85), ("Bravo", "Delta", 0.8), ("Delta", "Echo", 0.8)]:
+        values[names.index(a), names.index(b)] = values[names.index(b), names.index(a)] = v
+    np.fill_diagonal(values, 1.0)
+    sim = pd.DataFrame(values, index=names, columns=names)
+    fig, ax = plt.subplots()
+    plots.similarity_heatmap(sim, ax=ax)
+    order = [t.get_text() for t in ax.get_xticklabels()]
+    assert order == [t.get_text() for t in ax.get_yticklabels()]
+    assert abs(order.index("Alpha") - order.index("Charlie")) == 1  # the alike pair sits together
+    assert {order.index(n) for n in ("Bravo", "Delta", "Echo")} in ({0, 1, 2}, {2, 3, 4})  # and the alike trio
+    for text in ax.texts:  # each printed value is the similarity of its row and column outlets
+        col, row = (int(round(x)) for x in text.get_position())
+        assert float(text.get_text()) == pytest.approx(sim.loc[order[row], order[col]], abs=0.005)
     plt.close(fig)

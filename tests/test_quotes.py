@@ -9,7 +9,7 @@ import pytest
 import framing
 from framing.analysis.quotes import load_speakers
 from framing.analysis.stats import log_odds_dirichlet
-from framing.ingest.rules import RulesError
+from framing.knowledge import RulesError
 
 
 def _articles(*texts: str, outlets: list[str] | None = None) -> pd.DataFrame:

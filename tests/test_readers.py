@@ -1,4 +1,4 @@
-"""framing.ingest.readers: encodings, binary sniffing, tabular exports, manifests, bounded memory."""
+"""framing.ingestion.readers: encodings, binary sniffing, tabular exports, manifests, bounded memory."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import textwrap
 import pytest
 
 import framing
-from framing.ingest.readers import DecodeError, decode_bytes, read_manifest
+from framing.ingestion.readers import DecodeError, decode_bytes, read_manifest
 
 TEXT = "«Специальная военная операция» — said the minister. “Kyiv’s” answer came late."
 

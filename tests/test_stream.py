@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import framing
-from framing.ingest import tasks
+from framing.ingestion import tasks
 
 from .conftest import CORPORA, need
 

@@ -5,9 +5,9 @@ import logging
 from .analysis import (
     HIT_COLUMNS, QUOTE_COLUMNS, VOICES, Lexicon, LexiconError, attribution_verbs, cited_sources,
     collocations, compare, count_terms, find_quotes, find_terms, keyness, kwic, load_lexicon, load_speakers,
-    outlet_similarity, preference_over_time, speaker_share, test_independence,
+    independence, outlet_similarity, preference_over_time, speaker_share, test_independence,
 )
-from .ingest import (
+from .ingestion import (
     Corpus, IngestSummary, RulesError, clean_text, ingest, ingest_to, load, load_boilerplate, load_outlets,
     read_articles,
 )
@@ -18,7 +18,7 @@ __all__ = [
     "Corpus", "ingest", "load", "ingest_to", "read_articles", "IngestSummary", "clean_text", "load_boilerplate", "load_outlets", "RulesError",
     "ARTICLE_COLUMNS", "REJECT_COLUMNS", "__version__",
     "load_lexicon", "Lexicon", "LexiconError", "find_terms", "kwic", "compare", "preference_over_time",
-    "test_independence", "HIT_COLUMNS", "VOICES",
+    "independence", "test_independence", "HIT_COLUMNS", "VOICES",
     "find_quotes", "load_speakers", "speaker_share", "attribution_verbs", "cited_sources", "QUOTE_COLUMNS",
     "keyness", "collocations", "outlet_similarity", "count_terms",
 ]

@@ -32,8 +32,8 @@ def _write_atomic(path: Path, write) -> None:
 
 
 def _ingest(args: argparse.Namespace) -> int:
-    from .ingest import ingest
-    from .ingest.stream import ingest_to
+    from .ingestion import ingest
+    from .ingestion.stream import ingest_to
 
     raw = Path(args.raw)
     if not raw.exists():

@@ -33,11 +33,11 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
     raise ImportError('framing.dask needs Dask: pip install "framing[dask]"') from exc
 
 from .analysis.compare import compare as _compare
-from .analysis.keyness import Totals, _counts, documents, keyness_from_totals
+from .analysis.keyness import Totals, documents, keyness_from_totals, term_counts
 from .analysis.lexicon import Lexicon, load_lexicon
-from .analysis.terms import _empty_hits, count_terms as _count_terms, find_terms as _find_terms
+from .analysis.terms import count_terms as _count_terms, find_terms as _find_terms
 from .analysis.tokens import STOP_WORDS
-from .schema import ARTICLE_COLUMNS
+from .schema import ARTICLE_COLUMNS, empty_hits
 
 __all__ = ["read_articles", "from_pandas", "find_terms", "count_terms", "compare", "keyness"]
 
@@ -93,7 +93,7 @@ def find_terms(articles: dd.DataFrame, lexicon: Lexicon | str | dict | None = No
                context: int = 80) -> dd.DataFrame:
     """:func:`framing.find_terms` per partition: a lazy Dask DataFrame of hits (same columns and rows)."""
     articles = articles[["article_id", "outlet", "published", "title", "text"]]  # read no more than this
-    return articles.map_partitions(_find_part, _lexicon(lexicon), titles, context, meta=_empty_hits())
+    return articles.map_partitions(_find_part, _lexicon(lexicon), titles, context, meta=empty_hits())
 
 
 def count_terms(articles: dd.DataFrame, lexicon: Lexicon | str | dict | None = None, *,
@@ -125,7 +125,7 @@ def _part_totals(part: pd.DataFrame, by, part_name, dedupe, ngram_range, stop_wo
     if not len(docs):
         return pd.DataFrame({"group": pd.Series(dtype=object), "term": pd.Series(dtype=object),
                              "count": pd.Series(dtype="int64"), "docs": pd.Series(dtype="int64")})
-    matrix, vocab = _counts(docs, ngram_range, stop_words)
+    matrix, vocab = term_counts(docs, ngram_range, stop_words)
     return Totals.from_matrix(matrix, vocab, docs["group"].to_numpy()).to_frame()
 
 

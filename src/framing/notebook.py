@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .ingest import Corpus, ingest, read_articles
+from .ingestion import Corpus, ingest, read_articles
 from .schema import cast_rejects
 
 __all__ = [

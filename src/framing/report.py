@@ -248,7 +248,7 @@ def build_report(
     import papermill
 
     from .analysis.lexicon import load_lexicon
-    from .ingest import ingest
+    from .ingestion import ingest
 
     say = progress or (lambda message: None)
     started = time.time()

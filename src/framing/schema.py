@@ -11,6 +11,9 @@ __all__ = [
     "empty_rejects",
     "cast_articles",
     "cast_rejects",
+    "HIT_COLUMNS",
+    "cast_hits",
+    "empty_hits",
 ]
 
 _STR = pd.StringDtype()
@@ -89,3 +92,29 @@ def empty_articles() -> pd.DataFrame:
 def empty_rejects() -> pd.DataFrame:
     """A rejects table with no rows."""
     return pd.DataFrame({c: pd.Series(dtype=t) for c, t in REJECT_COLUMNS.items()})
+
+
+#: Columns of the hits table returned by :func:`framing.find_terms`.
+HIT_COLUMNS = (
+    "article_id", "outlet", "published", "family", "variant", "orientation", "matched",
+    "start", "end", "context", "voice", "in_title",
+)
+_HIT_STRINGS = ("article_id", "outlet", "family", "variant", "orientation", "matched", "context", "voice")
+
+
+def cast_hits(df: pd.DataFrame) -> pd.DataFrame:
+    """Return `df` as a hits table: the hits columns, in order, with their dtypes.
+
+    Examples
+    --------
+    >>> cast_hits(empty_hits()).dtypes["start"]
+    dtype('int64')
+    """
+    df = df.astype({c: "string" for c in _HIT_STRINGS} | {"start": "int64", "end": "int64", "in_title": "bool"})
+    df["published"] = pd.to_datetime(df["published"], utc=True).astype(ARTICLE_COLUMNS["published"])
+    return df[list(HIT_COLUMNS)]
+
+
+def empty_hits() -> pd.DataFrame:
+    """A hits table with no rows and the right dtypes."""
+    return cast_hits(pd.DataFrame({c: [] for c in HIT_COLUMNS}))

@@ -1,6 +1,6 @@
 """Articles → hits and tables: the lexicon, quotation spans, term matching, comparisons."""
 
-from .compare import compare, group_keys, preference_over_time, test_independence
+from .compare import compare, group_keys, independence, preference_over_time, test_independence
 from .keyness import collocations, keyness, outlet_similarity
 from .quotes import QUOTE_COLUMNS, attribution_verbs, cited_sources, find_quotes, load_speakers, speaker_share
 from .lexicon import Lexicon, LexiconError, load_lexicon
@@ -9,7 +9,7 @@ from .terms import HIT_COLUMNS, VOICES, count_terms, find_terms, kwic
 
 __all__ = [
     "Lexicon", "LexiconError", "load_lexicon", "find_quote_spans", "find_terms", "kwic",
-    "compare", "preference_over_time", "test_independence", "group_keys", "HIT_COLUMNS", "VOICES",
+    "compare", "preference_over_time", "independence", "test_independence", "group_keys", "HIT_COLUMNS", "VOICES",
     "find_quotes", "load_speakers", "speaker_share", "attribution_verbs", "cited_sources", "QUOTE_COLUMNS",
     "keyness", "collocations", "outlet_similarity", "count_terms",
 ]

@@ -7,16 +7,17 @@ outlets file (``affiliation``, ``country``) or from the publication date (``year
 
 from __future__ import annotations
 
+import warnings
 from typing import Literal, Sequence
 
 import numpy as np
 import pandas as pd
 
-from ..ingest.rules import load_outlets
+from ..knowledge.outlets import load_outlets
 from .lexicon import Lexicon, load_lexicon
 from .stats import benjamini_hochberg, bootstrap_shares, independence_test
 
-__all__ = ["compare", "preference_over_time", "test_independence", "group_keys"]
+__all__ = ["compare", "preference_over_time", "independence", "test_independence", "group_keys"]
 
 _PERIODS = {"year": "Y", "quarter": "Q", "month": "M", "week": "W"}
 _OUTLET_FIELDS = ("affiliation", "country")
@@ -263,7 +264,7 @@ def preference_over_time(
     return table[cols].sort_values(([by] if by else []) + ["period_start"], ignore_index=True)
 
 
-def test_independence(
+def independence(
     hits: pd.DataFrame,
     by: str | Sequence[str] = "outlet",
     *,
@@ -304,7 +305,7 @@ def test_independence(
     >>> hits = pd.DataFrame({"article_id": list("abcdefgh"), "outlet": list("XXXXYYYY"),
     ...     "family": ["kyiv"] * 8, "variant": ["Kyiv"] * 4 + ["Kiev"] * 4,
     ...     "voice": ["own"] * 8, "in_title": [False] * 8})
-    >>> test_independence(hits)[["family", "method", "cramers_v"]].values.tolist()
+    >>> independence(hits)[["family", "method", "cramers_v"]].values.tolist()
     [['kyiv', 'fisher', 1.0]]
     """
     keys = _as_list(by)
@@ -344,6 +345,13 @@ def test_independence(
     out = pd.DataFrame(rows, columns=[c for c in cols if c != "q"])
     out["q"] = benjamini_hochberg(out["p"]) if len(out) else []
     return out[cols]
+
+
+def test_independence(*args, **kwargs) -> pd.DataFrame:
+    """Deprecated name of :func:`independence` (kept for one release; it read like a pytest test)."""
+    warnings.warn("framing.test_independence is deprecated; use framing.independence", DeprecationWarning,
+                  stacklevel=2)
+    return independence(*args, **kwargs)
 
 
 test_independence.__test__ = False  # not a pytest test, even when imported into a test module

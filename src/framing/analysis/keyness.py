@@ -57,7 +57,16 @@ def documents(
     return docs.reset_index(drop=True)
 
 
-def _counts(docs: pd.DataFrame, ngram_range, stop_words) -> tuple[sparse.csr_matrix, np.ndarray]:
+def term_counts(docs: pd.DataFrame, ngram_range, stop_words) -> tuple[sparse.csr_matrix, np.ndarray]:
+    """The document × n-gram count matrix of ``docs["text"]`` and its vocabulary (the tokens of
+    :mod:`framing.analysis.tokens`); an empty matrix when nothing but stop words is left.
+
+    Examples
+    --------
+    >>> matrix, vocab = term_counts(pd.DataFrame({"text": ["Kyiv talks", "talks resume"]}), (1, 1), None)
+    >>> list(vocab), matrix.toarray().tolist()
+    (['kyiv', 'resume', 'talks'], [[1, 0, 1], [0, 1, 1]])
+    """
     vectorizer = CountVectorizer(
         preprocessor=preprocess, token_pattern=TOKEN_PATTERN, ngram_range=ngram_range,
         stop_words=sorted(stop_words) if stop_words else None, dtype=np.int64,
@@ -143,7 +152,7 @@ def keyness(
     [['regime', 2, 0]]
     """
     docs = documents(articles, by, part=part, dedupe=dedupe, outlets=outlets)
-    matrix, vocab = _counts(docs, ngram_range, stop_words)
+    matrix, vocab = term_counts(docs, ngram_range, stop_words)
     totals = Totals.from_matrix(matrix, vocab, docs["group"].to_numpy())
     return keyness_from_totals(totals, by, target, reference, method=method, min_count=min_count,
                                alpha0=alpha0, correction=correction, bootstrap=bootstrap, level=level,

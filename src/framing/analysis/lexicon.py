@@ -1,7 +1,7 @@
 """The lexicon: term families, their variants and the patterns that find them (data, not code).
 
 A lexicon is read from YAML (the packaged ``framing/data/lexicon.yaml`` by default) or from a dict,
-validated once, and compiled once into a single matcher (see :mod:`framing.analysis.terms`).
+validated once, and compiled once into a single matcher (see :mod:`framing.analysis.matcher`).
 """
 
 from __future__ import annotations
@@ -9,15 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
-from ..ingest.rules import RulesError, _read_yaml
+from .._cache import memo
+from ..knowledge import RulesError, packaged_yaml, read_yaml
 
 __all__ = ["Event", "Family", "Lexicon", "LexiconError", "Variant", "load_lexicon", "pattern_to_regex"]
 
@@ -68,7 +66,7 @@ class Family:
     events: tuple[Event, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # hashed by identity: its compiled matcher is kept per object
 class Lexicon:
     """A validated lexicon. Build it with :func:`load_lexicon`.
 
@@ -145,22 +143,6 @@ class Lexicon:
             for f in self.families for v in f.variants
         ]
         return pd.DataFrame(rows, columns=["family", "label", "variant", "orientation", "patterns", "note", "source"])
-
-    def __getstate__(self) -> dict:
-        """Pickled without the compiled matcher (rebuilt on first use where it lands, e.g. a Dask worker)."""
-        state = dict(self.__dict__)
-        state.pop("matcher", None)
-        return state
-
-    def __setstate__(self, state: dict) -> None:
-        self.__dict__.update(state)
-
-    @cached_property
-    def matcher(self):
-        """The compiled matcher (built on first use, then reused)."""
-        from .terms import Matcher
-
-        return Matcher(self)
 
 
 # --------------------------------------------------------------------------- patterns
@@ -343,9 +325,6 @@ def _build(data: dict, where: str) -> Lexicon:
     )
 
 
-_DEFAULT: Lexicon | None = None
-
-
 def load_lexicon(path_or_dict: str | Path | dict | Lexicon | None = None) -> Lexicon:
     """Load and validate a lexicon.
 
@@ -371,13 +350,14 @@ def load_lexicon(path_or_dict: str | Path | dict | Lexicon | None = None) -> Lex
     >>> len(load_lexicon().families) >= 15
     True
     """
-    global _DEFAULT
     if isinstance(path_or_dict, Lexicon):
         return path_or_dict
     if path_or_dict is None:
-        if _DEFAULT is None:
-            text = resources.files("framing.data").joinpath("lexicon.yaml").read_text(encoding="utf-8")
-            _DEFAULT = _build(yaml.safe_load(text), "framing/data/lexicon.yaml")
-        return _DEFAULT
-    data, where = _read_yaml(path_or_dict, "lexicon", LexiconError)
+        return _packaged_lexicon()
+    data, where = read_yaml(path_or_dict, "lexicon", LexiconError)
     return _build(data, where)
+
+
+@memo(maxsize=1)
+def _packaged_lexicon() -> Lexicon:
+    return _build(packaged_yaml("lexicon.yaml"), "framing/data/lexicon.yaml")

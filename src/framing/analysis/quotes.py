@@ -20,7 +20,8 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from ..ingest.rules import RulesError, _packaged, _read_yaml, load_outlets
+from ..knowledge import RulesError, packaged_yaml, read_yaml
+from ..knowledge.outlets import load_outlets
 from .spans import find_quote_spans
 from .stats import log_odds_dirichlet
 
@@ -148,8 +149,8 @@ def _load_speakers_cached(extra) -> Speakers:
 
 
 def _build_speakers(extra) -> Speakers:
-    base, where = _packaged("speakers.yaml"), "framing/data/speakers.yaml"
-    sources = [(base, where)] + ([_read_yaml(extra, "speakers")] if extra is not None else [])
+    base, where = packaged_yaml("speakers.yaml"), "framing/data/speakers.yaml"
+    sources = [(base, where)] + ([read_yaml(extra, "speakers")] if extra is not None else [])
     groups_known: set[str] = set()
     entries: dict[str, dict] = {}
     roles: list[tuple[str, re.Pattern]] = []

@@ -1,1 +1,1 @@
-"""Packaged knowledge as YAML: boilerplate rules and outlets (extend them without touching code)."""
+"""Packaged knowledge as YAML: lexicon, outlets, boilerplate rules and speakers (extend them without touching code)."""

@@ -12,9 +12,10 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 import framing
-from framing.analysis import _engine
+from framing.text import hyperscan as _engine
+from framing.text.utf8 import PY_SPACE
 from framing.analysis.lexicon import Lexicon
-from framing.analysis.terms import Matcher
+from framing.analysis.matcher import Matcher, matcher_for
 
 from .conftest import CORPORA, ROOT, STRICT, need
 
@@ -32,7 +33,7 @@ def _pair(lexicon: Lexicon | None = None) -> tuple[Matcher, Matcher]:
 
 
 def test_the_packaged_lexicon_runs_on_hyperscan_by_default():
-    assert framing.load_lexicon().matcher.engine == "hyperscan"
+    assert matcher_for(framing.load_lexicon()).engine == "hyperscan"
 
 
 @pytest.mark.slow
@@ -121,8 +122,8 @@ def test_same_counts_on_the_synthetic_corpus_and_most_texts_need_no_re():
     arts = _frame([a["text"] for a in synth.articles(300, seed=5)], [a["title"] for a in synth.articles(300, seed=5)])
     counts = _counts(arts, titles=True)
     assert counts["count"].sum() > 1000
-    matcher = framing.load_lexicon().matcher
-    *_, slow = matcher.spans().resolve(pa.array(arts["text"].array), matcher._families)
+    matcher = matcher_for(framing.load_lexicon())
+    *_, slow = matcher.spans().resolve(pa.array(arts["text"].array), matcher.entry_families)
     assert slow.mean() < 0.1  # the point of the fast path: re scans few texts
 
 
@@ -167,7 +168,7 @@ def test_same_counts_for_a_lexicon_with_tricky_patterns(text):
 
 def test_a_lexicon_hyperscan_cannot_express_is_counted_by_re():
     lex = framing.load_lexicon({"families": {"atomic": {"variants": {"Kyiv": {"patterns": [r"(?>Kyiv|Kiev)"]}}}}})
-    assert lex.matcher.spans() is None
+    assert matcher_for(lex).spans() is None
     counts = framing.count_terms(_frame(["Kyiv, Kiev, Kyivan"]), lex)
     assert counts["count"].tolist() == [2]
     with pytest.raises(ValueError, match="hyperscan engine is not available"):
@@ -186,7 +187,7 @@ def test_the_space_and_case_folding_tables_are_python_s():
 
     space, letter = re.compile(r"\s"), re.compile(r"(?i)[a-z0-9_]")
     cps = [c for c in range(0x110000) if not 0xD800 <= c < 0xE000]
-    assert tuple(c for c in cps if space.fullmatch(chr(c))) == _engine._PY_SPACE
+    assert tuple(c for c in cps if space.fullmatch(chr(c))) == PY_SPACE
     assert "".join(chr(c) for c in cps if c > 0x7F and letter.fullmatch(chr(c))) == _engine._FOLDS_TO_ASCII
 
 
@@ -254,22 +255,22 @@ def test_same_voice_and_context_on_hand_made_paragraphs(text, width):
 def test_most_hits_of_the_synthetic_corpus_get_their_voice_without_python():
     import numpy as np
 
-    from framing.analysis import _hits as fast_hits, terms
+    from framing.analysis import _byte_columns as fast_hits, _fast_hits
     from framing.analysis.spans import UNCLOSED_MAX
 
     sys.path.insert(0, str(ROOT / "benchmarks"))
     import synth
 
     col = pa.array([a["text"] for a in synth.articles(300, seed=5)])
-    matcher = framing.load_lexicon().matcher
+    matcher = matcher_for(framing.load_lexicon())
     buf = fast_hits.Buffer(col)
-    text, ids, _, start, end, slow = matcher.spans().resolve(buf.column, matcher._families)
-    keep = ~slow[text] & (matcher._variant_of[ids] >= 0)
+    text, ids, _, start, end, slow = matcher.spans().resolve(buf.column, matcher.entry_families)
+    keep = ~slow[text] & (matcher.variant_of[ids] >= 0)
     text = text[keep]
     start, end = buf.offsets[text] + start[keep], buf.offsets[text] + end[keep]
     chars = (buf.chars(buf.offsets[text]), buf.chars(start), buf.chars(end))
     _, _, windows = fast_hits.contexts(buf, text, start, end, 80, chars)
-    near = terms._near_markers(matcher, buf, start, windows, 80)
+    near = _fast_hits._near_markers(matcher, buf, start, windows, 80)
     codes, _, _ = fast_hits.voices(buf, text, start, end, near, UNCLOSED_MAX)
     assert len(codes) > 1000
     assert np.mean(codes == fast_hits.UNDECIDED) < 0.05  # the prefix scan covers these paragraphs
@@ -277,7 +278,7 @@ def test_most_hits_of_the_synthetic_corpus_get_their_voice_without_python():
 
 
 def test_same_hits_when_articles_are_read_in_blocks(monkeypatch):
-    from framing.analysis import terms
+    from framing.analysis import _fast_hits
 
     sys.path.insert(0, str(ROOT / "benchmarks"))
     import synth
@@ -285,8 +286,8 @@ def test_same_hits_when_articles_are_read_in_blocks(monkeypatch):
     arts = _with_meta(_frame([a["text"] for a in synth.articles(7, seed=9)], [a["title"] for a in synth.articles(7, seed=9)]))
     whole = framing.find_terms(arts, engine="re")
     counted = framing.count_terms(arts, engine="re", titles=True)
-    monkeypatch.setattr(terms, "_BLOCK", 3)  # slices of one Arrow array share its buffers
-    monkeypatch.setattr(terms, "_COUNT_BLOCK", 3)
+    monkeypatch.setattr(_fast_hits, "_BLOCK", 3)  # slices of one Arrow array share its buffers
+    monkeypatch.setattr(_fast_hits, "_COUNT_BLOCK", 3)
     pd.testing.assert_frame_equal(framing.find_terms(arts, engine="hyperscan"), whole)
     pd.testing.assert_frame_equal(framing.count_terms(arts, engine="hyperscan", titles=True), counted)
     assert len(whole) > 20

@@ -23,9 +23,11 @@ import pandas as pd
 from ..schema import cast_articles, empty_articles
 from .clean import clean_text, is_body_paragraph, line_key
 from .duplicates import signatures
-from .meta import _identifier, detect_languages, find_author, find_outlet, find_published, find_title, find_wire
+from ..speedups import langid
+from .meta import detect_languages, find_author, find_outlet, find_published, find_title, find_wire
 from .readers import RawArticle, Reject, _sniff_binary, iter_input_files, read_file
-from .rules import Boilerplate, Outlets
+from ..knowledge.boilerplate import Boilerplate
+from ..knowledge.outlets import Outlets
 
 #: A paragraph of at most this many words, found in at least RECUR_MIN_ARTICLES articles and
 #: RECUR_MIN_SHARE of one outlet's articles (within a task), is that outlet's chrome ("Share this article").
@@ -171,7 +173,7 @@ def _article(raw: RawArticle, *, entry: Mapping[str, str], rules: Boilerplate, o
     from_page = raw.reader == "html"  # a page's metadata date is a guess: the text's date line wins
     published, date_line = find_published(
         cleaned.header, given=entry.get("published") or (None if from_page else raw.published),
-        tz=record.timezone if record else None, fallback=raw.published if from_page else None,
+        tz=record.timezone if record else None, fallback=(raw.page_date or raw.published) if from_page else None,
     )
     author = find_author(cleaned.header, given=entry.get("author") or raw.author,
                          date_line=date_line, outlets=outlets)
@@ -181,7 +183,7 @@ def _article(raw: RawArticle, *, entry: Mapping[str, str], rules: Boilerplate, o
         "title": title, "author": author, "published": published,
         "url": url, "source_path": raw.source_path, "encoding": raw.encoding, "reader": raw.reader,
         "_paragraphs": paragraphs, "_dropped": dropped,
-        # keys of the short paragraphs only (the recurring-chrome pass counts those; a unit's long ones would cost 40 MB)
+        # keys of the short paragraphs only (the recurring-chrome pass counts those; a unit's long ones would cost much memory)
         "_keys": [k if len(p.split()) <= RECUR_MAX_WORDS else None for p, k in zip(paragraphs, keys, strict=True)],
     }
 
@@ -257,7 +259,7 @@ def run_task(task: Task, context: Context | None = None) -> Result:
             rejects.append(Reject(rel, "error", f"{type(exc).__name__}: {exc}"))
     _drop_recurring(records)
     articles = _finish(records)
-    sigs = signatures(articles["text"])  # (the paragraphs' keys would do, but held for a whole unit they cost 40 MB)
+    sigs = signatures(articles["text"])  # (the paragraphs' keys would do, but held for a whole unit they cost much memory)
     part = None
     if ctx.parts is not None and len(articles):
         part = str(part_path(ctx.parts, task.number))
@@ -277,8 +279,8 @@ def execute(tasks: Iterator[Task], context: Context, *, workers: int = 1) -> Ite
             yield run_task(task, context)
         return
     method = _start_method()
-    if method == "fork":  # load the language model (~130 MB of arrays) once, shared by every forked worker
-        _identifier()
+    if method == "fork":  # load the language model's arrays once, shared by every forked worker
+        langid.model()
     pool = multiprocessing.get_context(method).Pool(workers, initializer=_init_worker, initargs=(context,))
     try:
         pending: deque = deque()

@@ -2,7 +2,9 @@
 
 from .clean import clean_text
 from .corpus import Corpus, ingest, load
-from .rules import RulesError, load_boilerplate, load_outlets
+from ..knowledge import RulesError
+from ..knowledge.boilerplate import load_boilerplate
+from ..knowledge.outlets import load_outlets
 from .stream import IngestSummary, ingest_to, read_articles
 
 __all__ = ["Corpus", "ingest", "load", "clean_text", "load_boilerplate", "load_outlets", "RulesError",

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from .rules import Boilerplate, load_boilerplate
+from ..knowledge.boilerplate import Boilerplate, load_boilerplate
+from ..text.prefilter import Prefilter, may_match, prefilter_for
 
 __all__ = [
     "Cleaned",
@@ -116,12 +116,12 @@ def split_glued_lines(text: str, rules: Boilerplate | None = None) -> str:
     """
     rules = rules or load_boilerplate()
     low = text.lower()  # lengths may change below, but a substring test needs no offsets
-    found = _Prefixes.of(rules).found(text, low)
+    found = _prefilter(rules).found(text, low)
     for pattern in rules.split_before:
-        if _may_match(pattern, text, low, found):
+        if may_match(pattern, text, low, found):
             text = pattern.sub(lambda m: "\n" + m.group(0), text)
     for pattern in rules.split_after:
-        if _may_match(pattern, text, low, found):
+        if may_match(pattern, text, low, found):
             text = pattern.sub(lambda m: m.group(0) + "\n", text)
     return text
 
@@ -184,140 +184,10 @@ def key_bytes(text: str) -> bytes:
     return text.encode("ascii").translate(_ASCII_KEY_BYTES)
 
 
-@functools.lru_cache(maxsize=1024)
-def _line_safe(pattern: re.Pattern) -> bool:
-    """Whether a match within one line implies a match within the lines joined by "\\n" (so one
-    search of the whole text can rule a pattern out): no negative lookbehind, no \\A or \\Z, and
-    ``^``/``$`` only in MULTILINE mode."""
-    src = pattern.pattern
-    if "(?<!" in src or "\\A" in src or "\\Z" in src:
-        return False
-    return bool(pattern.flags & re.MULTILINE) or ("^" not in src.replace("[^", "") and "$" not in src)
-
-
-_CASELESS_FLAG = re.compile(r"\(\?[aiLmsux]*i")  # an inline (?i) or (?i:…), alone or with other flags
-_LITERALS: dict[re.Pattern, tuple[tuple[frozenset[str], ...], bool] | None] = {}
-
-
-def _literals(pattern: re.Pattern) -> tuple[tuple[frozenset[str], ...], bool] | None:
-    """Sets of strings such that every match of `pattern` contains one string of each set, and
-    whether they are lower-cased (to be looked for in the lower-cased text: the pattern ignores
-    case somewhere) or kept as the pattern spells them (to be looked for in the text itself);
-    None when there are none.
-
-    A case-sensitive pattern gets the stronger test: ``By `` occurs in far fewer texts than ``by ``,
-    and two characters (``AP``, ``[[``) or one uncommon sign (``©``) are already rare enough in
-    their own case. Each set alone may be common ("reporter"), all of them together rarely are."""
-    if pattern not in _LITERALS:
-        from ..analysis._prefix import required_all
-
-        caseless = bool(pattern.flags & re.IGNORECASE) or bool(_CASELESS_FLAG.search(pattern.pattern))
-        groups = []
-        for group in required_all(pattern.pattern, lower=caseless):
-            shortest = min(map(len, group))
-            if any("\n" in x for x in group):
-                continue
-            if shortest >= 3 or (not caseless and (shortest == 2 or not any(x.isascii() for x in group))):
-                groups.append(group)
-        _LITERALS[pattern] = (tuple(groups), caseless) if groups else None
-    return _LITERALS[pattern]
-
-
-def _may_match(pattern: re.Pattern, text: str, low: str, found: frozenset[re.Pattern] | None = None) -> bool:
-    """False only when `pattern` cannot match `text` (`low`: the text lower-cased): for some set of
-    strings one of which its every match contains, none occurs in the text (substring tests, far
-    cheaper than a regex search that has to try every position). `found`: the patterns a
-    :class:`_Prefixes` scan of this text left possible, when there was one."""
-    if found is not None:
-        return pattern in found
-    literals = _literals(pattern)
-    if literals is None:
-        return True
-    groups, caseless = literals
-    where = low if caseless else text
-    return all(any(lit in where for lit in group) for group in groups)
-
-
-class _Prefixes:
-    """The literals of many patterns in one Hyperscan database (with the ``fast`` extra): one pass
-    over a text tells which patterns may match it, instead of a substring search per literal."""
-
-    _cache: dict[int, tuple] = {}
-
-    def __init__(self, patterns) -> None:
-        from ..analysis import _engine
-
-        patterns = list(dict.fromkeys(patterns))
-        self.always = frozenset(p for p in patterns if _literals(p) is None)
-        keys = sorted({(lit, lits[1]) for p in patterns if (lits := _literals(p)) for group in lits[0] for lit in group})
-        number = {key: i for i, key in enumerate(keys)}
-        # literal number → the (pattern, set number) pairs it satisfies; a pattern needs all its sets
-        self.satisfies: list[list[tuple[re.Pattern, int]]] = [[] for _ in keys]
-        self.n_sets: dict[re.Pattern, int] = {}
-        for p in patterns:
-            if (lits := _literals(p)) is not None:
-                self.n_sets[p] = len(lits[0])
-                for g, group in enumerate(lits[0]):
-                    for lit in group:
-                        self.satisfies[number[lit, lits[1]]].append((p, g))
-        self.db = None
-        if _engine.hyperscan is not None and keys:
-            hs = _engine.hyperscan
-            expressions = ["".join(f"\\x{b:02x}" for b in lit.encode("utf-8")).encode() for lit, _ in keys]
-            self.db = hs.Database()
-            self.db.compile(expressions=expressions, ids=list(range(len(expressions))),
-                            elements=len(expressions), flags=[hs.HS_FLAG_SINGLEMATCH] * len(expressions))
-            self.scratch = hs.Scratch(self.db)
-
-    @classmethod
-    def of(cls, rules: Boilerplate) -> "_Prefixes":
-        """The prefilter for every pattern of `rules` (built once per rules object)."""
-        return cls.for_owner(rules, lambda: [*rules.split_before, *rules.split_after, *rules.footer,
-                                             *(p for _, p in rules.drop)])
-
-    @classmethod
-    def for_owner(cls, owner, patterns) -> "_Prefixes":
-        """The prefilter for the patterns `patterns()` of `owner` (built once per owner)."""
-        held = cls._cache.get(id(owner))
-        if held is None or held[0] is not owner:
-            held = cls._cache[id(owner)] = (owner, cls(patterns()))
-        return held[1]
-
-    def found(self, text: str, low: str) -> frozenset[re.Pattern] | None:
-        """The patterns that may match `text` (`low`: it lower-cased), or None without Hyperscan
-        (then :func:`_may_match` tests each pattern's literals itself).
-
-        Case-sensitive literals are spelled as in their pattern, the others lower-cased, and one
-        scan covers the text and its lower-cased copy: a hit of either kind in its own half is
-        real, a hit in the other half is only a needless candidate, never a missed one."""
-        if self.db is None:
-            return None
-        hits: set[int] = set()
-        self.db.scan(f"{text}\x00{low}".encode("utf-8"), match_event_handler=lambda i, *_: hits.add(i),
-                     scratch=self.scratch)
-        met: dict[re.Pattern, set[int]] = {}
-        for i in hits:
-            for pattern, group in self.satisfies[i]:
-                met.setdefault(pattern, set()).add(group)
-        return self.always.union(p for p, groups in met.items() if len(groups) == self.n_sets[p])
-
-
-_ADMITTED: dict[tuple[int, frozenset], tuple] = {}  # (patterns, found) -> the patterns `found` admits
-
-
-def _present(patterns, joined: str, low: str, found: frozenset[re.Pattern] | None, key=lambda x: x):
-    """The patterns that may match some line of `joined` (the others need not be tried per line);
-    `low` is `joined` lower-cased, `found` the patterns a :class:`_Prefixes` scan left possible."""
-    if found is not None:  # the common case: which patterns `found` admits is worked out once per set
-        held = _ADMITTED.get((id(patterns), found))
-        if held is None or held[0] is not patterns:
-            if len(_ADMITTED) > 4096:
-                _ADMITTED.clear()
-            admitted = [(x, _line_safe(k)) for x in patterns if not _line_safe(k := key(x)) or k in found]
-            held = _ADMITTED[id(patterns), found] = (patterns, admitted)
-        return [x for x, safe in held[1] if not safe or key(x).search(joined)]
-    return [x for x in patterns
-            if not _line_safe(key(x)) or (_may_match(key(x), joined, low) and key(x).search(joined))]
+def _prefilter(rules: Boilerplate) -> Prefilter:
+    """The prefilter for every pattern of `rules` (built once per rules object)."""
+    return prefilter_for(rules, lambda: [*rules.split_before, *rules.split_after, *rules.footer,
+                                         *(p for _, p in rules.drop)])
 
 
 def _drop_reason(line: str, rules: Boilerplate, drop=None) -> str | None:
@@ -414,9 +284,10 @@ def clean_text(text: str, *, title: str | None = None, rules: Boilerplate | None
     all_lines = list(lines)
     joined = "\n".join(lines)  # most rules match nowhere in a text: rule them out once
     low = joined.lower()
-    found = _Prefixes.of(rules).found(joined, low)
-    drop = _present(rules.drop, joined, low, found, key=lambda x: x[1])
-    lines = _cut_footer(lines, rules, dropped, drop, _present(rules.footer, joined, low, found))
+    prefilter = _prefilter(rules)
+    found = prefilter.found(joined, low)
+    drop = prefilter.present("drop", rules.drop, joined, low, found, key=lambda x: x[1])
+    lines = _cut_footer(lines, rules, dropped, drop, prefilter.present("footer", rules.footer, joined, low, found))
     title_key = line_key(title) if title else None
     kept: list[str] = []
     keys: list[str] = []

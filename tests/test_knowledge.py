@@ -1,4 +1,4 @@
-"""framing.ingest.rules: packaged YAML loads; invalid user files fail with file, key and value."""
+"""framing.knowledge: packaged YAML loads; invalid user files fail with file, key and value."""
 
 from __future__ import annotations
 

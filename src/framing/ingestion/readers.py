@@ -16,6 +16,8 @@ from pathlib import Path
 
 import charset_normalizer
 
+from ..speedups import trafilatura_meta
+
 __all__ = [
     "RawArticle",
     "Reject",
@@ -78,11 +80,13 @@ class RawArticle:
     encoding: str | None = None
     title: str | None = None
     url: str | None = None
-    published: str | Callable[[], str | None] | None = None  # a page's date is read only when needed
+    published: str | None = None
     outlet: str | None = None
     author: str | None = None
     sitename: str | None = None
     given: dict[str, str] = field(default_factory=dict)  # field -> where it came from (export, html)
+    #: an HTML page's own date, read only when called (when the text gives no better date)
+    page_date: Callable[[], str | None] | None = None
 
 
 @dataclass
@@ -413,70 +417,12 @@ _META_TIME = re.compile(
     r"""content=["'](\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)["']""", re.IGNORECASE)
 
 
-_DATE_PARAMS = {"extensive_search": False, "original_date": True}
-#: Every XPath trafilatura's author search tries needs one of these in the page (in an attribute, or
-#: an <author> or <rel> element): without any, the search (a copy of the whole tree and a dozen
-#: regex XPaths, about 1.5 ms a page) cannot find an author and is skipped.
-_AUTHOR_MARKUP = ("author", "byl", "bbl", "username", "zuozhe", "bianji", "xiaobian", "channel-name",
-                  "submitted-by", "posted-by", "journalist-name", "screenname", "writer", "<rel")
-
-
-def _may_name_author(html: str) -> bool:
-    """Whether the page has markup trafilatura's author search could find (substring tests on the
-    lower-cased page: one regex alternation took 1.6 ms on a 10 kB page, these take 0.05)."""
-    low = html.lower()
-    return any(word in low for word in _AUTHOR_MARKUP)
-
-
-def _page_metadata(tree, html: str):
-    """The page's title, author, URL and site name, as ``trafilatura.bare_extraction(...,
-    with_metadata=True)`` reads them (trafilatura's own steps, in its order), without the parts
-    framing never uses (categories, tags, licence) and without the author search when the page has
-    no markup it could find. The date is left to :func:`_page_date`, which the ingest calls only
-    when no better date is known. None when this trafilatura lacks those steps (then the caller
-    asks trafilatura for everything)."""
-    try:
-        import htmldate  # noqa: F401 - _page_date needs it
-        from trafilatura import metadata as tm
-    except ImportError:  # pragma: no cover - trafilatura depends on htmldate
-        return None
-    steps = ("examine_meta", "extract_meta_json", "extract_title", "extract_author", "extract_url",
-             "extract_sitename", "extract_domain", "META_URL")
-    if not all(hasattr(tm, x) for x in steps):
-        return None
-    doc = tm.examine_meta(tree)
-    if doc.author and " " not in doc.author:
-        doc.author = None
-    try:
-        doc = tm.extract_meta_json(tree, doc)
-    except Exception:  # noqa: BLE001 - trafilatura logs and goes on the same way
-        pass
-    if not doc.title:
-        doc.title = tm.extract_title(tree)
-    if not doc.author and _may_name_author(html):
-        doc.author = tm.extract_author(tree)
-    if not doc.url:
-        doc.url = tm.extract_url(tree, None)
-    if doc.url:
-        doc.hostname = tm.extract_domain(doc.url, fast=True)
-    if not doc.sitename:
-        doc.sitename = tm.extract_sitename(tree)
-    if doc.sitename:
-        doc.sitename = doc.sitename.lstrip("@")
-        if doc.sitename and "." not in doc.sitename and not doc.sitename[0].isupper():
-            doc.sitename = doc.sitename.title()
-    elif doc.url and (site := tm.META_URL.match(doc.url)):
-        doc.sitename = site[1]
-    doc.clean_and_trim()
-    return doc
-
-
 def _page_date(tree, url: str | None, html: str) -> str | None:
     """htmldate's publication day for the page (as trafilatura asks for it), with the time of the
     page's own published-time meta tag when that tag has the same day."""
     from htmldate import find_date
 
-    return _with_meta_time(find_date(tree, url=url, **_DATE_PARAMS), html)
+    return _with_meta_time(find_date(tree, url=url, **trafilatura_meta.DATE_PARAMS), html)
 
 
 def _with_meta_time(day: str | None, html: str) -> str | None:
@@ -487,36 +433,38 @@ def _with_meta_time(day: str | None, html: str) -> str | None:
 
 def _extract_page(text: str):
     """(text, metadata, date) of an HTML page with trafilatura: the page is parsed once, its
-    metadata read by :func:`_page_metadata`, then its text extracted (from a copy of the tree:
-    trafilatura makes one itself). `date` is a string, or a function that reads it from the page
-    when called. (None, None, None) when trafilatura finds no article."""
+    metadata read by :func:`framing.speedups.trafilatura_meta.page_metadata`, then its text
+    extracted (from a copy of the tree: trafilatura makes one itself). `date` is a string, or a
+    function that reads it from the page when called. (None, None, None) when trafilatura finds no
+    article."""
     import trafilatura  # imported lazily: it is slow to import and only HTML needs it
     from trafilatura.utils import load_html
 
-    options = {"include_comments": False, "include_tables": True}
     tree = load_html(text)
-    meta = _page_metadata(tree, text) if tree is not None else None
+    meta = trafilatura_meta.page_metadata(tree, text) if tree is not None else None
     if meta is None:  # no tree, or a trafilatura without the steps: let it do everything
-        doc = trafilatura.bare_extraction(text, with_metadata=True, date_extraction_params=dict(_DATE_PARAMS), **options)
+        doc = trafilatura_meta.metadata_reference(text)
         if doc is None:
             return None, None, None
         return getattr(doc, "text", None), doc, _with_meta_time(doc.date, text)
-    doc = trafilatura.bare_extraction(tree, url=meta.url, with_metadata=False, **options)
+    doc = trafilatura.bare_extraction(tree, url=meta.url, with_metadata=False, **trafilatura_meta.OPTIONS)
     if doc is None:
         return None, None, None
     return getattr(doc, "text", None), meta, functools.partial(_page_date, tree, meta.url, text)
 
 
 def _read_html(text: str, rel: str, raw: bytes, encoding: str) -> Iterator[RawArticle | Reject]:
-    body, doc, published = _extract_page(text)
+    body, doc, date = _extract_page(text)
     if not body or not body.strip():
         yield Reject(rel, "no_body", "trafilatura found no article text in the page")
         return
     given = {}
-    meta = {"title": doc.title, "author": doc.author, "url": doc.url, "published": published}
+    meta = {"title": doc.title, "author": doc.author, "url": doc.url, "published": date}
     for key, value in meta.items():
         if value:
             given[key] = "html metadata"
+    if callable(date):
+        meta["published"], meta["page_date"] = None, date
     yield RawArticle(
         source_path=rel, article_id=article_id(raw), text=body, reader="html", encoding=encoding,
         sitename=doc.sitename or doc.hostname, given=given, **meta,

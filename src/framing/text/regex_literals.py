@@ -1,43 +1,43 @@
-"""What a regex can start with: the lower-cased two-character prefixes of its possible matches.
+"""What a regex starts with and what every match of it must contain, read from its parsed tree.
 
 Python's ``re`` slows to a crawl on one alternation of a hundred case-insensitive patterns, because
 it tries every branch at every position. The matcher therefore looks only at word starts whose first
-two letters some pattern can begin with, and tries only those patterns there. This module works the
-prefixes out from the parsed pattern. When it cannot (a pattern that starts with ``\\w`` or ``.``),
-it returns None and the matcher tries that pattern at every word start.
+letters some pattern can begin with (:func:`prefixes`), Hyperscan looks for each pattern's literal
+prefixes (:func:`literal_prefixes`), and the cleaning prefilter rules a pattern out for a text that
+lacks the strings every match contains (:func:`required`, :func:`required_all`). When a pattern
+defeats the analysis (one that starts with ``\\w`` or ``.``) the answer is None, and the caller tries
+that pattern everywhere.
 """
 
 from __future__ import annotations
 
 import itertools
 
-try:
-    from re import _constants as _c, _parser as _p  # Python >= 3.11
-except ImportError:  # pragma: no cover
-    import sre_constants as _c  # type: ignore[no-redef]
-    import sre_parse as _p  # type: ignore[no-redef]
+from .regex_tree import parse
 
-__all__ = ["prefixes"]
+__all__ = ["literal_prefixes", "prefixes", "required", "required_all"]
 
 _LIMIT = 400  # give up (None) beyond this many prefixes
+_MAX_K = 8  # longest literal prefix for Hyperscan
+_MAX_SET = 64  # most literal prefixes for Hyperscan
 
 
 def _item(op, av, k: int) -> set[str] | None:
-    if op is _c.LITERAL:
+    if op == "LITERAL":
         return {chr(av)}
-    if op is _c.IN:
+    if op == "IN":
         chars: set[str] = set()
         for sub_op, sub_av in av:
-            if sub_op is _c.LITERAL:
+            if sub_op == "LITERAL":
                 chars.add(chr(sub_av))
-            elif sub_op is _c.RANGE and sub_av[1] - sub_av[0] < 64:
+            elif sub_op == "RANGE" and sub_av[1] - sub_av[0] < 64:
                 chars.update(chr(x) for x in range(sub_av[0], sub_av[1] + 1))
             else:
                 return None  # NEGATE, CATEGORY, big ranges
         return chars
-    if op is _c.SUBPATTERN:
+    if op == "SUBPATTERN":
         return _seq(av[-1], k)
-    if op is _c.BRANCH:
+    if op == "BRANCH":
         out: set[str] = set()
         for branch in av[1]:
             sub = _seq(branch, k)
@@ -45,7 +45,7 @@ def _item(op, av, k: int) -> set[str] | None:
                 return None
             out |= sub
         return out
-    if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", None)):
+    if op in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
         lo, hi, sub_pattern = av
         sub = _seq(sub_pattern, k)
         if sub is None:
@@ -60,7 +60,7 @@ def _item(op, av, k: int) -> set[str] | None:
         if hi > k:
             out |= {a for a in current if len(a) >= k}
         return out
-    if op in (_c.AT, _c.ASSERT, _c.ASSERT_NOT):
+    if op in ("AT", "ASSERT", "ASSERT_NOT"):
         return {""}
     return None
 
@@ -92,7 +92,7 @@ def prefixes(regex: str, k: int = 2) -> frozenset[str] | None:
     True
     """
     try:
-        parsed = _p.parse(regex)
+        parsed = parse(regex)
     except Exception:  # pragma: no cover - compiled elsewhere already
         return None
     out = _seq(list(parsed), k)
@@ -103,13 +103,13 @@ def prefixes(regex: str, k: int = 2) -> frozenset[str] | None:
 
 def _fixed(op, av) -> set[str] | None:
     """The strings a mandatory, fixed-shape item can match (None: optional, open or too many)."""
-    if op is _c.LITERAL:
+    if op == "LITERAL":
         return {chr(av)}
-    if op is _c.IN:
+    if op == "IN":
         return _item(op, av, 1)
-    if op is _c.SUBPATTERN:
+    if op == "SUBPATTERN":
         return _fixed_seq(av[-1])
-    if op is _c.BRANCH:
+    if op == "BRANCH":
         out: set[str] = set()
         for branch in av[1]:
             sub = _fixed_seq(branch)
@@ -117,7 +117,7 @@ def _fixed(op, av) -> set[str] | None:
                 return None
             out |= sub
         return out if len(out) <= _LIMIT else None
-    if op is _c.MAX_REPEAT or op is _c.MIN_REPEAT:
+    if op == "MAX_REPEAT" or op == "MIN_REPEAT":
         lo, hi, sub = av
         one = _fixed_seq(sub) if lo == hi and lo <= 4 else None
         if one is None:
@@ -134,7 +134,7 @@ def _fixed(op, av) -> set[str] | None:
 def _fixed_seq(items) -> set[str] | None:
     out = {""}
     for op, av in items:
-        if op in (_c.AT, _c.ASSERT, _c.ASSERT_NOT):
+        if op in ("AT", "ASSERT", "ASSERT_NOT"):
             continue
         step = _fixed(op, av)
         if step is None:
@@ -161,7 +161,7 @@ def _runs(items, longest: int) -> list[set[str]]:
     one string of the set (runs of mandatory literal pieces; a branch gives its branches' union)."""
     runs, run = [], {""}
     for op, av in items:
-        if op in (_c.AT, _c.ASSERT, _c.ASSERT_NOT):
+        if op in ("AT", "ASSERT", "ASSERT_NOT"):
             continue  # zero width: the pieces on each side are adjacent in the match
         step = _fixed(op, av)
         if step is not None:
@@ -170,7 +170,7 @@ def _runs(items, longest: int) -> list[set[str]]:
                 run = grown
                 continue
         inner = None
-        if op in (_c.MAX_REPEAT, _c.MIN_REPEAT) and av[0] >= 1:  # x{lo,hi}: lo copies of x, at least
+        if op in ("MAX_REPEAT", "MIN_REPEAT") and av[0] >= 1:  # x{lo,hi}: lo copies of x, at least
             one = _fixed_seq(av[2])
             copies = {""}
             for _ in range(min(av[0], longest)) if one is not None else ():
@@ -182,9 +182,9 @@ def _runs(items, longest: int) -> list[set[str]]:
                 run = grown if 0 < len(grown) <= _LIMIT else run
             if one is None:
                 inner = _best(list(av[2]), longest)
-        elif op is _c.SUBPATTERN:
+        elif op == "SUBPATTERN":
             inner = _best(list(av[-1]), longest)
-        elif op is _c.BRANCH:  # every branch has its own strings: their union
+        elif op == "BRANCH":  # every branch has its own strings: their union
             inner = set()
             for branch in av[1]:
                 sub = _best(list(branch), longest)
@@ -220,7 +220,7 @@ def required(regex: str, shortest: int = 3, longest: int = 8, *, lower: bool = T
     ['(AFP)', '(AP)']
     """
     try:
-        parsed = list(_p.parse(regex))
+        parsed = list(parse(regex))
     except Exception:  # pragma: no cover - compiled elsewhere already
         return None
     best = _best(parsed, longest)
@@ -239,7 +239,7 @@ def required_all(regex: str, longest: int = 8, *, lower: bool = True) -> list[fr
     [['By '], ['BBC News', 'reporter']]
     """
     try:
-        parsed = list(_p.parse(regex))
+        parsed = list(parse(regex))
     except Exception:  # pragma: no cover - compiled elsewhere already
         return []
     out: list[frozenset[str]] = []
@@ -248,3 +248,31 @@ def required_all(regex: str, longest: int = 8, *, lower: bool = True) -> list[fr
         if group not in out:
             out.append(group)
     return out
+
+
+def _ascii_head(literal: str) -> str:
+    """The literal up to its first non-ASCII character ("people’s" → "people"): still a prefix."""
+    for i, ch in enumerate(literal):
+        if not ch.isascii():
+            return literal[:i]
+    return literal
+
+
+def literal_prefixes(regex: str) -> frozenset[str] | None:
+    """The longest lower-case ASCII literal prefixes (at most 8 characters, at most 64 of them)
+    that every match of `regex` starts with, or None.
+
+    Examples
+    --------
+    >>> sorted(literal_prefixes("(?:temporarily )?occupied"))
+    ['occupied', 'temporar']
+    >>> literal_prefixes(r"\\w+ist") is None
+    True
+    """
+    for k in range(_MAX_K, 1, -1):
+        found = prefixes(regex, k)
+        if found is not None and len(found) <= _MAX_SET:
+            heads = frozenset(_ascii_head(x) for x in found)
+            if all(heads):
+                return heads
+    return None

@@ -14,7 +14,8 @@ from tqdm import tqdm  # plain text bar: tqdm.auto warns in kernels without ipyw
 from ..schema import cast_articles, cast_rejects, empty_articles, empty_rejects
 from .duplicates import NearDuplicates, rank_published
 from .readers import read_manifest
-from .rules import load_boilerplate, load_outlets
+from ..knowledge.boilerplate import load_boilerplate
+from ..knowledge.outlets import load_outlets
 from .tasks import CHUNK_BYTES, Context, execute, plan
 
 __all__ = ["Corpus", "ingest", "load"]

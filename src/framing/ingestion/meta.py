@@ -13,7 +13,9 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from .clean import line_key
-from .rules import Outlet, Outlets
+from ..knowledge.outlets import Outlet, Outlets
+from ..speedups import langid
+from ..text.prefilter import line_safe, may_match, prefilter_for
 
 __all__ = [
     "find_title",
@@ -74,7 +76,7 @@ def find_title(header: list[str], *, given: str | None, outlets: Outlets,
 
     Examples
     --------
-    >>> from framing.ingest.rules import load_outlets
+    >>> from framing.knowledge.outlets import load_outlets
     >>> find_title(["Cyprus Mail", "Blinken urges Lavrov to take exit"], given=None, outlets=load_outlets())
     'Blinken urges Lavrov to take exit'
     """
@@ -131,8 +133,8 @@ _DAY_FORMS = (  # the day forms of _DATE: (pattern, group numbers of day, month,
 def _date_line_time(text: str) -> dt.datetime | None:
     """The naive datetime of a string that is exactly one of the date-line forms `_DATE` knows
     ("23.02.2022 09:46", "February 14, 2022, 1:41 pm", "06:05 08.04.2023", "14 Feb 2022"), read
-    as dateparser reads it (tested against it); None for anything else, which dateparser then reads.
-    dateparser takes about 1.5 ms a date line, which made it half the cost of ingesting a text dump."""
+    as dateparser reads it (tested against it); None for anything else, which dateparser then reads
+    (it is slow enough to weigh on the ingest: see docs/benchmarks.md)."""
     whole = _DATE.fullmatch(text)
     if whole is None or whole.group("date") is None:
         return None
@@ -264,7 +266,7 @@ def find_author(header: list[str], *, given: str | None, date_line: str | None, 
 
     Examples
     --------
-    >>> from framing.ingest.rules import load_outlets
+    >>> from framing.knowledge.outlets import load_outlets
     >>> find_author(["By Press Association", "February 14, 2022"], given=None, date_line=None, outlets=load_outlets())
     'Press Association'
     """
@@ -337,22 +339,20 @@ def find_wire(lines: list[str], *, outlet: Outlet | None, outlets: Outlets) -> s
 
     Examples
     --------
-    >>> from framing.ingest.rules import load_outlets
+    >>> from framing.knowledge.outlets import load_outlets
     >>> find_wire(["KYIV (Reuters) - Shelling went on."], outlet=None, outlets=load_outlets())
     'Reuters'
     """
-    from .clean import _line_safe, _may_match, _Prefixes
-
     joined = "\n".join(lines)
     low = joined.lower()
     wires = [w for w in outlets.outlets if w.wire]
-    found = _Prefixes.for_owner(outlets, lambda: [p for w in wires for p in (*w.wire_strong, *w.wire_weak)]).found(joined, low)
+    found = prefilter_for(outlets, lambda: [p for w in wires for p in (*w.wire_strong, *w.wire_weak)]).found(joined, low)
     for strength in ("wire_strong", "wire_weak"):
         for wire in wires:
             if wire is outlet:
                 continue
             for pattern in getattr(wire, strength):
-                if _line_safe(pattern) and (not _may_match(pattern, joined, low, found) or pattern.search(joined) is None):
+                if line_safe(pattern) and (not may_match(pattern, joined, low, found) or pattern.search(joined) is None):
                     continue  # no match in the whole text: none in any line (one search, not one a line)
                 if any(pattern.search(line) for line in lines):
                     return wire.name
@@ -364,7 +364,7 @@ def find_wire(lines: list[str], *, outlet: Outlet | None, outlets: Outlets) -> s
 def detect_language(text: str) -> str:
     """ISO 639-1 code of the text's language (py3langid, on the first 1,000 characters), or "und"
     for text too short to tell. (The first 3,000 gave the same answers on the 897 articles of the
-    shared corpora at 3.5x the cost.)
+    shared corpora at several times the cost.)
 
     Examples
     --------
@@ -381,7 +381,6 @@ def detect_language(text: str) -> str:
 
 _LANG_SAMPLE = 1000
 _LETTER_RUNS = re.compile(r"[^\W\d_]{2,}")
-_LANG_BATCH = 1024  # texts walked through the automaton together (at most ~20 MB of arrays)
 
 
 def _enough_words(sample: str) -> bool:
@@ -390,14 +389,8 @@ def _enough_words(sample: str) -> bool:
 
 
 def detect_languages(texts) -> list[str]:
-    """:func:`detect_language` for many texts: the same answers (tested against it), about six
-    times faster.
-
-    py3langid counts byte n-gram features by walking an automaton over each text's bytes, one
-    Python step per byte. Here the automaton takes one NumPy step per byte position for a batch of
-    texts at once; each text's features are then scored exactly as py3langid scores them (the same
-    arrays in the same order, so the same floating-point sums). Without the py3langid internals this
-    relies on (version 0.4), every text goes through ``py3langid.classify``.
+    """:func:`detect_language` for many texts: the same answers (tested against it), classified a
+    batch at a time (:func:`framing.speedups.langid.classify`).
 
     Examples
     --------
@@ -407,92 +400,6 @@ def detect_languages(texts) -> list[str]:
     samples = [t[:_LANG_SAMPLE] if isinstance(t, str) else "" for t in texts]
     out = ["" if _enough_words(s) else "und" for s in samples]
     todo = [i for i, v in enumerate(out) if not v]
-    ident = _identifier()
-    if ident is None:
-        import py3langid
-
-        for i in todo:
-            out[i] = py3langid.classify(samples[i])[0]
-        return out
-    for lo in range(0, len(todo), _LANG_BATCH):
-        part = todo[lo:lo + _LANG_BATCH]
-        for i, lang in zip(part, _classify_batch(ident, [samples[i] for i in part])):
-            out[i] = lang
+    for i, lang in zip(todo, langid.classify([samples[i] for i in todo])):
+        out[i] = lang
     return out
-
-
-_IDENT: list = []
-
-
-def _identifier():
-    """py3langid's identifier when its internals are the ones :func:`_classify_batch` mirrors."""
-    if not _IDENT:
-        import numpy as np
-        from py3langid import langid
-
-        ident = langid._get_identifier()
-        ok = (getattr(langid, "RAW_FLOOR", None) is not None and hasattr(ident, "_rowbase")
-              and hasattr(ident, "_alias_pairs") and getattr(ident, "_norm_probs", True) is False
-              and getattr(ident, "min_confidence", 0) is None and np.ndim(ident.tk_output) == 1)
-        # the automaton as py3langid holds it (uint32, 37 MB: a copy in int64 would double it)
-        arrays = (np.asarray(ident.tk_nextmove), *(np.asarray(x, dtype=np.int64) for x in (ident._rowbase, ident.tk_output)))
-        _IDENT.append((ident, ident.nb_ptc.astype(np.float32), *arrays) if ok else None)
-    return _IDENT[0]
-
-
-def _classify_batch(found, samples: list[str]) -> list[str]:
-    import numpy as np
-    from py3langid import langid
-
-    # the scores table in float32: float16 -> float32 is exact, and so is the product (py3langid
-    # multiplies float32 counts by the float16 table, which NumPy does in float32); widening each
-    # text's rows instead would save 54 MB but cost 0.1 ms an article
-    ident, table, nextmove, rowbase, output = found
-    encoded = [ident._encode(s) for s in samples]
-    n = len(encoded)
-    lengths = np.array([len(e) for e in encoded], dtype=np.int64)
-    order = np.argsort(-lengths, kind="stable")  # longest first: the texts still walking are a prefix
-    width = int(lengths.max()) if n else 0
-    data = np.zeros((width, n), dtype=np.uint8)
-    for row, i in enumerate(order.tolist()):
-        data[:lengths[i], row] = np.frombuffer(encoded[i], dtype=np.uint8)
-    left = lengths[order]
-    state = np.zeros(n, dtype=np.int64)
-    feats = np.full((width, n), -1, dtype=np.int32)
-    alive = n
-    for pos in range(width):  # one automaton step for every text still walking
-        while alive and left[alive - 1] <= pos:
-            alive -= 1
-        step = nextmove[rowbase[state[:alive]] + data[pos, :alive]]
-        state[:alive] = step
-        feats[pos, :alive] = output[step]
-    # each text's features with their counts, in order of first appearance (as collections.Counter)
-    seen = feats.T >= 0
-    rows, _ = np.nonzero(seen)
-    span = np.int64(table.shape[0])  # feature ids are rows of the table
-    hits = rows * span + feats.T[seen]  # text by text, each in position order
-    o = np.argsort(hits, kind="stable")  # (the hits come in runs, one a text: a stable sort is quick)
-    ordered = hits[o]
-    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
-    counts = np.diff(np.r_[starts, len(ordered)])
-    first = o[starts]  # a key's first hit (stable: the earliest); hit order is text order, then position
-    group_at = np.full(len(hits), -1, dtype=np.int64)
-    group_at[first] = np.arange(len(starts))
-    groups = group_at[group_at >= 0]  # the keys in order of their first hit, without a sort
-    keys, counts = ordered[starts][groups], counts[groups]
-    by_row, feat = keys // span, keys % span
-    bounds = np.searchsorted(by_row, np.arange(n + 1))
-    result = [""] * n
-    for row, i in enumerate(order.tolist()):
-        lo, hi = bounds[row], bounds[row + 1]
-        if hi == lo:
-            scores = np.full(len(ident.nb_classes), langid.RAW_FLOOR, dtype=np.float32)
-        else:
-            idx = feat[lo:hi].astype(np.intp)
-            scores = np.log1p(counts[lo:hi].astype(np.float32)) @ table[idx] + ident.nb_pc
-        for a, b in ident._alias_pairs:
-            scores[a] = max(scores[a], scores[b])
-            scores[b] = langid.RAW_FLOOR
-        result[i] = ident.nb_classes[int(scores.argmax())]
-    return result
-

@@ -28,7 +28,9 @@ import threading
 
 import numpy as np
 
-from ._prefix import prefixes
+from .regex_literals import literal_prefixes
+from .utf8 import PY_SPACE, char_at, char_before, is_word
+from .regex_tree import parse
 
 try:
     import hyperscan
@@ -37,33 +39,12 @@ except ImportError:  # pragma: no cover - the optional extra is missing
 
 __all__ = ["available", "HyperscanCandidates", "HyperscanLiterals", "HyperscanSpans", "Untranslatable"]
 
-_MAX_K = 8
-_MAX_SET = 64
 _MAX_WORD = 64  # longest one-word pattern matched without start tracking
 
 
 def available() -> bool:
     """Whether the hyperscan binding is importable."""
     return hyperscan is not None
-
-
-def _ascii_head(literal: str) -> str:
-    """The literal up to its first non-ASCII character ("people’s" → "people"): still a prefix."""
-    for i, ch in enumerate(literal):
-        if not ch.isascii():
-            return literal[:i]
-    return literal
-
-
-def _literals(regex: str) -> frozenset[str] | None:
-    """The longest lower-case ASCII literal prefixes (≤ 8 characters, ≤ 64 of them) of `regex`, or None."""
-    for k in range(_MAX_K, 1, -1):
-        found = prefixes(regex, k)
-        if found is not None and len(found) <= _MAX_SET:
-            heads = frozenset(_ascii_head(x) for x in found)
-            if all(heads):
-                return heads
-    return None
 
 
 class HyperscanCandidates:
@@ -78,7 +59,7 @@ class HyperscanCandidates:
             raise ValueError("hyperscan is not installed")
         literal_ids: dict[str, list[int]] = {}
         for i, rx in enumerate(regexes):
-            lits = _literals(rx)
+            lits = literal_prefixes(rx)
             if lits is None:
                 raise ValueError(f"no literal prefix for pattern {i}: {rx!r}")
             for lit in lits:
@@ -127,9 +108,6 @@ class HyperscanCandidates:
 # ``\s`` is translated to the exact set of characters Python's ``\s`` matches, so non-breaking and
 # other Unicode spaces need no special case.
 
-#: Characters Python's ``\s`` matches (``str.isspace``), as code points (tested).
-_PY_SPACE = (0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x1C, 0x1D, 0x1E, 0x1F, 0x20, 0x85, 0xA0, 0x1680,
-             *range(0x2000, 0x200B), 0x2028, 0x2029, 0x202F, 0x205F, 0x3000)
 #: Non-ASCII characters that Python's case-insensitive matching equates with an ASCII letter (tested).
 _FOLDS_TO_ASCII = "\u0130\u0131\u017f\u212a"
 _WORD_BYTE = np.zeros(256, dtype=bool)
@@ -155,7 +133,7 @@ def _hs_literal(cp: int) -> str:
 
 
 def _space_items() -> str:
-    return "".join(_hs_literal(c) for c in _PY_SPACE)
+    return "".join(_hs_literal(c) for c in PY_SPACE)
 
 
 class _Notes:
@@ -271,15 +249,15 @@ def _edge_is_word(items, first: bool) -> bool:
                 for o, a in av
             )
         if name == "SUBPATTERN":
-            sub, optional = av[3], _width(av[3])[0] == 0
+            sub, optional = av[3], av[3].width[0] == 0
         elif name == "BRANCH":
             if not all(_edge_is_word(b, first) or not b for b in av[1]):
                 return False
-            if all(_width(b)[0] > 0 for b in av[1]):
+            if all(b.width[0] > 0 for b in av[1]):
                 return True
             continue  # an empty branch: the next item gives the edge too
         elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
-            sub, optional = av[2], av[0] == 0 or _width(av[2])[0] == 0
+            sub, optional = av[2], av[0] == 0 or av[2].width[0] == 0
         else:
             return False
         if not _edge_is_word(sub, first):
@@ -287,16 +265,6 @@ def _edge_is_word(items, first: bool) -> bool:
         if not optional:
             return True
     return False  # the whole sequence can be empty
-
-
-def _width(items) -> tuple[int, int]:
-    """The shortest and longest match of a parsed sequence (0 and a huge number when unsure)."""
-    try:
-        from re import _parser
-        lo, hi = _parser.SubPattern(_parser.State(), list(items)).getwidth()
-        return int(lo), int(hi)
-    except Exception:  # pragma: no cover - be safe: possibly empty, unbounded
-        return 0, 1 << 30
 
 
 def _compiled(expressions: list[bytes], flags: list[int]):
@@ -310,10 +278,10 @@ def _needs_nonword(items) -> bool:
     (for Python as for Hyperscan): a space or hyphen that a multi-word pattern requires."""
     for op, av in items:
         name = str(op)
-        if name == "LITERAL" and not _is_word(chr(av)) and chr(av).isascii():
+        if name == "LITERAL" and not is_word(chr(av)) and chr(av).isascii():
             return True
         if name == "IN" and all(
-            (str(o) == "LITERAL" and not _is_word(chr(a)) and (chr(a).isascii() or not chr(a).isalnum()))
+            (str(o) == "LITERAL" and not is_word(chr(a)) and (chr(a).isascii() or not chr(a).isalnum()))
             or (str(o) == "CATEGORY" and str(a) == "CATEGORY_SPACE")
             for o, a in av
         ):
@@ -368,17 +336,15 @@ class HyperscanSpans:
     def __init__(self, regexes: list[str]) -> None:
         if hyperscan is None:
             raise ValueError("hyperscan is not installed")
-        from re import _parser
-
         expressions, inexact, one_word, flags, widened, spaced = [], [], [], [], [], []
         plain = hyperscan.HS_FLAG_CASELESS | hyperscan.HS_FLAG_UTF8
         for rx in regexes:
-            parsed = list(_parser.parse(rx))
+            parsed = parse(rx)
             notes = _Notes()
             body = _hs_seq(parsed, notes)
             tail = _edge_is_word(parsed, False)
             word = _all_word(parsed) and _edge_is_word(parsed, True) and tail and not notes.lost
-            if word and _width(parsed)[1] <= _MAX_WORD:
+            if word and parsed.width[1] <= _MAX_WORD:
                 # one whole word: no start tracking needed (it is the word's start), so \b in front
                 expressions.append(("\\b(?:" + body + ")\\b").encode())
                 flags.append(plain)
@@ -467,9 +433,9 @@ class HyperscanSpans:
         before, after = raw[np.maximum(where - 1, 0)], raw[np.minimum(stop, len(raw) - 1)]
         head, tail = at_start | ~_WORD_BYTE[before], at_end | ~_WORD_BYTE[after]
         for k in np.flatnonzero(~at_start & (before >= 0x80)).tolist():  # Python decides on a
-            head[k] = not _is_word(_char_before(data, int(where[k])))  # non-ASCII neighbour
+            head[k] = not is_word(char_before(data, int(where[k])))  # non-ASCII neighbour
         for k in np.flatnonzero(~at_end & (after >= 0x80)).tolist():
-            tail[k] = not _is_word(_char_at(data, int(stop[k])))
+            tail[k] = not is_word(char_at(data, int(stop[k])))
         nonword = self.spaced[rows[:, 1]].copy()  # every match of the pattern holds one
         odd = np.zeros(len(rows), dtype=bool)
         widened = self.widened[rows[:, 1]]
@@ -580,24 +546,6 @@ class HyperscanLiterals:
         if hi > lo:
             self._db.scan(data[lo:hi], match_event_handler=on_match, scratch=scratch)
         return np.unique(np.array(found, dtype=np.int64)) + lo
-
-
-def _is_word(ch: str) -> bool:
-    """Python's ``\\w`` for one character."""
-    return ch.isalnum() or ch == "_"
-
-
-def _char_before(data: memoryview, pos: int) -> str:
-    """The character that ends at byte `pos` of UTF-8 `data`."""
-    lo = pos - 1
-    while lo > 0 and pos - lo < 4 and data[lo] & 0xC0 == 0x80:
-        lo -= 1
-    return bytes(data[lo:pos]).decode("utf-8", "replace")[-1:]
-
-
-def _char_at(data: memoryview, pos: int) -> str:
-    """The character that starts at byte `pos` of UTF-8 `data`."""
-    return bytes(data[pos:pos + 4]).decode("utf-8", "ignore")[:1]
 
 
 def _word_starts(raw: np.ndarray, lo: np.ndarray, end: np.ndarray) -> np.ndarray:

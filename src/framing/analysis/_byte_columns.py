@@ -17,10 +17,11 @@ the cost that dominates. Here the same answers come from NumPy over the block's 
   when they are ASCII (:func:`settle_spans`). A distancing marker is looked for only where a string
   every marker contains ends within reach before the term (one Hyperscan pass). What is left —
   hits in paragraphs the scan does not cover, spans with other characters, possible markers — is
-  decided by the Python code of the reference path, on those hits only (0.5 % of the synthetic
-  corpus's hits; 17–24 % on the shared real corpora, full of single quotes and mixed marks).
+  decided by the Python code of the reference path, on those hits only (a small share of synthetic
+  text's hits, a larger one of real text full of single quotes and mixed marks; the README's Scale
+  section has the measured shares).
 
-Every function here must give exactly what :func:`framing.analysis.terms._hits_in` gives; the tests
+Every function here must give exactly what :func:`framing.analysis.matcher.reference_hits` gives; the tests
 compare the two on the shared corpora and on generated texts full of quotation marks.
 """
 
@@ -28,7 +29,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._engine import _PY_SPACE, _char_at, _char_before
+from ..text.utf8 import PY_SPACE, char_at, char_before
 from .spans import _OPEN_BEFORE
 
 # mark codes (one per character of spans._MARKS but the line break)
@@ -43,7 +44,7 @@ for _b, _code in _C2.items():
     _SECOND[_b] = _code
 
 _ASCII_SPACE = np.zeros(256, dtype=bool)
-_ASCII_SPACE[[c for c in _PY_SPACE if c < 0x80]] = True
+_ASCII_SPACE[[c for c in PY_SPACE if c < 0x80]] = True
 _ASCII_OPEN_BEFORE = np.zeros(256, dtype=bool)  # spans._OPEN_BEFORE, ASCII part
 _ASCII_OPEN_BEFORE[[ord(c) for c in " \t([{-/:\""]] = True
 _ASCII_ALNUM = np.array([chr(i).isalnum() for i in range(256)]) & (np.arange(256) < 0x80)
@@ -51,7 +52,7 @@ _ASCII_WORD = _ASCII_ALNUM | (np.arange(256) == ord("_"))
 _ASCII_UPPER = np.array([chr(i).isupper() for i in range(256)]) & (np.arange(256) < 0x80)
 _ELLIPSIS = "\u2026".encode()
 #: the UTF-8 bytes of every whitespace character outside ASCII (Python's ``str.isspace``)
-_WIDE_SPACES = [tuple(chr(c).encode()) for c in _PY_SPACE if c >= 0x80]
+_WIDE_SPACES = [tuple(chr(c).encode()) for c in PY_SPACE if c >= 0x80]
 
 
 class Buffer:
@@ -157,11 +158,11 @@ def _neighbours(buf: Buffer, pos: np.ndarray, size: np.ndarray, text: np.ndarray
     alnum_a = ~at_end & _ASCII_ALNUM[a_byte]
     upper_a = ~at_end & _ASCII_UPPER[a_byte]
     for k in np.flatnonzero(~at_start & (b_byte >= 0x80)).tolist():  # Python decides non-ASCII
-        ch = _char_before(buf.data, int(pos[k]))
+        ch = char_before(buf.data, int(pos[k]))
         space_b[k] = ch.isspace()
         open_b[k] = space_b[k] or ch in _OPEN_BEFORE
     for k in np.flatnonzero(~at_end & (a_byte >= 0x80)).tolist():
-        ch = _char_at(buf.data, int(after[k]))
+        ch = char_at(buf.data, int(after[k]))
         space_a[k], alnum_a[k], upper_a[k] = ch.isspace(), ch.isalnum(), ch.isupper()
     return open_b & ~space_a, ~space_b & (~alnum_a | upper_a)
 
@@ -265,7 +266,7 @@ def voices(buf: Buffer, text: np.ndarray, start: np.ndarray, end: np.ndarray, ne
 def settle_spans(buf: Buffer, codes: np.ndarray, start: np.ndarray, end: np.ndarray, span_lo: np.ndarray,
                  span_hi: np.ndarray) -> None:
     """Turn IN_SPAN codes into QUOTED or DISTANCED where the bytes decide (in place): quoted when
-    the quotation holds a letter or digit besides the term (``terms._holds_more``), after dropping
+    the quotation holds a letter or digit besides the term (``matcher.holds_more``), after dropping
     a possessive ending right after the term ("“Kyiv’s”" is still scare quotes). Spans with
     characters outside ASCII stay IN_SPAN for Python (is "é" a letter? is "ʼ" a word character?)."""
     k = np.flatnonzero(codes == IN_SPAN)
@@ -398,7 +399,7 @@ def _runs(lo: np.ndarray, hi: np.ndarray) -> list[np.ndarray]:
 def contexts(buf: Buffer, text: np.ndarray, start: np.ndarray, end: np.ndarray, width: int,
              chars: tuple[np.ndarray, np.ndarray, np.ndarray]):
     """The ``context`` and ``matched`` columns for hits at byte offsets ``[start, end)`` of texts
-    `text` (into ``buf.raw``), as two pyarrow string arrays: what ``terms._context`` gives; and
+    `text` (into ``buf.raw``), as two pyarrow string arrays: what ``matcher.context_of`` gives; and
     the windows ``(bytes, left edge, term start)`` for a look at the words before each term.
     `chars`: ``buf.chars`` of the texts' starts, of `start` and of `end` (the caller has them).
 

@@ -105,7 +105,7 @@ def signatures(texts, shingle_size: int = 5) -> list[tuple[np.ndarray, int]]:
 
 def _word_hashes(texts: list[str]) -> tuple[np.ndarray, np.ndarray, list[bytes]]:
     """The :func:`_hash_strings` of every word of every text, in order, with each text's number of
-    words, and each text's :func:`~framing.ingest.clean.key_bytes`.
+    words, and each text's :func:`~framing.ingestion.clean.key_bytes`.
 
     The words are split and numbered by Arrow (one array for all the texts, each distinct word
     hashed once), never made Python strings one by one: a third of the time that took."""
@@ -315,7 +315,7 @@ class NearDuplicates:
     band index of the originals (16 entries of 16 bytes each). By default it lives in memory. Given a
     `folder`, it goes to two files there instead — the records appended to ``near-duplicates.bin``,
     the band index in an SQLite database — and memory stays bounded whatever the number of articles
-    (about 50 MB: SQLite's page cache and one batch). Both give the same answers.
+    (SQLite's page cache and one batch). Both give the same answers.
 
     Examples
     --------

@@ -1,0 +1,83 @@
+"""The package's one caching idiom: results memoised by their arguments, or derived from a live object.
+
+Two helpers, and no other cache in the package:
+
+- :func:`memo` memoises a function of hashable arguments (a path, a compiled pattern, a name). A
+  call with an argument that cannot be hashed (a dict handed in from a notebook) is computed
+  afresh every time, so a mutable argument is never served stale.
+- :func:`derived` keeps a value built from an object (the matcher of a lexicon, the prefilter of
+  a set of rules) for as long as that object lives: it is held by a weak reference to the object,
+  compared by identity, so a rebuilt or unpickled object gets its own value.
+"""
+
+from __future__ import annotations
+
+import functools
+import weakref
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+__all__ = ["derived", "memo"]
+
+T = TypeVar("T")
+
+_DERIVED: "weakref.WeakKeyDictionary[Any, dict[Any, Any]]" = weakref.WeakKeyDictionary()
+
+
+def memo(maxsize: int | None = 8) -> Callable[[Callable[..., T]], Callable[..., T]]:
+    """Memoise a function on its (hashable) arguments, keeping the `maxsize` most recent results.
+
+    Examples
+    --------
+    >>> @memo(maxsize=2)
+    ... def size(source):
+    ...     print("built")
+    ...     return len(source)
+    >>> size("abc"), size("abc")
+    built
+    (3, 3)
+    >>> size({"a": 1}), size({"a": 1})  # unhashable: computed each time
+    built
+    built
+    (1, 1)
+    """
+
+    def decorate(fn: Callable[..., T]) -> Callable[..., T]:
+        cached = functools.lru_cache(maxsize=maxsize)(fn)
+
+        @functools.wraps(fn)
+        def call(*args: Any, **kwargs: Any) -> T:
+            try:
+                hash((args, tuple(kwargs.items())))
+            except TypeError:
+                return fn(*args, **kwargs)
+            return cached(*args, **kwargs)
+
+        call.cache_clear = cached.cache_clear  # type: ignore[attr-defined]
+        return call
+
+    return decorate
+
+
+def derived(owner: object, key: Any, build: Callable[[], T]) -> T:
+    """The value `build()` made for `owner` under `key`, built on first use and dropped with `owner`.
+
+    `owner` must support weak references and hash by identity (a plain object, or a dataclass
+    with ``eq=False``).
+
+    Examples
+    --------
+    >>> class Rules:
+    ...     pass
+    >>> rules = Rules()
+    >>> derived(rules, "n", lambda: 42), derived(rules, "n", lambda: 0)
+    (42, 42)
+    """
+    held = _DERIVED.get(owner)
+    if held is None:
+        held = _DERIVED[owner] = {}
+    try:
+        return held[key]
+    except KeyError:
+        value = held[key] = build()
+        return value

@@ -1,0 +1,297 @@
+"""The fast paths of :func:`framing.find_terms` and :func:`framing.count_terms`: whole blocks of
+texts matched by Hyperscan on their UTF-8 bytes in Arrow memory, with the per-hit columns computed
+in NumPy (:mod:`._byte_columns`).
+
+Every function here must give exactly the tables the matcher's reference path gives
+(:func:`framing.analysis.matcher.reference_hits`); the texts Hyperscan cannot decide alone, or
+every text when it is missing, go through that path. The tests compare the two on the shared
+corpora and on generated text.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..schema import cast_hits, empty_hits
+from . import _byte_columns
+from .matcher import MARKER_REACH, VOICES, Matcher, holds_more, reference_hits
+from .spans import UNCLOSED_MAX, QuoteIndex
+
+__all__ = ["count_table", "hits_table"]
+
+
+def hits_table(articles: pd.DataFrame, matcher: Matcher, spans, sources: list[str], context: int) -> pd.DataFrame:
+    """The hits table of `articles` (see :func:`framing.find_terms`): block by block, with
+    Hyperscan's `spans` (a :class:`~framing.text.hyperscan.HyperscanSpans`, or None for the
+    reference path on every text)."""
+    parts: list[dict] = []
+    for lo in range(0, len(articles), _BLOCK):  # blocks bound the memory alive at once
+        _block_hits(articles.iloc[lo:lo + _BLOCK], lo, matcher, spans, sources, context, parts)
+    return _hits_table(articles, matcher, sources, parts)
+
+
+def count_table(articles: pd.DataFrame, matcher: Matcher, spans, sources: list[str]) -> pd.DataFrame:
+    """Counts per article × variant (see :func:`framing.count_terms`), block by block."""
+    variant_of = matcher.variant_of
+    tables = [_count_block(articles.iloc[lo:lo + _COUNT_BLOCK], matcher, spans, sources, variant_of)
+              for lo in range(0, len(articles), _COUNT_BLOCK)]  # blocks keep every sort small
+    if not tables:
+        return _count_table(articles, matcher, *(np.zeros(0, np.int64),) * 3)
+    return pd.concat(tables, ignore_index=True) if len(tables) > 1 else tables[0]
+
+
+_BLOCK = 8192
+
+
+def _hits_table(articles: pd.DataFrame, matcher: Matcher, sources: list[str], parts: list[dict]) -> pd.DataFrame:
+    """The hits table from the blocks' parts (each in order, blocks in order)."""
+    import pyarrow as pa
+
+    if not parts:  # _block_hits adds only blocks with hits
+        return empty_hits()
+    cat = {k: np.concatenate([p[k] for p in parts]) for k in ("row", "order", "variant", "start", "end", "voice")}
+
+    def strings(key: str):
+        return pd.Series(pa.chunked_array(_same_string_type([p[key] for p in parts])), dtype=pd.StringDtype()).array
+
+    names = matcher.variants
+    variant, rows = cat["variant"], cat["row"]
+    table = {c: articles[c].iloc[rows].reset_index(drop=True) for c in ("article_id", "outlet", "published")}
+    table["family"] = _take_strings(pd.Series([f for f, _ in names], dtype="string"), variant)
+    table["variant"] = _take_strings(pd.Series([v for _, v in names], dtype="string"), variant)
+    table["orientation"] = _take_strings(
+        pd.Series([matcher.orientation(f, v) for f, v in names], dtype="string"), variant)
+    table["matched"] = strings("matched")
+    table["start"] = cat["start"]
+    table["end"] = cat["end"]
+    table["context"] = strings("context")
+    table["voice"] = _take_strings(pd.Series(VOICES, dtype="string"), cat["voice"].astype(np.int64))
+    table["in_title"] = np.array([c == "title" for c in sources])[cat["order"]]
+    return cast_hits(pd.DataFrame(table))
+
+
+def _block_hits(block: pd.DataFrame, first: int, matcher: Matcher, spans, sources: list[str], context: int,
+                out: list[dict]) -> None:
+    """Append the hits of a block of articles (at positions `first`…) to `out`, as one part in
+    order (by article, a title's hits before its text's). Per source, the hits come from Hyperscan
+    and NumPy (:mod:`._byte_columns`) and, for the texts Hyperscan cannot decide (or every text without
+    it), from the matcher's own Python path."""
+    import pyarrow as pa
+
+    parts: list[dict] = []
+    _source_hits(block, first, matcher, spans, sources, context, parts)
+    parts = [p for p in parts if len(p["row"])]
+    if not parts:
+        return
+    merged = {k: np.concatenate([p[k] for p in parts]) for k in ("row", "order", "rank", "variant", "start", "end", "voice")}
+    merged |= {k: pa.concat_arrays(_same_string_type([p[k] for p in parts])) for k in ("matched", "context")}
+    order = np.lexsort((merged["rank"], merged["order"], merged["row"]))
+    if len(order) and not (order[1:] > order[:-1]).all():  # already in order: nothing to move
+        merged = {k: v.take(order) if k in ("matched", "context") else v[order] for k, v in merged.items()}
+    out.append(merged)
+
+
+def _same_string_type(arrays: list) -> list:
+    """pyarrow string arrays with one type: large strings if any is large or together they pass 2 GB."""
+    import pyarrow as pa
+
+    if any(a.type == pa.large_string() for a in arrays) or sum(a.nbytes for a in arrays) >= 2**31 - 1:
+        return [a.cast(pa.large_string()) for a in arrays]
+    return arrays
+
+
+def _source_hits(block: pd.DataFrame, first: int, matcher: Matcher, spans, sources: list[str], context: int,
+                 parts: list[dict]) -> None:
+    for order, source in enumerate(sources):
+        col = _arrow_strings(block[source]) if spans is not None else None
+        if col is None:
+            _python_hits(block[source], np.arange(len(block)), first, order, matcher, context, parts)
+            continue
+        buf = _byte_columns.Buffer(col)
+        text, ids, rank, start, end, slow = spans.resolve(buf.column, matcher.entry_families)
+        keep = ~slow[text] & (matcher.variant_of[ids] >= 0)  # exclusions consume a span, no hit
+        keep = np.flatnonzero(keep)[np.lexsort((rank[keep], text[keep]))]  # in order: no strings move later
+        text, ids, rank = text[keep], ids[keep], rank[keep]
+        start, end = buf.offsets[text] + start[keep], buf.offsets[text] + end[keep]  # into buf.raw
+        text_c, at_start, at_end = buf.chars(buf.offsets[text]), buf.chars(start), buf.chars(end)
+        ctx, matched, windows = _byte_columns.contexts(buf, text, start, end, context, (text_c, at_start, at_end))
+        near = _near_markers(matcher, buf, start, windows, context)
+        codes, span_lo, span_hi = _byte_columns.voices(buf, text, start, end, near, UNCLOSED_MAX)
+        c_start, c_end = at_start - text_c, at_end - text_c
+        _byte_columns.settle_spans(buf, codes, start, end, span_lo, span_hi)
+        _python_voices(buf, matcher, text, c_start, c_end, text_c, codes, span_lo, span_hi)
+        parts.append({"row": first + text, "order": np.full(len(text), order), "rank": rank,
+                      "variant": matcher.variant_of[ids], "start": c_start, "end": c_end,
+                      "voice": codes, "matched": matched, "context": ctx})
+        _python_hits(block[source], np.flatnonzero(slow), first, order, matcher, context, parts)
+
+
+def _near_markers(matcher: Matcher, buf, start: np.ndarray, windows: tuple, context: int) -> np.ndarray | None:
+    """Per hit at byte `start`: whether a distancing marker may stand right before it (a string
+    every marker contains ends within reach); None when that cannot be ruled out cheaply."""
+    if not matcher.has_markers:
+        return np.zeros(len(start), dtype=bool)
+    scanner = matcher.marker_literals()
+    if scanner is None:
+        return None
+    if context >= MARKER_REACH:  # the context windows hold the reach: scan only them
+        g, left, at = windows
+        ends = scanner.ends(memoryview(g), 0, len(g))
+    else:  # the whole buffer; a character is at most 4 bytes
+        ends = scanner.ends(buf.data, int(buf.offsets[0]), int(buf.offsets[-1]))
+        left, at = start - 4 * MARKER_REACH, start
+    if not len(ends):
+        return np.zeros(len(start), dtype=bool)
+    j = np.searchsorted(ends, at, side="right") - 1
+    return (j >= 0) & (ends[np.maximum(j, 0)] > left)
+
+
+def _python_voices(buf, matcher: Matcher, text, c_start, c_end, text_c, codes, span_lo, span_hi) -> None:
+    """Settle the voice of the hits :func:`_byte_columns.voices` left to Python (in place)."""
+    todo = np.flatnonzero(codes >= _byte_columns.IN_SPAN)
+    if not len(todo):
+        return
+    rows = np.unique(text[todo])
+    strings = dict(zip(rows.tolist(), buf.column.take(rows).to_pylist()))
+    lo = np.where(span_lo >= 0, buf.chars(np.maximum(span_lo, 0)) - text_c, -1)
+    hi = np.where(span_hi >= 0, buf.chars(np.maximum(span_hi, 0)) - text_c, -1)
+    quotes: dict[int, QuoteIndex] = {}
+    own, quoted, distanced = VOICES
+    code_of = {own: _byte_columns.OWN, quoted: _byte_columns.QUOTED, distanced: _byte_columns.DISTANCED}
+    for k, t, a, b, kind, s_lo, s_hi in zip(todo.tolist(), text[todo].tolist(), c_start[todo].tolist(),
+                                           c_end[todo].tolist(), codes[todo].tolist(), lo[todo].tolist(),
+                                           hi[todo].tolist()):
+        value = strings[t]
+        if kind == _byte_columns.IN_SPAN:
+            codes[k] = _byte_columns.QUOTED if holds_more(value, s_lo, s_hi, a, b) else _byte_columns.DISTANCED
+        elif kind == _byte_columns.MARKER:
+            codes[k] = _byte_columns.DISTANCED if matcher.marked(value, a) else _byte_columns.OWN
+        else:
+            index = quotes.get(t)
+            if index is None:
+                index = quotes[t] = QuoteIndex(value)
+            codes[k] = code_of[matcher.voice(value, a, b, index)]
+
+
+def _python_hits(values: pd.Series, rows: np.ndarray, first: int, order: int, matcher: Matcher, context: int,
+                 parts: list[dict]) -> None:
+    """The matcher's own hits (the reference path) for the texts at positions `rows` of `values`."""
+    import pyarrow as pa
+
+    if not len(rows):
+        return
+    out: dict[str, list] = {k: [] for k in ("row", "rank", "variant", "start", "end", "voice", "matched", "context")}
+    where = {fv: i for i, fv in enumerate(matcher.variants)}
+    voice_code = {v: i for i, v in enumerate(VOICES)}
+    for row, value in zip(rows.tolist(), values.iloc[rows].tolist()):
+        if not isinstance(value, str) or not value:
+            continue
+        for rank, (fam, var, _orient, matched, start, end, ctx, voice) in enumerate(reference_hits(value, matcher, context)):
+            out["row"].append(first + row)
+            out["rank"].append(rank)
+            out["variant"].append(where[(fam, var)])
+            out["start"].append(start)
+            out["end"].append(end)
+            out["voice"].append(voice_code[voice])
+            out["matched"].append(matched)
+            out["context"].append(ctx)
+    n = len(out["row"])
+    part = {k: np.array(out[k], dtype=np.int64) for k in ("row", "rank", "variant", "start", "end")}
+    part |= {"order": np.full(n, order), "voice": np.array(out["voice"], dtype=np.int8),
+             "matched": pa.array(out["matched"], type=pa.string()), "context": pa.array(out["context"], type=pa.string())}
+    parts.append(part)
+
+
+_COUNT_BLOCK = 1 << 16
+
+
+def _count_block(articles: pd.DataFrame, matcher: Matcher, spans, sources: list[str], variant_of) -> pd.DataFrame:
+    """count_terms on one block of articles."""
+    n = len(articles)
+    found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # (row, variant, rank) per match
+    slow = np.ones(n, dtype=bool)
+    columns = [_arrow_strings(articles[c]) for c in sources] if spans is not None else [None]
+    if all(col is not None for col in columns):
+        slow[:] = False
+        for order, col in enumerate(columns):  # a title's matches come before the text's
+            text, ids, rank, _, _, hard = spans.resolve(col, matcher.entry_families)
+            found.append((text, variant_of[ids], order * (np.int64(1) << 40) + rank))
+            slow |= hard
+    rows, variants, ranks = (np.concatenate([f[i] for f in found]) if found else np.zeros(0, np.int64)
+                             for i in range(3))
+    keep = ~slow[rows] & (variants >= 0)  # exclusions consume a span and count for nothing
+    rows, variants, ranks = rows[keep], variants[keep], ranks[keep]
+    redo = np.flatnonzero(slow)
+    if len(redo):  # the texts Hyperscan cannot decide alone, or every text without it
+        extra = _matches_re(matcher, articles.iloc[redo], sources, redo)
+        rows, variants, ranks = (np.concatenate([a, b]) for a, b in zip((rows, variants, ranks), extra))
+    return _count_table(articles, matcher, rows, variants, ranks)
+
+
+def _arrow_strings(column: pd.Series):
+    """The column as a pyarrow string array or chunked array (no copy for Arrow-backed strings), or None."""
+    import pyarrow as pa
+
+    try:
+        arr = pa.array(column.array if hasattr(column, "array") else column, from_pandas=True)
+    except (pa.ArrowException, TypeError, ValueError):
+        return None
+    if isinstance(arr, pa.ChunkedArray) and arr.num_chunks == 1:
+        arr = arr.chunk(0)  # several chunks stay as they are: Hyperscan scans them one by one
+    if arr.type == pa.null():
+        arr = pa.array([None] * len(arr), type=pa.string())
+    return arr if arr.type in (pa.string(), pa.large_string()) else None
+
+
+def _matches_re(matcher: Matcher, articles: pd.DataFrame, sources: list[str], rows: np.ndarray) -> tuple:
+    """(row, variant, rank) of the matcher's own matches in `articles` (at positions `rows`)."""
+    where = {fv: i for i, fv in enumerate(matcher.variants)}
+    out: list[tuple[int, int, int]] = []
+    for row, values in zip(rows.tolist(), zip(*(articles[c].tolist() for c in sources))):
+        rank = 0
+        for source in values:
+            if isinstance(source, str) and source:
+                for _, _, fam, var in matcher.scan(source):
+                    out.append((row, where[(fam, var)], rank))
+                    rank += 1
+    arr = np.array(out, dtype=np.int64).reshape(-1, 3)
+    return arr[:, 0], arr[:, 1], arr[:, 2]
+
+
+def _count_table(articles: pd.DataFrame, matcher: Matcher, rows, variants, ranks) -> pd.DataFrame:
+    """One row per article × variant with its count, by article and then first occurrence."""
+    names = matcher.variants
+    key = rows * len(names) + variants
+    order = np.lexsort((ranks, key))
+    key, ranks = key[order], ranks[order]
+    first = np.ones(len(key), dtype=bool)
+    first[1:] = key[1:] != key[:-1]
+    starts = np.flatnonzero(first)
+    counts = np.diff(np.append(starts, len(key)))
+    key, ranks = key[starts], ranks[starts]
+    order = np.lexsort((ranks, key // len(names)))
+    key, counts = key[order], counts[order]
+    row, variant = key // len(names), key % len(names)
+    fam_names = list(dict.fromkeys(f for f, _ in names))
+    fam_code = np.array([fam_names.index(f) for f, _ in names], dtype=np.int64)
+    ids = articles["article_id"]
+    return pd.DataFrame({
+        "article_id": _take_strings(ids, row),
+        "family": _take_strings(pd.Series(fam_names, dtype="string"), fam_code[variant]),
+        "variant": _take_strings(pd.Series([v for _, v in names], dtype="string"), variant),
+        "count": counts.astype("int64"),
+    })
+
+
+def _take_strings(values: pd.Series, positions: np.ndarray):
+    """``values`` at `positions` as a string array, without a Python object per value."""
+    import pyarrow as pa
+
+    arrow = _arrow_strings(values)
+    if arrow is None:
+        return pd.array(values.to_numpy()[positions], dtype="string")
+    taken = arrow.take(pa.array(positions, type=pa.int64()))
+    if isinstance(taken, pa.ChunkedArray):
+        taken = taken.combine_chunks()
+    return pd.Series(taken, dtype=pd.StringDtype()).array

@@ -1,0 +1,331 @@
+"""The lexicon compiled once into a matcher: where its terms occur in a text, and in whose voice.
+
+One combined regular expression holds every pattern of every family, longest first, so a text is
+scanned once and, within a family, the longest variant wins ("special military operation" is never
+also a "military operation"). A match that spans several words is re-scanned for the *other*
+families, so "Kiev regime" counts for the government family and, as a spelling, for the Kyiv family.
+Voice comes from the quotation spans of :mod:`framing.analysis.spans`. :func:`reference_hits` is the
+plain Python path every faster path must equal.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable, Literal, NamedTuple
+
+import numpy as np
+
+from .._cache import derived, memo
+from ..text.hyperscan import HyperscanCandidates, HyperscanLiterals, HyperscanSpans
+from ..text.regex_literals import prefixes, required
+from ..text.regex_tree import min_width
+from .lexicon import Lexicon, load_lexicon, pattern_to_regex
+from .spans import QuoteIndex
+
+__all__ = ["Entry", "MARKER_REACH", "Matcher", "VOICES", "context_of", "holds_more", "matcher_for", "reference_hits"]
+
+#: Voice values, in the order plots use.
+VOICES = ("own", "quoted", "distanced")
+
+
+class Entry(NamedTuple):
+    """One compiled pattern of the lexicon."""
+
+    width: int  # the shortest match: longer patterns are tried first
+    order: int  # position in the lexicon, breaking ties of width
+    family: str
+    variant: str | None  # None for an exclusion (a span consumed that counts for nothing)
+    regex: str  # the pattern as a Python regex (see pattern_to_regex)
+
+
+def matcher_for(lexicon: Lexicon | str | dict | None = None, *,
+                engine: Literal["auto", "hyperscan", "re"] = "auto") -> "Matcher":
+    """The matcher of a lexicon (anything :func:`framing.load_lexicon` takes), compiled once per
+    lexicon object and engine.
+
+    Examples
+    --------
+    >>> lex = load_lexicon()
+    >>> matcher_for(lex) is matcher_for(lex)
+    True
+    """
+    lex = load_lexicon(lexicon)
+    return derived(lex, ("matcher", engine), lambda: Matcher(lex, engine=engine))
+
+
+_NONWORD = re.compile(r"\W")
+#: Characters before a term searched for a distancing marker ("so-called", "what Moscow calls").
+MARKER_REACH = 80
+_POSSESSIVE = re.compile(r"^['\u2019\u02bc]s\b", re.IGNORECASE)
+_ALNUM = re.compile(r"[^\W_]")
+_LEAD = r"(?:(?:the|a|an|its|their|his|her|this|that|these|those|[\w-]+['\u2019]s)\s+)?[\"\u201c\u00ab\u201e\u2018']?\s*$"
+
+
+class Matcher:
+    """A lexicon compiled once: ``scan(text)`` gives ``(start, end, family, variant)`` tuples.
+
+    `engine`: ``"hyperscan"`` finds candidate starts with Hyperscan (``pip install
+    "framing[fast]"``); ``"re"`` with a pure-Python pre-filter; ``"auto"`` (the default) uses
+    Hyperscan when it is installed and the lexicon allows it. Both give the same matches; the
+    chosen one is in ``.engine``.
+
+    Examples
+    --------
+    >>> m = matcher_for()
+    >>> [(f, v) for _, _, f, v in m.scan("The Kiev regime's special military operation")]
+    [('ukr_government', 'regime'), ('kyiv', 'Kiev'), ('war_name', 'special military operation')]
+    """
+
+    def __init__(self, lexicon: Lexicon, engine: Literal["auto", "hyperscan", "re"] = "auto") -> None:
+        self.lexicon = lexicon
+        entries = []
+        for fam in lexicon.families:
+            for var in fam.variants:
+                for pat in var.patterns:
+                    rx = pattern_to_regex(pat)
+                    entries.append(Entry(min_width(rx, re.IGNORECASE), len(entries), fam.name, var.name, rx))
+            for pat in fam.exclude:
+                rx = pattern_to_regex(pat)
+                entries.append(Entry(min_width(rx, re.IGNORECASE), len(entries), fam.name, None, rx))
+        entries.sort(key=lambda e: (-e.width, e.order))
+        self._entries = tuple(entries)
+        self._entry = [(e.family, e.variant) for e in entries]  # group "g{i}" of a compiled alternation is entry i
+        self._families = tuple(e.family for e in entries)
+        self._variants = tuple(dict.fromkeys((e.family, e.variant) for e in entries if e.variant is not None))
+        where = {fv: i for i, fv in enumerate(self._variants)}
+        self._variant_of = np.array([where.get((e.family, e.variant), -1) for e in entries] + [-1])
+        self._variant_of.flags.writeable = False
+        self._orientation = {(f.name, v.name): v.orientation for f in lexicon.families for v in f.variants}
+        self._combined = self._compile(frozenset())
+        self._without = memo(maxsize=256)(self._compile)
+        markers = "|".join(f"(?:{pattern_to_regex(p)})" for p in lexicon.distancing)
+        self._marker = re.compile(rf"(?<!\w)(?:{markers})\s+{_LEAD}", re.IGNORECASE) if markers else None
+        self._distancing = tuple(lexicon.distancing)
+        self._build_dispatch()
+        self.engine, self._hs, self._single = "re", None, []
+        if engine not in ("auto", "hyperscan", "re"):
+            raise ValueError(f"engine must be 'auto', 'hyperscan' or 're', not {engine!r}")
+        if engine != "re":
+            try:
+                self._hs = HyperscanCandidates([e.regex for e in entries])
+            except ValueError as exc:
+                if engine == "hyperscan":
+                    raise ValueError(f"the hyperscan engine cannot run this lexicon: {exc}") from exc
+            else:
+                self._single = [re.compile(rf"(?<!\w)(?:{e.regex})(?!\w)", re.IGNORECASE) for e in entries]
+                self.engine = "hyperscan"
+
+    def _compile(self, excluded: frozenset, ids: Iterable[int] | None = None) -> re.Pattern | None:
+        ids = range(len(self._entries)) if ids is None else ids
+        parts = [f"(?P<g{i}>{self._entries[i].regex})" for i in ids if self._entries[i].family not in excluded]
+        return re.compile(rf"(?<!\w)(?:{'|'.join(parts)})(?!\w)", re.IGNORECASE) if parts else None
+
+    def _build_dispatch(self) -> None:
+        # Python's re tries every branch of an alternation at every position, which is slow for a
+        # large lexicon. Instead a cheap pre-filter finds word starts whose first three letters (two
+        # for a pattern that can be shorter) some pattern can begin with, and only the patterns with
+        # that prefix are tried there.
+        by_key: dict[str, list[int]] = {}
+        wild: list[int] = []
+        for i, entry in enumerate(self._entries):
+            pre = prefixes(entry.regex, 3) or prefixes(entry.regex, 2)
+            if pre is None:
+                wild.append(i)
+            for p in pre or ():
+                by_key.setdefault(p, []).append(i)
+        short = {k: ids for k, ids in by_key.items() if len(k) == 2}
+        self._dispatch = {}
+        for key, ids in by_key.items():
+            extra = short.get(key[:2], []) if len(key) == 3 else []
+            self._dispatch[key] = self._compile(frozenset(), sorted(set(ids + extra + wild)))
+        self._wild = self._compile(frozenset(), wild) if wild else None
+        if wild or not by_key:
+            self._prefilter = re.compile(r"(?<!\w)\w")
+        else:
+            starts = "".join(re.escape(a) for a in sorted({k[0] for k in by_key}))
+            self._prefilter = re.compile(rf"(?<!\w)(?=[{starts}])(?:{_trie(sorted(by_key))})")
+
+    def _scan_top(self, text: str) -> Iterable[tuple[int, int, int]]:
+        """(start, end, entry) of the top-level matches: the combined alternation's, found faster."""
+        low = text.lower()
+        if len(low) != len(text):  # a few characters change length when lower-cased: slow path
+            for m in self._combined.finditer(text):
+                yield m.start(), m.end(), int(m.lastgroup[1:])
+            return
+        pos = 0
+        if self._hs is not None:  # Hyperscan finds where patterns may start; re confirms, in order
+            found, single = self._hs(low), self._single
+            for i in sorted(found):
+                if i < pos:
+                    continue
+                for entry in sorted(found[i]):
+                    m = single[entry].match(text, i)
+                    if m is not None:
+                        yield i, m.end(), entry
+                        pos = m.end() if m.end() > i else i + 1
+                        break
+            return
+        search, dispatch, wild = self._prefilter.search, self._dispatch, self._wild
+        while (cand := search(low, pos)) is not None:
+            i = cand.start()
+            rx = dispatch.get(cand.group()) or wild
+            m = rx.match(text, i) if rx is not None else None
+            if m is None:
+                pos = i + 1
+            else:
+                yield m.start(), m.end(), int(m.lastgroup[1:])
+                pos = m.end() if m.end() > i else i + 1
+
+    def spans(self) -> HyperscanSpans | None:
+        """The lexicon compiled for :class:`HyperscanSpans` (whole-lexicon matching on bytes), or
+        None when Hyperscan is missing or cannot take every pattern. Compiled on first use."""
+        if not hasattr(self, "_spans"):
+            try:
+                self._spans = HyperscanSpans([e.regex for e in self._entries])
+            except ValueError:
+                self._spans = None
+        return self._spans
+
+    def marker_literals(self) -> HyperscanLiterals | None:
+        """A scanner for strings one of which every distancing marker match contains, or None when
+        some marker has no such ASCII string or Hyperscan is missing (then every hit is checked)."""
+        if not hasattr(self, "_marker_lits"):
+            lits: set[str] | None = set()
+            for p in self._distancing:
+                found = required(pattern_to_regex(p))
+                if found is None or not all(x.isascii() for x in found):
+                    lits = None
+                    break
+                lits |= found
+            try:
+                self._marker_lits = HyperscanLiterals(lits) if lits else None
+            except ValueError:
+                self._marker_lits = None
+        return self._marker_lits
+
+    def marked(self, text: str, start: int) -> bool:
+        """Whether a distancing marker ("so-called", "what Moscow calls") stands right before
+        ``text[start]``, in the same paragraph."""
+        if self._marker is None:
+            return False
+        line_start = text.rfind("\n", 0, start) + 1
+        return self._marker.search(text[max(line_start, start - MARKER_REACH):start]) is not None
+
+    @property
+    def entries(self) -> tuple[Entry, ...]:
+        """The compiled patterns in priority order (longest first); an entry's index is its id."""
+        return self._entries
+
+    @property
+    def entry_families(self) -> tuple[str, ...]:
+        """Each entry's family, by entry id (what :meth:`HyperscanSpans.resolve` needs)."""
+        return self._families
+
+    @property
+    def variants(self) -> tuple[tuple[str, str], ...]:
+        """The ``(family, variant)`` names in lexicon order; hits refer to them by index."""
+        return self._variants
+
+    @property
+    def variant_of(self) -> np.ndarray:
+        """For each entry id (and Hyperscan's one extra id) the index of its variant in
+        :attr:`variants`; -1 for an exclusion (read-only)."""
+        return self._variant_of
+
+    @property
+    def has_markers(self) -> bool:
+        """Whether the lexicon has distancing markers at all."""
+        return self._marker is not None
+
+    def orientation(self, family: str, variant: str) -> str:
+        """The orientation tag of a variant."""
+        return self._orientation[(family, variant)]
+
+    def scan(self, text: str) -> list[tuple[int, int, str, str]]:
+        """Every term occurrence in `text`, in order; exclusions are consumed, not returned."""
+        out: list[tuple[int, int, str, str]] = []
+        for start, end, entry in self._scan_top(text):
+            fam, var = self._entry[entry]
+            self._emit(text, start, end, fam, var, frozenset((fam,)), out)
+        return out
+
+    def scan_reference(self, text: str) -> list[tuple[int, int, str, str]]:
+        """The same as :meth:`scan` with one plain alternation (slow; for tests and checks)."""
+        out: list[tuple[int, int, str, str]] = []
+        for m in self._combined.finditer(text):
+            fam, var = self._entry[int(m.lastgroup[1:])]
+            self._emit(text, m.start(), m.end(), fam, var, frozenset((fam,)), out)
+        return out
+
+    def _emit(self, text, start, end, fam, var, excluded, out) -> None:
+        if var is not None:
+            out.append((start, end, fam, var))
+        if not _NONWORD.search(text, start, end):
+            return  # one word: no other family can match a part of it
+        inner = self._without(excluded)
+        if inner is None:
+            return
+        for m in inner.finditer(text, start, end):
+            fam2, var2 = self._entry[int(m.lastgroup[1:])]
+            self._emit(text, m.start(), m.end(), fam2, var2, excluded | {fam2}, out)
+
+    def voice(self, text: str, start: int, end: int, quotes: QuoteIndex) -> str:
+        """``quoted``, ``distanced`` or ``own`` for the term at ``text[start:end]``.
+
+        ``quoted``: inside a quotation that holds more than the term; ``distanced``: scare quotes
+        around the term alone, or a distancing marker ("so-called", "self-proclaimed", "what Moscow
+        calls") right before it; ``own``: anything else.
+        """
+        spans = quotes.containing(start, end)
+        if any(holds_more(text, sp.start, sp.end, start, end) for sp in spans):
+            return "quoted"
+        if spans or self.marked(text, start):
+            return "distanced"
+        return "own"
+
+
+def _trie(keys: list[str]) -> str:
+    """A regex matching any of `keys` (short literal strings), factored by first character."""
+    groups: dict[str, list[str]] = {}
+    for key in keys:
+        groups.setdefault(key[0], []).append(key[1:])
+    parts = []
+    for first, all_rests in sorted(groups.items()):
+        rests = sorted({r for r in all_rests if r}, key=len, reverse=True)
+        optional = "?" if "" in all_rests else ""  # "kh" is a key as well as "kha"
+        if not rests:
+            parts.append(re.escape(first))
+        elif all(len(r) == 1 for r in rests):
+            parts.append(re.escape(first) + "[" + "".join(re.escape(r) for r in rests) + "]" + optional)
+        else:
+            parts.append(re.escape(first) + "(?:" + _trie(rests) + ")" + optional)
+    return "|".join(parts)
+
+
+def holds_more(text: str, lo: int, hi: int, start: int, end: int) -> bool:
+    """Whether the quotation ``text[lo:hi]`` holds more than the term ``text[start:end]``."""
+    rest = text[lo:start] + _POSSESSIVE.sub("", text[end:hi])
+    return _ALNUM.search(rest) is not None
+
+
+def context_of(text: str, start: int, end: int, width: int) -> str:
+    left = text[max(0, start - width):start]
+    right = text[end:end + width]
+    left = ("…" if start > width else "") + " ".join(left.split()) + (" " if left[-1:].isspace() else "")
+    right = (" " if right[:1].isspace() else "") + " ".join(right.split()) + ("…" if end + width < len(text) else "")
+    return f"{left}[{text[start:end]}]{right}"
+
+
+def reference_hits(text: str, matcher: Matcher, context: int, found: list | None = None) -> Iterable[tuple]:
+    """The hits-table values of every match in `text` (`found`: the matches, when known)."""
+    found = matcher.scan(text) if found is None else found
+    if not found:
+        return
+    quotes = QuoteIndex(text)
+    for start, end, fam, var in found:
+        yield (
+            fam, var, matcher.orientation(fam, var), text[start:end], start, end,
+            context_of(text, start, end, context), matcher.voice(text, start, end, quotes),
+        )
+
+
