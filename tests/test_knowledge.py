@@ -58,3 +58,22 @@ def test_user_boilerplate_rules_apply(tmp_path):
     assert "Buy our app" in framing.ingest(tmp_path).articles["text"].iloc[0]
     cleaned = framing.ingest(tmp_path, boilerplate={"drop": {"promo": ["^Buy our app"]}}).articles.iloc[0]
     assert "Buy our app" not in cleaned["text"] and "promo" in cleaned["dropped_why"]
+
+
+def test_memo_serves_hashable_calls_once_and_computes_unhashable_ones_afresh():
+    from framing._cache import memo
+
+    calls = []
+
+    @memo(maxsize=4)
+    def build(source):
+        calls.append(source)
+        if source == "bad":
+            raise TypeError("bad source")
+        return len(source)
+
+    assert build("abc") == build("abc") == 3 and calls == ["abc"]
+    assert build(["a", "b"]) == build(["a", "b"]) == 2 and calls == ["abc", ["a", "b"], ["a", "b"]]
+    with pytest.raises(TypeError, match="bad source"):  # an error of the function itself is not swallowed
+        build("bad")
+    assert calls.count("bad") == 1

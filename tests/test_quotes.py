@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 import framing
-from framing.analysis.quotes import load_speakers
+from framing.analysis.speakers import load_speakers
 from framing.analysis.stats import log_odds_dirichlet
 from framing.knowledge import RulesError
 

@@ -114,15 +114,26 @@ def test_failed_build_leaves_the_previous_report_untouched(sample_report, tmp_pa
 
 def test_custom_lexicon_reaches_the_notebooks(tmp_path):
     lexicon = tmp_path / "capital.yaml"
-    lexicon.write_text("families:\n  kyiv:\n    label: Capital\n    variants:\n"
-                       "      Kyiv: {patterns: [Kyiv]}\n      Kiev: {patterns: [Kiev]}\n", encoding="utf-8")
-    target = build_report(SAMPLE, out=tmp_path / "r", name="lex", lexicon=lexicon,
+    lexicon.write_text("families:\n  kyiv:\n    label: Capital\n    about: the spellings of <the> capital\n"
+                       "    variants:\n      Kyiv: {patterns: [Kyiv]}\n      Kiev: {patterns: [Kiev]}\n", encoding="utf-8")
+    target = build_report(SAMPLE, out=tmp_path / "r", name="lex", lexicon=lexicon, headline="kyiv",
                           parameters={"families": ["kyiv"], "voice_family": "kyiv", "voice_variant": "Kiev",
                                       "kwic_term": "Kiev"})
     manifest = json.loads((target / "manifest.json").read_text())
     assert manifest["lexicon"]["file"].endswith("capital.yaml") and manifest["parameters"]["lexicon"] == "data/lexicon.yaml"
     page = (target / "02_terminology.html").read_text(encoding="utf-8")
     assert "Capital" in page and "What the war is called" not in page
+    index = (target / "index.html").read_text(encoding="utf-8")
+    assert "segments are the shares of the spellings of &lt;the&gt; capital in the outlet" in index  # escaped
+    assert "names for the war" not in index
+
+
+def test_headline_must_name_a_family_of_the_lexicon(tmp_path, capsys):
+    code = main(["report", str(SAMPLE), "--out", str(tmp_path), "--quiet", "--headline", "capital_name"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "--headline 'capital_name': the lexicon has no such family" in err and "'war_name'" in err
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_console_script_builds_the_sample(tmp_path):

@@ -47,11 +47,14 @@ def memo(maxsize: int | None = 8) -> Callable[[Callable[..., T]], Callable[..., 
 
         @functools.wraps(fn)
         def call(*args: Any, **kwargs: Any) -> T:
-            try:
-                hash((args, tuple(kwargs.items())))
+            try:  # lru_cache hashes the arguments itself: no second hash on the common path
+                return cached(*args, **kwargs)
             except TypeError:
-                return fn(*args, **kwargs)
-            return cached(*args, **kwargs)
+                try:
+                    hash((args, tuple(kwargs.items())))
+                except TypeError:  # an unhashable argument: computed afresh
+                    return fn(*args, **kwargs)
+                raise  # the TypeError came from `fn` itself
 
         call.cache_clear = cached.cache_clear  # type: ignore[attr-defined]
         return call

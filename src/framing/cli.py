@@ -86,7 +86,7 @@ def _report(args: argparse.Namespace) -> int:
     try:
         target = build_report(
             args.raw, out=args.out, name=args.name, lexicon=args.lexicon, parameters=params,
-            with_code=args.with_code, progress=None if args.quiet else lambda m: print(f"framing report: {m}", flush=True),
+            with_code=args.with_code, headline=args.headline, progress=None if args.quiet else lambda m: print(f"framing report: {m}", flush=True),
         )
     except ReportError as exc:
         print(f"framing report: error: {exc}", file=sys.stderr)
@@ -125,6 +125,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("-p", "--parameter", dest="parameters", nargs=2, action="append", metavar=("KEY", "VALUE"),
                    help="a notebook parameter, typed like YAML (-p max_rows 30); unknown names are an error")
     p.add_argument("--with-code", action="store_true", help="show the code cells in the HTML pages")
+    p.add_argument("--headline", default="war_name", metavar="FAMILY",
+                   help="the lexicon family drawn on the index page (default war_name)")
     p.add_argument("--quiet", action="store_true", help="no progress lines")
     p.set_defaults(run=_report)
     return parser

@@ -3,15 +3,15 @@
 ``build_report`` ingests the raw folder once, executes every notebook of ``notebooks/`` in order
 with papermill (kernel ``python3``) in a temporary folder next to the target, strips everything that
 changes from run to run (timestamps, durations, random cell ids, absolute paths), renders one HTML
-page per notebook with nbconvert plus an index page, writes ``manifest.json`` (the only file with
-the build time), and swaps the folder in only when every notebook succeeded.
+page per notebook with nbconvert plus an index page (``templates/report/index.html.j2``), writes
+``manifest.json`` (the only file with the build time), and swaps the folder in only when every
+notebook succeeded.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import html
 import json
 import os
 import platform
@@ -25,7 +25,7 @@ from typing import Any, Callable, Mapping
 import nbformat
 import pandas as pd
 
-__all__ = ["ReportError", "build_report", "notebook_parameters", "NOTEBOOKS", "PACKAGE_ROOT"]
+__all__ = ["ReportError", "build_report", "notebook_parameters", "NOTEBOOKS", "PACKAGE_ROOT", "HEADLINE"]
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[2]
 #: Where the report's notebooks live (a source checkout's ``notebooks/``).
@@ -33,6 +33,8 @@ NOTEBOOKS = PACKAGE_ROOT / "notebooks"
 _PACKAGES = ("framing", "pandas", "numpy", "scipy", "scikit-learn", "matplotlib", "nltk", "papermill",
              "nbconvert", "nbformat", "ipykernel", "trafilatura", "pyarrow")
 _REPORT_PARAMS = {"raw", "processed", "lexicon"}  # set by the build, not by -p
+#: The lexicon family the index page draws unless told otherwise.
+HEADLINE = "war_name"
 
 
 class ReportError(RuntimeError):
@@ -137,8 +139,12 @@ def _title_of(nb, fallback: str) -> str:
     return fallback
 
 
-def _headline_figure(articles: pd.DataFrame, lexicon, path: Path) -> str | None:
-    """The index page's figure: what each outlet calls the war, in its own voice."""
+def _headline_figure(articles: pd.DataFrame, lexicon, family: str, path: Path):
+    """The index page's figure: the shares of `family`'s variants by outlet, in the outlets' own voice.
+
+    Falls back to the first family with hits when the lexicon has no `family`; returns that
+    family (a :class:`~framing.analysis.lexicon.Family`), or None when no term was found.
+    """
     import matplotlib
 
     matplotlib.use("Agg", force=True)
@@ -149,7 +155,8 @@ def _headline_figure(articles: pd.DataFrame, lexicon, path: Path) -> str | None:
 
     lex = load_lexicon(lexicon)
     hits = find_terms(articles, lex)
-    family = "war_name" if "war_name" in {f.name for f in lex.families} else (hits["family"].iloc[0] if len(hits) else None)
+    if family not in {f.name for f in lex.families}:
+        family = hits["family"].iloc[0] if len(hits) else None
     if family is None:
         return None
     table = compare(hits, articles, voice="own", lexicon=lex)
@@ -160,98 +167,57 @@ def _headline_figure(articles: pd.DataFrame, lexicon, path: Path) -> str | None:
     ax.set_title(f"{lex.family(family).label}: each outlet's own words (quotations left out)")
     ax.figure.savefig(path, dpi=100, bbox_inches="tight", metadata={"Software": None})
     plt.close(ax.figure)
-    return family
-
-
-_CSS = """
-body { font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; color: #222; }
-table { border-collapse: collapse; margin: 1rem 0; } td, th { padding: .3rem .8rem; border-bottom: 1px solid #ddd; text-align: left; }
-img { max-width: 100%; height: auto; } .small { color: #666; font-size: .9rem; }
-"""
+    return lex.family(family)
 
 
 def _count(n: int, noun: str) -> str:
     return f"{n:,} {noun}" + ("" if n == 1 else "s")
 
 
-def _index_html(name: str, corpus, pages: list[_Page], figure: str | None, params: dict) -> str:
+def _index_html(name: str, corpus, pages: list[_Page], family) -> str:
+    """The front page, from ``templates/report/index.html.j2`` (autoescaped)."""
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates" / "report"),
+        autoescape=True, keep_trailing_newline=True, undefined=jinja2.StrictUndefined,
+    )
     arts = corpus.articles
     dated = arts["published"].dropna()
-    span = f"{dated.min():%d %B %Y} to {dated.max():%d %B %Y}" if len(dated) else "no dated articles"
-    e = html.escape
-    outlets = arts["outlet"].value_counts()
-    rows = "".join(f"<tr><td>{e(str(o))}</td><td>{n:,}</td></tr>" for o, n in outlets.items())
-    links = "".join(
-        f'<li><a href="{e(p.name)}.html">{e(p.title)}</a> '
-        f'<span class="small">(<a href="notebooks/{e(p.notebook)}">executed notebook</a>)</span></li>'
-        for p in pages
+    figure = None if family is None else {
+        "src": "figures/headline.png",
+        "about": family.about or f"the variants of “{family.label}”",
+    }
+    return env.get_template("index.html.j2").render(
+        name=name,
+        n_articles=len(arts),
+        n_outlets=arts["outlet"].nunique(),
+        span=f"{dated.min():%d %B %Y} to {dated.max():%d %B %Y}" if len(dated) else "no dated articles",
+        rejects=_count(len(corpus.rejects), "input"),
+        copies=_count(int(arts["duplicate_of"].notna().sum()), "article"),
+        figure=figure,
+        pages=pages,
+        outlets=[(str(o), int(n)) for o, n in arts["outlet"].value_counts().items()],
     )
-    figure_html = (
-        '<figure><img src="figures/headline.png" alt="Share of each name for the war, by outlet, in the outlets\' own voice">'
-        "<figcaption class=\"small\">Each bar is an outlet; segments are the shares of the names for the war "
-        "in the outlet's own words (quotations left out); whiskers are 95% intervals; pale bars are small samples. "
-        "Details in page 2.</figcaption></figure>"
-        if figure else "<p>No terms of the lexicon were found.</p>"
-    )
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>{e(f"framing report: {name}")}</title>
-<style>{_CSS}</style></head>
-<body>
-<h1>{e(f"How outlets tell the story: {name}")}</h1>
-<p>{len(arts):,} articles from {arts['outlet'].nunique():,} outlets, published {e(span)}.
-{_count(len(corpus.rejects), "input")} could not be read; {_count(int(arts['duplicate_of'].notna().sum()), "article")} copy an earlier one.</p>
-{figure_html}
-<h2>The report</h2>
-<ol>{links}</ol>
-<h2>Outlets</h2>
-<table><tr><th>outlet</th><th>articles</th></tr>{rows}</table>
-<p class="small">Parameters and input checksums: <a href="manifest.json">manifest.json</a>.
-Built with framing from the notebooks in <code>notebooks/</code>; rebuild with <code>framing report</code>.</p>
-</body></html>
-"""
 
 
-def build_report(
-    raw: str | Path = "data/raw/sample",
-    *,
-    out: str | Path = "reports",
-    name: str | None = None,
-    lexicon: str | Path | None = None,
-    parameters: Mapping[str, Any] | None = None,
-    with_code: bool = False,
-    notebooks: str | Path | None = None,
-    progress: Callable[[str], None] | None = None,
-) -> Path:
-    """Build ``OUT/NAME/``: executed notebooks, one HTML page each, ``index.html``, ``manifest.json``.
+@dataclass(frozen=True)
+class _Plan:
+    """What a build will do, checked before anything is written."""
 
-    Parameters
-    ----------
-    raw : path
-        The raw folder to ingest (default: the bundled sample).
-    out, name : path, str
-        The report goes to ``out/name`` (name defaults to the raw folder's name).
-    lexicon : path, optional
-        A lexicon YAML file for every notebook; its sha256 goes into the manifest.
-    parameters : mapping
-        Notebook parameters (``{"max_rows": 30}``). A name no notebook declares is an error.
-    with_code : bool
-        Show the code cells in the HTML pages (hidden by default).
-    notebooks : path, optional
-        The folder of notebooks (default: ``notebooks/`` of this checkout).
+    raw: Path
+    notebooks: list[Path]
+    name: str
+    declared: dict
+    user: dict
+    lexicon: Path | None
+    headline: str
 
-    Raises
-    ------
-    ReportError
-        With ``code`` 2 for bad arguments, 3 when no article could be read, 5 when a notebook failed;
-        the message names the notebook, the cell and the error. The previous report is untouched.
-    """
-    import papermill
 
+def _plan(raw, notebooks, name, parameters, lexicon, headline) -> _Plan:
+    """Check the arguments (exit code 2 on any problem) before a single file is written."""
     from .analysis.lexicon import load_lexicon
-    from .ingestion import ingest
 
-    say = progress or (lambda message: None)
-    started = time.time()
     raw = Path(raw)
     if not raw.exists():
         raise ReportError(f"{raw}: no such raw folder or file", code=2)
@@ -272,62 +238,133 @@ def build_report(
         raise ReportError(f"parameter(s) {reserved} are set by the build; use the positional RAW and --lexicon", code=2)
     if lexicon is not None:
         lexicon = Path(lexicon)
-        try:
-            load_lexicon(lexicon)
-        except Exception as exc:  # the lexicon's own error names the file and key
-            raise ReportError(f"lexicon: {exc}", code=2) from exc
+    try:
+        lex = load_lexicon(lexicon)
+    except Exception as exc:  # the lexicon's own error names the file and key
+        raise ReportError(f"lexicon: {exc}", code=2) from exc
+    if headline not in {f.name for f in lex.families} and headline != HEADLINE:
+        raise ReportError(f"--headline {headline!r}: the lexicon has no such family; it has "
+                          f"{sorted(f.name for f in lex.families)}", code=2)
+    return _Plan(raw, paths, name, declared, user, lexicon, headline)
 
+
+def _stage_inputs(plan: _Plan, tmp: Path):
+    """Ingest the raw folder once into ``tmp/data`` (with the outlets and lexicon files it used);
+    returns the corpus and the parameters every notebook gets (paths relative to ``tmp``)."""
+    from .ingestion import ingest
+
+    for sub in ("notebooks", "data", "figures"):
+        (tmp / sub).mkdir(parents=True)
+    corpus = ingest(plan.raw, progress=False)
+    if corpus.articles.empty:
+        raise ReportError(f"{plan.raw}: no article could be read ({len(corpus.rejects)} rejected inputs)", code=3)
+    corpus.articles.to_parquet(tmp / "data" / "articles.parquet", index=False)
+    corpus.rejects.to_csv(tmp / "data" / "rejects.csv", index=False)
+    sidecar = (plan.raw if plan.raw.is_dir() else plan.raw.parent) / "outlets.yaml"
+    if sidecar.exists():
+        shutil.copyfile(sidecar, tmp / "data" / "outlets.yaml")
+    if plan.lexicon is not None:
+        shutil.copyfile(plan.lexicon, tmp / "data" / "lexicon.yaml")
+    # paths relative to the build folder: no absolute path ever reaches a page
+    base = {"raw": plan.raw.name, "processed": "data", "lexicon": "data/lexicon.yaml" if plan.lexicon else None}
+    return corpus, base
+
+
+def _run_notebook(plan: _Plan, path: Path, tmp: Path, base: dict, with_code: bool) -> _Page:
+    """Execute one notebook with papermill in ``tmp``, normalise it in place, and render its page."""
+    import papermill
+
+    own = {p for p, info in plan.declared.items() if path.stem in info["notebooks"]}
+    params = {key: value for key, value in {**base, **plan.user}.items() if key in own}
+    executed = tmp / "notebooks" / path.name
+    try:
+        papermill.execute_notebook(
+            str(path), str(executed), parameters=params, kernel_name="python3", cwd=str(tmp),
+            progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+            # the kernel's start-up warnings (e.g. "running over TCP without encryption" on a
+            # loopback socket) would reach a cron job's mail every night, and so would the
+            # "KeyboardInterrupt caught in kernel" it logs as an error when jupyter_client's
+            # shutdown interrupt lands on a busy machine; cell errors come through the
+            # messaging protocol, not this log
+            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+        )
+    except Exception as exc:
+        raise _failure(path.name, executed, exc) from exc
+    nb = nbformat.read(executed, as_version=4)
+    _normalize(nb)
+    nbformat.write(nb, executed)
+    title = _title_of(nb, path.stem)
+    return _Page(path.stem, title, _html_page(nb, title, with_code), path.name)
+
+
+def _render(plan: _Plan, tmp: Path, corpus, pages: list[_Page]) -> None:
+    """Write the notebook pages, the headline figure and the index page."""
+    for page in pages:
+        (tmp / f"{page.name}.html").write_text(page.html, encoding="utf-8")
+    family = _headline_figure(corpus.articles, plan.lexicon, plan.headline, tmp / "figures" / "headline.png")
+    (tmp / "index.html").write_text(_index_html(plan.name, corpus, pages, family), encoding="utf-8")
+
+
+def build_report(
+    raw: str | Path = "data/raw/sample",
+    *,
+    out: str | Path = "reports",
+    name: str | None = None,
+    lexicon: str | Path | None = None,
+    parameters: Mapping[str, Any] | None = None,
+    with_code: bool = False,
+    notebooks: str | Path | None = None,
+    headline: str = HEADLINE,
+    progress: Callable[[str], None] | None = None,
+) -> Path:
+    """Build ``OUT/NAME/``: executed notebooks, one HTML page each, ``index.html``, ``manifest.json``.
+
+    The stages: check the arguments (:func:`_plan`), ingest once into a temporary folder next to
+    the target (:func:`_stage_inputs`), execute each notebook (:func:`_run_notebook`), render the
+    pages and the index (:func:`_render`), write the manifest, and swap the folder in.
+
+    Parameters
+    ----------
+    raw : path
+        The raw folder to ingest (default: the bundled sample).
+    out, name : path, str
+        The report goes to ``out/name`` (name defaults to the raw folder's name).
+    lexicon : path, optional
+        A lexicon YAML file for every notebook; its sha256 goes into the manifest.
+    parameters : mapping
+        Notebook parameters (``{"max_rows": 30}``). A name no notebook declares is an error.
+    with_code : bool
+        Show the code cells in the HTML pages (hidden by default).
+    notebooks : path, optional
+        The folder of notebooks (default: ``notebooks/`` of this checkout).
+    headline : str
+        The lexicon family drawn on the index page (default ``war_name``; with a lexicon that
+        lacks it, the first family found in the articles). Its ``about`` phrase names the
+        variants in the caption.
+
+    Raises
+    ------
+    ReportError
+        With ``code`` 2 for bad arguments, 3 when no article could be read, 5 when a notebook failed;
+        the message names the notebook, the cell and the error. The previous report is untouched.
+    """
+    say = progress or (lambda message: None)
+    started = time.time()
+    plan = _plan(raw, notebooks, name, parameters, lexicon, headline)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    target = out / name
-    tmp = out / f".{name}.building-{os.getpid()}"
+    target = out / plan.name
+    tmp = out / f".{plan.name}.building-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     try:
-        (tmp / "notebooks").mkdir(parents=True)
-        (tmp / "data").mkdir()
-        (tmp / "figures").mkdir()
-        say(f"ingest {raw}")
-        corpus = ingest(raw, progress=False)
-        if corpus.articles.empty:
-            raise ReportError(f"{raw}: no article could be read ({len(corpus.rejects)} rejected inputs)", code=3)
-        corpus.articles.to_parquet(tmp / "data" / "articles.parquet", index=False)
-        corpus.rejects.to_csv(tmp / "data" / "rejects.csv", index=False)
-        sidecar = (raw if raw.is_dir() else raw.parent) / "outlets.yaml"
-        if sidecar.exists():
-            shutil.copyfile(sidecar, tmp / "data" / "outlets.yaml")
-        if lexicon is not None:
-            shutil.copyfile(lexicon, tmp / "data" / "lexicon.yaml")
-        # paths relative to the build folder: no absolute path ever reaches a page
-        base = {"raw": raw.name, "processed": "data", "lexicon": "data/lexicon.yaml" if lexicon else None}
-        pages: list[_Page] = []
-        for k, path in enumerate(paths, start=1):
-            say(f"[{k}/{len(paths)}] {path.name}")
-            own = {p for p, info in declared.items() if path.stem in info["notebooks"]}
-            params = {key: value for key, value in {**base, **user}.items() if key in own}
-            executed = tmp / "notebooks" / path.name
-            try:
-                papermill.execute_notebook(
-                    str(path), str(executed), parameters=params, kernel_name="python3", cwd=str(tmp),
-                    progress_bar=False, log_output=False, request_save_on_cell_execute=False,
-                    # the kernel's start-up warnings (e.g. "running over TCP without encryption" on a
-                    # loopback socket) would reach a cron job's mail every night, and so would the
-                    # "KeyboardInterrupt caught in kernel" it logs as an error when jupyter_client's
-                    # shutdown interrupt lands on a busy machine; cell errors come through the
-                    # messaging protocol, not this log
-                    extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
-                )
-            except Exception as exc:
-                raise _failure(path.name, executed, exc) from exc
-            nb = nbformat.read(executed, as_version=4)
-            _normalize(nb)
-            nbformat.write(nb, executed)
-            pages.append(_Page(path.stem, _title_of(nb, path.stem), _html_page(nb, _title_of(nb, path.stem), with_code),
-                               path.name))
-        for page in pages:
-            (tmp / f"{page.name}.html").write_text(page.html, encoding="utf-8")
-        figure = _headline_figure(corpus.articles, lexicon, tmp / "figures" / "headline.png")
-        (tmp / "index.html").write_text(_index_html(name, corpus, pages, figure, base), encoding="utf-8")
-        _write_manifest(tmp, raw, lexicon, paths, base, user, with_code, started)
+        say(f"ingest {plan.raw}")
+        corpus, base = _stage_inputs(plan, tmp)
+        pages = []
+        for k, path in enumerate(plan.notebooks, start=1):
+            say(f"[{k}/{len(plan.notebooks)}] {path.name}")
+            pages.append(_run_notebook(plan, path, tmp, base, with_code))
+        _render(plan, tmp, corpus, pages)
+        _write_manifest(tmp, plan.raw, plan.lexicon, plan.notebooks, base, plan.user, with_code, started)
         _swap(tmp, target)
     except ReportError:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -1,8 +1,9 @@
-"""Articles → hits and tables: the lexicon, quotation spans, term matching, comparisons."""
+"""Articles → hits and tables: the lexicon and its matcher, quotation spans, term counts, comparisons, speakers and quotes, keyness."""
 
 from .compare import compare, group_keys, independence, preference_over_time, test_independence
 from .keyness import collocations, keyness, outlet_similarity
-from .quotes import QUOTE_COLUMNS, attribution_verbs, cited_sources, find_quotes, load_speakers, speaker_share
+from .quotes import QUOTE_COLUMNS, attribution_verbs, cited_sources, find_quotes, speaker_share
+from .speakers import Speakers, load_speakers
 from .lexicon import Lexicon, LexiconError, load_lexicon
 from .spans import find_quote_spans
 from .terms import HIT_COLUMNS, VOICES, count_terms, find_terms, kwic

@@ -6,6 +6,7 @@ validated once, and compiled once into a single matcher (see :mod:`framing.analy
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ from ..knowledge import RulesError, packaged_yaml, read_yaml
 __all__ = ["Event", "Family", "Lexicon", "LexiconError", "Variant", "load_lexicon", "pattern_to_regex"]
 
 _TOP_KEYS = {"version", "orientations", "distancing", "events", "families"}
-_FAMILY_KEYS = {"label", "question", "variants", "exclude", "events"}
+_FAMILY_KEYS = {"label", "question", "about", "variants", "exclude", "events"}
 _VARIANT_KEYS = {"patterns", "orientation", "note", "source"}
 
 #: What a space in a pattern matches: any run of whitespace, hyphens or soft hyphens.
@@ -64,6 +65,8 @@ class Family:
     variants: tuple[Variant, ...]
     exclude: tuple[str, ...] = ()
     events: tuple[Event, ...] = ()
+    #: what the variants are, as a phrase for a caption ("the names for the war"); "" when not given
+    about: str = ""
 
 
 @dataclass(frozen=True, eq=False)  # hashed by identity: its compiled matcher is kept per object
@@ -115,7 +118,7 @@ class Lexicon:
                 continue
             vs = tuple(v for v in fam.variants if variants is None or v.name in variants)
             if vs:
-                keep.append(Family(fam.name, fam.label, fam.question, vs, fam.exclude, fam.events))
+                keep.append(dataclasses.replace(fam, variants=vs))
         return Lexicon(tuple(keep), self.orientations, self.distancing, self.events, self.where)
 
     def events_for(self, family: str | None = None) -> pd.DataFrame:
@@ -291,6 +294,7 @@ def _family(name: Any, entry: Any, orientations: dict, where: str) -> Family:
         ),
         exclude=_patterns(exclude, f"{where}.exclude") if exclude is not None else (),
         events=_events(entry.get("events"), f"{where}.events", family=name),
+        about=str(entry.get("about") or ""),
     )
 
 

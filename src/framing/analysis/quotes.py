@@ -4,29 +4,29 @@ Direct quotations come from the same quotation-span finder as term voice
 (:mod:`framing.analysis.spans`). A speaker is looked for, in order: right after the quotation
 ("…,” said Lavrov / “…,” Lavrov said), earlier in the same sentence (Lavrov said: “…”), in the
 sentence before (a quotation that opens its own sentence continues the last speaker), and a pronoun
-("he said") stands for the last named speaker. Names, institutions, roles and verbs are data
-(``framing/data/speakers.yaml``).
+("he said") stands for the last named speaker. Who a mention names is
+:mod:`framing.analysis.speakers` (names, institutions, roles and verbs are data in
+``framing/data/speakers.yaml``); this module finds the attribution.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
 
 import numpy as np
 import pandas as pd
 
-from ..knowledge import RulesError, packaged_yaml, read_yaml
+from .._cache import derived, memo
 from ..knowledge.outlets import load_outlets
 from .spans import find_quote_spans
+from .speakers import Speakers, load_speakers
 from .stats import log_odds_dirichlet
 
 __all__ = [
-    "QUOTE_COLUMNS", "Speakers", "load_speakers", "find_quotes", "speaker_share", "attribution_verbs",
+    "QUOTE_COLUMNS", "find_quotes", "speaker_share", "attribution_verbs",
     "cited_sources",
 ]
 
@@ -36,37 +36,7 @@ QUOTE_COLUMNS = (
     "speaker_text", "speaker_group", "verb", "attribution",
 )
 
-_TITLES = (
-    r"(?:(?:President|Prime\s+Minister|Foreign\s+Minister|Defen[cs]e\s+Minister|Minister|Secretary\s+of\s+State|"
-    r"Secretary|Chancellor|Spokes(?:man|woman|person)|Gen\.?|General|Mr\.?|Ms\.?|Mrs\.?|Dr\.?|Senator|Sen\.?|"
-    r"Ambassador|Mayor|Governor|Commander|Colonel|Col\.?|Lt\.?|Pope|King|Queen|Prince)\s+)*"
-)
-_PROPER = r"[A-Z][a-z'’\-]+(?:\s+(?:de\s+|von\s+|van\s+|der\s+|al-)?[A-Z][a-zA-Z'’\-]+){0,7}"
-_NOT_NAMES = {
-    "The", "A", "An", "But", "And", "In", "On", "At", "It", "This", "That", "There", "They", "He", "She",
-    "We", "I", "You", "His", "Her", "Its", "Their", "Our", "As", "If", "When", "While", "After", "Before",
-    "Meanwhile", "However", "Asked", "Speaking", "Russia", "Ukraine", "Moscow", "Kyiv", "Kiev",
-    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-    "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
-    "Later", "Earlier", "Today", "Yesterday", "Last", "Next", "Some", "Many", "Both", "Other", "Others",
-}
-_PRONOUNS = r"(?:[Hh]e|[Ss]he|[Tt]hey)"
-# verbs that put the speaker after them ("…,” said Lavrov); "told" never does: "told Reuters" names the listener
-_INVERTED = (r"(?:said|says|added|adds|wrote|writes|asked|asks|explained|noted|continued|insisted|argued|"
-             r"warned|replied|answered|recalled|tweeted|declared|concluded|stated|claimed|acknowledged)")
-_ROLE_NOUNS = (
-    r"(?:minister|spokes(?:man|woman|person)|officials?|president|ministry|analysts?|experts?|commanders?|"
-    r"governor|mayor|ambassador|soldiers?|residents?|sources?|diplomats?|chief|head|leader|secretary|"
-    r"advis[eo]r|general|prosecutors?|statement|report|agency|army|military|office|department|council|"
-    r"service|man|woman|pensioner|volunteers?|officers?|lawmakers?|MPs?|senators?|researchers?|professor|"
-    r"envoy|adviser|aide|deputy|director|chairman|founder|editor|correspondent|witness(?:es)?|refugees?|mother|father)"
-)
-_ROLE_NP = rf"\b(?:[Tt]he|[Aa]n?|[A-Z][a-z]+['’]s)\s+(?:[\w’'\-.]+\s+){{0,5}}?(?i:{_ROLE_NOUNS})\b"
-_ROLE_WORDS = re.compile(
-    r"\b(?:Minister|President|Secretary|Spokes(?:man|woman|person)|Chancellor|General|Chief|Governor|Mayor|"
-    r"Ambassador|Commander|Director|Head|Adviser|Advisor|Envoy|Speaker|Chairman|Leader)\b"
-)
-_DEFINITE_ROLE = re.compile(rf"^[Tt]he\s+(?:[\w’'\-]+\s+){{0,4}}?(?P<noun>{_ROLE_NOUNS})$")
+# the attribution grammar around a speaker mention
 _APPOSITIVE = r"(?:,\s+[^,“”\"«»\n]{2,90}?,)?"
 _ADVERB = r"(?:\s+\w+ly)?"
 _AUX = (r"(?:\s+(?:has|had|have|would|will|was|were|is|are|been|also|then|later|earlier|once|already|again|"
@@ -74,127 +44,19 @@ _AUX = (r"(?:\s+(?:has|had|have|would|will|was|were|is|are|been|also|then|later|
 _DESCRIPTOR = r"(?:(?:[Tt]he|[Aa]n?|[A-Z]{2,}|[\w’'-]+)\s+){1,5}?(?=[A-Z])"
 
 
-@dataclass(frozen=True, eq=False)  # hashed by identity, so compiled patterns can be cached per instance
-class Speakers:
-    """Compiled speakers knowledge: aliases → canonical names and groups, roles, verbs."""
-
-    canonical: dict   # alias -> canonical name
-    groups: dict      # canonical name -> group (or None)
-    people: frozenset  # canonical names of people (not institutions)
-    roles: tuple      # (group, compiled regex)
-    verbs: dict       # verb form (lower case) -> canonical verb
-    role_text: dict   # canonical name -> role (lower case), for "the minister said"
-    speaker_rx: str   # the regex source of a speaker mention
-    verb_rx: str      # the regex source of an attribution verb
-
-    def resolve(self, text: str) -> tuple[str | None, str | None]:
-        """(canonical speaker, group) for a speaker mention; None where it names nobody known."""
-        found = [self.canonical[m.group()] for m in _alias_regex(self).finditer(text)]
-        if found:  # "Ukraine President Volodymyr Zelensky": the person, not the country
-            name = max(found, key=lambda n: (n in self.people, len(n)))
-            return name, self.groups.get(name)
-        group = next((g for g, rx in self.roles if rx.search(text)), None)
-        proper = re.search(_PROPER, _strip_titles(text))
-        if proper and proper.group().split()[0] not in _NOT_NAMES and not re.fullmatch(_ROLE_NP, text.strip()):
-            name = _ROLE_WORDS.split(proper.group())[-1].strip()  # "Forces Minister James Heappey" → "James Heappey"
-            if name and name.split()[0] not in _NOT_NAMES:
-                return name, group
-        return None, group
-
-    def role_of(self, name: str) -> str:
-        """The role text of a known speaker ('' when unknown)."""
-        return self.role_text.get(name, "")
-
-
-@lru_cache(maxsize=8)
-def _alias_regex(sp: "Speakers") -> re.Pattern:
-    alternation = "|".join(re.escape(a) for a in sorted(sp.canonical, key=len, reverse=True))
-    return re.compile(rf"(?<!\w)(?:{alternation})(?!\w)")
-
-
-def _strip_titles(text: str) -> str:
-    return re.sub("^" + _TITLES, "", text.strip())
-
-
-def _speaker_entries(data: dict, where: str) -> list[dict]:
-    entries = data.get("speakers") or []
-    if not isinstance(entries, list):
-        raise RulesError(f"{where}: speakers: expected a list of {{name, aliases, role, country, group}}")
-    for i, e in enumerate(entries):
-        if not isinstance(e, dict) or not isinstance(e.get("name"), str):
-            raise RulesError(f"{where}: speakers[{i}]: expected a mapping with a 'name'")
-        unknown = set(e) - {"name", "aliases", "role", "country", "group", "kind"}
-        if unknown:
-            raise RulesError(f"{where}: speakers[{i}] ({e['name']}): unknown key(s) {sorted(unknown)}")
-    return entries
-
-
-def load_speakers(extra: str | Path | dict | None = None) -> Speakers:
-    """Load the packaged speakers (names, institutions, roles, verbs), merged with `extra`.
-
-    Examples
-    --------
-    >>> sp = load_speakers({"speakers": [{"name": "Jane Doe", "aliases": ["Doe"], "group": "Experts"}]})
-    >>> sp.resolve("Ms Doe")
-    ('Jane Doe', 'Experts')
-    >>> sp.resolve("Foreign Minister Sergei Lavrov")
-    ('Sergei Lavrov', 'Russia')
-    """
-    return _load_speakers_cached(extra) if not isinstance(extra, dict) else _build_speakers(extra)
-
-
-@lru_cache(maxsize=8)
-def _load_speakers_cached(extra) -> Speakers:
-    return _build_speakers(extra)
-
-
-def _build_speakers(extra) -> Speakers:
-    base, where = packaged_yaml("speakers.yaml"), "framing/data/speakers.yaml"
-    sources = [(base, where)] + ([read_yaml(extra, "speakers")] if extra is not None else [])
-    groups_known: set[str] = set()
-    entries: dict[str, dict] = {}
-    roles: list[tuple[str, re.Pattern]] = []
-    verbs: dict[str, str] = {}
-    for data, w in sources:
-        unknown = set(data) - {"groups", "speakers", "roles", "verbs"}
-        if unknown:
-            raise RulesError(f"{w}: unknown top-level key(s) {sorted(unknown)}")
-        groups_known |= set(data.get("groups") or {})
-        for e in _speaker_entries(data, w):
-            entries[e["name"]] = e
-        for group, pats in (data.get("roles") or {}).items():
-            for p in pats:
-                try:
-                    roles.append((group, re.compile(rf"(?<!\w){p}(?!\w)", re.IGNORECASE)))
-                except re.error as exc:
-                    raise RulesError(f"{w}: roles.{group}: invalid regex {p!r}: {exc}") from exc
-        for canon, forms in (data.get("verbs") or {}).items():
-            for form in forms:
-                verbs[str(form).lower()] = canon
-    canonical, groups, people = {}, {}, set()
-    for name, e in entries.items():
-        group = e.get("group")
-        if group is not None and groups_known and group not in groups_known:
-            raise RulesError(f"speakers: {name}: group {group!r} is not one of {sorted(groups_known)}")
-        groups[name] = group
-        if e.get("kind", "person") == "person":
-            people.add(name)
-        for alias in [name, *(e.get("aliases") or [])]:
-            canonical[str(alias)] = name
-    known = "|".join(re.escape(a) for a in sorted(canonical, key=len, reverse=True))
-    speaker_rx = rf"(?:{_TITLES}(?:{known})(?![\w])|{_ROLE_NP}|{_TITLES}{_PROPER}|\b{_PRONOUNS}\b)"
-    verb_rx = "|".join(re.escape(v).replace(r"\ ", r"\s+") for v in sorted(verbs, key=len, reverse=True))
-    role_text = {name: str(e.get("role") or "").lower() for name, e in entries.items()}
-    return Speakers(canonical, groups, frozenset(people), tuple(roles), verbs, role_text, speaker_rx,
-                    rf"(?:{verb_rx})")
-
-
 # --------------------------------------------------------------------------- attribution
 
 
-@lru_cache(maxsize=8)
+def _alternation(words) -> str:
+    return "(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words) + ")"
+
+
 def _patterns(sp: Speakers) -> dict[str, re.Pattern]:
-    s, v, inv = sp.speaker_rx, sp.verb_rx, _INVERTED
+    return derived(sp, "attribution patterns", lambda: _compile_patterns(sp))
+
+
+def _compile_patterns(sp: Speakers) -> dict[str, re.Pattern]:
+    s, v, inv = sp.speaker_rx, sp.verb_rx, _alternation(sp.inverted_verbs)
     return {
         # “…,” said Petro Bondar / “…,” Zelensky said / “…,” he told reporters
         "after_vs": re.compile(rf"^[\s,.:;—–-]*(?P<verb>{inv})\s+(?:{_DESCRIPTOR})??(?P<spk>{s})"),
@@ -209,6 +71,8 @@ def _patterns(sp: Speakers) -> dict[str, re.Pattern]:
         "any_sv": re.compile(rf"(?P<spk>{s}){_APPOSITIVE}{_AUX}{_ADVERB}\s+(?P<verb>{v})\b"),
         "any_acc": re.compile(rf"(?P<verb>[Aa]ccording\s+to)\s+(?P<spk>{s})"),
         "any_vs": re.compile(rf"(?P<verb>{inv})\s+(?P<spk>{s})"),
+        # "…, adding: “…”": the participle is the verb of the quotation that follows
+        "participle": re.compile(rf"\b({'|'.join(re.escape(w) for w in sp.participles)})\b"),
     }
 
 
@@ -244,14 +108,6 @@ def _sentence_of(bounds: list[int], pos: int, n: int) -> tuple[int, int]:
     return start, end
 
 
-def _canonical_verb(sp: Speakers, verb: str) -> str:
-    return sp.verbs.get(" ".join(verb.lower().split()), verb.lower())
-
-
-def _is_pronoun(text: str) -> bool:
-    return re.fullmatch(_PRONOUNS, text.strip()) is not None
-
-
 def _masked(text: str, spans) -> str:
     """`text` with the inside of every quotation blanked (same length), so that a name or verb
     inside somebody's words is never taken for the attribution."""
@@ -268,30 +124,14 @@ def _events(masked: str, sp: Speakers, pats) -> list[tuple[int, str]]:
     for key in ("any_sv", "any_vs"):
         for m in pats[key].finditer(masked):
             spk = m.group("spk")
-            if _is_pronoun(spk) or re.match(_ROLE_NP, spk):
+            if sp.is_pronoun(spk) or sp.is_role(spk):
                 continue
             name, _ = sp.resolve(spk)
             if name and name not in sp.groups:
-                name = _full_name(name, masked, m.start("spk"))
-            if name in sp.people or (name and name not in sp.groups and _looks_like_person(spk, name)):
+                name = sp.full_name(name, masked, m.start("spk"))
+            if name in sp.people or (name and name not in sp.groups and sp.looks_like_person(spk, name)):
                 events.append((m.start("spk"), name))
     return sorted(events)
-
-
-def _full_name(name: str, text: str, pos: int) -> str:
-    """A surname alone ("Morrison said") stands for the full name used earlier ("Scott Morrison")."""
-    if " " in name:
-        return name
-    full = None
-    for full in re.finditer(rf"\b[A-Z][a-z'’\-]+\s+{re.escape(name)}\b", text[:pos]):
-        pass
-    first = full.group().split()[0] if full else ""
-    return full.group() if full and first not in _NOT_NAMES and first not in ("Mr", "Ms", "Mrs", "Dr") else name
-
-
-def _looks_like_person(mention: str, name: str) -> bool:
-    """An unknown name counts as a person for "he said" if it has two words or a title ("Mr Yates")."""
-    return len(name.split()) >= 2 or re.match(r"(?:Mr|Ms|Mrs|Dr)\.?\s", mention.strip()) is not None
 
 
 class _LazyEvents:
@@ -334,7 +174,7 @@ def _quote_rows(text: str, sp: Speakers) -> list[dict]:
         if found is None:
             found = _last_match(pats["before_sv"], before) or _last_match(pats["before_acc"], before)
             if found is not None:
-                participle = _last_match(_PARTICIPLE, before[found.end():])
+                participle = _last_match(pats["participle"], before[found.end():])
                 verb_override = participle.group(1) if participle else None
         if found is None:
             found = pats["after_end_vs"].search(after) or pats["after_end_sv"].search(after)
@@ -356,48 +196,29 @@ def _quote_rows(text: str, sp: Speakers) -> list[dict]:
         speaker = speaker_text = group = verb = None
         if found is not None:
             speaker_text = found.group("spk")
-            verb = _canonical_verb(sp, verb_override or found.group("verb"))
+            verb = sp.canonical_verb(verb_override or found.group("verb"))
             speaker, group, how = _resolve(sp, speaker_text, text, q.start, events, how)
             if speaker and speaker not in sp.groups:
-                speaker = _full_name(speaker, masked, q.start)
+                speaker = sp.full_name(speaker, masked, q.start)
         rows.append(_row(q.start, q.end, text[q.start:q.end], speaker, speaker_text, group, verb, how))
     rows += _indirect_rows(text, masked, spans, bounds, sp, pats, events)
     return rows
 
 
-_PARTICIPLE = re.compile(
-    r"\b(adding|saying|noting|warning|insisting|arguing|claiming|stressing|writing|urging|asking|declaring)\b"
-)
-
-
 def _resolve(sp: Speakers, speaker_text: str, text: str, pos: int, events: "_LazyEvents", how: str):
     """(speaker, group, attribution) for a mention; pronouns and "the minister" point back."""
-    if _is_pronoun(speaker_text):
+    if sp.is_pronoun(speaker_text):
         if speaker_text.strip().lower() == "they":
             return None, None, "none"  # plural: an institution or a group, too vague to resolve
-        speaker = events.last_before(pos) or _last_person_before(text, pos, sp)
+        speaker = events.last_before(pos) or sp.last_person_before(text, pos)
         return (speaker, sp.groups.get(speaker), "pronoun") if speaker else (None, None, "none")
     speaker, group = sp.resolve(speaker_text)
-    definite = _DEFINITE_ROLE.match(speaker_text.strip())
-    if speaker is None and definite:
-        noun = definite.group("noun").lower()
-        earlier = _last_person_before(text, pos, sp, role=noun)
+    noun = sp.definite_role(speaker_text)
+    if speaker is None and noun:
+        earlier = sp.last_person_before(text, pos, role=noun)
         if earlier:
             return earlier, sp.groups.get(earlier), "pronoun"
     return speaker, group, how
-
-
-def _last_person_before(text: str, pos: int, sp: Speakers, role: str | None = None) -> str | None:
-    """The known person mentioned last before `pos` (whose role mentions `role`, if given)."""
-    best, best_pos = None, -1
-    window = text[max(0, pos - 1500):pos]
-    for alias, name in sp.canonical.items():
-        if name not in sp.people or (role and role not in sp.role_of(name)):
-            continue
-        i = window.rfind(alias)
-        if i > best_pos:
-            best, best_pos = name, i
-    return best
 
 
 def _row(start: int, end: int, quote: str, speaker, speaker_text, group, verb, how, kind="direct") -> dict:
@@ -406,7 +227,6 @@ def _row(start: int, end: int, quote: str, speaker, speaker_text, group, verb, h
             "attribution": how}
 
 
-_INDIRECT_FREE = {"said", "told", "according to", "claimed", "warned", "insisted", "stated", "argued", "added", "wrote"}
 _TOLD_OBJECT = re.compile(
     r"^\s+(?:reporters|journalists|lawmakers|parliament|(?:the|a|an|his|her|their)\s+[\w-]+|[A-Z][\w.’'-]+(?:\s+[A-Z][\w.’'-]+)?)"
 )
@@ -423,9 +243,9 @@ def _indirect_rows(text, masked, spans, bounds, sp, pats, events) -> list[dict]:
         m = pats["any_acc"].search(sentence) or pats["any_sv"].search(sentence)
         if m is None:
             continue
-        verb = _canonical_verb(sp, m.group("verb"))
+        verb = sp.canonical_verb(m.group("verb"))
         after = sentence[m.end():]
-        if verb not in _INDIRECT_FREE and not re.match(r"\s+that\b", after):
+        if verb not in sp.bare_verbs and not re.match(r"\s+that\b", after):
             continue  # "Russia continued its attacks": only say/tell verbs report speech without "that"
         if verb == "told":
             after = _TOLD_OBJECT.sub("", after, count=1)
@@ -558,10 +378,7 @@ def attribution_verbs(
     return out.sort_values([by, "speaker_group", "count"], ascending=[True, True, False], ignore_index=True)
 
 
-_CITE_VERBS = r"(?:reported|reports|quoted|quotes|cited|cites|said|says|wrote|writes|published|broadcast|citing)"
-
-
-@lru_cache(maxsize=4)
+@memo(maxsize=4)
 def _cite_patterns(outlets_source) -> tuple[re.Pattern, dict]:
     book = load_outlets(*([outlets_source] if outlets_source is not None else []))
     names: dict[str, str] = {}
@@ -574,7 +391,7 @@ def _cite_patterns(outlets_source) -> tuple[re.Pattern, dict]:
         r"(?:(?P<pre>[Aa]ccording\s+to|told|telling|tells|(?:quoted|cited|reported)\s+by|interview\s+(?:with|to))\s+)?"
         rf"(?:the\s+)?(?<![\w])(?P<src>{alt})(?![\w])"
         r"(?:\s+(?:news\s+agency|News\s+Agency|agency|newspaper|TV|television))?"
-        rf"(?:\s+(?P<verb>{_CITE_VERBS})\b)?"
+        rf"(?:\s+(?P<verb>{_alternation(load_speakers().citation_verbs)})\b)?"
     )
     return rx, names
 
@@ -608,7 +425,7 @@ def cited_sources(articles: pd.DataFrame, *, outlets=None) -> pd.DataFrame:
     >>> cited_sources(arts)[["source", "how"]].values.tolist()
     [['Sputnik', 'reported'], ['Interfax', 'according to']]
     """
-    rx, names = _cite_patterns(outlets) if not isinstance(outlets, dict) else _cite_patterns.__wrapped__(outlets)
+    rx, names = _cite_patterns(outlets)
     rows = []
     for aid, outlet, text in zip(articles["article_id"], articles["outlet"], articles["text"]):
         if not isinstance(text, str):

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
+from .._cache import derived
 from .clean import line_key
 from ..knowledge.outlets import Outlet, Outlets
 from ..speedups import langid
@@ -345,18 +346,26 @@ def find_wire(lines: list[str], *, outlet: Outlet | None, outlets: Outlets) -> s
     """
     joined = "\n".join(lines)
     low = joined.lower()
-    wires = [w for w in outlets.outlets if w.wire]
-    found = prefilter_for(outlets, lambda: [p for w in wires for p in (*w.wire_strong, *w.wire_weak)]).found(joined, low)
-    for strength in ("wire_strong", "wire_weak"):
-        for wire in wires:
-            if wire is outlet:
-                continue
-            for pattern in getattr(wire, strength):
-                if line_safe(pattern) and (not may_match(pattern, joined, low, found) or pattern.search(joined) is None):
-                    continue  # no match in the whole text: none in any line (one search, not one a line)
-                if any(pattern.search(line) for line in lines):
-                    return wire.name
+    rules = _wire_rules(outlets)
+    found = prefilter_for(outlets, lambda: [pattern for _, pattern, _ in rules]).found(joined, low)
+    for wire, pattern, safe in rules:
+        if wire is outlet:
+            continue
+        if safe and (not may_match(pattern, joined, low, found) or pattern.search(joined) is None):
+            continue  # no match in the whole text: none in any line (one search, not one a line)
+        if any(pattern.search(line) for line in lines):
+            return wire.name
     return None
+
+
+def _wire_rules(outlets: Outlets) -> list[tuple[Outlet, re.Pattern, bool]]:
+    """(wire, pattern, line-safe) in the order they are tried: every wire's strong signs, then the weak."""
+    def build():
+        wires = [w for w in outlets.outlets if w.wire]
+        return [(wire, pattern, line_safe(pattern))
+                for strength in ("wire_strong", "wire_weak") for wire in wires for pattern in getattr(wire, strength)]
+
+    return derived(outlets, "wire rules", build)
 
 
 # --------------------------------------------------------------------------- language

@@ -1,0 +1,70 @@
+"""The speakers knowledge: what the word lists of speakers.yaml decide, how a user file extends them."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import framing
+from framing.analysis.speakers import load_speakers
+from framing.knowledge import RulesError
+
+
+def _quotes(text: str, **kw) -> list[tuple]:
+    arts = pd.DataFrame({"article_id": ["a"], "outlet": ["Demo"], "published": [pd.NaT], "text": [text]})
+    q = framing.find_quotes(arts, **kw)
+    q = q.astype(object).where(q.notna(), None)
+    return list(zip(q["kind"], q["speaker"], q["verb"]))
+
+
+def test_a_new_inverted_verb_from_a_user_file_finds_the_speaker_after_it():
+    text = "“We will hold the line whatever it costs,” exclaimed Lavrov."
+    assert _quotes(text) == [("direct", None, None)]
+    extra = {"verbs": {"exclaimed": ["exclaimed"]}, "inverted_verbs": ["exclaimed"]}
+    assert _quotes(text, speakers=extra) == [("direct", "Sergei Lavrov", "exclaimed")]
+
+
+def test_not_names_stop_a_capitalised_word_from_becoming_a_speaker():
+    sp = load_speakers()
+    assert sp.resolve("Monday") == (None, None)  # packaged: weekdays begin no name
+    assert sp.resolve("Kharkiv officials")[0] == "Kharkiv"
+    assert load_speakers({"not_names": ["Kharkiv"]}).resolve("Kharkiv officials")[0] is None
+    assert "Kharkiv" not in load_speakers().not_names  # a user's file never leaks into the packaged one
+
+
+def test_bare_verbs_decide_which_verbs_report_speech_without_that():
+    text = "Officials in the region continued the evacuation of several villages near the front."
+    assert _quotes(text, kinds=("indirect",)) == []
+    said = "Lavrov said the talks had stalled over the question of guarantees."
+    assert _quotes(said, kinds=("indirect",)) == [("indirect", "Sergei Lavrov", "said")]
+
+
+def test_participles_carry_the_verb_of_the_quotation_that_follows():
+    text = "Zelensky said in Kyiv on Friday, warning: “The next weeks will decide the war.”"
+    assert _quotes(text, kinds=("direct",)) == [("direct", "Volodymyr Zelensky", "warned")]
+    plain = "Zelensky said in Kyiv on Friday: “The next weeks will decide the war.”"
+    assert _quotes(plain, kinds=("direct",)) == [("direct", "Volodymyr Zelensky", "said")]
+
+
+def test_citation_verbs_come_from_the_speakers_file():
+    arts = pd.DataFrame({"article_id": ["a"], "outlet": ["Demo"], "text": ["Interfax broadcast the claim."]})
+    assert framing.cited_sources(arts)[["source", "how"]].values.tolist() == [["Interfax", "reported"]]
+
+
+@pytest.mark.parametrize("bad, message", [
+    ({"not_names": "Kharkiv"}, r"<speakers dict>: not_names: expected a list of words"),
+    ({"inverted_verbs": ["said", 3]}, r"inverted_verbs\[1\]: expected a word, got 3"),
+    ({"not_names": [True]}, r"not_names\[0\]: expected a word, got True \(YAML reads On, Off"),
+    ({"nonames": []}, r"unknown top-level key\(s\) \['nonames'\]"),
+])
+def test_word_lists_are_validated_with_the_key_and_index(bad, message):
+    with pytest.raises(RulesError, match=message):
+        load_speakers(bad)
+
+
+def test_the_packaged_word_lists_are_words():
+    sp = load_speakers()
+    for words in (sp.not_names, sp.inverted_verbs, sp.participles, sp.bare_verbs, sp.citation_verbs):
+        assert words and all(isinstance(w, str) and w == w.strip() for w in words)
+    assert "On" in sp.not_names  # quoted in the file, not read as a boolean
+    assert set(sp.bare_verbs) <= set(sp.verbs.values())  # canonical verbs, as find_quotes compares them
