@@ -13,12 +13,12 @@ help: ## list the targets
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,dask,fast]'
+	$(BIN)/python -m pip install --quiet -e '.[test,dask,fast,lab]'
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (framing)" >/dev/null
 	@touch $(STAMP)
 
 report: $(STAMP) ## the main job: build reports/sample/ from the bundled sample (data/raw/sample)
-	$(BIN)/framing report data/raw/sample --out reports
+	$(BIN)/framing report --out reports
 
 test: $(STAMP) ## run the test suite
 	$(BIN)/python -m pytest -q

@@ -21,7 +21,7 @@ def _spec(spec: str) -> str:
 def test_environment_yml_and_pyproject_agree():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     extras = project["optional-dependencies"]
-    wanted = {_name(d): _spec(d) for d in project["dependencies"] + extras["test"] + extras["dask"]}
+    wanted = {_name(d): _spec(d) for d in project["dependencies"] + extras["test"] + extras["dask"] + extras["lab"]}
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     conda = {_name(d): _spec(d) for d in env["dependencies"] if isinstance(d, str) and not d.startswith(("python", "pip"))}
     assert conda == wanted

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -153,3 +154,69 @@ def test_report_on_a_shared_corpus(tmp_path):
     page = (target / "02_terminology.html").read_text(encoding="utf-8")
     assert "(first 10 of" in page  # long tables are cut, and say so
     assert (target / "figures" / "headline.png").stat().st_size > 10_000
+
+
+def test_the_source_tree_links_to_the_packaged_notebooks_and_sample():
+    from tests.conftest import ROOT
+
+    assert (ROOT / "notebooks").resolve() == NOTEBOOKS
+    from framing.resources import SAMPLE as PACKAGED
+
+    assert SAMPLE.resolve() == PACKAGED
+
+
+@pytest.mark.parametrize("bad", ["Q", "quarterly", 3])
+def test_freq_outside_the_vocabulary_is_exit_2_before_any_notebook_runs(tmp_path, capsys, bad):
+    code = main(["report", "--out", str(tmp_path), "--quiet", "-p", "freq", str(bad)])
+    err = capsys.readouterr().err
+    assert code == 2 and f"parameter freq={bad!r}: use one of year, quarter, month, week" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_each_freq_works_in_every_notebook_that_declares_it(tmp_path):
+    from framing.report import PARAMETER_CHOICES, notebook_parameters
+
+    users = notebook_parameters(sorted(NOTEBOOKS.glob("[0-9]*.ipynb")))["freq"]["notebooks"]
+    assert sorted(users) == ["01_corpus", "02_terminology"]
+    subset = tmp_path / "nb"
+    subset.mkdir()
+    for stem in users:
+        (subset / f"{stem}.ipynb").write_bytes((NOTEBOOKS / f"{stem}.ipynb").read_bytes())
+    for freq in PARAMETER_CHOICES["freq"]:
+        target = build_report(out=tmp_path / "r", name=freq, notebooks=subset, parameters={"freq": freq})
+        manifest = json.loads((target / "manifest.json").read_text())
+        assert manifest["parameters"]["freq"] == freq and manifest["notebooks_from"] == str(subset)
+        assert sorted(manifest["notebooks"]) == [f"{s}.ipynb" for s in sorted(users)]
+
+
+def test_a_project_folder_runs_its_own_notebooks(tmp_path, monkeypatch):
+    from framing.project import init_project
+    from framing.report import default_notebooks
+
+    proj = tmp_path / "proj"
+    init_project(proj)
+    assert default_notebooks(proj) == proj / "notebooks"
+    assert default_notebooks(tmp_path) == NOTEBOOKS  # no notebooks here: the packaged ones
+    for extra in ("03_voices_and_sources.ipynb", "04_distinctive_vocabulary.ipynb"):
+        (proj / "notebooks" / extra).unlink()  # a researcher's choice of pages
+    nb = nbformat.read(proj / "notebooks" / "01_corpus.ipynb", as_version=4)
+    nb.cells[0].source = nb.cells[0].source.replace("# 1. The corpus", "# 1. Our own corpus page", 1)
+    nbformat.write(nb, proj / "notebooks" / "01_corpus.ipynb")
+    monkeypatch.chdir(proj)
+    target = build_report(out="reports")  # no RAW: the bundled demo corpus
+    index = (target / "index.html").read_text(encoding="utf-8")
+    assert target == Path("reports") / "sample" and "33 articles from 6 outlets" in index
+    assert "1. Our own corpus page" in index and "03_voices_and_sources" not in index
+    assert json.loads((target / "manifest.json").read_text())["notebooks_from"] == "notebooks"  # as found, relative
+
+
+def test_progress_names_each_notebook_and_its_time(tmp_path):
+    subset = tmp_path / "nb"
+    subset.mkdir()
+    (subset / "01_corpus.ipynb").write_bytes((NOTEBOOKS / "01_corpus.ipynb").read_bytes())
+    lines: list[str] = []
+    build_report(out=tmp_path / "r", notebooks=subset, progress=lines.append)
+    assert lines[0].startswith("ingest ") and "notebooks from" in lines[0]
+    assert lines[1] == "[1/1] 01_corpus.ipynb …"
+    assert re.fullmatch(r"\[1/1\] 01_corpus\.ipynb done in \d+ s", lines[2])
+    assert lines[-1].startswith("done: ") and lines[-1].endswith(" s)")

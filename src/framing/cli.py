@@ -1,4 +1,4 @@
-"""The `framing` command: `framing ingest`, `framing report`."""
+"""The `framing` command: `framing init`, `framing ingest`, `framing report`."""
 
 from __future__ import annotations
 
@@ -16,7 +16,19 @@ EXIT_NOTHING_READ = 3  # no article could be read from the input
 EXIT_STRICT = 4  # --strict and at least one input was rejected
 EXIT_NOTEBOOK = 5  # framing report: a notebook failed (the previous report is left untouched)
 
-DEFAULT_SAMPLE = Path("data/raw/sample")
+_INGEST_EXAMPLES = """examples:
+  framing ingest data/raw --out data/processed --workers 2
+  framing ingest export.csv --mapping text="Body Text" --mapping published=Date --outlets my_outlets.yaml
+"""
+_REPORT_EXAMPLES = """examples:
+  framing report                                   # the bundled demo corpus, into reports/sample/
+  framing report data/raw --name spring-2022 -p freq month -p max_rows 30
+  framing report data/raw --notebooks my_notebooks/ --lexicon my_lexicon.yaml --headline kyiv
+"""
+_INIT_EXAMPLES = """examples:
+  framing init my-study && cd my-study && framing report
+  framing init .                                   # in an empty folder
+"""
 
 
 def _write_atomic(path: Path, write) -> None:
@@ -40,13 +52,28 @@ def _ingest(args: argparse.Namespace) -> int:
         print(f"framing ingest: error: {raw}: no such file or folder", file=sys.stderr)
         return EXIT_USAGE
     progress = None if not args.quiet else False
+    try:
+        mapping = _mapping(args.mapping)
+    except ValueError as exc:
+        print(f"framing ingest: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    for flag, value in (("--manifest", args.manifest), ("--outlets", args.outlets), ("--boilerplate", args.boilerplate)):
+        if value is not None and not Path(value).is_file():
+            print(f"framing ingest: error: {flag} {value}: no such file", file=sys.stderr)
+            return EXIT_USAGE
+    options = {"manifest": args.manifest, "mapping": mapping, "outlets": args.outlets, "boilerplate": args.boilerplate}
+    try:
+        _check_rules(args.outlets, args.boilerplate)
+    except Exception as exc:  # RulesError names the file and the key
+        print(f"framing ingest: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     if args.out:  # stream to partitioned Parquet: bounded memory, every core
-        result = ingest_to(raw, args.out, manifest=args.manifest, workers=args.workers, progress=progress)
+        result = ingest_to(raw, args.out, workers=args.workers, progress=progress, **options)
         print(result.summary())
         print(f"wrote {Path(args.out) / 'articles'}/part-*.parquet and {Path(args.out) / 'rejects.csv'}")
         n_articles, n_rejects = result.n_articles, result.n_rejects
     else:
-        corpus = ingest(raw, manifest=args.manifest, progress=progress, workers=args.workers or 1)
+        corpus = ingest(raw, progress=progress, workers=args.workers or 1, **options)
         print(corpus.summary())
         n_articles, n_rejects = len(corpus.articles), len(corpus.rejects)
     if n_articles == 0:
@@ -58,6 +85,45 @@ def _ingest(args: argparse.Namespace) -> int:
         print(f"framing ingest: error: --strict and {n_rejects} input(s) rejected (first: {where}: {why})",
               file=sys.stderr)
         return EXIT_STRICT
+    return EXIT_OK
+
+
+def _mapping(pairs: list[str] | None) -> dict[str, str] | None:
+    """``--mapping text="Body Text"`` pairs → {"text": "Body Text"}."""
+    if not pairs:
+        return None
+    out = {}
+    for pair in pairs:
+        key, sep, column = pair.partition("=")
+        if not sep or not key.strip() or not column.strip():
+            raise ValueError(f"--mapping {pair!r}: write FIELD=COLUMN, e.g. text=\"Body Text\"")
+        out[key.strip()] = column.strip()
+    return out
+
+
+def _check_rules(outlets, boilerplate) -> None:
+    """Read the user's outlets and boilerplate files once up front, so a bad one is exit 2 with its key."""
+    from .knowledge.boilerplate import load_boilerplate
+    from .knowledge.outlets import load_outlets
+
+    if outlets is not None:
+        load_outlets(outlets)
+    if boilerplate is not None:
+        load_boilerplate(boilerplate)
+
+
+def _init(args: argparse.Namespace) -> int:
+    from .project import ProjectError, init_project
+
+    try:
+        written = init_project(args.folder)
+    except ProjectError as exc:
+        print(f"framing init: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    root = Path(args.folder)
+    print(f"framing init: wrote {len(written)} files under {root}/ "
+          f"(data/raw, data/processed, notebooks, reports, README.md, Makefile)")
+    print(f"next: put raw articles in {root / 'data' / 'raw'}/, then `cd {root} && framing report data/raw`")
     return EXIT_OK
 
 
@@ -86,7 +152,8 @@ def _report(args: argparse.Namespace) -> int:
     try:
         target = build_report(
             args.raw, out=args.out, name=args.name, lexicon=args.lexicon, parameters=params,
-            with_code=args.with_code, headline=args.headline, progress=None if args.quiet else lambda m: print(f"framing report: {m}", flush=True),
+            with_code=args.with_code, headline=args.headline, notebooks=args.notebooks, manifest=args.manifest,
+            workers=args.workers, progress=None if args.quiet else lambda m: print(f"framing report: {m}", flush=True),
         )
     except ReportError as exc:
         print(f"framing report: error: {exc}", file=sys.stderr)
@@ -97,10 +164,24 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
+    from . import __version__
+
     parser = argparse.ArgumentParser(prog="framing", description="Compare how news outlets tell the same story.")
+    parser.add_argument("--version", action="version", version=f"framing {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
+    raw_help = argparse.RawDescriptionHelpFormatter
+
+    p = sub.add_parser("init", help="make a project folder: data/raw, data/processed, notebooks, reports",
+                       formatter_class=raw_help, epilog=_INIT_EXAMPLES,
+                       description="Make FOLDER a framing project: data/raw/ (with a README on what to put there), "
+                                   "data/processed/, notebooks/ (copies of the report's notebooks, yours to edit), "
+                                   "reports/, README.md and a Makefile. `framing report` run inside it uses its "
+                                   f"notebooks. Never overwrites a file (exit {EXIT_USAGE}).")
+    p.add_argument("folder", help="the project folder (made if missing)")
+    p.set_defaults(run=_init)
 
     p = sub.add_parser("ingest", help="raw files -> DIR/articles/part-*.parquet + DIR/rejects.csv",
+                       formatter_class=raw_help, epilog=_INGEST_EXAMPLES,
                        description="Read raw articles (txt, html, csv, json, jsonl) into a clean articles table. "
                                    "With --out it streams: partitioned Parquet written as it goes, bounded memory, "
                                    "a process pool; read it back with framing.read_articles(DIR).")
@@ -109,21 +190,32 @@ def _parser() -> argparse.ArgumentParser:
                                  "(the previous output is replaced only when the ingest finishes)")
     p.add_argument("--workers", type=int, help="processes (default with --out: every available core)")
     p.add_argument("--manifest", help="CSV mapping file -> outlet, url, published (overrides inference)")
+    p.add_argument("--outlets", help="an outlets YAML file merged over the packaged outlets")
+    p.add_argument("--boilerplate", help="a boilerplate rules YAML file merged into the packaged rules")
+    p.add_argument("--mapping", action="append", metavar="FIELD=COLUMN",
+                   help="the column of an export that holds a field, e.g. text=\"Body Text\" (repeatable)")
     p.add_argument("--strict", action="store_true", help=f"exit {EXIT_STRICT} if any input is rejected")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(run=_ingest)
 
     p = sub.add_parser("report", help="run the notebooks on a raw folder and render the HTML report",
-                       description="Ingest RAW, execute notebooks/*.ipynb with papermill and write "
+                       formatter_class=raw_help, epilog=_REPORT_EXAMPLES,
+                       description="Ingest RAW, execute the numbered notebooks with papermill and write "
                                    "OUT/NAME/ (index.html, one page per notebook, executed notebooks, manifest.json). "
                                    f"Exit codes: 0 done, 2 bad arguments, 3 nothing could be read, "
                                    f"{EXIT_NOTEBOOK} a notebook failed (the previous report is left untouched).")
-    p.add_argument("raw", nargs="?", default=str(DEFAULT_SAMPLE), help=f"raw folder (default {DEFAULT_SAMPLE})")
+    p.add_argument("raw", nargs="?", help="raw folder or file (default: the demo corpus bundled with framing)")
     p.add_argument("--out", default="reports", help="where reports go (default reports/)")
     p.add_argument("--name", help="report folder name (default: the raw folder's name)")
+    p.add_argument("--notebooks", metavar="DIR",
+                   help="run these numbered notebooks (NN_name.ipynb) instead of the packaged ones "
+                        "(default: ./notebooks when it has some, as in a `framing init` project)")
     p.add_argument("--lexicon", help="a lexicon YAML file (default: the packaged one)")
+    p.add_argument("--manifest", help="CSV mapping file -> outlet, url, published, for the ingest")
+    p.add_argument("--workers", type=int, default=1, help="processes for the ingest (default 1)")
     p.add_argument("-p", "--parameter", dest="parameters", nargs=2, action="append", metavar=("KEY", "VALUE"),
-                   help="a notebook parameter, typed like YAML (-p max_rows 30); unknown names are an error")
+                   help="a notebook parameter, typed like YAML (-p max_rows 30); unknown names are an error; "
+                        "freq is one of year, quarter, month, week")
     p.add_argument("--with-code", action="store_true", help="show the code cells in the HTML pages")
     p.add_argument("--headline", default="war_name", metavar="FAMILY",
                    help="the lexicon family drawn on the index page (default war_name)")

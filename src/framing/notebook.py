@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .ingestion import Corpus, ingest, read_articles
+from .resources import SAMPLE
 from .schema import cast_rejects
 
 __all__ = [
@@ -51,20 +52,20 @@ def setup() -> None:
 def corpus_for(raw: str | None = None, processed: str | None = None) -> Corpus:
     """The corpus to report on: read from `processed` (written by ``framing report`` or
     ``framing ingest --out``) if it holds ``articles.parquet`` or ``articles/part-*.parquet``,
-    else ingested from `raw`."""
+    else ingested from `raw` (None: the bundled demo corpus)."""
     if processed and ((Path(processed) / "articles.parquet").exists() or (Path(processed) / "articles").is_dir()):
         articles = read_articles(processed)
         rejects_path = Path(processed) / "rejects.csv"
         rejects = pd.read_csv(rejects_path, dtype=str, keep_default_na=False) if rejects_path.exists() else None
         rejects = cast_rejects(rejects if rejects is not None else pd.DataFrame(columns=["source_path", "reason", "detail"]))
         return Corpus(articles=articles, rejects=rejects, n_files=0)
-    if raw is None:
-        raise ValueError("give raw= (a folder of raw articles) or processed= (a folder with articles.parquet or articles/)")
-    return ingest(raw, progress=False)
+    return ingest(SAMPLE if raw is None else raw, progress=False)
 
 
 def outlets_file(raw: str | None = None, processed: str | None = None) -> str | None:
     """The raw folder's own ``outlets.yaml`` (copied next to the processed data by ``framing report``)."""
+    if raw is None and processed is None:
+        raw = SAMPLE
     for folder in (processed, raw):
         if folder and (Path(folder) / "outlets.yaml").exists():
             return str(Path(folder) / "outlets.yaml")

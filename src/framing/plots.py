@@ -14,6 +14,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from .analysis.terms import VOICES
+from .schema import PERIODS
 
 __all__ = [
     "variant_share", "rate_heatmap", "voice_breakdown", "preference_over_time",
@@ -375,8 +376,11 @@ def similarity_heatmap(similarity: pd.DataFrame, *, ax: Axes | None = None) -> A
     return ax
 
 
-def articles_over_time(articles: pd.DataFrame, *, by: str = "outlet", freq: str = "M", ax: Axes | None = None) -> Axes:
-    """Stacked bars: articles per period (month by default) and group; undated articles are counted in the title.
+def articles_over_time(articles: pd.DataFrame, *, by: str = "outlet", freq: str = "month", ax: Axes | None = None) -> Axes:
+    """Stacked bars: articles per period and group; undated articles are counted in the title.
+
+    `freq` is ``year``, ``quarter``, ``month`` (default) or ``week``, as everywhere in framing (a
+    pandas alias such as ``"Q"`` is read as its period too).
 
     Examples
     --------
@@ -384,6 +388,9 @@ def articles_over_time(articles: pd.DataFrame, *, by: str = "outlet", freq: str 
     >>> articles_over_time(a).get_ylabel()
     'articles'
     """
+    if freq not in PERIODS and freq not in PERIODS.values():
+        raise ValueError(f"freq={freq!r}: use one of {', '.join(PERIODS)}")
+    freq = PERIODS.get(freq, freq)
     dated = articles[articles["published"].notna()]
     periods = dated["published"].dt.tz_convert(None).dt.to_period(freq)
     counts = pd.crosstab(periods, dated[by]).sort_index()

@@ -25,16 +25,32 @@ from typing import Any, Callable, Mapping
 import nbformat
 import pandas as pd
 
-__all__ = ["ReportError", "build_report", "notebook_parameters", "NOTEBOOKS", "PACKAGE_ROOT", "HEADLINE"]
+from .resources import NOTEBOOKS, SAMPLE, numbered_notebooks
+from .schema import PERIODS
 
-PACKAGE_ROOT = Path(__file__).resolve().parents[2]
-#: Where the report's notebooks live (a source checkout's ``notebooks/``).
-NOTEBOOKS = PACKAGE_ROOT / "notebooks"
+__all__ = ["ReportError", "build_report", "notebook_parameters", "default_notebooks", "NOTEBOOKS", "SAMPLE",
+           "HEADLINE", "PARAMETER_CHOICES"]
+
 _PACKAGES = ("framing", "pandas", "numpy", "scipy", "scikit-learn", "matplotlib", "nltk", "papermill",
              "nbconvert", "nbformat", "ipykernel", "trafilatura", "pyarrow")
 _REPORT_PARAMS = {"raw", "processed", "lexicon"}  # set by the build, not by -p
 #: The lexicon family the index page draws unless told otherwise.
 HEADLINE = "war_name"
+#: Notebook parameters with a fixed vocabulary, checked before any notebook runs.
+PARAMETER_CHOICES: dict[str, tuple[str, ...]] = {"freq": tuple(PERIODS)}
+
+
+def default_notebooks(cwd: str | Path = ".") -> Path:
+    """The notebooks a build runs when none are named: a project's own ``notebooks/`` (as
+    ``framing init`` makes it) when `cwd` has numbered notebooks there, else the packaged ones.
+
+    Examples
+    --------
+    >>> default_notebooks("/") == NOTEBOOKS
+    True
+    """
+    own = Path(cwd) / "notebooks"
+    return own if numbered_notebooks(own) else NOTEBOOKS
 
 
 class ReportError(RuntimeError):
@@ -190,8 +206,8 @@ def _index_html(name: str, corpus, pages: list[_Page], family) -> str:
     }
     return env.get_template("index.html.j2").render(
         name=name,
-        n_articles=len(arts),
-        n_outlets=arts["outlet"].nunique(),
+        articles=_count(len(arts), "article"),
+        outlets_count=_count(arts["outlet"].nunique(), "outlet"),
         span=f"{dated.min():%d %B %Y} to {dated.max():%d %B %Y}" if len(dated) else "no dated articles",
         rejects=_count(len(corpus.rejects), "input"),
         copies=_count(int(arts["duplicate_of"].notna().sum()), "article"),
@@ -212,17 +228,21 @@ class _Plan:
     user: dict
     lexicon: Path | None
     headline: str
+    manifest: Path | None = None
+    workers: int = 1
 
 
-def _plan(raw, notebooks, name, parameters, lexicon, headline) -> _Plan:
+def _plan(raw, notebooks, name, parameters, lexicon, headline, manifest=None, workers=1) -> _Plan:
     """Check the arguments (exit code 2 on any problem) before a single file is written."""
     from .analysis.lexicon import load_lexicon
 
-    raw = Path(raw)
+    raw = SAMPLE if raw is None else Path(raw)
     if not raw.exists():
         raise ReportError(f"{raw}: no such raw folder or file", code=2)
-    folder = Path(notebooks) if notebooks else NOTEBOOKS
-    paths = sorted(folder.glob("[0-9]*.ipynb"))
+    folder = Path(notebooks) if notebooks else default_notebooks()
+    if not folder.is_dir():
+        raise ReportError(f"--notebooks {folder}: no such folder", code=2)
+    paths = numbered_notebooks(folder)
     if not paths:
         raise ReportError(f"{folder}: no notebooks (NN_name.ipynb) to run", code=2)
     name = name or raw.resolve().name
@@ -236,6 +256,9 @@ def _plan(raw, notebooks, name, parameters, lexicon, headline) -> _Plan:
         raise ReportError(f"unknown parameter(s) {unknown}; the notebooks declare {sorted(set(declared) - _REPORT_PARAMS)}", code=2)
     if reserved:
         raise ReportError(f"parameter(s) {reserved} are set by the build; use the positional RAW and --lexicon", code=2)
+    for key, allowed in PARAMETER_CHOICES.items():
+        if key in user and user[key] not in allowed:
+            raise ReportError(f"parameter {key}={user[key]!r}: use one of {', '.join(allowed)}", code=2)
     if lexicon is not None:
         lexicon = Path(lexicon)
     try:
@@ -245,7 +268,12 @@ def _plan(raw, notebooks, name, parameters, lexicon, headline) -> _Plan:
     if headline not in {f.name for f in lex.families} and headline != HEADLINE:
         raise ReportError(f"--headline {headline!r}: the lexicon has no such family; it has "
                           f"{sorted(f.name for f in lex.families)}", code=2)
-    return _Plan(raw, paths, name, declared, user, lexicon, headline)
+    if manifest is not None and not Path(manifest).is_file():
+        raise ReportError(f"--manifest {manifest}: no such file", code=2)
+    if not isinstance(workers, int) or workers < 1:
+        raise ReportError(f"--workers {workers!r}: give a whole number of processes, 1 or more", code=2)
+    return _Plan(raw, paths, name, declared, user, lexicon, headline,
+                 Path(manifest) if manifest is not None else None, workers)
 
 
 def _stage_inputs(plan: _Plan, tmp: Path):
@@ -255,7 +283,7 @@ def _stage_inputs(plan: _Plan, tmp: Path):
 
     for sub in ("notebooks", "data", "figures"):
         (tmp / sub).mkdir(parents=True)
-    corpus = ingest(plan.raw, progress=False)
+    corpus = ingest(plan.raw, manifest=plan.manifest, workers=plan.workers, progress=False)
     if corpus.articles.empty:
         raise ReportError(f"{plan.raw}: no article could be read ({len(corpus.rejects)} rejected inputs)", code=3)
     corpus.articles.to_parquet(tmp / "data" / "articles.parquet", index=False)
@@ -306,7 +334,7 @@ def _render(plan: _Plan, tmp: Path, corpus, pages: list[_Page]) -> None:
 
 
 def build_report(
-    raw: str | Path = "data/raw/sample",
+    raw: str | Path | None = None,
     *,
     out: str | Path = "reports",
     name: str | None = None,
@@ -315,6 +343,8 @@ def build_report(
     with_code: bool = False,
     notebooks: str | Path | None = None,
     headline: str = HEADLINE,
+    manifest: str | Path | None = None,
+    workers: int = 1,
     progress: Callable[[str], None] | None = None,
 ) -> Path:
     """Build ``OUT/NAME/``: executed notebooks, one HTML page each, ``index.html``, ``manifest.json``.
@@ -325,8 +355,8 @@ def build_report(
 
     Parameters
     ----------
-    raw : path
-        The raw folder to ingest (default: the bundled sample).
+    raw : path, optional
+        The raw folder to ingest (default: the bundled demo corpus, :data:`SAMPLE`).
     out, name : path, str
         The report goes to ``out/name`` (name defaults to the raw folder's name).
     lexicon : path, optional
@@ -336,11 +366,17 @@ def build_report(
     with_code : bool
         Show the code cells in the HTML pages (hidden by default).
     notebooks : path, optional
-        The folder of notebooks (default: ``notebooks/`` of this checkout).
+        The folder of numbered notebooks to run (default: :func:`default_notebooks`, i.e.
+        ``./notebooks`` of a project made by ``framing init``, else the packaged ones).
     headline : str
         The lexicon family drawn on the index page (default ``war_name``; with a lexicon that
         lacks it, the first family found in the articles). Its ``about`` phrase names the
         variants in the caption.
+    manifest : path, optional
+        A CSV mapping file → outlet, url, published for the ingest (as ``framing ingest
+        --manifest``); its sha256 goes into ``manifest.json``.
+    workers : int
+        Processes for the ingest (1: in this process).
 
     Raises
     ------
@@ -350,21 +386,23 @@ def build_report(
     """
     say = progress or (lambda message: None)
     started = time.time()
-    plan = _plan(raw, notebooks, name, parameters, lexicon, headline)
+    plan = _plan(raw, notebooks, name, parameters, lexicon, headline, manifest, workers)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     target = out / plan.name
     tmp = out / f".{plan.name}.building-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     try:
-        say(f"ingest {plan.raw}")
+        say(f"ingest {plan.raw}; notebooks from {plan.notebooks[0].parent}")
         corpus, base = _stage_inputs(plan, tmp)
         pages = []
         for k, path in enumerate(plan.notebooks, start=1):
-            say(f"[{k}/{len(plan.notebooks)}] {path.name}")
+            say(f"[{k}/{len(plan.notebooks)}] {path.name} …")
+            began = time.time()
             pages.append(_run_notebook(plan, path, tmp, base, with_code))
+            say(f"[{k}/{len(plan.notebooks)}] {path.name} done in {time.time() - began:.0f} s")
         _render(plan, tmp, corpus, pages)
-        _write_manifest(tmp, plan.raw, plan.lexicon, plan.notebooks, base, plan.user, with_code, started)
+        _write_manifest(tmp, plan, base, with_code, started)
         _swap(tmp, target)
     except ReportError:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -384,7 +422,8 @@ def _raw_files(raw: Path) -> dict[str, str]:
     return {p.relative_to(root).as_posix(): _sha256(p) for p in files}
 
 
-def _write_manifest(tmp: Path, raw: Path, lexicon, paths, base, user, with_code, started) -> None:
+def _write_manifest(tmp: Path, plan: _Plan, base: dict, with_code: bool, started: float) -> None:
+    raw, lexicon, paths = plan.raw, plan.lexicon, plan.notebooks
     manifest = {
         "framing_report": 1,
         "built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
@@ -392,14 +431,17 @@ def _write_manifest(tmp: Path, raw: Path, lexicon, paths, base, user, with_code,
         "raw": {"name": raw.name, "files": _raw_files(raw)},
         "lexicon": {"file": str(lexicon) if lexicon else "packaged",
                     "sha256": _sha256(Path(lexicon)) if lexicon else _sha256(Path(__file__).parent / "data" / "lexicon.yaml")},
-        "parameters": {**{k: v for k, v in base.items()}, **user},
+        "parameters": {**{k: v for k, v in base.items()}, **plan.user},
         "with_code": with_code,
+        "notebooks_from": "packaged" if paths[0].parent.resolve() == NOTEBOOKS else str(paths[0].parent),
         "notebooks": {p.name: {"source_sha256": _sha256(p), "executed_sha256": _sha256(tmp / "notebooks" / p.name)}
                       for p in paths},
         "python": platform.python_version(),
         "platform": platform.platform(),
         "packages": _versions(),
     }
+    if plan.manifest is not None:
+        manifest["ingest_manifest"] = {"file": plan.manifest.name, "sha256": _sha256(plan.manifest)}
     (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
 
 

@@ -14,7 +14,12 @@ __all__ = [
     "HIT_COLUMNS",
     "cast_hits",
     "empty_hits",
+    "PERIODS",
 ]
+
+#: The time bins every verb, plot and notebook parameter understands (``by="quarter"``,
+#: ``freq="month"``), and the pandas period alias of each.
+PERIODS: dict[str, str] = {"year": "Y", "quarter": "Q", "month": "M", "week": "W"}
 
 _STR = pd.StringDtype()
 _UTC = pd.DatetimeTZDtype(tz="UTC")

@@ -14,12 +14,12 @@ import numpy as np
 import pandas as pd
 
 from ..knowledge.outlets import load_outlets
+from ..schema import PERIODS
 from .lexicon import Lexicon, load_lexicon
 from .stats import benjamini_hochberg, bootstrap_shares, independence_test
 
 __all__ = ["compare", "preference_over_time", "independence", "test_independence", "group_keys"]
 
-_PERIODS = {"year": "Y", "quarter": "Q", "month": "M", "week": "W"}
 _OUTLET_FIELDS = ("affiliation", "country")
 _NONE = "(none)"
 
@@ -44,9 +44,9 @@ def group_keys(table: pd.DataFrame, by: str | Sequence[str], *, outlets=None) ->
     out = pd.DataFrame(index=table.index)
     book = None
     for key in _as_list(by):
-        if key in _PERIODS:
+        if key in PERIODS:
             when = pd.to_datetime(table["published"], utc=True).dt.tz_convert(None)
-            out[key] = when.dt.to_period(_PERIODS[key]).astype("string").where(when.notna())
+            out[key] = when.dt.to_period(PERIODS[key]).astype("string").where(when.notna())
         elif key in table.columns:
             out[key] = table[key].astype("string").fillna(_NONE)
         elif key in _OUTLET_FIELDS:
@@ -54,7 +54,7 @@ def group_keys(table: pd.DataFrame, by: str | Sequence[str], *, outlets=None) ->
             values = {o: getattr(book.by_name(o), key, None) for o in table["outlet"].dropna().unique()}
             out[key] = table["outlet"].map(values).astype("string").fillna(_NONE)
         else:
-            known = sorted(set(table.columns) | set(_PERIODS) | set(_OUTLET_FIELDS))
+            known = sorted(set(table.columns) | set(PERIODS) | set(_OUTLET_FIELDS))
             raise KeyError(f"cannot group by {key!r}: not a column; choose from {known}")
     return out
 
@@ -258,7 +258,7 @@ def preference_over_time(
     table = compare(sub, articles, by=keys, voice=voice, lexicon=lex, **kwargs)
     table = table[(table["variant"] == variant)].rename(columns={freq: "period"})
     table = table[table["family_count"] > 0]
-    table["period_start"] = pd.PeriodIndex(table["period"].astype(str), freq=_PERIODS[freq]).to_timestamp().tz_localize("UTC")
+    table["period_start"] = pd.PeriodIndex(table["period"].astype(str), freq=PERIODS[freq]).to_timestamp().tz_localize("UTC")
     cols = ([by] if by else []) + ["period", "period_start", "variant", "count", "family_count",
                                    "family_articles", "share", "share_lo", "share_hi", "small_sample"]
     return table[cols].sort_values(([by] if by else []) + ["period_start"], ignore_index=True)
