@@ -33,7 +33,7 @@ __all__ = ["ReportError", "build_report", "notebook_parameters", "default_notebo
 
 _PACKAGES = ("framing", "pandas", "numpy", "scipy", "scikit-learn", "matplotlib", "nltk", "papermill",
              "nbconvert", "nbformat", "ipykernel", "trafilatura", "pyarrow")
-_REPORT_PARAMS = {"raw", "processed", "lexicon"}  # set by the build, not by -p
+_REPORT_PARAMS = {"raw", "processed", "lexicon", "progress"}  # set by the build, not by -p
 #: The lexicon family the index page draws unless told otherwise.
 HEADLINE = "war_name"
 #: Notebook parameters with a fixed vocabulary, checked before any notebook runs.
@@ -294,7 +294,8 @@ def _stage_inputs(plan: _Plan, tmp: Path):
     if plan.lexicon is not None:
         shutil.copyfile(plan.lexicon, tmp / "data" / "lexicon.yaml")
     # paths relative to the build folder: no absolute path ever reaches a page
-    base = {"raw": plan.raw.name, "processed": "data", "lexicon": "data/lexicon.yaml" if plan.lexicon else None}
+    base = {"raw": plan.raw.name, "processed": "data", "lexicon": "data/lexicon.yaml" if plan.lexicon else None,
+            "progress": False}  # a bar in a cell's output would make two builds differ
     return corpus, base
 
 

@@ -13,6 +13,7 @@ from typing import Literal, Sequence
 import numpy as np
 import pandas as pd
 
+from .._progress import bar
 from ..knowledge.outlets import load_outlets
 from ..schema import PERIODS
 from .lexicon import Lexicon, load_lexicon
@@ -98,6 +99,7 @@ def compare(
     level: float = 0.95,
     seed: int = 0,
     outlets=None,
+    progress: bool | None = None,
 ) -> pd.DataFrame:
     """Counts, rates and variant shares for every family × variant × group.
 
@@ -122,6 +124,8 @@ def compare(
     n_boot, level, seed :
         The share interval is a percentile cluster bootstrap that resamples *articles* (not hits)
         `n_boot` times with a seeded generator, so reruns give the same numbers.
+    progress : bool, optional
+        A progress bar over the bootstrap's groups (default: only when standard error is a terminal).
 
     Returns
     -------
@@ -169,7 +173,7 @@ def compare(
     out["rate_per_10k"] = np.where(out["words"] > 0, out["count"] / out["words"].where(out["words"] > 0) * 1e4, np.nan)
     out["share"] = out["count"] / out["family_count"].where(out["family_count"] > 0)
     out["orientation"] = [orient.get((f, v)) for f, v in zip(out["family"], out["variant"])]
-    out = _add_intervals(out, h, keys, order, n_boot=n_boot, level=level, seed=seed)
+    out = _add_intervals(out, h, keys, order, n_boot=n_boot, level=level, seed=seed, progress=progress)
     out["small_sample"] = (out["family_count"] < min_hits) | (out["family_articles"] < min_articles)
     rank = {p: i for i, p in enumerate(order)}
     out["_rank"] = [rank[(f, v)] for f, v in zip(out["family"], out["variant"])]
@@ -179,7 +183,7 @@ def compare(
     return out[cols].astype({"family": "string", "variant": "string", "orientation": "string"})
 
 
-def _add_intervals(out, h, keys, order, *, n_boot, level, seed) -> pd.DataFrame:
+def _add_intervals(out, h, keys, order, *, n_boot, level, seed, progress=None) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     lo = pd.Series(np.nan, index=out.index)
     hi = pd.Series(np.nan, index=out.index)
@@ -191,7 +195,8 @@ def _add_intervals(out, h, keys, order, *, n_boot, level, seed) -> pd.DataFrame:
     if per_article.empty:
         return out.assign(share_lo=lo, share_hi=hi)
     table = per_article.unstack("variant", fill_value=0)
-    for group, block in table.groupby(level=[*keys, "family"], sort=True):
+    blocks = table.groupby(level=[*keys, "family"], sort=True)
+    for group, block in bar(blocks, desc="compare: bootstrap", total=blocks.ngroups, unit=" groups", progress=progress):
         family = group[-1]
         names = variants_of[family]
         matrix = block.reindex(columns=names, fill_value=0).to_numpy()

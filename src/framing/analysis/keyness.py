@@ -13,6 +13,7 @@ from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.metrics.pairwise import cosine_similarity
 from sklearn.preprocessing import normalize
 
+from .._progress import bar
 from .compare import group_keys
 from .lexicon import pattern_to_regex
 from .stats import benjamini_hochberg, chi2_2x2, g2_2x2, log_odds_dirichlet
@@ -57,7 +58,8 @@ def documents(
     return docs.reset_index(drop=True)
 
 
-def term_counts(docs: pd.DataFrame, ngram_range, stop_words) -> tuple[sparse.csr_matrix, np.ndarray]:
+def term_counts(docs: pd.DataFrame, ngram_range, stop_words, progress: bool | None = False,
+                desc: str = "keyness") -> tuple[sparse.csr_matrix, np.ndarray]:
     """The document × n-gram count matrix of ``docs["text"]`` and its vocabulary (the tokens of
     :mod:`framing.analysis.tokens`); an empty matrix when nothing but stop words is left.
 
@@ -72,7 +74,7 @@ def term_counts(docs: pd.DataFrame, ngram_range, stop_words) -> tuple[sparse.csr
         stop_words=sorted(stop_words) if stop_words else None, dtype=np.int64,
     )
     try:
-        matrix = vectorizer.fit_transform(docs["text"])
+        matrix = vectorizer.fit_transform(bar(docs["text"], desc=desc, total=len(docs), unit=" docs", progress=progress))
     except ValueError:  # empty vocabulary: nothing but stop words
         return sparse.csr_matrix((len(docs), 0), dtype=np.int64), np.array([], dtype=object)
     return matrix.tocsr(), vectorizer.get_feature_names_out()
@@ -96,6 +98,7 @@ def keyness(
     seed: int = 0,
     stop_words: frozenset[str] | None = STOP_WORDS,
     outlets=None,
+    progress: bool | None = None,
 ) -> pd.DataFrame:
     """Which words set a group apart? One row per term (and per group when `target` is None).
 
@@ -134,6 +137,8 @@ def keyness(
         and add a percentile interval for δ (``delta_lo``, ``delta_hi``).
     stop_words : set or None
         Words left out before n-grams are formed (scikit-learn's English list plus a few).
+    progress : bool, optional
+        A progress bar over the documents as they are counted (default: only on a terminal).
 
     Returns
     -------
@@ -152,7 +157,7 @@ def keyness(
     [['regime', 2, 0]]
     """
     docs = documents(articles, by, part=part, dedupe=dedupe, outlets=outlets)
-    matrix, vocab = term_counts(docs, ngram_range, stop_words)
+    matrix, vocab = term_counts(docs, ngram_range, stop_words, progress)
     totals = Totals.from_matrix(matrix, vocab, docs["group"].to_numpy())
     return keyness_from_totals(totals, by, target, reference, method=method, min_count=min_count,
                                alpha0=alpha0, correction=correction, bootstrap=bootstrap, level=level,
@@ -362,6 +367,7 @@ def outlet_similarity(
     min_df: int = 2,
     max_features: int | None = 50_000,
     stop_words: frozenset[str] | None = STOP_WORDS,
+    progress: bool | None = None,
 ) -> pd.DataFrame:
     """Cosine similarity of the groups' vocabularies (TF-IDF), as a square DataFrame.
 
@@ -382,7 +388,8 @@ def outlet_similarity(
         preprocessor=preprocess, token_pattern=TOKEN_PATTERN, ngram_range=(1, 2), sublinear_tf=True,
         min_df=min_df, max_features=max_features, stop_words=sorted(stop_words) if stop_words else None,
     )
-    matrix = vectorizer.fit_transform(docs["text"])
+    matrix = vectorizer.fit_transform(bar(docs["text"], desc="outlet_similarity", total=len(docs), unit=" docs",
+                                          progress=progress))
     names = sorted(docs["group"].unique())
     index = {g: i for i, g in enumerate(names)}
     rows = np.array([index[g] for g in docs["group"]])

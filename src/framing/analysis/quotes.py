@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .._cache import derived, memo
+from .._progress import bar
 from ..knowledge.outlets import load_outlets
 from .spans import find_quote_spans
 from .speakers import Speakers, load_speakers
@@ -261,7 +262,8 @@ def _indirect_rows(text, masked, spans, bounds, sp, pats, events) -> list[dict]:
 
 
 def find_quotes(
-    articles: pd.DataFrame, *, speakers: str | Path | dict | None = None, kinds: Sequence[str] = ("direct", "indirect")
+    articles: pd.DataFrame, *, speakers: str | Path | dict | None = None, kinds: Sequence[str] = ("direct", "indirect"),
+    progress: bool | None = None,
 ) -> pd.DataFrame:
     """Every quotation in the articles, with its speaker, verb and how the speaker was found.
 
@@ -275,6 +277,8 @@ def find_quotes(
         ``direct`` (in quotation marks, three words or more: shorter ones are scare quotes, which
         :func:`framing.find_terms` reports as voice) and/or ``indirect`` ("X said that …",
         "according to X, …", in sentences without quotation marks).
+    progress : bool, optional
+        A progress bar over the articles (default: only when standard error is a terminal).
 
     Returns
     -------
@@ -295,7 +299,8 @@ def find_quotes(
     """
     sp = load_speakers(speakers)
     records = []
-    for aid, outlet, published, text in zip(articles["article_id"], articles["outlet"], articles["published"], articles["text"]):
+    rows = zip(articles["article_id"], articles["outlet"], articles["published"], articles["text"])
+    for aid, outlet, published, text in bar(rows, desc="find_quotes", total=len(articles), progress=progress):
         if not isinstance(text, str) or not text:
             continue
         for row in _quote_rows(text, sp):
