@@ -157,3 +157,14 @@ def test_outlet_similarity_is_a_symmetric_cosine_matrix():
     assert list(sim.index) == ["A", "B", "C"]
     assert np.allclose(sim.to_numpy(), sim.to_numpy().T) and np.allclose(np.diag(sim), 1)
     assert sim.loc["A", "B"] > sim.loc["A", "C"]
+
+
+def test_outlet_similarity_on_a_tiny_or_empty_corpus_returns_a_table_not_an_error():
+    import numpy as np
+
+    arts = pd.DataFrame({"article_id": ["a"], "outlet": ["X"], "title": [""], "published": [pd.NaT],
+                         "text": ["Diplomats met in Geneva for talks."], "duplicate_of": [None]})
+    one = framing.outlet_similarity(arts)  # one document, min_df=2: was sklearn's ValueError
+    assert one.shape == (1, 1) and one.iloc[0, 0] == pytest.approx(1.0)
+    stop = framing.outlet_similarity(arts.assign(text=["the and of"]))
+    assert stop.shape == (1, 1) and np.isnan(stop.iloc[0, 0])

@@ -220,3 +220,39 @@ def test_progress_names_each_notebook_and_its_time(tmp_path):
     assert lines[1] == "[1/1] 01_corpus.ipynb …"
     assert re.fullmatch(r"\[1/1\] 01_corpus\.ipynb done in \d+ s", lines[2])
     assert lines[-1].startswith("done: ") and lines[-1].endswith(" s)")
+
+
+def test_a_one_outlet_undated_corpus_gets_sentences_not_blank_tables(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for i in range(6):
+        (raw / f"a{i}.txt").write_text(f"Talks resume in Geneva {i}\n\nDiplomats met in Geneva on Monday for talks "
+                                       "about the war in Ukraine, officials said, and Kyiv asked for air defence.\n",
+                                       encoding="utf-8")
+    target = build_report(raw, out=tmp_path / "r")
+    index = (target / "index.html").read_text(encoding="utf-8")
+    assert "6 articles from 1 outlet, none of them dated." in index
+    pages = {p: (target / f"{p}.html").read_text(encoding="utf-8") for p in PAGES}
+    for page in pages.values():
+        assert "All 6 articles are from one outlet (unknown)" in page and "outlets.yaml" in page
+        assert "No article has a publication date" in page
+    assert "Most distinctive terms per outlet: nothing to show. It compares outlets with each other" in pages[
+        "04_distinctive_vocabulary"]
+    assert "Who is quoted most: nothing to show." in pages["03_voices_and_sources"]
+    assert re.search(r"(&quot;|&#34;|\")referendum(&quot;|&#34;|\") does not occur in these articles",
+                     pages["04_distinctive_vocabulary"])
+
+
+def test_svg_figures_for_a_paper_are_vector_and_byte_stable(tmp_path, capsys):
+    subset = tmp_path / "nb"
+    subset.mkdir()
+    (subset / "01_corpus.ipynb").write_bytes((NOTEBOOKS / "01_corpus.ipynb").read_bytes())
+    first = build_report(out=tmp_path / "a", notebooks=subset, figure_format="svg")
+    again = build_report(out=tmp_path / "b", notebooks=subset, figure_format="svg")
+    page = (first / "01_corpus.html").read_text(encoding="utf-8")
+    assert page.count("data:image/svg+xml") >= 1 and 'src="data:image/png' not in page  # every figure a vector
+    assert (first / "01_corpus.html").read_bytes() == (again / "01_corpus.html").read_bytes()
+    assert json.loads((first / "manifest.json").read_text())["parameters"]["figure_format"] == "svg"
+    with pytest.raises(SystemExit) as info:
+        main(["report", "--out", str(tmp_path / "c"), "--format", "pdf"])
+    assert info.value.code == 2 and "invalid choice: 'pdf'" in capsys.readouterr().err

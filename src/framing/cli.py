@@ -153,7 +153,7 @@ def _report(args: argparse.Namespace) -> int:
         target = build_report(
             args.raw, out=args.out, name=args.name, lexicon=args.lexicon, parameters=params,
             with_code=args.with_code, headline=args.headline, notebooks=args.notebooks, manifest=args.manifest,
-            workers=args.workers, progress=None if args.quiet else lambda m: print(f"framing report: {m}", flush=True),
+            workers=args.workers, figure_format=args.format, progress=None if args.quiet else lambda m: print(f"framing report: {m}", flush=True),
         )
     except ReportError as exc:
         print(f"framing report: error: {exc}", file=sys.stderr)
@@ -217,6 +217,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="a notebook parameter, typed like YAML (-p max_rows 30); unknown names are an error; "
                         "freq is one of year, quarter, month, week")
     p.add_argument("--with-code", action="store_true", help="show the code cells in the HTML pages")
+    p.add_argument("--format", default="png", choices=["png", "svg"],
+                   help="figures in the pages: png (default) or svg (vector, for a paper)")
     p.add_argument("--headline", default="war_name", metavar="FAMILY",
                    help="the lexicon family drawn on the index page (default war_name)")
     p.add_argument("--quiet", action="store_true", help="no progress lines")

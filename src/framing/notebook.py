@@ -20,14 +20,27 @@ from .resources import SAMPLE
 from .schema import cast_rejects
 
 __all__ = [
-    "setup", "corpus_for", "outlets_file", "table", "corpus_overview", "outlet_table", "rejects_table", "cleaning_example",
+    "setup", "FIGURE_FORMATS", "corpus_for", "outlets_file", "table", "corpus_overview", "outlet_table", "rejects_table", "cleaning_example",
     "top_speakers", "top_terms", "cited_table", "duplicates_table", "independence_summary", "sample_lines",
+    "Note", "corpus_notes", "fewer_than_two", "why_no_collocations",
 ]
 
 
-def setup() -> None:
-    """Matplotlib, pandas and IPython settings that make figures readable and byte-stable."""
+#: The figure formats the notebooks (and ``framing report --format``) can show figures in.
+FIGURE_FORMATS = ("png", "svg")
+# what each format stamps into a file that would change its bytes from run to run
+_NO_STAMP = {"png": {"Software": None}, "svg": {"Date": None}}
+
+
+def setup(figure_format: str = "png") -> None:
+    """Matplotlib, pandas and IPython settings that make figures readable and byte-stable.
+
+    `figure_format` is ``png`` (100 dpi) or ``svg`` (vector, for a paper; same bytes on a rebuild).
+    """
     import matplotlib
+
+    if figure_format not in FIGURE_FORMATS:
+        raise ValueError(f"figure_format={figure_format!r}: use one of {', '.join(FIGURE_FORMATS)}")
 
     matplotlib.rcParams.update({
         "figure.dpi": 100, "savefig.dpi": 100, "font.size": 10, "axes.titlesize": 11,
@@ -43,10 +56,10 @@ def setup() -> None:
         shell = None
     if shell is not None:
         shell.run_line_magic("matplotlib", "inline")
-        shell.run_line_magic("config", "InlineBackend.figure_formats = ['png']")
-        # no "Software" stamp and a fixed bounding box: the same figure gives the same bytes
+        shell.run_line_magic("config", f"InlineBackend.figure_formats = [{figure_format!r}]")
+        # no software or date stamp and a fixed bounding box: the same figure gives the same bytes
         shell.run_line_magic("config", "InlineBackend.print_figure_kwargs = "
-                                       "{'bbox_inches': 'tight', 'metadata': {'Software': None}}")
+                                       f"{{'bbox_inches': 'tight', 'metadata': {_NO_STAMP[figure_format]!r}}}")
 
 
 def corpus_for(raw: str | None = None, processed: str | None = None) -> Corpus:
@@ -100,15 +113,39 @@ class Table:
         return self.text
 
 
-def table(df: pd.DataFrame, caption: str, *, max_rows: int = 20, precision: int = 2, percent: tuple = ()) -> Table:
+class Note:
+    """Sentences in place of an empty table or figure, or a caution above one (escaped HTML)."""
+
+    def __init__(self, *sentences: str) -> None:
+        self.sentences = [s for s in sentences if s]
+
+    def _repr_html_(self) -> str:
+        return "".join(f'<p class="framing-note"><strong>Note.</strong> {html.escape(s)}</p>' for s in self.sentences)
+
+    def __bool__(self) -> bool:
+        return bool(self.sentences)
+
+    def __repr__(self) -> str:
+        return "\n".join(f"Note. {s}" for s in self.sentences)
+
+
+def table(df: pd.DataFrame, caption: str, *, max_rows: int = 20, precision: int = 2, percent: tuple = (),
+          empty: str | None = None) -> Table | Note:
     """A safe, stable HTML table of `df`: escaped, fixed uuid, no index, at most `max_rows` rows.
+
+    A table without rows becomes a sentence that says so, with `empty` (why, and what to change)
+    when the caller knows.
 
     Examples
     --------
     >>> sty = table(pd.DataFrame({"title": ["<script>x</script>"]}), "Titles")
     >>> "&lt;script&gt;" in sty.to_html() and "<script>" not in sty.to_html()
     True
+    >>> table(pd.DataFrame({"term": []}), "Distinctive terms", empty="There is only one outlet.")
+    Note. Distinctive terms: nothing to show. There is only one outlet.
     """
+    if df.empty:
+        return Note(f"{caption}: nothing to show." + (f" {empty}" if empty else ""))
     shown = df.head(max_rows).copy()
     if len(df) > max_rows:
         caption = f"{caption} (first {max_rows} of {len(df):,} rows)"
@@ -252,3 +289,91 @@ def independence_summary(tests: pd.DataFrame, lexicon=None) -> pd.DataFrame:
 def sample_lines(lines: pd.DataFrame, per_group: int = 3, by: str = "outlet") -> pd.DataFrame:
     """A few concordance lines from every group (the first ones in date order), not only the first group."""
     return lines.groupby(by, sort=True).head(per_group).reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- empty and degenerate corpora
+
+_FIX_OUTLETS = ("Name the outlets with an outlets.yaml (domains, mastheads) or a sources.csv (file → outlet) "
+                "in the raw folder; the README's \"Adding an outlet\" shows both.")
+
+
+def fewer_than_two(articles: pd.DataFrame, by: str = "outlet") -> str | None:
+    """Why a comparison between groups is empty when there are fewer than two groups (else None).
+
+    Examples
+    --------
+    >>> fewer_than_two(pd.DataFrame({"outlet": ["A", "A"]}))
+    'It compares outlets with each other, and every article here is from one outlet (A).'
+    """
+    groups = articles[by].dropna().unique() if by in articles else []
+    if len(groups) >= 2:
+        return None
+    if len(groups) == 0:
+        return "There are no articles to compare."
+    return f"It compares {by}s with each other, and every article here is from one {by} ({groups[0]})."
+
+
+def corpus_notes(articles: pd.DataFrame, *, min_articles: int = 5) -> Note:
+    """Cautions a reader needs before the figures: one outlet, outlets framing could not name,
+    outlets too small to read, no dates. Nothing when the corpus has none of these.
+
+    Examples
+    --------
+    >>> corpus_notes(pd.DataFrame({"outlet": ["unknown"] * 3, "published": [pd.NaT] * 3}))
+    Note. All 3 articles are from one outlet (unknown): comparisons between outlets need two or more. ...
+    """
+    n = len(articles)
+    if n == 0:
+        return Note("No article could be read, so every table and figure below is empty.")
+    outlets = articles["outlet"].value_counts()
+    notes = []
+    if len(outlets) == 1:
+        notes.append(f"All {n:,} article{'s' * (n != 1)} are from one outlet ({outlets.index[0]}): comparisons "
+                     f"between outlets need two or more. {_FIX_OUTLETS}" if outlets.index[0] == "unknown" else
+                     f"All {n:,} article{'s' * (n != 1)} are from one outlet ({outlets.index[0]}): comparisons "
+                     "between outlets need two or more.")
+    elif "unknown" in outlets.index:
+        k = int(outlets["unknown"])
+        notes.append(f"{k:,} of {n:,} articles have no known outlet and are grouped as \"unknown\". {_FIX_OUTLETS}")
+    small = outlets[outlets < min_articles]
+    if len(small) and len(outlets) > 1:
+        names = ", ".join(map(str, small.index[:5])) + (" …" if len(small) > 5 else "")
+        notes.append(f"{len(small)} of {len(outlets)} outlets {'has' if len(small) == 1 else 'have'} fewer than "
+                     f"{min_articles} articles ({names}); "
+                     "their shares are flagged as small samples and are anecdotes, not patterns.")
+    if articles["published"].isna().all():
+        notes.append("No article has a publication date, so the figures over time are empty. A sources.csv "
+                     "with a published column, or dates in the files, fixes that.")
+    return Note(*notes)
+
+
+def why_no_collocations(articles: pd.DataFrame, term: str, *, min_freq: int = 2) -> str:
+    """Why the company of `term` is empty: it never occurs (with the nearest words that do), or too rarely.
+
+    Examples
+    --------
+    >>> arts = pd.DataFrame({"text": ["The referendums were held.", "Referendums again."]})
+    >>> why_no_collocations(arts, "referendum")
+    '"referendum" does not occur in these articles; words that do and look alike: "referendums". Set collocation_term to one of them.'
+    """
+    import difflib
+
+    from .analysis.tokens import tokenize
+
+    counts: dict[str, int] = {}
+    wanted = " ".join(tokenize(term, stop_words=None))
+    phrase = re.compile(rf"(?<!\S){re.escape(wanted)}(?!\S)") if wanted else None
+    found = 0
+    for text in articles["text"].dropna():
+        tokens = tokenize(text, stop_words=None)
+        for token in tokens:
+            counts[token] = counts.get(token, 0) + 1
+        if phrase is not None:
+            found += len(phrase.findall(" ".join(tokens)))
+    if found == 0:
+        near = difflib.get_close_matches(wanted or term.lower(), list(counts), n=3, cutoff=0.6)
+        hint = ("; words that do and look alike: " + ", ".join(f'"{w}"' for w in near) +
+                ". Set collocation_term to one of them.") if near else "; set collocation_term to a word that does."
+        return f'"{term}" does not occur in these articles' + hint
+    return (f'"{term}" occurs {found} time{"s" * (found != 1)}, and no word keeps it company {min_freq} times or more '
+            "in one outlet.")

@@ -358,6 +358,11 @@ def similarity_heatmap(similarity: pd.DataFrame, *, ax: Axes | None = None) -> A
     from scipy.spatial.distance import squareform
 
     values = similarity.to_numpy(float)
+    if values.size == 0 or np.isnan(values).all():
+        ax = _axes(ax, 1)
+        ax.set_title("No shared vocabulary to compare")
+        ax.set_axis_off()
+        return ax
     if len(values) > 2:
         distance = np.clip(1 - values, 0, None)
         np.fill_diagonal(distance, 0)

@@ -25,6 +25,7 @@ from typing import Any, Callable, Mapping
 import nbformat
 import pandas as pd
 
+from .notebook import FIGURE_FORMATS
 from .resources import NOTEBOOKS, SAMPLE, numbered_notebooks
 from .schema import PERIODS
 
@@ -33,7 +34,7 @@ __all__ = ["ReportError", "build_report", "notebook_parameters", "default_notebo
 
 _PACKAGES = ("framing", "pandas", "numpy", "scipy", "scikit-learn", "matplotlib", "nltk", "papermill",
              "nbconvert", "nbformat", "ipykernel", "trafilatura", "pyarrow")
-_REPORT_PARAMS = {"raw", "processed", "lexicon", "progress"}  # set by the build, not by -p
+_REPORT_PARAMS = {"raw", "processed", "lexicon", "progress", "figure_format"}  # set by the build, not by -p
 #: The lexicon family the index page draws unless told otherwise.
 HEADLINE = "war_name"
 #: Notebook parameters with a fixed vocabulary, checked before any notebook runs.
@@ -208,7 +209,7 @@ def _index_html(name: str, corpus, pages: list[_Page], family) -> str:
         name=name,
         articles=_count(len(arts), "article"),
         outlets_count=_count(arts["outlet"].nunique(), "outlet"),
-        span=f"{dated.min():%d %B %Y} to {dated.max():%d %B %Y}" if len(dated) else "no dated articles",
+        span=f"{dated.min():%d %B %Y} to {dated.max():%d %B %Y}" if len(dated) else None,
         rejects=_count(len(corpus.rejects), "input"),
         copies=_count(int(arts["duplicate_of"].notna().sum()), "article"),
         figure=figure,
@@ -230,9 +231,11 @@ class _Plan:
     headline: str
     manifest: Path | None = None
     workers: int = 1
+    figure_format: str = "png"
 
 
-def _plan(raw, notebooks, name, parameters, lexicon, headline, manifest=None, workers=1) -> _Plan:
+def _plan(raw, notebooks, name, parameters, lexicon, headline, manifest=None, workers=1,
+          figure_format="png") -> _Plan:
     """Check the arguments (exit code 2 on any problem) before a single file is written."""
     from .analysis.lexicon import load_lexicon
 
@@ -272,8 +275,10 @@ def _plan(raw, notebooks, name, parameters, lexicon, headline, manifest=None, wo
         raise ReportError(f"--manifest {manifest}: no such file", code=2)
     if not isinstance(workers, int) or workers < 1:
         raise ReportError(f"--workers {workers!r}: give a whole number of processes, 1 or more", code=2)
+    if figure_format not in FIGURE_FORMATS:
+        raise ReportError(f"--format {figure_format!r}: use one of {', '.join(FIGURE_FORMATS)}", code=2)
     return _Plan(raw, paths, name, declared, user, lexicon, headline,
-                 Path(manifest) if manifest is not None else None, workers)
+                 Path(manifest) if manifest is not None else None, workers, figure_format)
 
 
 def _stage_inputs(plan: _Plan, tmp: Path):
@@ -295,7 +300,8 @@ def _stage_inputs(plan: _Plan, tmp: Path):
         shutil.copyfile(plan.lexicon, tmp / "data" / "lexicon.yaml")
     # paths relative to the build folder: no absolute path ever reaches a page
     base = {"raw": plan.raw.name, "processed": "data", "lexicon": "data/lexicon.yaml" if plan.lexicon else None,
-            "progress": False}  # a bar in a cell's output would make two builds differ
+            "progress": False,  # a bar in a cell's output would make two builds differ
+            "figure_format": plan.figure_format}
     return corpus, base
 
 
@@ -346,6 +352,7 @@ def build_report(
     headline: str = HEADLINE,
     manifest: str | Path | None = None,
     workers: int = 1,
+    figure_format: str = "png",
     progress: Callable[[str], None] | None = None,
 ) -> Path:
     """Build ``OUT/NAME/``: executed notebooks, one HTML page each, ``index.html``, ``manifest.json``.
@@ -378,6 +385,8 @@ def build_report(
         --manifest``); its sha256 goes into ``manifest.json``.
     workers : int
         Processes for the ingest (1: in this process).
+    figure_format : str
+        ``png`` (default) or ``svg`` (vector figures in the pages, for a paper; still byte-stable).
 
     Raises
     ------
@@ -387,7 +396,7 @@ def build_report(
     """
     say = progress or (lambda message: None)
     started = time.time()
-    plan = _plan(raw, notebooks, name, parameters, lexicon, headline, manifest, workers)
+    plan = _plan(raw, notebooks, name, parameters, lexicon, headline, manifest, workers, figure_format)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     target = out / plan.name

@@ -384,13 +384,17 @@ def outlet_similarity(
     np.float64(1.0)
     """
     docs = documents(articles, by, dedupe=dedupe)
+    names = sorted(docs["group"].unique())
     vectorizer = TfidfVectorizer(
         preprocessor=preprocess, token_pattern=TOKEN_PATTERN, ngram_range=(1, 2), sublinear_tf=True,
-        min_df=min_df, max_features=max_features, stop_words=sorted(stop_words) if stop_words else None,
+        min_df=min(min_df, max(len(docs), 1)), max_features=max_features,
+        stop_words=sorted(stop_words) if stop_words else None,
     )
-    matrix = vectorizer.fit_transform(bar(docs["text"], desc="outlet_similarity", total=len(docs), unit=" docs",
-                                          progress=progress))
-    names = sorted(docs["group"].unique())
+    try:
+        matrix = vectorizer.fit_transform(bar(docs["text"], desc="outlet_similarity", total=len(docs), unit=" docs",
+                                              progress=progress))
+    except ValueError:  # no document, or nothing but stop words: nothing to compare
+        return pd.DataFrame(np.nan, index=pd.Index(names, name=by), columns=pd.Index(names, name=by))
     index = {g: i for i, g in enumerate(names)}
     rows = np.array([index[g] for g in docs["group"]])
     member = sparse.csr_matrix((np.ones(len(rows)), (rows, np.arange(len(rows)))), shape=(len(names), len(rows)))
