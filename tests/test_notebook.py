@@ -19,6 +19,10 @@ def test_an_empty_table_is_a_sentence_with_its_reason():
     assert note._repr_html_() == ('<p class="framing-note"><strong>Note.</strong> '
                                   "Distinctive &lt;terms&gt;: nothing to show. Only one outlet.</p>")
     assert isinstance(nb.table(pd.DataFrame({"term": ["x"]}), "Terms", empty="unused"), nb.Table)
+    asked = []
+    assert isinstance(nb.table(pd.DataFrame({"term": ["x"]}), "Terms", empty=lambda: asked.append(1)), nb.Table)
+    assert asked == []  # a costly reason is only worked out for an empty table
+    assert repr(nb.table(pd.DataFrame({"term": []}), "Terms", empty=lambda: "Why.")) == "Note. Terms: nothing to show. Why."
 
 
 def test_corpus_notes_name_each_degenerate_case_and_stay_silent_otherwise():

@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import re
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -130,11 +131,12 @@ class Note:
 
 
 def table(df: pd.DataFrame, caption: str, *, max_rows: int = 20, precision: int = 2, percent: tuple = (),
-          empty: str | None = None) -> Table | Note:
+          empty: str | Callable[[], str | None] | None = None) -> Table | Note:
     """A safe, stable HTML table of `df`: escaped, fixed uuid, no index, at most `max_rows` rows.
 
     A table without rows becomes a sentence that says so, with `empty` (why, and what to change)
-    when the caller knows.
+    when the caller knows; a callable is called only then, so a costly reason costs nothing when
+    the table has rows.
 
     Examples
     --------
@@ -145,7 +147,8 @@ def table(df: pd.DataFrame, caption: str, *, max_rows: int = 20, precision: int 
     Note. Distinctive terms: nothing to show. There is only one outlet.
     """
     if df.empty:
-        return Note(f"{caption}: nothing to show." + (f" {empty}" if empty else ""))
+        reason = empty() if callable(empty) else empty
+        return Note(f"{caption}: nothing to show." + (f" {reason}" if reason else ""))
     shown = df.head(max_rows).copy()
     if len(df) > max_rows:
         caption = f"{caption} (first {max_rows} of {len(df):,} rows)"
@@ -328,10 +331,9 @@ def corpus_notes(articles: pd.DataFrame, *, min_articles: int = 5) -> Note:
     outlets = articles["outlet"].value_counts()
     notes = []
     if len(outlets) == 1:
+        fix = f" {_FIX_OUTLETS}" if outlets.index[0] == "unknown" else ""
         notes.append(f"All {n:,} article{'s' * (n != 1)} are from one outlet ({outlets.index[0]}): comparisons "
-                     f"between outlets need two or more. {_FIX_OUTLETS}" if outlets.index[0] == "unknown" else
-                     f"All {n:,} article{'s' * (n != 1)} are from one outlet ({outlets.index[0]}): comparisons "
-                     "between outlets need two or more.")
+                     f"between outlets need two or more.{fix}")
     elif "unknown" in outlets.index:
         k = int(outlets["unknown"])
         notes.append(f"{k:,} of {n:,} articles have no known outlet and are grouped as \"unknown\". {_FIX_OUTLETS}")

@@ -58,8 +58,8 @@ def documents(
     return docs.reset_index(drop=True)
 
 
-def term_counts(docs: pd.DataFrame, ngram_range, stop_words, progress: bool | None = False,
-                desc: str = "keyness") -> tuple[sparse.csr_matrix, np.ndarray]:
+def term_counts(docs: pd.DataFrame, ngram_range, stop_words,
+                progress: bool | None = False) -> tuple[sparse.csr_matrix, np.ndarray]:
     """The document × n-gram count matrix of ``docs["text"]`` and its vocabulary (the tokens of
     :mod:`framing.analysis.tokens`); an empty matrix when nothing but stop words is left.
 
@@ -74,7 +74,7 @@ def term_counts(docs: pd.DataFrame, ngram_range, stop_words, progress: bool | No
         stop_words=sorted(stop_words) if stop_words else None, dtype=np.int64,
     )
     try:
-        matrix = vectorizer.fit_transform(bar(docs["text"], desc=desc, total=len(docs), unit=" docs", progress=progress))
+        matrix = vectorizer.fit_transform(bar(docs["text"], desc="keyness", total=len(docs), unit=" docs", progress=progress))
     except ValueError:  # empty vocabulary: nothing but stop words
         return sparse.csr_matrix((len(docs), 0), dtype=np.int64), np.array([], dtype=object)
     return matrix.tocsr(), vectorizer.get_feature_names_out()
