@@ -42,6 +42,11 @@ def hostile_report(tmp_path_factory):
          "text": "Officials in Kyiv said the special military operation had become a full-scale war "
                  f"and that {PAYLOADS[2]} the shelling of Kharkiv continued through the night."},
     ]
+    # outlet names that matplotlib would read as mathtext: "$x^$" stopped the build, "$\frac{a}{b}$" drew a fraction
+    rows += [{"outlet": name, "title": "Kyiv under fire", "date": f"2022-03-0{k + 3}T10:00:00Z",
+              "text": "The invasion went on near Kyiv and the war reached Kharkiv, where the special military "
+                      "operation, as Moscow calls it, met resistance in every district, officials said."}
+             for k, name in enumerate(["$x^$ Media", "$\\frac{a}{b}$ News"])]
     (raw / "sample" / "exports" / "hostile.jsonl").write_text(
         "\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
     return build_report(raw / "sample", out=tmp_path_factory.mktemp("reports"), name="hostile")
@@ -92,6 +97,7 @@ def test_hostile_text_is_shown_and_never_runs_on_any_page(hostile_report):
         browser.close()
     # the outlet name with its payload appears as text on the index and on the pages that list outlets
     assert "index.html" in seen_payload and "01_corpus.html" in seen_payload
+    assert "$x^$ Media" in (hostile_report / "01_corpus.html").read_text(encoding="utf-8")
 
 
 @pytest.mark.slow

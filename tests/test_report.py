@@ -99,11 +99,16 @@ def test_failed_build_leaves_the_previous_report_untouched(sample_report, tmp_pa
     before = _files(good)
     # a notebook fails: exit 5, one readable line naming notebook, cell and error
     code = main(["report", str(SAMPLE), "--out", str(out), "--name", "nightly", "--quiet",
-                 "-p", "time_family", "no_such_family"])
+                 "-p", "collocation_term", "123"])
     err = capsys.readouterr().err
     assert code == 5
-    assert "02_terminology.ipynb: cell" in err and "KeyError" in err and "no_such_family" in err
+    assert "04_distinctive_vocabulary.ipynb: cell" in err and "Error" in err
     assert len(err.strip().splitlines()) == 1
+    # a family the lexicon lacks: exit 2 before any notebook runs, the lexicon's families named
+    code = main(["report", str(SAMPLE), "--out", str(out), "--name", "nightly", "--quiet",
+                 "-p", "time_family", "no_such_family"])
+    err = capsys.readouterr().err
+    assert code == 2 and "no_such_family" in err and "'kyiv'" in err
     # a missing lexicon file: exit 2, the file named
     code = main(["report", str(SAMPLE), "--out", str(out), "--name", "nightly", "--quiet",
                  "--lexicon", str(tmp_path / "missing.yaml")])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 import tempfile
 from pathlib import Path
@@ -61,19 +62,27 @@ def _ingest(args: argparse.Namespace) -> int:
         if value is not None and not Path(value).is_file():
             print(f"framing ingest: error: {flag} {value}: no such file", file=sys.stderr)
             return EXIT_USAGE
-    options = {"manifest": args.manifest, "mapping": mapping, "outlets": args.outlets, "boilerplate": args.boilerplate}
+    options = {"manifest": args.manifest, "mapping": mapping, "outlets": args.outlets, "boilerplate": args.boilerplate,
+               "follow_links": args.follow_links}
+    if args.file_seconds is not None:  # 0: no limit
+        options["file_seconds"] = args.file_seconds or None
     try:
-        _check_rules(args.outlets, args.boilerplate)
+        _check_rules(args.outlets, args.boilerplate, raw, args.manifest)
+        workers = _workers(args.workers)
+        if args.out:
+            _check_out(Path(args.out), raw)
     except Exception as exc:  # RulesError names the file and the key
         print(f"framing ingest: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    if workers is not None and args.workers is not None and workers < args.workers:
+        print(f"framing ingest: --workers {args.workers}: using {workers}, the cores available", file=sys.stderr)
     if args.out:  # stream to partitioned Parquet: bounded memory, every core
-        result = ingest_to(raw, args.out, workers=args.workers, progress=progress, **options)
+        result = ingest_to(raw, args.out, workers=workers, progress=progress, **options)
         print(result.summary())
         print(f"wrote {Path(args.out) / 'articles'}/part-*.parquet and {Path(args.out) / 'rejects.csv'}")
         n_articles, n_rejects = result.n_articles, result.n_rejects
     else:
-        corpus = ingest(raw, progress=progress, workers=args.workers or 1, **options)
+        corpus = ingest(raw, progress=progress, workers=workers or 1, **options)
         print(corpus.summary())
         n_articles, n_rejects = len(corpus.articles), len(corpus.rejects)
     if n_articles == 0:
@@ -101,15 +110,50 @@ def _mapping(pairs: list[str] | None) -> dict[str, str] | None:
     return out
 
 
-def _check_rules(outlets, boilerplate) -> None:
-    """Read the user's outlets and boilerplate files once up front, so a bad one is exit 2 with its key."""
+def _check_rules(outlets, boilerplate, raw: Path | None = None, manifest=None) -> None:
+    """Read the user's outlets, boilerplate and manifest files (and the raw folder's own
+    ``outlets.yaml``) once up front, so a bad one is exit 2 with its file and key."""
+    from .ingestion.readers import read_manifest
     from .knowledge.boilerplate import load_boilerplate
     from .knowledge.outlets import load_outlets
 
     if outlets is not None:
         load_outlets(outlets)
+    if raw is not None and raw.is_dir() and (raw / "outlets.yaml").is_file():
+        load_outlets(raw / "outlets.yaml")
     if boilerplate is not None:
         load_boilerplate(boilerplate)
+    if manifest is not None:
+        try:
+            read_manifest(Path(manifest))
+        except OSError as exc:
+            raise ValueError(f"--manifest {manifest}: {exc.strerror or exc}") from exc
+
+
+def _workers(asked: int | None) -> int | None:
+    """--workers checked (1 or more) and capped at the cores this process may use."""
+    from .ingestion.tasks import default_workers
+
+    if asked is None:
+        return None
+    if asked < 1:
+        raise ValueError(f"--workers {asked}: give a whole number of processes, 1 or more")
+    return min(asked, default_workers())
+
+
+def _check_out(out: Path, raw: Path) -> None:
+    """--out must be a folder this user can write, and not inside the raw folder (the next ingest
+    would read its own output back)."""
+    root = raw.resolve() if raw.is_dir() else raw.resolve().parent
+    where = out.resolve()
+    if where == root or root in where.parents:
+        raise ValueError(f"--out {out} is inside the raw folder {raw}: the ingest would read its own "
+                         "output; choose a folder outside it")
+    probe = where
+    while not probe.exists():
+        probe = probe.parent
+    if not probe.is_dir() or not os.access(probe, os.W_OK | os.X_OK):
+        raise ValueError(f"--out {out}: {probe} is not a folder this user can write")
 
 
 def _init(args: argparse.Namespace) -> int:
@@ -150,10 +194,18 @@ def _report(args: argparse.Namespace) -> int:
 
     params = {key: _typed(value) for key, value in args.parameters or []}
     try:
+        workers = _workers(args.workers)
+    except ValueError as exc:
+        print(f"framing report: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if workers < args.workers:
+        print(f"framing report: --workers {args.workers}: using {workers}, the cores available", file=sys.stderr)
+    try:
         target = build_report(
             args.raw, out=args.out, name=args.name, lexicon=args.lexicon, parameters=params,
             with_code=args.with_code, headline=args.headline, notebooks=args.notebooks, manifest=args.manifest,
-            workers=args.workers, figure_format=args.format, progress=None if args.quiet else lambda m: print(f"framing report: {m}", flush=True),
+            workers=workers, figure_format=args.format, follow_links=args.follow_links,
+            progress=None if args.quiet else lambda m: print(f"framing report: {m}", flush=True),
         )
     except ReportError as exc:
         print(f"framing report: error: {exc}", file=sys.stderr)
@@ -195,6 +247,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--mapping", action="append", metavar="FIELD=COLUMN",
                    help="the column of an export that holds a field, e.g. text=\"Body Text\" (repeatable)")
     p.add_argument("--strict", action="store_true", help=f"exit {EXIT_STRICT} if any input is rejected")
+    p.add_argument("--follow-links", action="store_true",
+                   help="also read symbolic links that lead out of the raw folder (by default they are rejected)")
+    p.add_argument("--file-seconds", type=float, metavar="S",
+                   help="reject a file that takes longer than S seconds to read and clean as too_slow "
+                        "(default 120; 0: no limit)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(run=_ingest)
 
@@ -206,7 +263,8 @@ def _parser() -> argparse.ArgumentParser:
                                    f"{EXIT_NOTEBOOK} a notebook failed (the previous report is left untouched).")
     p.add_argument("raw", nargs="?", help="raw folder or file (default: the demo corpus bundled with framing)")
     p.add_argument("--out", default="reports", help="where reports go (default reports/)")
-    p.add_argument("--name", help="report folder name (default: the raw folder's name)")
+    p.add_argument("--name", help="report folder name: letters, digits, '.', '_', '-', at most 64, starting "
+                                  "with a letter or digit (default: the raw folder's name, made so)")
     p.add_argument("--notebooks", metavar="DIR",
                    help="run these numbered notebooks (NN_name.ipynb) instead of the packaged ones "
                         "(default: ./notebooks when it has some, as in a `framing init` project)")
@@ -221,6 +279,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="figures in the pages: png (default) or svg (vector, for a paper)")
     p.add_argument("--headline", default="war_name", metavar="FAMILY",
                    help="the lexicon family drawn on the index page (default war_name)")
+    p.add_argument("--follow-links", action="store_true",
+                   help="also read symbolic links that lead out of the raw folder (by default they are rejected)")
     p.add_argument("--quiet", action="store_true", help="no progress lines")
     p.set_defaults(run=_report)
     return parser
@@ -230,10 +290,20 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the `framing` console script; returns the exit code.
 
     Exit codes: 0 done (rejects are listed, not fatal), 2 bad arguments, 3 nothing could be read,
-    4 ``--strict`` and something was rejected, 5 a report notebook failed.
+    4 ``--strict`` and something was rejected, 5 a report notebook failed; 130, 143, 129 stopped by
+    SIGINT (Ctrl-C), SIGTERM, SIGHUP.
     """
+    from ._builds import catch_signals
+
     args = _parser().parse_args(argv)
-    return args.run(args)
+    catch_signals()
+    try:
+        return args.run(args)
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM/SIGHUP as Stopped: the clean-up has run
+        signum = getattr(exc, "signum", signal.SIGINT)
+        print(f"framing {args.command}: stopped by {signal.Signals(signum).name}; its build folder is removed "
+              "and earlier output is untouched", file=sys.stderr)
+        return 128 + signum
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -349,6 +349,56 @@ def corpus_notes(articles: pd.DataFrame, *, min_articles: int = 5) -> Note:
     return Note(*notes)
 
 
+def fit_lexicon(lexicon, hits: pd.DataFrame, *, families: list[str], voice_family: str, voice_variant: str,
+                time_family: str) -> tuple[list[str], str, str, str, Note]:
+    """The notebook's family and variant parameters made to fit `lexicon`: a family it lacks is
+    replaced by the family with the most hits (a variant by its family's most frequent one), and a
+    note says what was replaced, so a report built with another lexicon still draws its figures.
+
+    Returns ``(families, voice_family, voice_variant, time_family, note)``.
+
+    Examples
+    --------
+    >>> import framing
+    >>> lex = framing.load_lexicon({"families": {"capital": {"variants": {
+    ...     "Kyiv": {"patterns": ["Kyiv"]}, "Kiev": {"patterns": ["Kiev"]}}}}})
+    >>> hits = pd.DataFrame({"family": ["capital"], "variant": ["Kiev"]})
+    >>> fams, vf, vv, tf, note = fit_lexicon(lex, hits, families=["kyiv", "capital"], voice_family="war_name",
+    ...     voice_variant="war", time_family="kyiv")
+    >>> fams, vf, vv, tf
+    (['capital'], 'capital', 'Kiev', 'capital')
+    >>> note
+    Note. The lexicon has no family "kyiv", "war_name"; drawn instead: "capital" (the family with the most hits). ...
+    """
+    names = [f.name for f in lexicon.families]
+    by_hits = list(hits["family"].value_counts().index) if len(hits) else []
+    ranked = [f for f in by_hits if f in names] + [f for f in names if f not in by_hits]
+    missing = [f for f in dict.fromkeys([*families, voice_family, time_family]) if f not in names]
+    kept = [f for f in families if f in names]
+    for f in ranked:  # as many families as were asked for, the most frequent first
+        if len(kept) >= min(len(families), len(names)):
+            break
+        if f not in kept:
+            kept.append(f)
+    best = ranked[0] if ranked else voice_family
+    notes = []
+    if missing:
+        quoted = ", ".join(f'"{m}"' for m in missing)
+        notes.append(f"The lexicon has no family {quoted}; drawn instead: \"{best}\" (the family with the most "
+                     "hits). Set the notebook's family parameters (families, voice_family, voice_variant, "
+                     f"time_family) to the lexicon's own: {', '.join(names)}.")
+    voice_family = voice_family if voice_family in names else best
+    time_family = time_family if time_family in names else best
+    variants = [v.name for v in lexicon.family(voice_family).variants] if voice_family in names else []
+    if voice_variant not in variants and variants:
+        used = hits.loc[hits["family"] == voice_family, "variant"].value_counts() if len(hits) else pd.Series(dtype=int)
+        chosen = str(used.index[0]) if len(used) else variants[0]
+        notes.append(f"The family \"{voice_family}\" has no variant \"{voice_variant}\"; its voices are drawn for "
+                     f"\"{chosen}\".")
+        voice_variant = chosen
+    return kept, voice_family, voice_variant, time_family, Note(*notes)
+
+
 def why_no_collocations(articles: pd.DataFrame, term: str, *, min_freq: int = 2) -> str:
     """Why the company of `term` is empty: it never occurs (with the nearest words that do), or too rarely.
 

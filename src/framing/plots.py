@@ -6,6 +6,8 @@ reader of the rendered report can tell a finding from noise.
 
 from __future__ import annotations
 
+import functools
+import re
 from typing import Sequence
 
 import matplotlib.pyplot as plt
@@ -17,13 +19,63 @@ from .analysis.terms import VOICES
 from .schema import PERIODS
 
 __all__ = [
-    "variant_share", "rate_heatmap", "voice_breakdown", "preference_over_time",
+    "plain", "variant_share", "rate_heatmap", "voice_breakdown", "preference_over_time",
     "keyness_bars", "speaker_share", "verb_profile", "similarity_heatmap", "articles_over_time",
 ]
 
 _PALETTE = plt.get_cmap("tab10").colors
 _VOICE_COLORS = {"own": "#4c72b0", "quoted": "#dd8452", "distanced": "#8c8c8c"}
 _SMALL = " (small sample)"
+_DOLLAR = re.compile(r"(?<!\\)\$")
+
+
+def plain(text: object) -> str:
+    """`text` as matplotlib will draw it literally: an outlet, term or title from the data is never
+    read as mathtext (``$\\frac{a}{b}$`` would be drawn as a fraction, ``$x^$`` would stop the
+    figure with an error). Idempotent.
+
+    Examples
+    --------
+    >>> plain("Price $5 or $6")
+    'Price \\\\$5 or \\\\$6'
+    >>> plain(plain("$x^$")) == plain("$x^$")
+    True
+    """
+    return _DOLLAR.sub(r"\\$", str(text))
+
+
+def _plain_figure(ax: Axes) -> Axes:
+    """Every text of `ax`'s figure made :func:`plain`: titles, axis labels, legends, annotations,
+    colour-bar labels and the tick labels the plot set."""
+    fig = ax.figure
+    for text in fig.findobj(plt.matplotlib.text.Text):
+        label = text.get_text()
+        if "$" in label:
+            text.set_text(plain(label))
+    for each in fig.axes:
+        for axis in (each.xaxis, each.yaxis):
+            formatter = axis.get_major_formatter()  # labels given to set_ticks (a FuncFormatter since 3.9)
+            if isinstance(formatter, plt.matplotlib.ticker.FixedFormatter):
+                formatter.seq = [plain(x) for x in formatter.seq]
+            elif isinstance(formatter, plt.matplotlib.ticker.FuncFormatter) and \
+                    not getattr(formatter.func, "_plain", False):
+                formatter.func = _plain_func(formatter.func)
+    return ax
+
+
+def _plain_func(func):
+    def plain_func(x, pos=None):
+        return plain(func(x, pos))
+    plain_func._plain = True
+    return plain_func
+
+
+def _plain_labels(plot):
+    """Decorate a plot function so that every label it draws from data is plain text."""
+    @functools.wraps(plot)
+    def wrapper(*args, **kwargs):
+        return _plain_figure(plot(*args, **kwargs))
+    return wrapper
 
 
 def _axes(ax: Axes | None, n_rows: int, width: float = 8.0) -> Axes:
@@ -44,6 +96,7 @@ def _group_label(row_key, small: bool) -> str:
     return key + (_SMALL if small else "")
 
 
+@_plain_labels
 def variant_share(
     table: pd.DataFrame, family: str, *, by: str | Sequence[str] = "outlet", ax: Axes | None = None
 ) -> Axes:
@@ -95,6 +148,7 @@ def variant_share(
     return ax
 
 
+@_plain_labels
 def rate_heatmap(
     table: pd.DataFrame, *, by: str = "outlet", families: Sequence[str] | None = None, ax: Axes | None = None
 ) -> Axes:
@@ -130,6 +184,7 @@ def rate_heatmap(
     return ax
 
 
+@_plain_labels
 def voice_breakdown(
     hits: pd.DataFrame,
     family: str,
@@ -178,6 +233,7 @@ def voice_breakdown(
     return ax
 
 
+@_plain_labels
 def preference_over_time(
     table: pd.DataFrame,
     *,
@@ -232,6 +288,7 @@ def preference_over_time(
     return ax
 
 
+@_plain_labels
 def keyness_bars(
     table: pd.DataFrame, *, n: int = 15, target: str = "target", reference: str = "reference", ax: Axes | None = None
 ) -> Axes:
@@ -273,6 +330,7 @@ def keyness_bars(
     return ax
 
 
+@_plain_labels
 def speaker_share(table: pd.DataFrame, *, by: str = "outlet", value: str = "share_quotes", ax: Axes | None = None) -> Axes:
     """Stacked horizontal bars: who is quoted, as a share of each group's quotations.
 
@@ -305,6 +363,7 @@ def speaker_share(table: pd.DataFrame, *, by: str = "outlet", value: str = "shar
     return ax
 
 
+@_plain_labels
 def verb_profile(
     table: pd.DataFrame, *, by: str = "outlet", speaker_group: str | None = None, top: int = 8, ax: Axes | None = None
 ) -> Axes:
@@ -342,6 +401,7 @@ def verb_profile(
     return ax
 
 
+@_plain_labels
 def similarity_heatmap(similarity: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     """Clustered heatmap of group similarity (from :func:`framing.outlet_similarity`).
 
@@ -381,6 +441,7 @@ def similarity_heatmap(similarity: pd.DataFrame, *, ax: Axes | None = None) -> A
     return ax
 
 
+@_plain_labels
 def articles_over_time(articles: pd.DataFrame, *, by: str = "outlet", freq: str = "month", ax: Axes | None = None) -> Axes:
     """Stacked bars: articles per period and group; undated articles are counted in the title.
 

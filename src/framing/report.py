@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import platform
+import re
 import shutil
 import time
 from dataclasses import dataclass
@@ -25,11 +26,12 @@ from typing import Any, Callable, Mapping
 import nbformat
 import pandas as pd
 
+from ._builds import KERNEL_PID, kill_kernel, remove_stale
 from .notebook import FIGURE_FORMATS
 from .resources import NOTEBOOKS, SAMPLE, numbered_notebooks
 from .schema import PERIODS
 
-__all__ = ["ReportError", "build_report", "notebook_parameters", "default_notebooks", "NOTEBOOKS", "SAMPLE",
+__all__ = ["ReportError", "build_report", "slug", "NAME_RULE", "notebook_parameters", "default_notebooks", "NOTEBOOKS", "SAMPLE",
            "HEADLINE", "PARAMETER_CHOICES"]
 
 _PACKAGES = ("framing", "pandas", "numpy", "scipy", "scikit-learn", "matplotlib", "nltk", "papermill",
@@ -37,6 +39,22 @@ _PACKAGES = ("framing", "pandas", "numpy", "scipy", "scikit-learn", "matplotlib"
 _REPORT_PARAMS = {"raw", "processed", "lexicon", "progress", "figure_format"}  # set by the build, not by -p
 #: The lexicon family the index page draws unless told otherwise.
 HEADLINE = "war_name"
+#: What a report name (``--name``) may be: a folder name that is safe in any shell, URL and file system.
+NAME_RULE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+
+
+def slug(name: str) -> str:
+    """A folder name made a report name (:data:`NAME_RULE`): other characters become "-".
+
+    Examples
+    --------
+    >>> slug("Spring 2022 (Kyiv)")
+    'Spring-2022-Kyiv'
+    >>> slug("..")
+    'report'
+    """
+    made = re.sub(r"-{2,}", "-", re.sub(r"[^A-Za-z0-9._-]", "-", name)).strip("-._")[:64].rstrip("-._")
+    return made if NAME_RULE.fullmatch(made) else "report"
 #: Notebook parameters with a fixed vocabulary, checked before any notebook runs.
 PARAMETER_CHOICES: dict[str, tuple[str, ...]] = {"freq": tuple(PERIODS)}
 
@@ -181,7 +199,7 @@ def _headline_figure(articles: pd.DataFrame, lexicon, family: str, path: Path):
         return None
     plt.rcParams.update({"svg.hashsalt": "framing", "font.size": 10})
     ax = plots.variant_share(table, family)
-    ax.set_title(f"{lex.family(family).label}: each outlet's own words (quotations left out)")
+    ax.set_title(plots.plain(f"{lex.family(family).label}: each outlet's own words (quotations left out)"))
     ax.figure.savefig(path, dpi=100, bbox_inches="tight", metadata={"Software": None})
     plt.close(ax.figure)
     return lex.family(family)
@@ -232,12 +250,15 @@ class _Plan:
     manifest: Path | None = None
     workers: int = 1
     figure_format: str = "png"
+    follow_links: bool = False
 
 
 def _plan(raw, notebooks, name, parameters, lexicon, headline, manifest=None, workers=1,
-          figure_format="png") -> _Plan:
+          figure_format="png", follow_links=False) -> _Plan:
     """Check the arguments (exit code 2 on any problem) before a single file is written."""
     from .analysis.lexicon import load_lexicon
+    from .ingestion.readers import read_manifest
+    from .knowledge.outlets import load_outlets
 
     raw = SAMPLE if raw is None else Path(raw)
     if not raw.exists():
@@ -248,9 +269,11 @@ def _plan(raw, notebooks, name, parameters, lexicon, headline, manifest=None, wo
     paths = numbered_notebooks(folder)
     if not paths:
         raise ReportError(f"{folder}: no notebooks (NN_name.ipynb) to run", code=2)
-    name = name or raw.resolve().name
-    if not name or "/" in name or name.startswith("."):
-        raise ReportError(f"--name {name!r}: give a plain folder name", code=2)
+    if name is None:
+        name = slug(raw.resolve().name)
+    elif not NAME_RULE.fullmatch(name):
+        raise ReportError(f"--name {name!r}: a report name is 1 to 64 letters, digits, '.', '_' or '-', "
+                          "starting with a letter or digit", code=2)
     declared = notebook_parameters(paths)
     user = dict(parameters or {})
     unknown = sorted(set(user) - set(declared))
@@ -271,14 +294,45 @@ def _plan(raw, notebooks, name, parameters, lexicon, headline, manifest=None, wo
     if headline not in {f.name for f in lex.families} and headline != HEADLINE:
         raise ReportError(f"--headline {headline!r}: the lexicon has no such family; it has "
                           f"{sorted(f.name for f in lex.families)}", code=2)
-    if manifest is not None and not Path(manifest).is_file():
-        raise ReportError(f"--manifest {manifest}: no such file", code=2)
+    _check_families(user, lex)
+    if manifest is not None:
+        if not Path(manifest).is_file():
+            raise ReportError(f"--manifest {manifest}: no such file", code=2)
+        try:
+            read_manifest(Path(manifest))
+        except (OSError, ValueError) as exc:
+            raise ReportError(f"--manifest {manifest}: {getattr(exc, 'strerror', None) or exc}", code=2) from exc
+    sidecar = raw / "outlets.yaml"
+    if raw.is_dir() and sidecar.is_file():
+        try:
+            load_outlets(sidecar)
+        except Exception as exc:  # RulesError names the file and the key
+            raise ReportError(str(exc), code=2) from exc
     if not isinstance(workers, int) or workers < 1:
         raise ReportError(f"--workers {workers!r}: give a whole number of processes, 1 or more", code=2)
     if figure_format not in FIGURE_FORMATS:
         raise ReportError(f"--format {figure_format!r}: use one of {', '.join(FIGURE_FORMATS)}", code=2)
     return _Plan(raw, paths, name, declared, user, lexicon, headline,
-                 Path(manifest) if manifest is not None else None, workers, figure_format)
+                 Path(manifest) if manifest is not None else None, workers, figure_format, bool(follow_links))
+
+
+#: Notebook parameters that name lexicon families (a list for "families").
+FAMILY_PARAMETERS = ("families", "voice_family", "time_family")
+
+
+def _check_families(user: dict, lex) -> None:
+    """A family named with ``-p`` must be in the lexicon (exit 2 before any notebook runs); the
+    notebooks' own defaults are fitted to the lexicon instead (:func:`framing.notebook.fit_lexicon`)."""
+    names = [f.name for f in lex.families]
+    for key in FAMILY_PARAMETERS:
+        if key not in user:
+            continue
+        asked = user[key] if isinstance(user[key], list) else [user[key]]
+        wrong = [f for f in asked if f not in names]
+        if wrong or (key == "families" and not isinstance(user[key], list)):
+            raise ReportError(f"-p {key} {user[key]!r}: the lexicon has no family {', '.join(map(repr, wrong))}; "
+                              f"it has {names}" if wrong else f"-p families {user[key]!r}: give a list, "
+                              f"e.g. -p families '[\"{names[0]}\"]'", code=2)
 
 
 def _stage_inputs(plan: _Plan, tmp: Path):
@@ -288,7 +342,8 @@ def _stage_inputs(plan: _Plan, tmp: Path):
 
     for sub in ("notebooks", "data", "figures"):
         (tmp / sub).mkdir(parents=True)
-    corpus = ingest(plan.raw, manifest=plan.manifest, workers=plan.workers, progress=False)
+    corpus = ingest(plan.raw, manifest=plan.manifest, workers=plan.workers, progress=False,
+                    follow_links=plan.follow_links)
     if corpus.articles.empty:
         raise ReportError(f"{plan.raw}: no article could be read ({len(corpus.rejects)} rejected inputs)", code=3)
     corpus.articles.to_parquet(tmp / "data" / "articles.parquet", index=False)
@@ -322,14 +377,51 @@ def _run_notebook(plan: _Plan, path: Path, tmp: Path, base: dict, with_code: boo
             # shutdown interrupt lands on a busy machine; cell errors come through the
             # messaging protocol, not this log
             extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+            kernel_manager_class=_tracked_kernels(tmp.resolve()),  # papermill changes the directory
         )
     except Exception as exc:
         raise _failure(path.name, executed, exc) from exc
+    finally:  # a kernel that outlived papermill (it died, or shutting it down failed) stops here
+        _stop_kernels()
+        (tmp.resolve() / KERNEL_PID).unlink(missing_ok=True)
     nb = nbformat.read(executed, as_version=4)
     _normalize(nb)
     nbformat.write(nb, executed)
     title = _title_of(nb, path.stem)
     return _Page(path.stem, title, _html_page(nb, title, with_code), path.name)
+
+
+#: The kernels this process started and has not seen stop (pid -> kernel manager).
+_KERNELS: dict[int, object] = {}
+
+
+def _tracked_kernels(tmp: Path):
+    """A kernel manager class that notes each kernel it starts, in :data:`_KERNELS` and in
+    ``tmp/kernel.pid``, so that a build stopped half-way can stop it (:func:`_stop_kernels`), and a
+    later build can stop it when this process was killed outright (:func:`framing._builds.remove_stale`)."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    class TrackedKernelManager(AsyncKernelManager):
+        async def start_kernel(self, **kw):
+            await super().start_kernel(**kw)
+            pid = getattr(self.provisioner, "pid", None)
+            if pid:
+                _KERNELS[pid] = self
+                (tmp / KERNEL_PID).write_text(f"{pid}\n")
+
+        async def shutdown_kernel(self, *args, **kw):
+            pid = getattr(self.provisioner, "pid", None)
+            await super().shutdown_kernel(*args, **kw)
+            _KERNELS.pop(pid, None)
+            (tmp / KERNEL_PID).unlink(missing_ok=True)
+
+    return TrackedKernelManager
+
+
+def _stop_kernels() -> None:
+    for pid in list(_KERNELS):
+        kill_kernel(pid)
+        _KERNELS.pop(pid, None)
 
 
 def _render(plan: _Plan, tmp: Path, corpus, pages: list[_Page]) -> None:
@@ -353,6 +445,7 @@ def build_report(
     manifest: str | Path | None = None,
     workers: int = 1,
     figure_format: str = "png",
+    follow_links: bool = False,
     progress: Callable[[str], None] | None = None,
 ) -> Path:
     """Build ``OUT/NAME/``: executed notebooks, one HTML page each, ``index.html``, ``manifest.json``.
@@ -387,6 +480,8 @@ def build_report(
         Processes for the ingest (1: in this process).
     figure_format : str
         ``png`` (default) or ``svg`` (vector figures in the pages, for a paper; still byte-stable).
+    follow_links : bool
+        Read symbolic links that lead out of the raw folder (see :func:`framing.ingest`).
 
     Raises
     ------
@@ -396,10 +491,14 @@ def build_report(
     """
     say = progress or (lambda message: None)
     started = time.time()
-    plan = _plan(raw, notebooks, name, parameters, lexicon, headline, manifest, workers, figure_format)
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
+    plan = _plan(raw, notebooks, name, parameters, lexicon, headline, manifest, workers, figure_format, follow_links)
+    out = _out_folder(Path(out), plan.raw)
     target = out / plan.name
+    if target.resolve().parent != out.resolve():  # pragma: no cover - NAME_RULE already keeps it there
+        raise ReportError(f"--name {plan.name!r} leads out of {out}", code=2)
+    for prefix in (f".{plan.name}.building-", f".{plan.name}.old-"):  # left by builds killed outright
+        for stale in remove_stale(out, prefix):
+            say(f"removed {stale.name}, left by a build that was killed")
     tmp = out / f".{plan.name}.building-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     try:
@@ -418,6 +517,7 @@ def build_report(
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     except BaseException as exc:
+        _stop_kernels()  # an interrupted papermill may not have shut its kernel down
         shutil.rmtree(tmp, ignore_errors=True)
         if isinstance(exc, (KeyboardInterrupt, SystemExit)):
             raise
@@ -426,10 +526,37 @@ def build_report(
     return target
 
 
-def _raw_files(raw: Path) -> dict[str, str]:
-    files = [raw] if raw.is_file() else sorted(p for p in raw.rglob("*") if p.is_file())
-    root = raw.parent if raw.is_file() else raw
-    return {p.relative_to(root).as_posix(): _sha256(p) for p in files}
+def _out_folder(out: Path, raw: Path) -> Path:
+    """Make `out` (exit 2 when it cannot be written, or lies inside the raw folder, whose next
+    ingest would read the report back)."""
+    root = raw.resolve() if raw.is_dir() else raw.resolve().parent
+    if out.resolve() == root or root in out.resolve().parents:
+        raise ReportError(f"--out {out} is inside the raw folder {raw}; choose a folder outside it", code=2)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ReportError(f"--out {out}: {exc.strerror or exc}", code=2) from exc
+    if not os.access(out, os.W_OK | os.X_OK):
+        raise ReportError(f"--out {out}: this user cannot write there", code=2)
+    return out
+
+
+def _raw_files(raw: Path, follow_links: bool = False) -> dict[str, str]:
+    """sha256 of every file under `raw` the ingest could read (and of its sidecar files); an entry
+    it did not read says why instead (a hash is never what stops a build)."""
+    from .ingestion.readers import Reject, walk_inputs
+
+    files = {}
+    for item in walk_inputs(raw, follow_links=follow_links, sidecars=True):
+        if isinstance(item, Reject):
+            files[item.source_path] = f"not read: {item.reason}"
+            continue
+        path, rel = item
+        try:
+            files[rel] = _sha256(path)
+        except OSError as exc:
+            files[rel] = f"not read: {exc.strerror or exc}"
+    return dict(sorted(files.items()))
 
 
 def _write_manifest(tmp: Path, plan: _Plan, base: dict, with_code: bool, started: float) -> None:
@@ -438,7 +565,7 @@ def _write_manifest(tmp: Path, plan: _Plan, base: dict, with_code: bool, started
         "framing_report": 1,
         "built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "build_seconds": round(time.time() - started, 1),
-        "raw": {"name": raw.name, "files": _raw_files(raw)},
+        "raw": {"name": raw.name, "files": _raw_files(raw, plan.follow_links)},
         "lexicon": {"file": str(lexicon) if lexicon else "packaged",
                     "sha256": _sha256(Path(lexicon)) if lexicon else _sha256(Path(__file__).parent / "data" / "lexicon.yaml")},
         "parameters": {**{k: v for k, v in base.items()}, **plan.user},

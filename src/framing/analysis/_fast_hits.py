@@ -13,12 +13,20 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .._deadline import TimeLimit, deadline
 from ..schema import cast_hits, empty_hits
 from . import _byte_columns
 from .matcher import MARKER_REACH, VOICES, Matcher, holds_more, reference_hits
 from .spans import UNCLOSED_MAX, QuoteIndex
 
-__all__ = ["count_table", "hits_table"]
+__all__ = ["count_table", "hits_table", "TEXT_SECONDS"]
+
+#: Seconds Python's ``re`` may spend on one text (title or body) before the text is skipped: a
+#: lexicon pattern that backtracks without end must not hang a report build. Hyperscan's own
+#: matching runs in linear time and needs no limit; the texts it cannot decide alone, and every
+#: text with ``engine="re"``, run under this limit (in a process's main thread; see
+#: :mod:`framing._deadline`).
+TEXT_SECONDS = 10.0
 
 
 def hits_table(articles: pd.DataFrame, matcher: Matcher, spans, sources: list[str], context: int) -> pd.DataFrame:
@@ -26,19 +34,41 @@ def hits_table(articles: pd.DataFrame, matcher: Matcher, spans, sources: list[st
     Hyperscan's `spans` (a :class:`~framing.text.hyperscan.HyperscanSpans`, or None for the
     reference path on every text)."""
     parts: list[dict] = []
+    skipped: list[tuple[int, str, str]] = []
     for lo in range(0, len(articles), _BLOCK):  # blocks bound the memory alive at once
-        _block_hits(articles.iloc[lo:lo + _BLOCK], lo, matcher, spans, sources, context, parts)
-    return _hits_table(articles, matcher, sources, parts)
+        _block_hits(articles.iloc[lo:lo + _BLOCK], lo, matcher, spans, sources, context, parts, skipped)
+    return _report_skipped(_hits_table(articles, matcher, sources, parts), articles, skipped)
 
 
 def count_table(articles: pd.DataFrame, matcher: Matcher, spans, sources: list[str]) -> pd.DataFrame:
     """Counts per article × variant (see :func:`framing.count_terms`), block by block."""
     variant_of = matcher.variant_of
-    tables = [_count_block(articles.iloc[lo:lo + _COUNT_BLOCK], matcher, spans, sources, variant_of)
+    skipped: list[tuple[int, str, str]] = []
+    tables = [_count_block(articles.iloc[lo:lo + _COUNT_BLOCK], lo, matcher, spans, sources, variant_of, skipped)
               for lo in range(0, len(articles), _COUNT_BLOCK)]  # blocks keep every sort small
     if not tables:
         return _count_table(articles, matcher, *(np.zeros(0, np.int64),) * 3)
-    return pd.concat(tables, ignore_index=True) if len(tables) > 1 else tables[0]
+    table = pd.concat(tables, ignore_index=True) if len(tables) > 1 else tables[0]
+    return _report_skipped(table, articles, skipped)
+
+
+def _report_skipped(table: pd.DataFrame, articles: pd.DataFrame, skipped: list[tuple[int, str, str]]) -> pd.DataFrame:
+    """The table, with the texts whose matching ran past :data:`TEXT_SECONDS` in
+    ``table.attrs["skipped"]`` (article_id, source, reason) and named in a warning."""
+    import warnings
+
+    if not skipped:
+        return table
+    ids = articles["article_id"].iloc[[row for row, _, _ in skipped]].tolist() if "article_id" in articles else \
+        [str(row) for row, _, _ in skipped]
+    frame = pd.DataFrame({"article_id": ids, "source": [s for _, s, _ in skipped],
+                          "reason": "too_slow", "detail": [d for _, _, d in skipped]})
+    table.attrs["skipped"] = frame
+    shown = ", ".join(f"{a} ({s})" for a, s in zip(frame["article_id"][:5], frame["source"][:5]))
+    warnings.warn(f"{len(frame)} text(s) skipped: matching the lexicon took over {TEXT_SECONDS:g} s each "
+                  f"({shown}{', …' if len(frame) > 5 else ''}); a pattern backtracks without end; their "
+                  "terms are not counted (table.attrs['skipped'] lists them)", UserWarning, stacklevel=4)
+    return table
 
 
 _BLOCK = 8192
@@ -72,7 +102,7 @@ def _hits_table(articles: pd.DataFrame, matcher: Matcher, sources: list[str], pa
 
 
 def _block_hits(block: pd.DataFrame, first: int, matcher: Matcher, spans, sources: list[str], context: int,
-                out: list[dict]) -> None:
+                out: list[dict], skipped: list) -> None:
     """Append the hits of a block of articles (at positions `first`…) to `out`, as one part in
     order (by article, a title's hits before its text's). Per source, the hits come from Hyperscan
     and NumPy (:mod:`._byte_columns`) and, for the texts Hyperscan cannot decide (or every text without
@@ -80,7 +110,7 @@ def _block_hits(block: pd.DataFrame, first: int, matcher: Matcher, spans, source
     import pyarrow as pa
 
     parts: list[dict] = []
-    _source_hits(block, first, matcher, spans, sources, context, parts)
+    _source_hits(block, first, matcher, spans, sources, context, parts, skipped)
     parts = [p for p in parts if len(p["row"])]
     if not parts:
         return
@@ -102,11 +132,11 @@ def _same_string_type(arrays: list) -> list:
 
 
 def _source_hits(block: pd.DataFrame, first: int, matcher: Matcher, spans, sources: list[str], context: int,
-                 parts: list[dict]) -> None:
+                 parts: list[dict], skipped: list) -> None:
     for order, source in enumerate(sources):
         col = _arrow_strings(block[source]) if spans is not None else None
         if col is None:
-            _python_hits(block[source], np.arange(len(block)), first, order, matcher, context, parts)
+            _python_hits(block[source], np.arange(len(block)), first, order, matcher, context, parts, skipped)
             continue
         buf = _byte_columns.Buffer(col)
         text, ids, rank, start, end, slow = spans.resolve(buf.column, matcher.entry_families)
@@ -124,7 +154,7 @@ def _source_hits(block: pd.DataFrame, first: int, matcher: Matcher, spans, sourc
         parts.append({"row": first + text, "order": np.full(len(text), order), "rank": rank,
                       "variant": matcher.variant_of[ids], "start": c_start, "end": c_end,
                       "voice": codes, "matched": matched, "context": ctx})
-        _python_hits(block[source], np.flatnonzero(slow), first, order, matcher, context, parts)
+        _python_hits(block[source], np.flatnonzero(slow), first, order, matcher, context, parts, skipped)
 
 
 def _near_markers(matcher: Matcher, buf, start: np.ndarray, windows: tuple, context: int) -> np.ndarray | None:
@@ -175,8 +205,9 @@ def _python_voices(buf, matcher: Matcher, text, c_start, c_end, text_c, codes, s
 
 
 def _python_hits(values: pd.Series, rows: np.ndarray, first: int, order: int, matcher: Matcher, context: int,
-                 parts: list[dict]) -> None:
-    """The matcher's own hits (the reference path) for the texts at positions `rows` of `values`."""
+                 parts: list[dict], skipped: list) -> None:
+    """The matcher's own hits (the reference path) for the texts at positions `rows` of `values`;
+    a text that takes over :data:`TEXT_SECONDS` goes to `skipped` instead."""
     import pyarrow as pa
 
     if not len(rows):
@@ -187,7 +218,8 @@ def _python_hits(values: pd.Series, rows: np.ndarray, first: int, order: int, ma
     for row, value in zip(rows.tolist(), values.iloc[rows].tolist()):
         if not isinstance(value, str) or not value:
             continue
-        for rank, (fam, var, _orient, matched, start, end, ctx, voice) in enumerate(reference_hits(value, matcher, context)):
+        found = _bounded(lambda: list(reference_hits(value, matcher, context)), first + row, values.name, skipped)
+        for rank, (fam, var, _orient, matched, start, end, ctx, voice) in enumerate(found):
             out["row"].append(first + row)
             out["rank"].append(rank)
             out["variant"].append(where[(fam, var)])
@@ -206,7 +238,18 @@ def _python_hits(values: pd.Series, rows: np.ndarray, first: int, order: int, ma
 _COUNT_BLOCK = 1 << 16
 
 
-def _count_block(articles: pd.DataFrame, matcher: Matcher, spans, sources: list[str], variant_of) -> pd.DataFrame:
+def _bounded(work, row: int, source, skipped: list) -> list:
+    """``work()``, or [] with the text noted in `skipped` when it runs past :data:`TEXT_SECONDS`."""
+    try:
+        with deadline(TEXT_SECONDS):
+            return work()
+    except TimeLimit:
+        skipped.append((row, str(source), f"matching took over {TEXT_SECONDS:g} s"))
+        return []
+
+
+def _count_block(articles: pd.DataFrame, first: int, matcher: Matcher, spans, sources: list[str], variant_of,
+                 skipped: list) -> pd.DataFrame:
     """count_terms on one block of articles."""
     n = len(articles)
     found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # (row, variant, rank) per match
@@ -224,7 +267,7 @@ def _count_block(articles: pd.DataFrame, matcher: Matcher, spans, sources: list[
     rows, variants, ranks = rows[keep], variants[keep], ranks[keep]
     redo = np.flatnonzero(slow)
     if len(redo):  # the texts Hyperscan cannot decide alone, or every text without it
-        extra = _matches_re(matcher, articles.iloc[redo], sources, redo)
+        extra = _matches_re(matcher, articles.iloc[redo], sources, redo, first, skipped)
         rows, variants, ranks = (np.concatenate([a, b]) for a, b in zip((rows, variants, ranks), extra))
     return _count_table(articles, matcher, rows, variants, ranks)
 
@@ -244,15 +287,18 @@ def _arrow_strings(column: pd.Series):
     return arr if arr.type in (pa.string(), pa.large_string()) else None
 
 
-def _matches_re(matcher: Matcher, articles: pd.DataFrame, sources: list[str], rows: np.ndarray) -> tuple:
-    """(row, variant, rank) of the matcher's own matches in `articles` (at positions `rows`)."""
+def _matches_re(matcher: Matcher, articles: pd.DataFrame, sources: list[str], rows: np.ndarray,
+                first: int = 0, skipped: list | None = None) -> tuple:
+    """(row, variant, rank) of the matcher's own matches in `articles` (at positions `rows`); a
+    text that takes over :data:`TEXT_SECONDS` goes to `skipped`."""
     where = {fv: i for i, fv in enumerate(matcher.variants)}
     out: list[tuple[int, int, int]] = []
     for row, values in zip(rows.tolist(), zip(*(articles[c].tolist() for c in sources))):
         rank = 0
-        for source in values:
+        for name, source in zip(sources, values):
             if isinstance(source, str) and source:
-                for _, _, fam, var in matcher.scan(source):
+                found = _bounded(lambda: matcher.scan(source), first + row, name, skipped if skipped is not None else [])
+                for _, _, fam, var in found:
                     out.append((row, where[(fam, var)], rank))
                     rank += 1
     arr = np.array(out, dtype=np.int64).reshape(-1, 3)

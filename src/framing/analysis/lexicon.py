@@ -298,7 +298,24 @@ def _family(name: Any, entry: Any, orientations: dict, where: str) -> Family:
     )
 
 
-def _build(data: dict, where: str) -> Lexicon:
+def _runaway(lexicon: Lexicon, where: str) -> None:
+    """Refuse a pattern that Python's ``re`` would run in exponential time
+    (:func:`framing.text.redos.exponential`): one long article would hang every later step."""
+    from ..text.redos import exponential
+
+    places = [(f"families.{f.name}.variants.{v.name}.patterns[{i}]", p)
+              for f in lexicon.families for v in f.variants for i, p in enumerate(v.patterns)]
+    places += [(f"families.{f.name}.exclude[{i}]", p) for f in lexicon.families for i, p in enumerate(f.exclude)]
+    places += [(f"distancing.markers[{i}]", p) for i, p in enumerate(lexicon.distancing)]
+    for place, pattern in places:
+        why = exponential(bounded(pattern_to_regex(pattern)), re.IGNORECASE)
+        if why:
+            raise LexiconError(f"{where}: {place}: pattern {pattern!r} can run away in Python's re "
+                               f"({why}); write it so that each stretch of text can be matched in only one way, "
+                               "e.g. (a+)+ as a+, (\\w+\\s?)+ as \\w+(?:\\s\\w+)*")
+
+
+def _build(data: dict, where: str, *, runaway: bool = True) -> Lexicon:
     _unknown(data, _TOP_KEYS, where)
     orientations = data.get("orientations") or {}
     if not isinstance(orientations, dict):
@@ -320,13 +337,16 @@ def _build(data: dict, where: str) -> Lexicon:
     if not isinstance(distancing, dict) or set(distancing) - {"markers"}:
         raise LexiconError(f"{where}: distancing: expected a mapping with the key 'markers'")
     markers = distancing.get("markers")
-    return Lexicon(
+    lexicon = Lexicon(
         families=built,
         orientations=dict(orientations),
         distancing=_patterns(markers, f"{where}: distancing.markers") if markers else (),
         events=_events(data.get("events"), f"{where}: events"),
         where=where,
     )
+    if runaway:
+        _runaway(lexicon, where)
+    return lexicon
 
 
 def load_lexicon(path_or_dict: str | Path | dict | Lexicon | None = None) -> Lexicon:
@@ -342,7 +362,8 @@ def load_lexicon(path_or_dict: str | Path | dict | Lexicon | None = None) -> Lex
     ------
     LexiconError
         With the file, the family and the key: unknown keys, empty or invalid patterns, unknown
-        orientation tags, a variant listed in two families.
+        orientation tags, a variant listed in two families, a pattern that Python's ``re`` would
+        run in exponential time (``(a+)+``; see :func:`framing.text.redos.exponential`).
 
     Examples
     --------
@@ -364,4 +385,5 @@ def load_lexicon(path_or_dict: str | Path | dict | Lexicon | None = None) -> Lex
 
 @memo(maxsize=1)
 def _packaged_lexicon() -> Lexicon:
-    return _build(packaged_yaml("lexicon.yaml"), "framing/data/lexicon.yaml")
+    # checked for runaway patterns by the tests, not at every start
+    return _build(packaged_yaml("lexicon.yaml"), "framing/data/lexicon.yaml", runaway=False)

@@ -138,7 +138,10 @@ class Matcher:
         for key, ids in by_key.items():
             extra = short.get(key[:2], []) if len(key) == 3 else []
             self._dispatch[key] = self._compile(frozenset(), sorted(set(ids + extra + wild)))
-        self._wild = self._compile(frozenset(), wild) if wild else None
+        # a pattern that can start with any letter (``\w+ism``) is tried at every word start, and so
+        # must every other pattern be there: the whole alternation (the prefilter's one letter
+        # names no dispatch key)
+        self._wild = self._combined if wild else None
         if wild or not by_key:
             self._prefilter = re.compile(r"(?<!\w)\w")
         else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -226,28 +227,72 @@ def _cut_footer(lines: list[str], rules: Boilerplate, dropped: list, drop=None, 
     return lines
 
 
+#: Beyond this many substring matches among one text's lines, glued and truncated copies are not
+#: looked for (exact repeats still are): a text of thousands of near-identical lines would
+#: otherwise cost time quadratic in its length.
+MAX_CONTAINMENT_MATCHES = 1_000_000
+
+
+def _containment(distinct: list[str]) -> dict[int, set[int]] | None:
+    """For each distinct key (by index), the indices of the other keys of 20+ characters found
+    inside it, in one Aho-Corasick pass over all of them (linear in their length plus the matches);
+    None when there are more than :data:`MAX_CONTAINMENT_MATCHES` matches."""
+    import ahocorasick
+
+    long = [i for i, key in enumerate(distinct) if len(key) >= 20]
+    inside: dict[int, set[int]] = {}
+    if len(long) <= 32:  # few lines: a direct look is quicker than building the automaton, still linear
+        for i, key in enumerate(distinct):
+            found = {j for j in long if j != i and len(distinct[j]) < len(key) and distinct[j] in key}
+            if found:
+                inside[i] = found
+        return inside
+    automaton = ahocorasick.Automaton()
+    for i in long:
+        automaton.add_word(distinct[i], i)
+    automaton.make_automaton()
+    starts, pos = [], 0
+    for key in distinct:
+        starts.append(pos)
+        pos += len(key) + 1
+    for n, (end, i) in enumerate(automaton.iter("\x00".join(distinct))):
+        if n >= MAX_CONTAINMENT_MATCHES:
+            return None
+        slot = bisect.bisect_right(starts, end) - 1
+        if slot != i:
+            inside.setdefault(slot, set()).add(i)
+    return inside
+
+
 def _drop_repeats(lines: list[str], dropped: list, keys: list[str] | None = None) -> tuple[list[str], list[str]]:
     """Drop glued copies of other lines, exact repeats, and truncated repeats ("lead..."): the
-    lines kept, and their keys."""
+    lines kept, and their keys. Linear in the text's length (:func:`_containment`)."""
     keys = [line_key(x) for x in lines] if keys is None else keys
-    # a key inside another key occurs twice in them all joined: only those need the pairwise look
-    joined = "\x00".join(keys)
-    inner = [j for j, k in enumerate(keys) if len(k) >= 20 and joined.count(k) > 1]
-    glued = set()
-    if inner:
-        for i, key in enumerate(keys):
-            inside = [j for j in inner if j != i and len(keys[j]) < len(key) and keys[j] in key]
-            if len(inside) >= 2 and sum(len(keys[j]) for j in inside) >= 0.6 * len(key):
-                glued.add(i)
+    index: dict[str, int] = {}
+    for key in keys:
+        index.setdefault(key, len(index))
+    distinct = list(index)
+    times = [0] * len(distinct)
+    for key in keys:
+        times[index[key]] += 1
+    inside = _containment(distinct) or {}
+    # a key found in another line, or on two lines, is "inner": only those can be repeats
+    inner = {d for d, k in enumerate(distinct) if len(k) >= 20 and times[d] > 1}
+    for found in inside.values():
+        inner |= found
+    glued = set()  # lines made of two or more other lines glued together (counted with repeats)
+    for d, found in inside.items():
+        parts = [j for j in found if j in inner]
+        if sum(times[j] for j in parts) >= 2 and sum(len(distinct[j]) * times[j] for j in parts) >= 0.6 * len(distinct[d]):
+            glued.add(d)
+    covered = set()  # keys inside a longer line that is not itself glued
+    for d, found in inside.items():
+        if d not in glued:
+            covered |= found
     kept, kept_keys, seen = [], [], set()
-    for i, (line, key) in enumerate(zip(lines, keys, strict=True)):
-        if i in glued:
-            dropped.append((line, "repeat"))
-        elif key and key in seen:
-            dropped.append((line, "repeat"))
-        elif len(key) >= 30 and i in inner and any(
-            j != i and j not in glued and len(k) > len(key) and key in k for j, k in enumerate(keys)
-        ):
+    for line, key in zip(lines, keys, strict=True):
+        d = index[key]
+        if d in glued or (key and key in seen) or (len(key) >= 30 and d in inner and d in covered):
             dropped.append((line, "repeat"))
         else:
             seen.add(key)

@@ -13,10 +13,10 @@ from tqdm import tqdm  # plain text bar: tqdm.auto warns in kernels without ipyw
 
 from ..schema import cast_articles, cast_rejects, empty_articles, empty_rejects
 from .duplicates import NearDuplicates, rank_published
-from .readers import read_manifest
+from .readers import Reject, read_manifest, walk_inputs
 from ..knowledge.boilerplate import load_boilerplate
 from ..knowledge.outlets import load_outlets
-from .tasks import CHUNK_BYTES, Context, execute, plan
+from .tasks import CHUNK_BYTES, FILE_SECONDS, Context, execute, plan
 
 __all__ = ["Corpus", "ingest", "load"]
 
@@ -65,18 +65,38 @@ def summary_lines(*, n_files: int, n_articles: int, n_outlets: int, by_reason: M
             f"elapsed: {elapsed:.1f} s ({rate})")
 
 
-def _manifests(root: Path, manifest: str | Path | None) -> dict[Path, dict[str, str]]:
+def _manifests(root: Path, manifest: str | Path | None, *, follow_links: bool = False
+               ) -> tuple[dict[Path, dict[str, str]], list[Reject]]:
+    """The entries of every ``sources.csv`` under `root` and of `manifest`. A ``sources.csv``
+    found in the raw folder that cannot be used (no ``file`` column, unreadable, not a regular
+    file) becomes a reject and the ingest goes on; a bad `manifest` named by the user raises. The
+    folder is walked as the ingest walks it (:func:`walk_inputs`), so a link out of it is not read
+    (the ingest's own walk rejects it) and a FIFO is never opened."""
     entries: dict[Path, dict[str, str]] = {}
-    found = sorted(root.rglob("sources.csv")) if root.is_dir() else []
-    for path in [*found, *([Path(manifest)] if manifest else [])]:
-        entries.update(read_manifest(path))
-    return entries
+    rejects: list[Reject] = []
+    if root.is_dir():
+        for item in walk_inputs(root, follow_links=follow_links, sidecars=True):
+            if isinstance(item, Reject):  # the ingest's walk names every other entry it skips
+                if item.reason == "not_a_file" and item.source_path.rpartition("/")[2].lower() == "sources.csv":
+                    rejects.append(Reject(item.source_path, "bad_manifest", f"not used as a manifest: {item.detail}"))
+                continue
+            path, rel = item
+            if path.name.lower() != "sources.csv":
+                continue
+            try:
+                entries.update(read_manifest(path))
+            except (OSError, ValueError) as exc:  # DecodeError is a ValueError
+                rejects.append(Reject(rel, "bad_manifest", f"not used as a manifest: {exc}"))
+    if manifest:
+        entries.update(read_manifest(Path(manifest)))
+    return entries, rejects
 
 
 def ingest(path: str | Path, *, manifest: str | Path | None = None, mapping: Mapping[str, str] | None = None,
            outlets: str | Path | dict | None = None, boilerplate: str | Path | dict | None = None,
            max_bytes: int = 50_000_000, progress: bool | None = None, workers: int = 1,
-           chunk_bytes: int = CHUNK_BYTES) -> Corpus:
+           chunk_bytes: int = CHUNK_BYTES, follow_links: bool = False,
+           file_seconds: float | None = FILE_SECONDS) -> Corpus:
     """Read raw articles from a file or folder (recursively) into a clean articles table.
 
     Every input file ends up in ``.articles`` or in ``.rejects`` (with a reason); every row of a
@@ -96,6 +116,12 @@ def ingest(path: str | Path, *, manifest: str | Path | None = None, mapping: Map
     workers : processes that read and clean in parallel (1: in this process).
     chunk_bytes : raw bytes per unit of work. Recurring chrome is learned per outlet within one
         unit, and :func:`framing.ingest_to` uses the same units, so both give the same table.
+    follow_links : also read symbolic links whose target lies outside `path` (by default they are
+        rejected as ``outside_root``: a scrape folder or an unpacked archive may hold a link to
+        ``/etc/passwd``). See :func:`framing.ingestion.readers.walk_inputs`.
+    file_seconds : the time one file may take to read and clean (default 120 s); a file that takes
+        longer is rejected ``too_slow`` instead of stalling the ingest. None: no limit. The limit
+        needs the main thread of a process (it always holds in the worker processes).
 
     Returns
     -------
@@ -110,13 +136,14 @@ def ingest(path: str | Path, *, manifest: str | Path | None = None, mapping: Map
     (33, ['malformed_json'])
     """
     started = time.perf_counter()
-    context, root = _context(path, manifest=manifest, mapping=mapping, outlets=outlets,
-                             boilerplate=boilerplate, max_bytes=max_bytes)
-    frames, rejects, n_files, n_bytes = [], [], 0, 0
+    context, root = _context(path, manifest=manifest, mapping=mapping, outlets=outlets, boilerplate=boilerplate,
+                             max_bytes=max_bytes, follow_links=follow_links, file_seconds=file_seconds)
+    frames, rejects, n_files, n_bytes = [], list(context.sidecar_rejects), 0, 0
     dups = NearDuplicates()
     show = None if progress is None else not progress  # None: tqdm shows the bar only on a terminal
     with tqdm(desc="ingest", unit=" articles", disable=show, mininterval=0.5, leave=False) as bar:
-        for result in execute(plan(root, chunk_bytes=chunk_bytes, max_bytes=max_bytes), context, workers=workers):
+        for result in execute(plan(root, chunk_bytes=chunk_bytes, max_bytes=max_bytes, follow_links=follow_links),
+                              context, workers=workers):
             frames.append(result.articles)
             rejects.extend(result.rejects)
             n_files += result.n_files
@@ -132,7 +159,8 @@ def ingest(path: str | Path, *, manifest: str | Path | None = None, mapping: Map
                   elapsed=time.perf_counter() - started, n_bytes=n_bytes)
 
 
-def _context(path, *, manifest, mapping, outlets, boilerplate, max_bytes) -> tuple[Context, Path]:
+def _context(path, *, manifest, mapping, outlets, boilerplate, max_bytes, follow_links=False,
+             file_seconds=FILE_SECONDS) -> tuple[Context, Path]:
     """The rules and manifest entries for ingesting `path` (outlets.yaml and sources.csv found under it)."""
     root = Path(path)
     if not root.exists():
@@ -140,8 +168,9 @@ def _context(path, *, manifest, mapping, outlets, boilerplate, max_bytes) -> tup
     extra_outlets = [root / "outlets.yaml"] if root.is_dir() and (root / "outlets.yaml").is_file() else []
     book = load_outlets(*extra_outlets, outlets)
     rules = load_boilerplate(boilerplate)
-    return Context(rules=rules, outlets=book, entries=_manifests(root, manifest), mapping=mapping,
-                   max_bytes=max_bytes), root
+    entries, rejects = _manifests(root, manifest, follow_links=follow_links)
+    return Context(rules=rules, outlets=book, entries=entries, mapping=mapping, max_bytes=max_bytes,
+                   follow_links=follow_links, sidecar_rejects=rejects, file_seconds=file_seconds), root
 
 
 def load(path: str | Path, **options) -> pd.DataFrame:

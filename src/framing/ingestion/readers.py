@@ -9,6 +9,7 @@ import io
 import os
 import json
 import re
+import stat
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ __all__ = [
     "SIDECAR_NAMES",
     "FIELD_ALIASES",
     "iter_input_files",
+    "walk_inputs",
     "read_file",
     "read_manifest",
     "decode_bytes",
@@ -117,23 +119,117 @@ def article_id(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:16]
 
 
-def iter_input_files(root: Path) -> Iterator[Path]:
-    """Every input file under `root` (or `root` itself), in sorted order, skipping hidden and sidecar files.
+def _printable(name: str) -> str:
+    """A file name as text: bytes that are not UTF-8 (kept by Python as surrogates) become ``\\xNN``."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
-    The walk is lazy (one folder listing at a time), so a folder of a million files is never held
-    as one list.
+
+def _inside(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def _kind(mode: int) -> str:
+    for test, kind in ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character device"),
+                       (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return kind
+    return "not a regular file"
+
+
+def _skipped(name: str) -> bool:
+    """Files that describe a raw folder (sidecars, READMEs) are not inputs."""
+    return name.lower() in SIDECAR_NAMES or name.upper().startswith("README")
+
+
+def walk_inputs(root: Path, *, follow_links: bool = False, sidecars: bool = False
+                ) -> Iterator[tuple[Path, str] | Reject]:
+    """Every input under `root`, lazily and in sorted order: ``(path, path relative to root)`` for
+    a file to read, or a :class:`Reject` for an entry that is not read, with its reason.
+
+    The raw folder is a boundary. A symbolic link (to a file or a folder) whose target lies outside
+    `root` is not followed (``outside_root``, naming the link and its target) unless
+    `follow_links`; a link inside it is followed, and a folder reached a second time (a link loop)
+    is ``link_loop``. FIFOs, sockets and devices are ``not_a_file`` and are never opened (a FIFO
+    would block); a dangling link is ``dangling_link``; a folder that cannot be listed, or an
+    entry that cannot be examined, is ``unreadable``. Hidden entries (``.name``), sidecar files
+    (``sources.csv``, ``outlets.yaml``, ``boilerplate.yaml``) and READMEs are not inputs. A name
+    that is not UTF-8 appears with its bytes escaped (``caf\\xe9.txt``). With `sidecars`, the
+    sidecar files and READMEs are listed too (the report's manifest hashes them).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> root = Path(tempfile.mkdtemp())
+    >>> _ = (root / "a.txt").write_text("x")
+    >>> (root / "passwd.txt").symlink_to("/etc/passwd")
+    >>> [x[1] if isinstance(x, tuple) else (x.source_path, x.reason) for x in walk_inputs(root)]
+    ['a.txt', ('passwd.txt', 'outside_root')]
     """
-    if root.is_file():
-        yield root
+    try:
+        top = os.stat(root)
+    except OSError as exc:
+        yield Reject(_printable(root.name), "unreadable", f"{exc.strerror or exc}")
         return
-    for folder, dirs, names in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(names):
-            if name.startswith(".") or name.lower() in SIDECAR_NAMES or name.upper().startswith("README"):
+    if not stat.S_ISDIR(top.st_mode):
+        if stat.S_ISREG(top.st_mode):
+            yield root, _printable(root.name)
+        else:
+            yield Reject(_printable(root.name), "not_a_file", f"{_kind(top.st_mode)}; not opened")
+        return
+    real_root = os.path.realpath(root)
+    seen = {(top.st_dev, top.st_ino)}
+    stack: list[tuple[str, str]] = [(str(root), "")]
+    while stack:
+        folder, rel = stack.pop()
+        try:
+            with os.scandir(folder) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as exc:
+            yield Reject(rel or ".", "unreadable", f"the folder cannot be listed: {exc.strerror or exc}")
+            continue
+        subfolders = []
+        for entry in entries:
+            if entry.name.startswith("."):
                 continue
-            path = Path(folder, name)
-            if path.is_file():
-                yield path
+            where = f"{rel}/{_printable(entry.name)}" if rel else _printable(entry.name)
+            try:
+                if entry.is_symlink():
+                    target = os.path.realpath(entry.path)
+                    if not os.path.lexists(target) or not os.path.exists(entry.path):
+                        yield Reject(where, "dangling_link", f"a link to {_printable(os.readlink(entry.path))}, "
+                                                             "which does not exist")
+                        continue
+                    if not follow_links and not _inside(target, real_root):
+                        yield Reject(where, "outside_root",
+                                     f"a link to {_printable(target)}, outside the raw folder; not read "
+                                     "(framing ingest --follow-links, or follow_links=True, reads it)")
+                        continue
+                    info = os.stat(entry.path)
+                else:
+                    info = entry.stat(follow_symlinks=False)
+            except OSError as exc:
+                yield Reject(where, "unreadable", f"cannot be examined: {exc.strerror or exc}")
+                continue
+            if stat.S_ISDIR(info.st_mode):
+                if (info.st_dev, info.st_ino) in seen:
+                    yield Reject(where, "link_loop", "a link to a folder that is read already; not read twice")
+                else:
+                    seen.add((info.st_dev, info.st_ino))
+                    subfolders.append((entry.path, where))
+            elif _skipped(entry.name) and not sidecars:
+                continue
+            elif stat.S_ISREG(info.st_mode):
+                yield Path(entry.path), where
+            else:
+                yield Reject(where, "not_a_file", f"{_kind(info.st_mode)}; not opened")
+        stack.extend(reversed(subfolders))  # depth first, in sorted order
+
+
+def iter_input_files(root: Path, *, follow_links: bool = False) -> Iterator[Path]:
+    """The files :func:`walk_inputs` would read (the entries it rejects left out)."""
+    for item in walk_inputs(root, follow_links=follow_links):
+        if isinstance(item, tuple):
+            yield item[0]
 
 
 def _sniff_binary(head: bytes) -> str | None:
@@ -200,6 +296,25 @@ def _decode_legacy(data: bytes) -> tuple[str, str]:
                       f"{', '.join(LEGACY_ENCODINGS)} tried)")
 
 
+def _utf16_without_bom(data: bytes) -> str | None:
+    """"utf-16-le" or "utf-16-be" when the bytes look like UTF-16 without a byte-order mark: in
+    text of Latin or Cyrillic script, nearly every other byte (the high byte) is NUL or one value."""
+    head = data[:4000]
+    if len(head) < 8 or b"\x00" not in head:
+        return None
+    even, odd = head[0::2], head[1::2]
+    for zeros, other, enc in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+        common = max((zeros.count(b) for b in set(zeros) - {0}), default=0)
+        if zeros.count(0) >= 0.1 * len(zeros) and zeros.count(0) + common >= 0.8 * len(zeros) \
+                and other.count(0) <= 0.02 * len(other):
+            try:
+                data[: len(data) // 2 * 2].decode(enc)
+            except UnicodeDecodeError:
+                return None
+            return enc
+    return None
+
+
 def decode_bytes(data: bytes) -> tuple[str, str]:
     """Decode raw bytes to text, detecting the encoding; raise DecodeError for binary data.
 
@@ -220,8 +335,9 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
             except UnicodeDecodeError as exc:
                 raise DecodeError("undecodable", f"starts with a {enc} byte-order mark but {exc.reason} "
                                   f"at byte {exc.start}") from exc
+    wide = _utf16_without_bom(data)
     try:
-        text, enc = data.decode("utf-8"), "utf-8"
+        text, enc = (data.decode(wide), wide) if wide else (data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
         text, enc = _decode_legacy(data)
     controls = len(_CONTROL.findall(text[:20000]))
@@ -309,10 +425,9 @@ def _read_jsonl(path: Path, rel: str, mapping, max_bytes: int,
                 continue
             if not raw.strip():
                 continue
-            try:
-                obj = json.loads(raw.decode("utf-8-sig" if lineno == 1 else "utf-8"))
-            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-                yield Reject(where, "malformed_json", f"line {lineno}: {exc}")
+            obj = _json_row(raw, lineno)
+            if isinstance(obj, str):
+                yield Reject(where, "malformed_json", obj)
                 continue
             if not isinstance(obj, dict):
                 yield Reject(where, "malformed_json", f"line {lineno}: expected an object, got {type(obj).__name__}")
@@ -328,6 +443,51 @@ def _read_jsonl(path: Path, rel: str, mapping, max_bytes: int,
             yield _row_article(row, cols, where=where, raw=raw.strip(), reader="jsonl", encoding="utf-8")
     if not rows_seen:  # every raw file ends up somewhere: a blank JSONL file is a reject too
         yield Reject(rel, "empty", f"only whitespace ({lineno} blank line(s))")
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def _lone_surrogate(value) -> bool:
+    """Whether a decoded JSON value holds half of a UTF-16 pair (``"\\ud800"`` alone), which no
+    UTF-8 writer (Parquet, CSV, HTML) accepts."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return True
+        return False
+    if isinstance(value, dict):
+        return any(_lone_surrogate(k) or _lone_surrogate(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_lone_surrogate(v) for v in value)
+    return False
+
+
+def _json_value(raw: str, where: str):
+    """A JSON value, or a string that says why it is not one (every error of the decoder: syntax,
+    numbers over Python's digit limit, nesting too deep to decode, lone surrogates)."""
+    try:
+        obj = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        return f"{where}: {exc}"
+    except UnicodeDecodeError as exc:
+        return f"{where}: not UTF-8 ({exc.reason} at byte {exc.start})"
+    except ValueError as exc:  # "Exceeds the limit (4300 digits) for integer string conversion"
+        return f"{where}: {exc}"
+    except RecursionError:
+        return f"{where}: nested too deeply to decode"
+    if _SURROGATE_ESCAPE.search(raw) and _lone_surrogate(obj):
+        return f"{where}: a lone UTF-16 surrogate escape (such as \\ud800) is not a character"
+    return obj
+
+
+def _json_row(raw: bytes, lineno: int):
+    try:
+        data = raw.decode("utf-8-sig" if lineno == 1 else "utf-8")
+    except UnicodeDecodeError as exc:
+        return f"line {lineno}: not UTF-8 ({exc.reason} at byte {exc.start})"
+    return _json_value(data, f"line {lineno}")
 
 
 def _bounded_lines(fh, max_bytes: int, end: int = -1) -> Iterator[bytes | None]:
@@ -355,10 +515,17 @@ def _read_json(text: str, rel: str, mapping, encoding: str) -> Iterator[RawArtic
     except json.JSONDecodeError as exc:
         yield Reject(rel, "malformed_json", f"line {exc.lineno}, column {exc.colno}: {exc.msg}")
         return
+    except ValueError as exc:  # a number over Python's digit limit
+        yield Reject(rel, "malformed_json", str(exc))
+        return
+    except RecursionError:
+        yield Reject(rel, "malformed_json", "nested too deeply to decode")
+        return
     if isinstance(data, dict):
         lists = [k for k in ("articles", "data", "items", "results", "stories", "rows", "records")
                  if isinstance(data.get(k), list)]
         data = data[lists[0]] if lists else [data]
+    surrogates = bool(_SURROGATE_ESCAPE.search(text))
     if not isinstance(data, list):
         yield Reject(rel, "malformed_json", f"expected a list of article objects, got {type(data).__name__}")
         return
@@ -366,6 +533,10 @@ def _read_json(text: str, rel: str, mapping, encoding: str) -> Iterator[RawArtic
         where = f"{rel}#{i}"
         if not isinstance(obj, dict):
             yield Reject(where, "malformed_json", f"item {i}: expected an object, got {type(obj).__name__}")
+            continue
+        if surrogates and _lone_surrogate(obj):
+            yield Reject(where, "malformed_json", f"item {i}: a lone UTF-16 surrogate escape (such as \\ud800) "
+                                                  "is not a character")
             continue
         row = _flatten(obj)
         cols = _map_columns(list(row), mapping)
@@ -376,7 +547,11 @@ def _read_json(text: str, rel: str, mapping, encoding: str) -> Iterator[RawArtic
         yield _row_article(row, cols, where=where, raw=raw, reader="json", encoding=encoding)
 
 
-def _read_csv(text: str, rel: str, mapping, encoding: str) -> Iterator[RawArticle | Reject]:
+def _read_csv(text: str, rel: str, mapping, encoding: str, max_bytes: int = 50_000_000) -> Iterator[RawArticle | Reject]:
+    """The rows of a CSV export; a field may be as long as `max_bytes` (the file limit), and a row
+    the csv module cannot parse is rejected with its line while the rows after it are read."""
+    if csv.field_size_limit() < max_bytes:  # the module's default, 131,072 characters, is one long article
+        csv.field_size_limit(min(max_bytes, 2**31 - 1))
     try:
         dialect = csv.Sniffer().sniff(text[:20000], delimiters=",;\t|")
     except csv.Error:
@@ -398,9 +573,12 @@ def _read_csv(text: str, rel: str, mapping, encoding: str) -> Iterator[RawArticl
             values = next(reader)
         except StopIteration:
             return
-        except csv.Error as exc:
+        except csv.Error as exc:  # this row only: the reader goes on at the next line
             yield Reject(f"{rel}#{start}", "malformed_csv", f"line {start}: {exc}")
-            return
+            if reader.line_num + 1 <= start:  # pragma: no cover - the reader did not move
+                return
+            start = reader.line_num + 1
+            continue
         where, start = f"{rel}#{start}", reader.line_num + 1
         if not any(v.strip() for v in values):
             continue
@@ -525,7 +703,7 @@ def read_file(path: Path, rel: str, *, mapping: Mapping[str, str] | None = None,
     elif reader == "html":
         yield from _read_html(text, rel, raw, encoding)
     else:  # an export: one article a row; an export with no rows at all is rejected, not passed over
-        rows = _read_json(text, rel, mapping, encoding) if reader == "json" else _read_csv(text, rel, mapping, encoding)
+        rows = _read_json(text, rel, mapping, encoding) if reader == "json" else _read_csv(text, rel, mapping, encoding, max_bytes)
         any_row = False
         for item in rows:
             any_row = True

@@ -29,7 +29,8 @@ from tqdm import tqdm  # plain text bar: tqdm.auto warns in kernels without ipyw
 from ..schema import REJECT_COLUMNS, cast_articles, empty_articles
 from .corpus import _context, summary_lines
 from .duplicates import NearDuplicates, rank_published
-from .tasks import CHUNK_BYTES, default_workers, execute, plan
+from .._builds import remove_stale
+from .tasks import CHUNK_BYTES, FILE_SECONDS, default_workers, execute, plan
 
 __all__ = ["IngestSummary", "ingest_to", "read_articles"]
 
@@ -62,7 +63,8 @@ def ingest_to(path: str | Path, out: str | Path, *, manifest: str | Path | None 
               mapping: Mapping[str, str] | None = None, outlets: str | Path | dict | None = None,
               boilerplate: str | Path | dict | None = None, max_bytes: int = 50_000_000,
               workers: int | None = None, chunk_bytes: int = CHUNK_BYTES,
-              progress: bool | None = None) -> IngestSummary:
+              progress: bool | None = None, follow_links: bool = False,
+              file_seconds: float | None = FILE_SECONDS) -> IngestSummary:
     """Ingest a raw file or folder of any size into ``out/articles/part-*.parquet`` as it goes.
 
     Same options and same table as :func:`framing.ingest`, in memory that does not grow with the
@@ -87,11 +89,12 @@ def ingest_to(path: str | Path, out: str | Path, *, manifest: str | Path | None 
     True
     """
     started = time.perf_counter()
-    context, root = _context(path, manifest=manifest, mapping=mapping, outlets=outlets,
-                             boilerplate=boilerplate, max_bytes=max_bytes)
+    context, root = _context(path, manifest=manifest, mapping=mapping, outlets=outlets, boilerplate=boilerplate,
+                             max_bytes=max_bytes, follow_links=follow_links, file_seconds=file_seconds)
     workers = workers or default_workers()
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
+    remove_stale(out, ".ingest-building-")  # left by runs that were killed outright
     build = out / f".ingest-building-{os.getpid()}"
     shutil.rmtree(build, ignore_errors=True)
     (build / "articles").mkdir(parents=True)
@@ -124,7 +127,11 @@ def _stream(root: Path, build: Path, context, *, workers: int, chunk_bytes: int,
             tqdm(desc="ingest", unit=" articles", disable=show, mininterval=0.5, smoothing=0.1) as bar:
         writer = csv.writer(rej_fh)
         writer.writerow(list(REJECT_COLUMNS))
-        for result in execute(plan(root, chunk_bytes=chunk_bytes, max_bytes=max_bytes), context, workers=workers):
+        for rej in context.sidecar_rejects:
+            writer.writerow([rej.source_path, rej.reason, rej.detail])
+            by_reason[rej.reason] = by_reason.get(rej.reason, 0) + 1
+        tasks = plan(root, chunk_bytes=chunk_bytes, max_bytes=max_bytes, follow_links=context.follow_links)
+        for result in execute(tasks, context, workers=workers):
             for rej in result.rejects:
                 writer.writerow([rej.source_path, rej.reason, rej.detail])
                 by_reason[rej.reason] = by_reason.get(rej.reason, 0) + 1

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import sys
 from collections import Counter, defaultdict, deque
 from collections.abc import Iterator, Mapping
@@ -21,11 +22,12 @@ import numpy as np
 import pandas as pd
 
 from ..schema import cast_articles, empty_articles
+from .._deadline import TimeLimit, deadline
 from .clean import clean_text, is_body_paragraph, line_key
 from .duplicates import signatures
 from ..speedups import langid
 from .meta import detect_languages, find_author, find_outlet, find_published, find_title, find_wire
-from .readers import RawArticle, Reject, _sniff_binary, iter_input_files, read_file
+from .readers import RawArticle, Reject, _sniff_binary, read_file, walk_inputs
 from ..knowledge.boilerplate import Boilerplate
 from ..knowledge.outlets import Outlets
 
@@ -38,6 +40,10 @@ RECUR_MIN_SHARE = 0.3
 #: Raw bytes per task: big enough for recurring chrome to show within one outlet's articles,
 #: small enough that a worker holds only a few hundred MB.
 CHUNK_BYTES = 32_000_000
+#: Seconds one input file (or one span of a big JSONL file) may take to read and clean before it is
+#: rejected ``too_slow``: a pathological page must not stall a nightly build. A 50 MB export of
+#: 20,000 articles takes about 30 s on one core.
+FILE_SECONDS = 120.0
 
 
 @dataclass
@@ -50,6 +56,9 @@ class Context:
     mapping: Mapping[str, str] | None
     max_bytes: int
     parts: str | None = None  # write each task's articles to a Parquet part here (the streaming ingest)
+    follow_links: bool = False  # read links whose target lies outside the raw folder
+    sidecar_rejects: list[Reject] = field(default_factory=list)  # sources.csv files that could not be used
+    file_seconds: float | None = FILE_SECONDS  # the time one file (or span) may take; None: no limit
 
 
 @dataclass
@@ -57,9 +66,11 @@ class Task:
     """Files (or one span of a big JSONL file) to ingest together; `number` orders the results."""
 
     number: int
-    items: list[tuple[str, str, tuple[int, int, int] | None]]  # (path, path relative to the root, span)
+    #: (path, path relative to the root, span, (size, mtime) when planned)
+    items: list[tuple[str, str, tuple[int, int, int] | None, tuple[int, int]]]
     n_bytes: int
-    n_files: int  # input files that start in this task (a split file counts once)
+    n_files: int  # inputs that start in this task (a split file counts once, a walk reject too)
+    found: list[Reject] = field(default_factory=list)  # entries the walk did not read (links, FIFOs, …)
 
 
 @dataclass
@@ -83,57 +94,88 @@ def part_path(folder: str | Path, number: int) -> Path:
     return Path(folder) / f"part-{number:05d}.parquet"
 
 
+def _rest_of_line(fh) -> tuple[int, bool, bool]:
+    """Read on to the end of the current line in blocks of 1 MB (a single huge line is never held
+    whole): (bytes read, whether a newline ended it, whether any of it was not whitespace)."""
+    n, text = 0, False
+    while True:
+        block = fh.readline(1 << 20)
+        n += len(block)
+        text = text or bool(block.strip())
+        if not block or block.endswith(b"\n"):
+            return n, block.endswith(b"\n"), text
+
+
 def _jsonl_spans(path: Path, size: int, chunk_bytes: int) -> list[tuple[int, int, int]]:
     """Split points of a big JSONL file: (start, end, first line number), each span starting at a line start."""
     spans, start, line, any_row = [], 0, 1, False
     with path.open("rb") as fh:
         while start < size:
             data = fh.read(chunk_bytes)
-            rest = fh.readline() if not data.endswith(b"\n") else b""  # on to the end of the line
-            end = start + len(data) + len(rest)
-            any_row = any_row or bool(data.strip()) or bool(rest.strip())
+            if not data:  # the file shrank while planned: the read notices (changed_while_reading)
+                break
+            rest, newline, text = (0, False, False) if data.endswith(b"\n") else _rest_of_line(fh)
+            end = start + len(data) + rest
+            any_row = any_row or bool(data.strip()) or text
             spans.append((start, end, line))
-            line += data.count(b"\n") + rest.count(b"\n")
+            line += data.count(b"\n") + int(newline)
             start = end
     return spans if any_row else []  # a blank file is read whole, so it is rejected as `empty` once
 
 
-def plan(root: Path, *, chunk_bytes: int = CHUNK_BYTES, max_bytes: int = 50_000_000) -> Iterator[Task]:
-    """Group the input files under `root` into tasks of about `chunk_bytes`, lazily and in sorted order."""
-    base = root if root.is_dir() else root.parent
+def _stamp(path: str | Path) -> tuple[int, int]:
+    """(size, modification time in ns) of a file: what tells that it changed."""
+    info = os.stat(path)
+    return info.st_size, info.st_mtime_ns
+
+
+def plan(root: Path, *, chunk_bytes: int = CHUNK_BYTES, max_bytes: int = 50_000_000,
+         follow_links: bool = False) -> Iterator[Task]:
+    """Group the inputs under `root` (:func:`~framing.ingestion.readers.walk_inputs`) into tasks of
+    about `chunk_bytes`, lazily and in sorted order; the entries the walk rejects travel with the
+    task they fall in."""
     items: list = []
+    found: list[Reject] = []
     size_sum = n_files = number = 0
 
     def cut() -> Task:
-        nonlocal items, size_sum, n_files, number
-        task = Task(number, items, size_sum, n_files)
-        items, size_sum, n_files, number = [], 0, 0, number + 1
+        nonlocal items, size_sum, n_files, number, found
+        task = Task(number, items, size_sum, n_files, found)
+        items, size_sum, n_files, number, found = [], 0, 0, number + 1, []
         return task
 
-    for file in iter_input_files(root):
-        rel = file.relative_to(base).as_posix()
+    for entry in walk_inputs(root, follow_links=follow_links):
+        if isinstance(entry, Reject):
+            found.append(entry)
+            n_files += 1
+            continue
+        file, rel = entry
         try:
-            size = file.stat().st_size
+            stamp = _stamp(file)
         except OSError:
-            size = 0
+            stamp = (0, 0)
+        size = stamp[0]
         spans: list = []
         if file.suffix.lower() == ".jsonl" and size > chunk_bytes:
-            with file.open("rb") as fh:
-                if _sniff_binary(fh.read(16)) is None:
-                    spans = _jsonl_spans(file, size, chunk_bytes)
+            try:
+                with file.open("rb") as fh:
+                    if _sniff_binary(fh.read(16)) is None:
+                        spans = _jsonl_spans(file, size, chunk_bytes)
+            except OSError:
+                spans = []  # read whole, so the read names the error
         if len(spans) > 1:
-            if items:
+            if items or found:
                 yield cut()
             for k, span in enumerate(spans):
-                items, size_sum, n_files = [(str(file), rel, span)], span[1] - span[0], int(k == 0)
+                items, size_sum, n_files = [(str(file), rel, span, stamp)], span[1] - span[0], int(k == 0)
                 yield cut()
             continue
         if items and size_sum + min(size, max_bytes) > chunk_bytes:
             yield cut()
-        items.append((str(file), rel, None))
+        items.append((str(file), rel, None, stamp))
         size_sum += min(size, max_bytes)
         n_files += 1
-    if items:
+    if items or found:
         yield cut()
 
 
@@ -240,23 +282,50 @@ _CONTEXT: Context | None = None
 def _init_worker(context: Context) -> None:
     global _CONTEXT
     _CONTEXT = context
+    # Ctrl-C reaches the whole process group: only the main process handles it, and it stops the
+    # pool (a worker that died of it mid-task could leave the pool waiting for ever); SIGTERM and
+    # SIGHUP, which the command line turns into exceptions, end a worker at once, as the pool expects
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
 
 
 def run_task(task: Task, context: Context | None = None) -> Result:
     """Read, clean and finish one task's articles (in a pool worker, `context` comes from the initialiser)."""
     ctx = context or _CONTEXT
     records: list[dict] = []
-    rejects: list[Reject] = []
-    for path, rel, span in task.items:
+    rejects: list[Reject] = list(task.found)
+    for path, rel, span, planned in task.items:
         file = Path(path)
         try:
-            entry = ctx.entries.get(file.resolve(), {}) if ctx.entries else {}
-            for item in read_file(file, rel, mapping=ctx.mapping, max_bytes=ctx.max_bytes, span=span):
-                result = item if isinstance(item, Reject) else _article(item, entry=entry, rules=ctx.rules,
-                                                                         outlets=ctx.outlets)
-                (rejects if isinstance(result, Reject) else records).append(result)
+            with deadline(ctx.file_seconds):
+                entry = ctx.entries.get(file.resolve(), {}) if ctx.entries else {}
+                before = _stamp(file)
+                results = []
+                for item in read_file(file, rel, mapping=ctx.mapping, max_bytes=ctx.max_bytes, span=span):
+                    results.append(item if isinstance(item, Reject) else
+                                   _article(item, entry=entry, rules=ctx.rules, outlets=ctx.outlets))
+                after = _stamp(file)
+        except TimeLimit:
+            where = f"{rel}#{span[2]}" if span is not None and span[2] > 1 else rel
+            rejects.append(Reject(where, "too_slow", f"reading and cleaning it took over {ctx.file_seconds:g} s, "
+                                                     "the per-file budget (file_seconds=, --file-seconds); not used"))
+            continue
+        except OSError as exc:
+            rejects.append(Reject(rel, "unreadable", f"{exc.strerror or exc}"))
+            continue
         except Exception as exc:  # one bad file never sinks the ingest  # noqa: BLE001
             rejects.append(Reject(rel, "error", f"{type(exc).__name__}: {exc}"))
+            continue
+        if before != after or (span is not None and planned != before):
+            where = f"{rel}#{span[2]}" if span is not None and span[2] > 1 else rel
+            rejects.append(Reject(where, "changed_while_reading",
+                                  f"size/modification time went from {planned if span else before} to {after} "
+                                  "while it was read; its rows are not used (ingest it again once it is complete)"))
+            continue
+        for result in results:
+            (rejects if isinstance(result, Reject) else records).append(result)
     _drop_recurring(records)
     articles = _finish(records)
     sigs = signatures(articles["text"])  # (the paragraphs' keys would do, but held for a whole unit they cost much memory)
