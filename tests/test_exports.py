@@ -100,3 +100,84 @@ def test_doubled_quotes_after_the_first_rows_are_still_read(tmp_path):
     corpus = framing.ingest(tmp_path)
     assert corpus.rejects.empty, corpus.rejects["detail"].head().tolist()
     assert len(corpus.articles) == 500 and set(corpus.articles["reader"]) == {"csv"}
+
+
+# ------------------------------------------------------------------ JSON shapes seen in the wild
+
+
+def test_a_body_given_as_a_list_of_paragraphs_keeps_its_paragraphs(tmp_path):
+    paragraphs = ["Officials in the port city told reporters on Monday that the convoy had arrived.",
+                  "Russia is ready to resume the grain talks, a ministry spokesman said later."]
+    (tmp_path / "export.json").write_text(json.dumps([{"title": "Convoy arrives", "content": paragraphs}]))
+    text = framing.ingest(tmp_path).articles["text"].iloc[0]
+    assert text == "\n\n".join(paragraphs)
+    assert "reporters., Russia" not in text
+
+
+def test_news_please_json_is_read_with_its_own_keys(tmp_path):
+    item = {"title": "Ceasefire talks", "maintext": "Talks on a ceasefire went on in the capital on Tuesday, "
+            "officials said, as the shelling of the port continued.", "date_publish": "2022-03-08 10:15:00",
+            "source_domain": "news.example", "url": "https://news.example/ceasefire", "authors": ["A. Writer"]}
+    (tmp_path / "item.json").write_text(json.dumps(item))
+    row = framing.ingest(tmp_path).articles.iloc[0]
+    assert (row["title"], row["outlet"], row["author"]) == ("Ceasefire talks", "news.example", "A. Writer")
+    assert str(row["published"]).startswith("2022-03-08 10:15")
+
+
+def test_a_telegram_channel_export_gives_one_article_per_post(tmp_path):
+    export = {"name": "Demo Channel", "type": "public_channel", "id": 1, "messages": [
+        {"id": 1, "type": "service", "date": "2022-02-24T04:00:00", "date_unixtime": "1645675200",
+         "actor": "Demo Channel", "action": "create_channel", "text": ""},
+        {"id": 2, "type": "message", "date": "2022-02-24T05:00:00", "date_unixtime": "1645678800",
+         "from": "Demo Channel", "text": "Explosions were heard in the capital early on Thursday, residents said."},
+        {"id": 3, "type": "message", "date": "2022-02-24T06:00:00", "date_unixtime": "1645682400",
+         "text": ["Officials in ", {"type": "bold", "text": "Kyiv"}, " urged residents to stay in shelters, "
+                  "and the mayor said the metro would stay open all night."]},
+        {"id": 4, "type": "message", "date": "2022-02-24T07:00:00", "date_unixtime": "1645686000",
+         "photo": "photos/1.jpg", "text": ""},
+    ]}
+    (tmp_path / "result.json").write_text(json.dumps(export, ensure_ascii=False))
+    corpus = framing.ingest(tmp_path)
+    articles = corpus.articles.sort_values("source_path")
+    assert articles["source_path"].tolist() == ["result.json#2", "result.json#3"]
+    assert set(articles["outlet"]) == {"Demo Channel"} and set(articles["reader"]) == {"telegram"}
+    assert articles["text"].iloc[1].startswith("Officials in Kyiv urged residents")
+    assert str(articles["published"].iloc[0]) == "2022-02-24 05:00:00+00:00"
+    assert dict(zip(corpus.rejects["source_path"], corpus.rejects["reason"])) == {
+        "result.json#1": "service_message", "result.json#4": "no_body"}
+
+
+# ------------------------------------------------------------------ any outlet from its own evidence
+
+
+def test_an_outlet_no_rule_knows_is_named_by_its_url_and_a_cited_link_never_is(tmp_path):
+    body = ("Officials in the capital said on Monday that talks would resume, according to a report by "
+            "[Ukrinform](https://www.ukrinform.net/rubric-polytics/1.html) and https://www.bbc.co.uk/news.")
+    rows = [{"title": "Talks resume", "text": body, "url": "https://www.cbsnews.com/news/talks-resume/"},
+            {"title": "No link of its own", "text": body}]
+    (tmp_path / "export.jsonl").write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    articles = framing.ingest(tmp_path).articles.sort_values("source_path")
+    assert articles["outlet"].tolist() == ["cbsnews.com", "unknown"]
+    assert articles["outlet_evidence"].iloc[0] == "registered domain (www.cbsnews.com)"
+
+
+def test_a_page_names_itself_with_its_site_name(tmp_path):
+    page = ("<html><head><title>Port reopens</title><meta property='og:site_name' content='Harbour Gazette'>"
+            "</head><body><article><h1>Port reopens</h1><p>The port reopened on Monday after a week of "
+            "repairs, the harbour master said, and the first grain ship left at dawn.</p><p>Dock workers "
+            "said the cranes had been tested twice before the ship was loaded overnight.</p></article></body></html>")
+    (tmp_path / "page.html").write_text(page)
+    row = framing.ingest(tmp_path).articles.iloc[0]
+    assert (row["outlet"], row["outlet_evidence"]) == ("Harbour Gazette", "site name (page)")
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("Harbour Gazette", "Harbour Gazette"), ("SignOnSanDiego.com > News", "SignOnSanDiego.com"),
+    ("Goal.com - Chelsea", "Goal.com"), ("www.kansascity.com | 01/12/2008", "kansascity.com"),
+    ("© 2000 Rural Press Ltd.", None), ("Copyright (c) 2008 Demo Ventures", None), ("Home", None),
+    ("Apple updates its laptops, doubles performance.", None), ("A headline that runs to many words here", None),
+])
+def test_a_site_name_is_taken_only_when_it_reads_as_a_name(value, expected):
+    from framing.ingestion.meta import _site_name
+
+    assert _site_name(value) == expected

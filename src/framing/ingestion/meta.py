@@ -306,12 +306,16 @@ def _signature_hit(outlet: Outlet, lines: list[str]) -> bool:
 
 
 def find_outlet(*, manifest: str | None, given: str | None, url: str | None, lines: list[str],
-                header: list[str], sitename: str | None, outlets: Outlets) -> tuple[str, str, Outlet | None]:
+                header: list[str], sitename: str | None, outlets: Outlets,
+                title: str | None = None) -> tuple[str, str, Outlet | None]:
     """Decide the publisher: (name, evidence, outlet record or None).
 
-    Order: the manifest, an export's outlet column, the URL's domain, a signature in the text
-    (non-wire outlets first, so a paper's own footer beats the wire dateline it reprints),
-    the page's site name, a masthead line naming a known outlet; else ``"unknown"``.
+    Order: the manifest, an export's outlet column, the URL's domain, a signature of a non-wire
+    outlet in the text (so a paper's own footer beats the wire dateline it reprints), the page's
+    site name, a masthead line naming a known outlet (all of these name an outlet of
+    ``outlets.yaml``); then, for outlets no rule knows, the page's own site name as written, the
+    registered domain of the article's URL, and only then a wire's signature (a local site's page
+    of AP copy is the local site's; the wire is in ``wire`` either way); else ``"unknown"``.
     An outlet only cited in the text ("according to Interfax") is never the publisher.
     """
     for value, evidence in ((manifest, "manifest"), (given, "export column")):
@@ -321,10 +325,9 @@ def find_outlet(*, manifest: str | None, given: str | None, url: str | None, lin
     known = outlets.by_domain(_host(url))
     if known:
         return known.name, f"url domain ({_host(url)})", known
-    for wires in (False, True):
-        for outlet in outlets.outlets:
-            if outlet.wire == wires and _signature_hit(outlet, lines):
-                return outlet.name, "signature", outlet
+    for outlet in outlets.outlets:
+        if not outlet.wire and _signature_hit(outlet, lines):
+            return outlet.name, "signature", outlet
     known = outlets.by_name(sitename) or outlets.by_domain(sitename)
     if known:
         return known.name, "site name", known
@@ -332,7 +335,70 @@ def find_outlet(*, manifest: str | None, given: str | None, url: str | None, lin
         known = outlets.by_name(line)
         if known:
             return known.name, "masthead", known
+    name = _site_name(sitename, title)
+    if name:  # no rule names it: the page's own name for itself (og:site_name, application-name)
+        return name, "site name (page)", None
+    domain = registered_domain(url)
+    if domain:  # or the registered domain of its own URL (never of a link in its text)
+        return domain, f"registered domain ({_host(url)})", None
+    for outlet in outlets.outlets:  # wire copy with nothing else to go by: the agency (also in `wire`)
+        if outlet.wire and _signature_hit(outlet, lines):
+            return outlet.name, "signature", outlet
     return "unknown", "none", None
+
+
+_NAME_CUT = re.compile(r"\s+(?:[>|:»]|::|[-–—])\s+")  # "SignOnSanDiego.com > News", "Goal.com - Chelsea"
+_NOT_A_NAME = re.compile(r"©|\(c\)|copyright|all rights reserved|\b(?:19|20)\d\d\b|[.!?]$", re.IGNORECASE)
+
+
+def _site_name(value: str | None, title: str | None = None) -> str | None:
+    """A page's own site name (``og:site_name`` and the like) when it reads as a name: its first
+    segment ("Goal.com - Chelsea" -> "Goal.com"), at most five words, not a copyright notice, a date
+    or a sentence, not the page's headline, not "Home"; else None.
+
+    Examples
+    --------
+    >>> _site_name("SignOnSanDiego.com > News")
+    'SignOnSanDiego.com'
+    >>> _site_name("© 2000 Rural Press Ltd.") is None
+    True
+    >>> _site_name("Ford cleared to practice", title="Ford cleared to practice on Monday") is None
+    True
+    """
+    value = " ".join((value or "").split())
+    value = _NAME_CUT.split(value, maxsplit=1)[0].strip(" -|>:") if value else value
+    value = value.removeprefix("www.") if value else value
+    if not value or len(value) < 2 or len(value.split()) > 5 or "://" in value or _NOT_A_NAME.search(value):
+        return None
+    if value.lower() in ("home", "homepage", "news", "index", "article", "untitled"):
+        return None
+    if title and value.lower() in " ".join(title.split()).lower():
+        return None
+    return value
+
+
+def registered_domain(url: str | None) -> str | None:
+    """The domain an organisation registered, read from a URL with the public suffix list bundled in
+    the ``tld`` package (never downloaded): ``www.bbc.co.uk`` -> ``bbc.co.uk``. A host under a
+    suffix the list does not know (``news.example``) is kept whole, without ``www.``; an IP address
+    or a bare host name gives None.
+
+    Examples
+    --------
+    >>> registered_domain("https://edition.cnn.com/2022/03/01/europe/kyiv")
+    'cnn.com'
+    >>> registered_domain("https://www.bbc.co.uk/news/world-europe-1")
+    'bbc.co.uk'
+    >>> registered_domain("http://192.168.1.4/page") is None
+    True
+    """
+    from tld import get_fld
+
+    host = _host(url)
+    if not host or "." not in host or host.replace(".", "").isdigit() or ":" in host:
+        return None
+    found = get_fld(host, fail_silently=True, fix_protocol=True)
+    return found or host.removeprefix("www.")
 
 
 def find_wire(lines: list[str], *, outlet: Outlet | None, outlets: Outlets) -> str | None:

@@ -50,7 +50,7 @@ FIELD_ALIASES: dict[str, tuple[str, ...]] = {
                   "date_publish", "datetime", "publication_date"),
     "url": ("url", "link", "canonical_url", "article_url", "href"),
     "outlet": ("outlet", "source", "media_name", "source.name", "source_name", "publisher",
-               "site_name", "media"),
+               "site_name", "media", "source_domain", "channel"),
     "author": ("author", "byline", "authors", "creator"),
     "id": ("id", "article_id", "guid", "stories_id", "uid"),
 }
@@ -389,9 +389,37 @@ def _as_text(value) -> str | None:
     return value or None
 
 
+def _parts(value) -> str:
+    """The text of a Telegram-style list of parts: strings and ``{"type": …, "text": …}`` runs,
+    written one after the other."""
+    if isinstance(value, list):
+        return "".join(_parts(v) for v in value)
+    if isinstance(value, Mapping):
+        return _parts(value.get("text", ""))
+    return "" if value is None else str(value)
+
+
+def _body_text(value) -> str | None:
+    """An export's body: a string; a list of paragraphs (joined by blank lines, not by ", ", which
+    glued "…reporters., Russia is…"); or a list of inline parts (joined as they are).
+
+    Examples
+    --------
+    >>> _body_text(["First paragraph.", "Second one."])
+    'First paragraph.\\n\\nSecond one.'
+    >>> _body_text(["Talks in ", {"type": "bold", "text": "Kyiv"}, " went on."])
+    'Talks in Kyiv went on.'
+    """
+    if isinstance(value, list):
+        if any(isinstance(v, Mapping) for v in value):  # runs of one paragraph, some with formatting
+            return _as_text(_parts(value))
+        return _as_text("\n\n".join(str(v).strip() for v in value if v is not None and str(v).strip()))
+    return _as_text(value)
+
+
 def _row_article(row: Mapping, cols: dict[str, str], *, where: str, raw: bytes,
                  reader: str, encoding: str | None) -> RawArticle | Reject:
-    text = _as_text(row.get(cols["text"]))
+    text = _body_text(row.get(cols["text"]))
     if not text:
         return Reject(where, "no_body", f"column {cols['text']!r} is empty")
     values = {f: _as_text(row.get(c)) for f, c in cols.items() if f not in ("text", "id")}
@@ -521,8 +549,11 @@ def _read_json(text: str, rel: str, mapping, encoding: str) -> Iterator[RawArtic
     except RecursionError:
         yield Reject(rel, "malformed_json", "nested too deeply to decode")
         return
+    if _is_telegram(data):
+        yield from _read_telegram(data, rel, mapping, encoding, text)
+        return
     if isinstance(data, dict):
-        lists = [k for k in ("articles", "data", "items", "results", "stories", "rows", "records")
+        lists = [k for k in ("articles", "data", "items", "results", "stories", "rows", "records", "posts")
                  if isinstance(data.get(k), list)]
         data = data[lists[0]] if lists else [data]
     surrogates = bool(_SURROGATE_ESCAPE.search(text))
@@ -545,6 +576,52 @@ def _read_json(text: str, rel: str, mapping, encoding: str) -> Iterator[RawArtic
             continue
         raw = json.dumps(obj, sort_keys=True, ensure_ascii=False).encode("utf-8")
         yield _row_article(row, cols, where=where, raw=raw, reader="json", encoding=encoding)
+
+
+def _is_telegram(data) -> bool:
+    """A Telegram Desktop channel export (result.json): the channel's name and its messages."""
+    return isinstance(data, dict) and isinstance(data.get("messages"), list) and "name" in data \
+        and any(isinstance(m, dict) and "date" in m and "type" in m for m in data["messages"][:20])
+
+
+def _read_telegram(data: dict, rel: str, mapping, encoding: str, text: str) -> Iterator[RawArticle | Reject]:
+    """A channel's messages as articles: the channel is the outlet, a message's text (a string or
+    a list of formatted parts) the body, its Unix time the publication time; service messages
+    (pins, joins, title changes) are rejected ``service_message``."""
+    channel = str(data.get("name") or "").strip() or None
+    surrogates = bool(_SURROGATE_ESCAPE.search(text))
+    for i, msg in enumerate(data["messages"], start=1):
+        where = f"{rel}#{i}"
+        if not isinstance(msg, dict):
+            yield Reject(where, "malformed_json", f"message {i}: expected an object, got {type(msg).__name__}")
+            continue
+        if surrogates and _lone_surrogate(msg):
+            yield Reject(where, "malformed_json", f"message {i}: a lone UTF-16 surrogate escape is not a character")
+            continue
+        if msg.get("type") != "message":
+            yield Reject(where, "service_message", f"message {msg.get('id', i)}: a Telegram {msg.get('type')!r} "
+                                                   f"entry ({msg.get('action', 'no text')}), not a post")
+            continue
+        stamp = msg.get("date_unixtime")
+        published = (_unix_time(stamp) if stamp else None) or msg.get("date")
+        row = {"text": _parts(msg.get("text")), "published": published, "outlet": channel,
+               "author": msg.get("author") or msg.get("from"), "id": msg.get("id")}
+        if mapping:  # a field named with mapping= is read from the message's own key
+            flat = _flatten(msg)
+            row.update({field: flat.get(column) for field, column in mapping.items()})
+        cols = {k: k for k in row if k != "id"}
+        raw = json.dumps(msg, sort_keys=True, ensure_ascii=False).encode("utf-8")
+        yield _row_article(row, cols, where=where, raw=raw, reader="telegram", encoding=encoding)
+
+
+def _unix_time(stamp) -> str | None:
+    """A Unix time (seconds, as a number or a string) as an ISO time in UTC."""
+    import datetime as dt
+
+    try:
+        return dt.datetime.fromtimestamp(int(stamp), tz=dt.timezone.utc).isoformat()
+    except (TypeError, ValueError, OverflowError, OSError):
+        return None
 
 
 class _Semicolon(csv.excel):

@@ -198,7 +198,7 @@ def _article(raw: RawArticle, *, entry: Mapping[str, str], rules: Boilerplate, o
     url = entry.get("url") or raw.url
     outlet, evidence, record = find_outlet(
         manifest=entry.get("outlet"), given=raw.outlet, url=url, lines=cleaned.lines,
-        header=cleaned.header, sitename=raw.sitename, outlets=outlets,
+        header=cleaned.header, sitename=raw.sitename, outlets=outlets, title=given_title,
     )
     chrome = {line_key(x) for x, why in cleaned.dropped if why not in ("header", "repeat")}
     title = find_title(cleaned.header, given=given_title, outlets=outlets, skip=chrome)
