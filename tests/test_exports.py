@@ -181,3 +181,41 @@ def test_a_site_name_is_taken_only_when_it_reads_as_a_name(value, expected):
     from framing.ingestion.meta import _site_name
 
     assert _site_name(value) == expected
+
+
+# ------------------------------------------------------------------ compressed inputs
+
+
+def test_compressed_files_and_zip_members_are_inputs(tmp_path):
+    import bz2
+    import gzip
+    import lzma
+    import zipfile
+
+    story = "Talks in the capital went on for a second day, officials said, and the port stayed open.\n"
+    rows = "\n".join(json.dumps({"title": f"Row {i}", "text": story}) for i in range(3)) + "\n"
+    (tmp_path / "feed.jsonl.gz").write_bytes(gzip.compress(rows.encode()))
+    (tmp_path / "story.txt.bz2").write_bytes(bz2.compress(story.encode()))
+    (tmp_path / "table.csv.xz").write_bytes(lzma.compress(f'title,text\nOne,"{story.strip()}"\n'.encode()))
+    with zipfile.ZipFile(tmp_path / "archive.zip", "w") as archive:
+        archive.writestr("2022/a.txt", story)
+        archive.writestr("2022/b.jsonl", rows)
+        archive.writestr("notes.docx", b"PK\x03\x04 not read")
+        archive.writestr("__MACOSX/2022/._a.txt", b"\x00\x05\x16\x07")
+    (tmp_path / "broken.jsonl.gz").write_bytes(b"\x1f\x8b\x08\x00 this is not gzip")
+    (tmp_path / "broken.zip").write_bytes(b"PK\x03\x04 truncated")
+    corpus = framing.ingest(tmp_path)
+    assert sorted(corpus.articles["source_path"]) == [
+        "archive.zip/2022/a.txt", "archive.zip/2022/b.jsonl#1", "archive.zip/2022/b.jsonl#2", "archive.zip/2022/b.jsonl#3",
+        "feed.jsonl.gz#1", "feed.jsonl.gz#2", "feed.jsonl.gz#3", "story.txt.bz2", "table.csv.xz#2"]
+    assert dict(zip(corpus.rejects["source_path"], corpus.rejects["reason"])) == {
+        "archive.zip/notes.docx": "unsupported_type", "broken.jsonl.gz": "corrupt_archive", "broken.zip": "corrupt_archive"}
+
+
+def test_a_zip_bomb_stops_at_max_bytes(tmp_path):
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "bomb.zip", "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("big.txt", b"a" * 30_000_000)
+    corpus = framing.ingest(tmp_path, max_bytes=1_000_000)
+    assert corpus.rejects[["source_path", "reason"]].values.tolist() == [["bomb.zip/big.txt", "too_large"]]

@@ -11,6 +11,7 @@ import json
 import re
 import stat
 import unicodedata
+import zlib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -439,36 +440,42 @@ def _no_text_column(where: str, columns: list[str]) -> Reject:
 
 def _read_jsonl(path: Path, rel: str, mapping, max_bytes: int,
                 span: tuple[int, int, int] | None = None) -> Iterator[RawArticle | Reject]:
-    col_maps: dict[tuple[str, ...], dict[str, str]] = {}  # rows of an export nearly always share their keys
     start, end, first_line = span or (0, -1, 1)
-    lineno = first_line - 1
-    rows_seen = span is not None  # a part of a split file: the planner saw rows
     with path.open("rb") as fh:
         fh.seek(start)
-        for lineno, raw in enumerate(_bounded_lines(fh, max_bytes, end), start=first_line):
-            where = f"{rel}#{lineno}"
-            rows_seen = rows_seen or raw is None or bool(raw.strip())
-            if raw is None:
-                yield Reject(where, "too_large", f"line {lineno} is longer than {max_bytes} bytes")
-                continue
-            if not raw.strip():
-                continue
-            obj = _json_row(raw, lineno)
-            if isinstance(obj, str):
-                yield Reject(where, "malformed_json", obj)
-                continue
-            if not isinstance(obj, dict):
-                yield Reject(where, "malformed_json", f"line {lineno}: expected an object, got {type(obj).__name__}")
-                continue
-            row = _flatten(obj)
-            keys = tuple(row)
-            if keys not in col_maps:
-                col_maps[keys] = _map_columns(list(keys), mapping)
-            cols = col_maps[keys]
-            if "text" not in cols:
-                yield _no_text_column(where, list(keys))
-                continue
-            yield _row_article(row, cols, where=where, raw=raw.strip(), reader="jsonl", encoding="utf-8")
+        yield from _jsonl_rows(fh, rel, mapping, max_bytes, end=end, first_line=first_line, rows_seen=span is not None)
+
+
+def _jsonl_rows(fh, rel: str, mapping, max_bytes: int, *, end: int = -1, first_line: int = 1,
+                rows_seen: bool = False) -> Iterator[RawArticle | Reject]:
+    """The rows of JSONL from a binary stream (a file, a span of one, or a decompressing reader);
+    `rows_seen`: a part of a split file, whose planner saw rows."""
+    col_maps: dict[tuple[str, ...], dict[str, str]] = {}  # rows of an export nearly always share their keys
+    lineno = first_line - 1
+    for lineno, raw in enumerate(_bounded_lines(fh, max_bytes, end), start=first_line):
+        where = f"{rel}#{lineno}"
+        rows_seen = rows_seen or raw is None or bool(raw.strip())
+        if raw is None:
+            yield Reject(where, "too_large", f"line {lineno} is longer than {max_bytes} bytes")
+            continue
+        if not raw.strip():
+            continue
+        obj = _json_row(raw, lineno)
+        if isinstance(obj, str):
+            yield Reject(where, "malformed_json", obj)
+            continue
+        if not isinstance(obj, dict):
+            yield Reject(where, "malformed_json", f"line {lineno}: expected an object, got {type(obj).__name__}")
+            continue
+        row = _flatten(obj)
+        keys = tuple(row)
+        if keys not in col_maps:
+            col_maps[keys] = _map_columns(list(keys), mapping)
+        cols = col_maps[keys]
+        if "text" not in cols:
+            yield _no_text_column(where, list(keys))
+            continue
+        yield _row_article(row, cols, where=where, raw=raw.strip(), reader="jsonl", encoding="utf-8")
     if not rows_seen:  # every raw file ends up somewhere: a blank JSONL file is a reject too
         yield Reject(rel, "empty", f"only whitespace ({lineno} blank line(s))")
 
@@ -794,6 +801,21 @@ def _read_html(text: str, rel: str, raw: bytes, encoding: str) -> Iterator[RawAr
     )
 
 
+#: Compressed single files: ``story.txt.gz``, ``feed.jsonl.xz``; the suffix before decides the reader.
+COMPRESSED = {".gz": "gzip", ".bz2": "bz2", ".xz": "lzma"}
+
+
+def _open_compressed(path: Path, suffix: str):
+    import bz2
+    import gzip
+    import lzma
+
+    return {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}[suffix](path, "rb")
+
+
+_CORRUPT = (EOFError, OSError, ValueError, zlib.error)  # gzip.BadGzipFile and lzma.LZMAError are among them
+
+
 def read_file(path: Path, rel: str, *, mapping: Mapping[str, str] | None = None,
               max_bytes: int = 50_000_000, span: tuple[int, int, int] | None = None) -> Iterator[RawArticle | Reject]:
     """Read one raw file into raw article records, or rejects that say why not.
@@ -803,15 +825,25 @@ def read_file(path: Path, rel: str, *, mapping: Mapping[str, str] | None = None,
     path : the file to read.
     rel : its path relative to the raw root, used in `source_path`.
     mapping : article field -> column name, for exports whose columns have other names.
-    max_bytes : files (or JSONL lines) larger than this are rejected as ``too_large`` unread.
+    max_bytes : files (or JSONL lines) larger than this are rejected as ``too_large`` unread; for a
+        compressed file, its content (a zip bomb stops there).
     span : for a JSONL file split by the streaming ingest: (first byte, end byte, first line number);
         the span starts at a line start and ends after a newline.
+
+    A ``.gz``, ``.bz2`` or ``.xz`` file is read as the file it compresses (``feed.jsonl.gz`` as JSONL,
+    streamed); a ``.zip`` archive gives each member as an input named ``archive.zip/member``. A
+    corrupt archive is ``corrupt_archive``.
     """
     suffix = path.suffix.lower()
+    if suffix == ".zip":
+        yield from _read_zip(path, rel, mapping=mapping, max_bytes=max_bytes)
+        return
+    if suffix in COMPRESSED:
+        yield from _read_compressed(path, rel, suffix, mapping=mapping, max_bytes=max_bytes)
+        return
     reader = SUPPORTED_SUFFIXES.get(suffix)
     if reader is None:
-        yield Reject(rel, "unsupported_type",
-                     f"suffix {suffix or '(none)'!r} is not read; supported: {', '.join(sorted(SUPPORTED_SUFFIXES))}")
+        yield _unsupported(rel, suffix)
         return
     try:
         size = path.stat().st_size
@@ -835,6 +867,26 @@ def read_file(path: Path, rel: str, *, mapping: Mapping[str, str] | None = None,
     except OSError as exc:
         yield Reject(rel, "unreadable", f"{exc.strerror or exc}")
         return
+    yield from _read_bytes(raw, rel, reader, mapping=mapping, max_bytes=max_bytes)
+
+
+def _unsupported(rel: str, suffix: str) -> Reject:
+    known = sorted([*SUPPORTED_SUFFIXES, *COMPRESSED, ".zip"])
+    return Reject(rel, "unsupported_type", f"suffix {suffix or '(none)'!r} is not read; supported: {', '.join(known)}")
+
+
+def _read_bytes(raw: bytes, rel: str, reader: str, *, mapping, max_bytes: int) -> Iterator[RawArticle | Reject]:
+    """The articles of a whole file's bytes, read by `reader` (txt, html, json, csv, jsonl)."""
+    if not raw:
+        yield Reject(rel, "empty", "the file has 0 bytes")
+        return
+    kind = _sniff_binary(raw[:16])
+    if kind:
+        yield Reject(rel, "binary", f"content is a {kind} (judged by its first bytes)")
+        return
+    if reader == "jsonl":
+        yield from _jsonl_rows(io.BytesIO(raw), rel, mapping, max_bytes)
+        return
     try:
         text, encoding = decode_bytes(raw)
     except DecodeError as exc:
@@ -855,6 +907,73 @@ def read_file(path: Path, rel: str, *, mapping: Mapping[str, str] | None = None,
             yield item
         if not any_row:
             yield Reject(rel, "empty", f"the {reader.upper()} export holds no rows")
+
+
+def _read_compressed(path: Path, rel: str, suffix: str, *, mapping, max_bytes: int) -> Iterator[RawArticle | Reject]:
+    """A compressed file as the file inside it: JSONL streamed line by line, anything else read
+    whole up to `max_bytes` of content."""
+    inner = Path(path.stem).suffix.lower()
+    reader = SUPPORTED_SUFFIXES.get(inner)
+    if reader is None:
+        yield _unsupported(rel, f"{inner}{suffix}" if inner else suffix)
+        return
+    try:
+        with _open_compressed(path, suffix) as fh:
+            if reader == "jsonl":
+                yield from _jsonl_rows(fh, rel, mapping, max_bytes)
+                return
+            data = fh.read(max_bytes + 1)
+    except _CORRUPT as exc:
+        yield Reject(rel, "corrupt_archive", f"not a readable {COMPRESSED[suffix]} file: {exc}")
+        return
+    if len(data) > max_bytes:
+        yield Reject(rel, "too_large", f"its content is more than max_bytes={max_bytes} bytes; "
+                                       "export it as JSONL, which is streamed")
+        return
+    yield from _read_bytes(data, rel, reader, mapping=mapping, max_bytes=max_bytes)
+
+
+def _read_zip(path: Path, rel: str, *, mapping, max_bytes: int) -> Iterator[RawArticle | Reject]:
+    """Each member of a zip archive as an input of its own, ``archive.zip/member`` (hidden and
+    sidecar members, folders and macOS resource forks are not inputs; an archive inside it is
+    ``unsupported_type``)."""
+    import zipfile
+
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, *_CORRUPT) as exc:
+        yield Reject(rel, "corrupt_archive", f"not a readable zip archive: {exc}")
+        return
+    with archive:
+        members = [m for m in archive.infolist() if not m.is_dir()]
+        any_member = False
+        for member in sorted(members, key=lambda m: m.filename):
+            name = member.filename
+            base = name.rsplit("/", 1)[-1]
+            if not base or base.startswith(".") or name.startswith("__MACOSX/") or _skipped(base):
+                continue
+            any_member = True
+            where = f"{rel}/{_printable(name)}"
+            suffix = Path(base).suffix.lower()
+            reader = SUPPORTED_SUFFIXES.get(suffix)
+            if reader is None:
+                yield _unsupported(where, suffix)
+                continue
+            try:
+                with archive.open(member) as fh:
+                    if reader == "jsonl":
+                        yield from _jsonl_rows(fh, where, mapping, max_bytes)
+                        continue
+                    data = fh.read(max_bytes + 1)
+            except (zipfile.BadZipFile, NotImplementedError, RuntimeError, *_CORRUPT) as exc:
+                yield Reject(where, "corrupt_archive", f"member not readable: {exc}")
+                continue
+            if len(data) > max_bytes:
+                yield Reject(where, "too_large", f"more than max_bytes={max_bytes} bytes once unpacked")
+                continue
+            yield from _read_bytes(data, where, reader, mapping=mapping, max_bytes=max_bytes)
+        if not any_member:
+            yield Reject(rel, "empty", "the zip archive holds no input files")
 
 
 # --------------------------------------------------------------------------- manifest
