@@ -219,3 +219,54 @@ def test_a_zip_bomb_stops_at_max_bytes(tmp_path):
         archive.writestr("big.txt", b"a" * 30_000_000)
     corpus = framing.ingest(tmp_path, max_bytes=1_000_000)
     assert corpus.rejects[["source_path", "reason"]].values.tolist() == [["bomb.zip/big.txt", "too_large"]]
+
+
+# ------------------------------------------------------------------ Markdown page dumps
+
+_STORY = ("The harbour master said on Monday that the port would reopen after a week of repairs, and that "
+          "the first grain ship had already been loaded overnight.")
+_SECOND = ("Dock workers said the cranes had been tested twice, and a ministry spokesman told reporters "
+           "that exports would resume \"as soon as the weather allows\".")
+
+MARKDOWN_DUMPS = {
+    # front matter (Firecrawl, trafilatura's Markdown, many agents' scrapers)
+    "front.md": (f"---\ntitle: \"Port reopens after repairs\"\nsource: https://harbour.example/news/port\n"
+                 f"date: 2022-03-08T09:30:00Z\nauthor: A. Writer\nscraped_at: 2026-01-02T03:04:05Z\n"
+                 f"description: The port is open again.\n---\n\n[Skip to content](#main)\n\n"
+                 f"* [Home](https://harbour.example/)\n* [World](https://harbour.example/world)\n"
+                 f"* [Sport](https://harbour.example/sport)\n\n# Port reopens after repairs\n\n"
+                 f"![A crane at dusk](https://harbour.example/crane.jpg)\n\n{_STORY}\n\n{_SECOND}\n\n"
+                 f"## Related\n\n- [Grain prices fall](https://harbour.example/grain)\n"
+                 f"- [Ferry strike ends](https://harbour.example/ferry)\n\nShare: [Twitter](https://t.example/s) | "
+                 f"[Facebook](https://f.example/s)\n"),
+    # a metadata block (crawl4ai-style)
+    "block.md": (f"# Port reopens after repairs\n\n- **URL**: https://harbour.example/news/port\n"
+                 f"- **Scraped at**: 2026-01-02 03:04:05\n- **Published**: 2022-03-08\n\n---\n\n"
+                 f"{_STORY}\n\n{_SECOND}\n\nhttps://harbour.example/news/port\n"),
+    # Jina Reader
+    "jina.md": (f"Title: Port reopens after repairs\n\nURL Source: https://harbour.example/news/port\n\n"
+                f"Published Time: 2022-03-08T09:30:00+00:00\n\nMarkdown Content:\n"
+                f"Port reopens after repairs\n===========================\n\n{_STORY}\n\n"
+                f"| Ship | Cargo |\n|---|---|\n| Aurora | grain |\n\n{_SECOND}\n"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(MARKDOWN_DUMPS))
+def test_a_markdown_dump_gives_its_metadata_and_a_clean_body(tmp_path, name):
+    (tmp_path / name).write_text(MARKDOWN_DUMPS[name], encoding="utf-8")
+    corpus = framing.ingest(tmp_path)
+    assert corpus.rejects.empty
+    row = corpus.articles.iloc[0]
+    assert row["reader"] == "markdown"
+    assert row["url"] == "https://harbour.example/news/port"
+    assert str(row["published"]).startswith("2022-03-08")  # never the scrape time
+    assert row["outlet"] == "harbour.example" and row["outlet_evidence"].startswith("registered domain")
+    if name != "block.md":
+        assert row["title"] == "Port reopens after repairs"
+    text = row["text"]
+    assert _STORY in text and _SECOND in text
+    for chrome in ("](", "http", "Skip to content", "Twitter", "Grain prices fall", "**", "Scraped", "|"):
+        assert chrome not in text, chrome
+    if name == "front.md":
+        assert row["author"] == "A. Writer"
+        assert "link_list" in row["dropped_why"] and "image" in row["dropped_why"]

@@ -42,7 +42,7 @@ ARTICLE_COLUMNS: dict[str, object] = {
     "duplicate_of": _STR,
     # extra columns (stable too)
     "encoding": _STR,
-    "reader": _STR,  # txt | html | jsonl | json | telegram | csv (csv:tab, csv:semicolon, csv:pipe, csv:sniffed: the dialect)
+    "reader": _STR,  # txt | markdown | html | jsonl | json | telegram | csv (csv:tab, csv:semicolon, csv:pipe, csv:sniffed: the dialect)
     "dropped_why": object,  # list[str], parallel to `dropped`: the rule that removed each line
 }
 

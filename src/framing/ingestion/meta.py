@@ -220,6 +220,11 @@ def parse_date(value: str, *, tz: ZoneInfo | str | None = None, zone_hint: str |
     return stamp.tz_convert("UTC")
 
 
+#: A date labelled as when the page was saved, not published ("Scraped at: …", "Retrieved …").
+_FETCHED = re.compile(r"\b(?:scraped|fetched|crawled|retrieved|accessed|downloaded|archived)\b",
+                      re.IGNORECASE)
+
+
 def find_published(header: list[str], *, given: str | None, tz: ZoneInfo | None,
                    fallback: str | Callable[[], str | None] | None = None) -> tuple[pd.Timestamp, str | None]:
     """The publication time, in UTC, and the line it was read from.
@@ -227,13 +232,16 @@ def find_published(header: list[str], *, given: str | None, tz: ZoneInfo | None,
     Only a given value (manifest, export column), a date line in the header, or the `fallback`
     (a page's metadata date, which htmldate sometimes guesses wrong; it may be a function that
     reads it, called only when needed) is trusted, in that order:
-    a date inside a photo caption or a calendar widget is not a publication date.
+    a date inside a photo caption or a calendar widget is not a publication date, nor one labelled
+    as when the page was saved ("Scraped at: …", "Retrieved …").
     Among header date lines, one with a time wins over one with only a day.
 
     Examples
     --------
     >>> find_published(["Kyiv", "06:05 GMT 08.04.2023"], given=None, tz=None)[0]
     Timestamp('2023-04-08 06:05:00+0000', tz='UTC')
+    >>> find_published(["- **Scraped at**: 2026-01-02 03:04", "Published: 2022-03-08"], given=None, tz=None)[0]
+    Timestamp('2022-03-08 00:00:00+0000', tz='UTC')
     """
     if given:
         stamp = parse_date(given, tz=tz)
@@ -243,7 +251,7 @@ def find_published(header: list[str], *, given: str | None, tz: ZoneInfo | None,
     best_timed = False
     for i, line in enumerate(header):
         match = _is_date_line(line)
-        if not match:
+        if not match or _FETCHED.search(line[:match.start()]):
             continue
         following = header[i + 1] if i + 1 < len(header) else ""
         stamp = parse_date(match.group(0), tz=tz, zone_hint=_zone_hint(line, following if len(following) < 40 else ""))

@@ -35,7 +35,7 @@ __all__ = [
 
 #: File suffixes read as articles, and the reader that handles them.
 SUPPORTED_SUFFIXES = {
-    ".txt": "txt", ".text": "txt",
+    ".txt": "txt", ".text": "txt", ".md": "markdown", ".markdown": "markdown",
     ".html": "html", ".htm": "html", ".xhtml": "html",
     ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".csv": "csv", ".tsv": "csv", ".tab": "csv",
 }
@@ -90,6 +90,8 @@ class RawArticle:
     given: dict[str, str] = field(default_factory=dict)  # field -> where it came from (export, html)
     #: an HTML page's own date, read only when called (when the text gives no better date)
     page_date: Callable[[], str | None] | None = None
+    #: lines the reader removed before cleaning, with their rule (a Markdown dump's link lists)
+    dropped: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -801,6 +803,18 @@ def _read_html(text: str, rel: str, raw: bytes, encoding: str) -> Iterator[RawAr
     )
 
 
+def _read_markdown(text: str, rel: str, raw: bytes, encoding: str) -> RawArticle | Reject:
+    from .markdown import read_markdown
+
+    page = read_markdown(text)
+    if not page.text.strip():
+        return Reject(rel, "no_body", f"nothing but metadata and links: {len(page.dropped)} line(s) removed")
+    meta = {k: page.meta.get(k) for k in ("title", "url", "published", "author", "sitename")}
+    return RawArticle(source_path=rel, article_id=article_id(raw), text=page.text, reader="markdown",
+                      encoding=encoding, given={k: "markdown metadata" for k, v in meta.items() if v},
+                      dropped=page.dropped, **meta)
+
+
 #: Compressed single files: ``story.txt.gz``, ``feed.jsonl.xz``; the suffix before decides the reader.
 COMPRESSED = {".gz": "gzip", ".bz2": "bz2", ".xz": "lzma"}
 
@@ -897,6 +911,8 @@ def _read_bytes(raw: bytes, rel: str, reader: str, *, mapping, max_bytes: int) -
         return
     if reader == "txt":
         yield RawArticle(source_path=rel, article_id=article_id(raw), text=text, reader="txt", encoding=encoding)
+    elif reader == "markdown":
+        yield _read_markdown(text, rel, raw, encoding)
     elif reader == "html":
         yield from _read_html(text, rel, raw, encoding)
     else:  # an export: one article a row; an export with no rows at all is rejected, not passed over

@@ -203,7 +203,7 @@ def _article(raw: RawArticle, *, entry: Mapping[str, str], rules: Boilerplate, o
     chrome = {line_key(x) for x, why in cleaned.dropped if why not in ("header", "repeat")}
     title = find_title(cleaned.header, given=given_title, outlets=outlets, skip=chrome)
     paragraphs, keys = cleaned.paragraphs, cleaned.keys
-    dropped = cleaned.dropped
+    dropped = [*raw.dropped, *cleaned.dropped] if raw.dropped else cleaned.dropped
     if title is None and raw.reader == "txt" and len(paragraphs) > 1 and _headline_like(paragraphs[0], raw.text):
         title, paragraphs, keys = paragraphs[0], paragraphs[1:], keys[1:]
         dropped = dropped + [(title, "header")]
