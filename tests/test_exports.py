@@ -270,3 +270,9 @@ def test_a_markdown_dump_gives_its_metadata_and_a_clean_body(tmp_path, name):
     if name == "front.md":
         assert row["author"] == "A. Writer"
         assert "link_list" in row["dropped_why"] and "image" in row["dropped_why"]
+
+
+def test_a_markdown_dump_saved_as_txt_never_takes_the_scrape_time_as_published(tmp_path):
+    (tmp_path / "renamed.txt").write_text(MARKDOWN_DUMPS["block.md"].replace("- **Published**: 2022-03-08\n", ""))
+    row = framing.ingest(tmp_path).articles.iloc[0]
+    assert pd.isna(row["published"])

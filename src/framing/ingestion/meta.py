@@ -221,8 +221,8 @@ def parse_date(value: str, *, tz: ZoneInfo | str | None = None, zone_hint: str |
 
 
 #: A date labelled as when the page was saved, not published ("Scraped at: …", "Retrieved …").
-_FETCHED = re.compile(r"\b(?:scraped|fetched|crawled|retrieved|accessed|downloaded|archived)\b",
-                      re.IGNORECASE)
+_FETCHED = re.compile(r"(?:^|[\W_])(?:scraped|fetched|crawled|retrieved|accessed|downloaded|archived)(?:[\W_]|$)",
+                      re.IGNORECASE)  # also scraped_at, date_fetched
 
 
 def find_published(header: list[str], *, given: str | None, tz: ZoneInfo | None,
@@ -240,7 +240,7 @@ def find_published(header: list[str], *, given: str | None, tz: ZoneInfo | None,
     --------
     >>> find_published(["Kyiv", "06:05 GMT 08.04.2023"], given=None, tz=None)[0]
     Timestamp('2023-04-08 06:05:00+0000', tz='UTC')
-    >>> find_published(["- **Scraped at**: 2026-01-02 03:04", "Published: 2022-03-08"], given=None, tz=None)[0]
+    >>> find_published(["scraped_at: 2026-01-02 03:04", "Published: 2022-03-08"], given=None, tz=None)[0]
     Timestamp('2022-03-08 00:00:00+0000', tz='UTC')
     """
     if given:
