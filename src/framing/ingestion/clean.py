@@ -336,8 +336,15 @@ def clean_text(text: str, *, title: str | None = None, rules: Boilerplate | None
     title_key = line_key(title) if title else None
     kept: list[str] = []
     keys: list[str] = []
+    shortened: dict[str, str] = {}  # a long line without the sentences a rule removed -> the line
     for line in lines:
         why = _drop_reason(line, rules, drop)
+        if why and line.count(" ") >= LONG_LINE_WORDS:  # never a whole long paragraph for a short match
+            shorter = _drop_sentences(line, rules, drop, dropped)
+            if shorter == "":
+                continue
+            if shorter is not None:
+                shortened[shorter], line, why = line, shorter, None
         key = line_key(line) if why is None else ""
         if why is None and title_key and key == title_key:
             why = "headline"
@@ -349,8 +356,57 @@ def clean_text(text: str, *, title: str | None = None, rules: Boilerplate | None
     kept, keys = _drop_repeats(kept, dropped, keys)
     first_body = next((i for i, x in enumerate(kept) if is_body_paragraph(x)), None)
     if first_body is None:  # no prose paragraph at all: keep what survived the rules
-        return Cleaned(paragraphs=kept, dropped=dropped, header=lines[:12], lines=all_lines, keys=keys)
+        return Cleaned(paragraphs=kept, dropped=_note_large_drop(dropped, kept, all_lines), header=lines[:12],
+                       lines=all_lines, keys=keys)
     dropped.extend((x, "header") for x in kept[:first_body])
-    header = lines[: lines.index(kept[first_body])]
-    return Cleaned(paragraphs=kept[first_body:], dropped=dropped, header=header, lines=all_lines,
-                   keys=keys[first_body:])
+    header = lines[: lines.index(shortened.get(kept[first_body], kept[first_body]))]
+    paragraphs = kept[first_body:]
+    return Cleaned(paragraphs=paragraphs, dropped=_note_large_drop(dropped, paragraphs, all_lines), header=header,
+                   lines=all_lines, keys=keys[first_body:])
+
+
+#: A line of this many words or more is a paragraph of prose: a rule that matches part of it
+#: removes only the sentences it matches (a caption credit at the end of a one-line wire text
+#: took the whole text with it).
+LONG_LINE_WORDS = 40
+_SENTENCE_BREAK = re.compile(r"(?:(?<=[.!?…])|(?<=[.!?…][\"”’»)]))\s+(?=[(\"“«\[]?[A-ZА-ЯЁІЇЄҐ0-9])")
+
+
+def sentences(paragraph: str) -> list[str]:
+    """A paragraph split after ., !, ? or … (and a closing quote or bracket) before a capital
+    letter, a digit or an opening mark. Plain, without a trained model: an abbreviation ("Mr.
+    Smith") splits too, which costs nothing where it is used, to find the sentences a rule matches.
+
+    Examples
+    --------
+    >>> sentences('Talks went on. "We will stay," he said. (AP Photo/Jane Doe)')
+    ['Talks went on.', '"We will stay," he said.', '(AP Photo/Jane Doe)']
+    """
+    return [s for s in _SENTENCE_BREAK.split(paragraph) if s.strip()]
+
+
+def _drop_sentences(line: str, rules: Boilerplate, drop, dropped: list) -> str | None:
+    """The long `line` without the sentences a drop rule matches (those go to `dropped`); None when
+    the line goes whole: a rule matches it but none of its sentences alone (a run of icon captions),
+    or the sentences no rule matches are fewer than :data:`LONG_LINE_WORDS` words (a menu whose
+    last sentence is "The BBC is not responsible for the content of external sites.")."""
+    parts = sentences(line)
+    for _, pattern in rules.drop if drop is None else drop:
+        if pattern.search(line) and not any(pattern.search(part) for part in parts):
+            return None  # this rule matches the line only as a whole
+    verdicts = [(sentence, _drop_reason(sentence, rules, drop)) for sentence in parts]
+    if not any(why for _, why in verdicts):
+        return None
+    if sum(len(sentence.split()) for sentence, why in verdicts if not why) < LONG_LINE_WORDS:
+        return None  # what the rule leaves is a tail of the same chrome, not a paragraph of prose
+    dropped.extend((sentence, why) for sentence, why in verdicts if why)
+    return " ".join(sentence for sentence, why in verdicts if not why)
+
+
+def _note_large_drop(dropped: list, paragraphs: list[str], all_lines: list[str]) -> list:
+    """`dropped`, with a ``large_drop`` note when the rules left less than half of the text's words."""
+    total = sum(len(x.split()) for x in all_lines)
+    left = sum(len(x.split()) for x in paragraphs)
+    if total >= 100 and left < total / 2:
+        dropped.append((f"{total - left:,} of {total:,} words were removed; check the lines above", "large_drop"))
+    return dropped

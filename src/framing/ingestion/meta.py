@@ -52,6 +52,10 @@ _BYLINE = re.compile(
     r"(?=[A-Z]|,| [-–—|]| BBC|\s*$)"
 )
 _BY = re.compile(r"By [A-Z]")  # any byline, including ones _BYLINE cannot parse ("By X in London and …")
+_AUTHORS = re.compile(rf"^(?:Authors?|Written by)\s*:\s*(?P<name>{_NAME_TOKEN}(?: (?:{_NAME_TOKEN}|de|van|von|al))*"
+                      rf"(?:(?:, | and | & ){_NAME_TOKEN}(?: (?:{_NAME_TOKEN}|de|van|von|al))*)*)\.?\s*$")
+_ABOUT = re.compile(rf"^About the authors?\s*:?\s*(?P<name>{_NAME_TOKEN}(?: (?:{_NAME_TOKEN}|de|van|von|al)){{1,3}})"
+                    r"(?= is | was | has |, | teaches | writes | served | \()")
 _NAME_LINE = re.compile(r"^[A-Z][a-z'’-]+(?: [A-Z]\.)?(?: [A-Z][a-z'’-]+){1,2}\.?$")
 _CITED = re.compile(
     r"(?i)(?:according to|quoted|quoting|cited|citing|reported by|reports|told|via|source:)\W*(?:the\s+)?\W*$"
@@ -225,6 +229,9 @@ _FETCHED = re.compile(r"(?:^|[\W_])(?:scraped|fetched|crawled|retrieved|accessed
                       re.IGNORECASE)  # also scraped_at, date_fetched
 
 
+_UPDATED = re.compile(r"(?i)\b(?:updated|modified|edited|revised)\b")
+
+
 def find_published(header: list[str], *, given: str | None, tz: ZoneInfo | None,
                    fallback: str | Callable[[], str | None] | None = None) -> tuple[pd.Timestamp, str | None]:
     """The publication time, in UTC, and the line it was read from.
@@ -233,7 +240,8 @@ def find_published(header: list[str], *, given: str | None, tz: ZoneInfo | None,
     (a page's metadata date, which htmldate sometimes guesses wrong; it may be a function that
     reads it, called only when needed) is trusted, in that order:
     a date inside a photo caption or a calendar widget is not a publication date, nor one labelled
-    as when the page was saved ("Scraped at: …", "Retrieved …").
+    as when the page was saved ("Scraped at: …", "Retrieved …"); one labelled "Updated" counts only
+    when no other date line does. A relative stamp ("8 hours ago") gives NaT, not a guess.
     Among header date lines, one with a time wins over one with only a day.
 
     Examples
@@ -242,6 +250,8 @@ def find_published(header: list[str], *, given: str | None, tz: ZoneInfo | None,
     Timestamp('2023-04-08 06:05:00+0000', tz='UTC')
     >>> find_published(["scraped_at: 2026-01-02 03:04", "Published: 2022-03-08"], given=None, tz=None)[0]
     Timestamp('2022-03-08 00:00:00+0000', tz='UTC')
+    >>> find_published(["Updated 13 March 2022", "Published12 March 2022"], given=None, tz=None)[0]
+    Timestamp('2022-03-12 00:00:00+0000', tz='UTC')
     """
     if given:
         stamp = parse_date(given, tz=tz)
@@ -249,9 +259,15 @@ def find_published(header: list[str], *, given: str | None, tz: ZoneInfo | None,
             return stamp, given
     best: tuple[pd.Timestamp, str] | None = None
     best_timed = False
+    updated: tuple[pd.Timestamp, str] | None = None  # "Updated …": used only when nothing else dates it
     for i, line in enumerate(header):
         match = _is_date_line(line)
         if not match or _FETCHED.search(line[:match.start()]):
+            continue
+        if _UPDATED.search(line[:match.start()]):
+            if updated is None:
+                stamp = parse_date(match.group(0), tz=tz)
+                updated = None if pd.isna(stamp) else (stamp, line)
             continue
         following = header[i + 1] if i + 1 < len(header) else ""
         stamp = parse_date(match.group(0), tz=tz, zone_hint=_zone_hint(line, following if len(following) < 40 else ""))
@@ -260,8 +276,8 @@ def find_published(header: list[str], *, given: str | None, tz: ZoneInfo | None,
         timed = bool(match.group("t1") or match.group("t2"))
         if best is None or (timed and not best_timed):
             best, best_timed = (stamp, line), timed
-    if best:
-        return best
+    if best or updated:
+        return best or updated
     if callable(fallback):  # a page's date, read only now that nothing better was found
         fallback = fallback()
     stamp = parse_date(fallback, tz=tz) if fallback else pd.NaT
@@ -270,19 +286,26 @@ def find_published(header: list[str], *, given: str | None, tz: ZoneInfo | None,
 
 # --------------------------------------------------------------------------- author
 
-def find_author(header: list[str], *, given: str | None, date_line: str | None, outlets: Outlets) -> str | None:
-    """The byline: a given author, a "By …" line, or a name line right next to the date line.
+def find_author(header: list[str], *, given: str | None, date_line: str | None, outlets: Outlets,
+                about: list[str] = ()) -> str | None:
+    """The byline: a given author, a "By …" or "Authors: …" line, a name line right next to the date
+    line, or the name an "About the author" block (`about`, wherever it stood) opens with.
 
     Examples
     --------
     >>> from framing.knowledge.outlets import load_outlets
     >>> find_author(["By Press Association", "February 14, 2022"], given=None, date_line=None, outlets=load_outlets())
     'Press Association'
+    >>> find_author(["Authors: Jane Doe and John Roe"], given=None, date_line=None, outlets=load_outlets())
+    'Jane Doe and John Roe'
+    >>> find_author([], given=None, date_line=None, outlets=load_outlets(),
+    ...             about=["About the author: Jane Doe is a historian at a university in Virginia."])
+    'Jane Doe'
     """
     if given:
         return " ".join(given.split())
     for line in header:
-        match = _BYLINE.match(line)
+        match = _BYLINE.match(line) or _AUTHORS.match(line)
         if match:  # "By Press Association": an agency byline is still the byline
             return match.group("name").strip()
     if date_line and date_line in header:
@@ -290,6 +313,10 @@ def find_author(header: list[str], *, given: str | None, date_line: str | None, 
         for near in header[max(0, i - 2): i] + header[i + 1: i + 2]:
             if _NAME_LINE.match(near) and not outlets.by_name(near.rstrip(".")):
                 return near.rstrip(".")
+    for line in about:
+        match = _ABOUT.match(line) or _AUTHORS.match(line)
+        if match:
+            return match.group("name").strip()
     return None
 
 

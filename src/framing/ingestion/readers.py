@@ -159,6 +159,9 @@ def walk_inputs(root: Path, *, follow_links: bool = False, sidecars: bool = Fals
     that is not UTF-8 appears with its bytes escaped (``caf\\xe9.txt``). With `sidecars`, the
     sidecar files and READMEs are listed too (the report's manifest hashes them).
 
+    The environment variable ``FRAMING_FOLLOW_LINKS=1`` sets `follow_links` for every call, for a
+    tool that links the files it ingests into a temporary folder.
+
     Examples
     --------
     >>> import tempfile
@@ -168,6 +171,7 @@ def walk_inputs(root: Path, *, follow_links: bool = False, sidecars: bool = Fals
     >>> [x[1] if isinstance(x, tuple) else (x.source_path, x.reason) for x in walk_inputs(root)]
     ['a.txt', ('passwd.txt', 'outside_root')]
     """
+    follow_links = follow_links or os.environ.get("FRAMING_FOLLOW_LINKS", "") not in ("", "0")
     try:
         top = os.stat(root)
     except OSError as exc:
@@ -205,7 +209,8 @@ def walk_inputs(root: Path, *, follow_links: bool = False, sidecars: bool = Fals
                     if not follow_links and not _inside(target, real_root):
                         yield Reject(where, "outside_root",
                                      f"a link to {_printable(target)}, outside the raw folder; not read "
-                                     "(framing ingest --follow-links, or follow_links=True, reads it)")
+                                     "(framing ingest --follow-links, follow_links=True or FRAMING_FOLLOW_LINKS=1 "
+                                     "reads it)")
                         continue
                     info = os.stat(entry.path)
                 else:

@@ -217,8 +217,8 @@ def _article(raw: RawArticle, *, entry: Mapping[str, str], rules: Boilerplate, o
         cleaned.header, given=entry.get("published") or (None if from_page else raw.published),
         tz=record.timezone if record else None, fallback=(raw.page_date or raw.published) if from_page else None,
     )
-    author = find_author(cleaned.header, given=entry.get("author") or raw.author,
-                         date_line=date_line, outlets=outlets)
+    author = find_author(cleaned.header, given=entry.get("author") or raw.author, date_line=date_line,
+                         outlets=outlets, about=[x for x, why in dropped if why == "about_author"])
     return {
         "article_id": raw.article_id, "outlet": outlet, "outlet_evidence": evidence,
         "wire": find_wire(cleaned.lines, outlet=record, outlets=outlets),
