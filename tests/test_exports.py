@@ -276,3 +276,38 @@ def test_a_markdown_dump_saved_as_txt_never_takes_the_scrape_time_as_published(t
     (tmp_path / "renamed.txt").write_text(MARKDOWN_DUMPS["block.md"].replace("- **Published**: 2022-03-08\n", ""))
     row = framing.ingest(tmp_path).articles.iloc[0]
     assert pd.isna(row["published"])
+
+
+# ------------------------------------------------------------------ columns that hold something else
+
+
+def test_a_header_shifted_by_one_column_is_read_as_what_the_columns_hold(tmp_path):
+    rng = random.Random(9)
+    lines = ["Date,URL,Title,Text"]
+    for i in range(40):  # a metadata export whose header is one column out: URL holds dates, Date holds URLs
+        body = _body(rng).replace('"', '""')
+        lines.append(f'https://news.example/{i},2022-03-{1 + i % 28:02d},Story {i},"{body}"')
+    (tmp_path / "meta.csv").write_text("\n".join(lines) + "\n")
+    with pytest.warns(UserWarning) as caught:
+        corpus = framing.ingest(tmp_path)
+    assert any("meta.csv: column 'URL' (read as url) holds no URLs but dates" in str(w.message) for w in caught)
+    assert len(corpus.articles) == 40
+    assert corpus.articles["url"].str.startswith("https://news.example/").all()
+    assert corpus.articles["published"].notna().all()
+    assert any("'Date' holds URLs" in n for n in corpus.notes)
+    assert "note: meta.csv" in corpus.summary()
+
+
+def test_a_text_column_of_short_strings_is_reported(tmp_path):
+    rows = [{"text": f"Story {i}", "summary": "Talks in the port city went on for a second day. " * 8} for i in range(20)]
+    (tmp_path / "export.json").write_text(json.dumps(rows))
+    with pytest.warns(UserWarning, match="holds short strings"):
+        corpus = framing.ingest(tmp_path)
+    assert corpus.articles["text"].str.startswith("Talks in the port city").all()
+
+
+def test_well_formed_exports_give_no_notes(tmp_path, recwarn):
+    frame = pd.DataFrame(_rows(50, seed=2))
+    frame.to_csv(tmp_path / "good.csv", index=False)
+    corpus = framing.ingest(tmp_path)
+    assert corpus.notes == [] and not [w for w in recwarn.list if "column" in str(w.message)]

@@ -30,6 +30,8 @@ class Corpus:
     rejects : one row per raw file or row that did not become an article (`source_path`, `reason`, `detail`).
     n_files : input files read (sidecar files such as ``sources.csv`` and READMEs are not inputs).
     elapsed : seconds the ingest took.
+    notes : what the readers noticed and acted on, one sentence each, naming the file (an export
+        column that holds something other than its name says, and how it was read).
     """
 
     articles: pd.DataFrame
@@ -37,13 +39,15 @@ class Corpus:
     n_files: int = 0
     elapsed: float = 0.0
     n_bytes: int = field(default=0, repr=False)
+    notes: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         """A few lines for people: files, articles, rejects by reason, duplicates, elapsed time."""
         return summary_lines(
             n_files=self.n_files, n_articles=len(self.articles), n_outlets=self.articles["outlet"].nunique(),
             by_reason=self.rejects["reason"].value_counts().to_dict(),
-            n_duplicates=int(self.articles["duplicate_of"].notna().sum()), n_bytes=self.n_bytes, elapsed=self.elapsed)
+            n_duplicates=int(self.articles["duplicate_of"].notna().sum()), n_bytes=self.n_bytes, elapsed=self.elapsed,
+            notes=self.notes)
 
     def one_line(self) -> str:
         """The summary in one line (used by ``framing.load`` warnings)."""
@@ -54,7 +58,8 @@ class Corpus:
 
 
 def summary_lines(*, n_files: int, n_articles: int, n_outlets: int, by_reason: Mapping[str, int],
-                  n_duplicates: int, n_bytes: int, elapsed: float, workers: int | None = None) -> str:
+                  n_duplicates: int, n_bytes: int, elapsed: float, workers: int | None = None,
+                  notes: list[str] = ()) -> str:
     """The ingest summary people read (in-memory and streaming ingests print the same lines)."""
     reasons = ", ".join(f"{r}: {n}" for r, n in sorted(by_reason.items())) or "none"
     rate = f"{n_bytes / 1e6 / elapsed:.1f} MB/s" if elapsed else "0.0 MB/s"
@@ -62,7 +67,7 @@ def summary_lines(*, n_files: int, n_articles: int, n_outlets: int, by_reason: M
         rate += f", {n_articles / max(elapsed, 1e-9):.0f} articles/s on {workers} worker(s)"
     return (f"files: {n_files}\narticles: {n_articles} from {n_outlets} outlets\n"
             f"rejects: {sum(by_reason.values())} ({reasons})\nduplicates: {n_duplicates}\n"
-            f"elapsed: {elapsed:.1f} s ({rate})")
+            f"elapsed: {elapsed:.1f} s ({rate})" + "".join(f"\nnote: {n}" for n in notes))
 
 
 def _manifests(root: Path, manifest: str | Path | None, *, follow_links: bool = False
@@ -139,6 +144,7 @@ def ingest(path: str | Path, *, manifest: str | Path | None = None, mapping: Map
     context, root = _context(path, manifest=manifest, mapping=mapping, outlets=outlets, boilerplate=boilerplate,
                              max_bytes=max_bytes, follow_links=follow_links, file_seconds=file_seconds)
     frames, rejects, n_files, n_bytes = [], list(context.sidecar_rejects), 0, 0
+    notes: list[str] = []
     dups = NearDuplicates()
     show = None if progress is None else not progress  # None: tqdm shows the bar only on a terminal
     with tqdm(desc="ingest", unit=" articles", disable=show, mininterval=0.5, leave=False) as bar:
@@ -146,6 +152,7 @@ def ingest(path: str | Path, *, manifest: str | Path | None = None, mapping: Map
                               context, workers=workers):
             frames.append(result.articles)
             rejects.extend(result.rejects)
+            notes.extend(result.notes)
             n_files += result.n_files
             n_bytes += result.n_bytes
             dups.add(result.signatures, rank_published(result.articles["published"]))
@@ -155,8 +162,10 @@ def ingest(path: str | Path, *, manifest: str | Path | None = None, mapping: Map
     articles["duplicate_of"] = pd.array(dups.resolve(articles["article_id"].tolist()), dtype="string")
     reject_df = (cast_rejects(pd.DataFrame([vars(r) for r in rejects])) if rejects
                  else cast_rejects(empty_rejects()))
+    for note in notes:  # a column read as something else: the user should know without asking
+        warnings.warn(note, UserWarning, stacklevel=2)
     return Corpus(articles=articles, rejects=reject_df, n_files=n_files,
-                  elapsed=time.perf_counter() - started, n_bytes=n_bytes)
+                  elapsed=time.perf_counter() - started, n_bytes=n_bytes, notes=notes)
 
 
 def _context(path, *, manifest, mapping, outlets, boilerplate, max_bytes, follow_links=False,

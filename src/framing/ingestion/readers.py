@@ -21,6 +21,8 @@ import charset_normalizer
 from ..speedups import trafilatura_meta
 
 __all__ = [
+    "Note",
+    "check_columns",
     "RawArticle",
     "Reject",
     "SUPPORTED_SUFFIXES",
@@ -92,6 +94,18 @@ class RawArticle:
     page_date: Callable[[], str | None] | None = None
     #: lines the reader removed before cleaning, with their rule (a Markdown dump's link lists)
     dropped: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class Note:
+    """Something a reader noticed and acted on without losing a row (a column that holds something
+    other than its name says); it reaches the user as a warning and in ``Corpus.notes``."""
+
+    source_path: str
+    detail: str
+
+    def __str__(self) -> str:
+        return f"{self.source_path}: {self.detail}"
 
 
 @dataclass
@@ -437,6 +451,90 @@ def _row_article(row: Mapping, cols: dict[str, str], *, where: str, raw: bytes,
     )
 
 
+_URL_VALUE = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
+_DATE_VALUE = re.compile(r"^(?=.{6,40}$)(?=.*\b(?:1[89]|20)\d\d\b)[\w ,./:+-]*\d[\w ,./:+-]*$")
+
+
+def _share(values: list[str], test) -> float:
+    return sum(1 for v in values if test(v)) / len(values) if values else 0.0
+
+
+def _is_date(value: str) -> bool:
+    import pandas as pd
+
+    if not _DATE_VALUE.match(value):
+        return False
+    try:
+        return not pd.isna(pd.to_datetime(value, errors="coerce", utc=True, format="mixed"))
+    except (ValueError, TypeError, OverflowError):
+        return False
+
+
+def check_columns(rows: list[dict], cols: dict[str, str], mapping=None) -> tuple[dict[str, str], list[str]]:
+    """The field -> column map of an export, checked against a sample of its rows: a ``url`` column
+    without URLs, a date column without dates or a ``text`` column of short strings is reported
+    (the column and three values); where the evidence is clear the column is read as what it holds
+    (a ``URL`` column of dates becomes the publication date; a column of URLs under another name
+    becomes the URL; the long-text column becomes the text), else the field is left unread rather
+    than filled with something else. A column named with `mapping` is taken as given.
+
+    Examples
+    --------
+    >>> rows = [{"Date": "https://a.example/1", "URL": "2022-03-0%d" % i, "Text": "Body " * 40} for i in range(1, 6)]
+    >>> cols, notes = check_columns(rows, {"published": "Date", "url": "URL", "text": "Text"})
+    >>> sorted(cols.items())
+    [('published', 'URL'), ('text', 'Text'), ('url', 'Date')]
+    >>> notes[0]
+    "column 'URL' (read as url) holds no URLs but dates ('2022-03-01', '2022-03-02', '2022-03-03'): read as the publication date"
+    """
+    if not rows:
+        return dict(cols), []
+    given = set(mapping or {})
+    values = {c: [str(r[c]).strip() for r in rows if r.get(c) not in (None, "") and str(r[c]).strip()]
+              for c in dict.fromkeys(k for r in rows for k in r)}
+    urls = {c: _share(v[:200], _URL_VALUE.match) for c, v in values.items()}
+    dates = {c: _share(v[:200], _is_date) for c, v in values.items()}
+    words = {c: sorted(len(x.split()) for x in v)[len(v) // 2] if v else 0 for c, v in values.items()}
+    out, notes = dict(cols), []
+
+    def shown(c):
+        return ", ".join(repr(x[:40]) for x in values.get(c, [])[:3])
+
+    text = out.get("text")
+    if text and text not in given and words.get(text, 0) < 8:
+        longer = [c for c in values if c not in out.values() and words[c] >= 30]
+        if len(longer) == 1:
+            notes.append(f"column {text!r} (read as text) holds short strings ({shown(text)}); the text is read "
+                         f"from {longer[0]!r}, whose values are paragraphs")
+            out["text"] = longer[0]
+        else:
+            notes.append(f"column {text!r} (read as text) holds short strings ({shown(text)}); name the text "
+                         "column with mapping={'text': ...} if this is not it")
+    for fld, fits, what in (("url", urls, "URLs"), ("published", dates, "dates")):
+        col = out.get(fld)
+        if not col or col in given or not values.get(col) or fits[col] >= 0.5:
+            continue
+        other = "dates" if fld == "url" else "URLs"
+        if fld == "url" and dates[col] >= 0.9 and ("published" not in out or dates.get(out["published"], 0) < 0.5):
+            notes.append(f"column {col!r} (read as url) holds no URLs but dates ({shown(col)}): read as the "
+                         "publication date")
+            out["published"] = col
+        else:
+            notes.append(f"column {col!r} (read as {fld}) holds no {what} ({shown(col)}); not used as {fld}")
+        del out[fld]
+    for fld, fits, limit in (("url", urls, 0.9), ("published", dates, 0.9)):
+        if fld in out:
+            continue
+        found = [c for c in values if fits[c] >= limit and c not in out.values()]
+        if len(found) == 1:
+            notes.append(f"column {found[0]!r} holds {'URLs' if fld == 'url' else 'dates'} ({shown(found[0])}): "
+                         f"read as the {'URL' if fld == 'url' else 'publication date'}")
+            out[fld] = found[0]
+            for other in [f for f, c in out.items() if c == found[0] and f != fld]:
+                del out[other]
+    return out, notes
+
+
 def _no_text_column(where: str, columns: list[str]) -> Reject:
     names = ", ".join(repr(c) for c in columns) or "none"
     return Reject(where, "no_text_column",
@@ -574,6 +672,10 @@ def _read_json(text: str, rel: str, mapping, encoding: str) -> Iterator[RawArtic
     if not isinstance(data, list):
         yield Reject(rel, "malformed_json", f"expected a list of article objects, got {type(data).__name__}")
         return
+    sample = [_flatten(o) for o in data[:200] if isinstance(o, dict)]
+    keys = list(dict.fromkeys(k for row in sample for k in row))
+    fitted, notes = check_columns(sample, _map_columns(keys, mapping), mapping) if sample else ({}, [])
+    yield from (Note(rel, n) for n in notes)
     for i, obj in enumerate(data, start=1):
         where = f"{rel}#{i}"
         if not isinstance(obj, dict):
@@ -585,6 +687,9 @@ def _read_json(text: str, rel: str, mapping, encoding: str) -> Iterator[RawArtic
             continue
         row = _flatten(obj)
         cols = _map_columns(list(row), mapping)
+        if notes:  # a column found to hold something else is read as what it holds
+            cols = {f: c for f, c in cols.items() if fitted.get(f, c) == c and (f in fitted or f == "text")}
+            cols |= {f: c for f, c in fitted.items() if c in row}
         if "text" not in cols:
             yield _no_text_column(where, list(row))
             continue
@@ -706,7 +811,23 @@ def csv_dialect(text: str) -> tuple[str, type[csv.Dialect] | csv.Dialect]:
     return name, dialect
 
 
-def _read_csv(text: str, rel: str, mapping, encoding: str, max_bytes: int = 50_000_000) -> Iterator[RawArticle | Reject]:
+def _csv_sample(text: str, dialect, header: list[str], n: int = 200) -> list[dict]:
+    """The first `n` rows that fit the header, as dicts (for :func:`check_columns`)."""
+    reader = csv.reader(io.StringIO(text[:_DIALECT_SAMPLE], newline=""), dialect)
+    rows = []
+    try:
+        next(reader)
+        for values in reader:
+            if len(values) == len(header):
+                rows.append(dict(zip(header, values, strict=True)))
+                if len(rows) >= n:
+                    break
+    except (csv.Error, StopIteration):
+        pass
+    return rows
+
+
+def _read_csv(text: str, rel: str, mapping, encoding: str, max_bytes: int = 50_000_000) -> Iterator[RawArticle | Reject | Note]:
     """The rows of a CSV (or TSV, ``;``- or ``|``-separated) export, in the dialect
     :func:`csv_dialect` chooses; a field may be as long as `max_bytes` (the file limit), and a row
     the csv module cannot parse is rejected with its line while the rows after it are read."""
@@ -725,6 +846,8 @@ def _read_csv(text: str, rel: str, mapping, encoding: str, max_bytes: int = 50_0
     if "text" not in cols:
         yield _no_text_column(rel, header)
         return
+    cols, notes = check_columns(_csv_sample(text, dialect, header), cols, mapping)
+    yield from (Note(rel, n) for n in notes)
     start = reader.line_num + 1
     while True:
         try:
@@ -924,7 +1047,7 @@ def _read_bytes(raw: bytes, rel: str, reader: str, *, mapping, max_bytes: int) -
         rows = _read_json(text, rel, mapping, encoding) if reader == "json" else _read_csv(text, rel, mapping, encoding, max_bytes)
         any_row = False
         for item in rows:
-            any_row = True
+            any_row = any_row or not isinstance(item, Note)
             yield item
         if not any_row:
             yield Reject(rel, "empty", f"the {reader.upper()} export holds no rows")

@@ -50,13 +50,14 @@ class IngestSummary:
     workers: int
     parts: int
     rejects_by_reason: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # see Corpus.notes
 
     def summary(self) -> str:
         """A few lines for people (the same shape as ``Corpus.summary``)."""
         return summary_lines(
             n_files=self.n_files, n_articles=self.n_articles, n_outlets=self.n_outlets,
             by_reason=self.rejects_by_reason, n_duplicates=self.n_duplicates, n_bytes=self.n_bytes,
-            elapsed=self.elapsed, workers=self.workers) + f"\nparts: {self.parts} in {self.out / 'articles'}"
+            elapsed=self.elapsed, workers=self.workers, notes=self.notes) + f"\nparts: {self.parts} in {self.out / 'articles'}"
 
 
 def ingest_to(path: str | Path, out: str | Path, *, manifest: str | Path | None = None,
@@ -121,6 +122,7 @@ def _stream(root: Path, build: Path, context, *, workers: int, chunk_bytes: int,
     n_articles = 0
     outlets: set[str] = set()
     by_reason: dict[str, int] = {}
+    notes: list[str] = []
     n_files = n_bytes = 0
     show = None if progress is None else not progress
     with NearDuplicates(folder=build) as dups, (build / "rejects.csv").open("w", newline="", encoding="utf-8") as rej_fh, \
@@ -137,6 +139,7 @@ def _stream(root: Path, build: Path, context, *, workers: int, chunk_bytes: int,
                 by_reason[rej.reason] = by_reason.get(rej.reason, 0) + 1
             n_files += result.n_files
             n_bytes += result.n_bytes
+            notes.extend(result.notes)
             if result.part is not None:
                 starts.append(n_articles)
                 parts.append(result.part)
@@ -149,7 +152,7 @@ def _stream(root: Path, build: Path, context, *, workers: int, chunk_bytes: int,
     _mark_copies(parts, np.asarray(starts, dtype=np.int64), copies, roots)
     return IngestSummary(out=build, n_files=n_files, n_articles=n_articles, n_rejects=sum(by_reason.values()),
                          n_duplicates=len(copies), n_outlets=len(outlets), n_bytes=n_bytes, elapsed=0.0,
-                         workers=workers, parts=len(parts), rejects_by_reason=by_reason)
+                         workers=workers, parts=len(parts), rejects_by_reason=by_reason, notes=notes)
 
 
 def _mark_copies(parts: list[str], starts: np.ndarray, copies: np.ndarray, roots: np.ndarray) -> None:

@@ -27,7 +27,7 @@ from .clean import clean_text, is_body_paragraph, line_key
 from .duplicates import signatures
 from ..speedups import langid
 from .meta import detect_languages, find_author, find_outlet, find_published, find_title, find_wire
-from .readers import RawArticle, Reject, _sniff_binary, read_file, walk_inputs
+from .readers import Note, RawArticle, Reject, _sniff_binary, read_file, walk_inputs
 from ..knowledge.boilerplate import Boilerplate
 from ..knowledge.outlets import Outlets
 
@@ -87,6 +87,7 @@ class Result:
     n_bytes: int
     n_files: int
     part: str | None = None
+    notes: list[str] = field(default_factory=list)  # what readers noticed and acted on (Note)
 
 
 def part_path(folder: str | Path, number: int) -> Path:
@@ -296,6 +297,7 @@ def run_task(task: Task, context: Context | None = None) -> Result:
     ctx = context or _CONTEXT
     records: list[dict] = []
     rejects: list[Reject] = list(task.found)
+    notes: list[str] = []
     for path, rel, span, planned in task.items:
         file = Path(path)
         try:
@@ -304,7 +306,7 @@ def run_task(task: Task, context: Context | None = None) -> Result:
                 before = _stamp(file)
                 results = []
                 for item in read_file(file, rel, mapping=ctx.mapping, max_bytes=ctx.max_bytes, span=span):
-                    results.append(item if isinstance(item, Reject) else
+                    results.append(item if isinstance(item, (Reject, Note)) else
                                    _article(item, entry=entry, rules=ctx.rules, outlets=ctx.outlets))
                 after = _stamp(file)
         except TimeLimit:
@@ -325,7 +327,10 @@ def run_task(task: Task, context: Context | None = None) -> Result:
                                   "while it was read; its rows are not used (ingest it again once it is complete)"))
             continue
         for result in results:
-            (rejects if isinstance(result, Reject) else records).append(result)
+            if isinstance(result, Note):
+                notes.append(str(result))
+            else:
+                (rejects if isinstance(result, Reject) else records).append(result)
     _drop_recurring(records)
     articles = _finish(records)
     sigs = signatures(articles["text"])  # (the paragraphs' keys would do, but held for a whole unit they cost much memory)
@@ -334,7 +339,7 @@ def run_task(task: Task, context: Context | None = None) -> Result:
         part = str(part_path(ctx.parts, task.number))
         articles.to_parquet(part, index=False)
         articles = articles[["outlet", "published"]]
-    return Result(task.number, articles, rejects, sigs, task.n_bytes, task.n_files, part)
+    return Result(task.number, articles, rejects, sigs, task.n_bytes, task.n_files, part, notes)
 
 
 def execute(tasks: Iterator[Task], context: Context, *, workers: int = 1) -> Iterator[Result]:
