@@ -311,3 +311,32 @@ def test_well_formed_exports_give_no_notes(tmp_path, recwarn):
     frame.to_csv(tmp_path / "good.csv", index=False)
     corpus = framing.ingest(tmp_path)
     assert corpus.notes == [] and not [w for w in recwarn.list if "column" in str(w.message)]
+
+
+def test_a_jsonl_export_with_a_url_column_of_dates_is_read_right_and_streamed_alike(tmp_path):
+    rng = random.Random(4)
+    rows = [{"url": f"2022-04-{1 + i % 28:02d}", "link_to_story": f"https://news.example/{i}", "text": _body(rng)}
+            for i in range(300)]  # more rows than the check holds back
+    (tmp_path / "raw").mkdir()
+    (tmp_path / "raw" / "feed.jsonl").write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    with pytest.warns(UserWarning, match="holds no URLs but dates"):
+        corpus = framing.ingest(tmp_path / "raw")
+    assert len(corpus.articles) == 300 and corpus.articles["published"].notna().all()
+    assert corpus.articles["url"].str.startswith("https://news.example/").all()
+    summary = framing.ingest_to(tmp_path / "raw", tmp_path / "out", workers=1, progress=False)
+    assert summary.notes == corpus.notes
+    assert framing.read_articles(tmp_path / "out")["url"].tolist() == corpus.articles["url"].tolist()
+
+
+def test_a_post_that_is_only_its_headline_is_kept_once(tmp_path):
+    # Telegram teasers: the export's title is the post's own text ("… Read more"); such posts were all no_body
+    posts = [{"title": f"Convoy number {i} reached the port town on Monday Read more",
+              "text": f"Convoy number {i} reached the port town on Monday Read more", "outlet": "Demo Channel"}
+             for i in range(3)]
+    (tmp_path / "channel.jsonl").write_text("\n".join(json.dumps(p) for p in posts) + "\n")
+    corpus = framing.ingest(tmp_path)
+    assert corpus.rejects.empty and len(corpus.articles) == 3
+    assert corpus.articles["title"].isna().all()  # the words are counted once, as the text
+    assert corpus.articles["text"].str.startswith("Convoy number").all()
+    hits = framing.find_terms(corpus.articles.assign(text=corpus.articles["text"] + " Kyiv."))
+    assert not hits["in_title"].any()

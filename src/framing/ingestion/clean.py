@@ -354,6 +354,10 @@ def clean_text(text: str, *, title: str | None = None, rules: Boilerplate | None
             kept.append(line)
             keys.append(key)
     kept, keys = _drop_repeats(kept, dropped, keys)
+    if not kept and any(why == "headline" for _, why in dropped):  # a post that is its headline (Telegram
+        kept = [line for line, why in dropped if why == "headline"][:1]  # teasers): the headline is the text
+        keys = [line_key(kept[0])]
+        dropped = [(line, why) for line, why in dropped if not (why == "headline" and line == kept[0])]
     first_body = next((i for i, x in enumerate(kept) if is_body_paragraph(x)), None)
     if first_body is None:  # no prose paragraph at all: keep what survived the rules
         return Cleaned(paragraphs=kept, dropped=_note_large_drop(dropped, kept, all_lines), header=lines[:12],

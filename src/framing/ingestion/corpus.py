@@ -162,6 +162,7 @@ def ingest(path: str | Path, *, manifest: str | Path | None = None, mapping: Map
     articles["duplicate_of"] = pd.array(dups.resolve(articles["article_id"].tolist()), dtype="string")
     reject_df = (cast_rejects(pd.DataFrame([vars(r) for r in rejects])) if rejects
                  else cast_rejects(empty_rejects()))
+    notes = list(dict.fromkeys(notes))  # the spans of one big file each note the same
     for note in notes:  # a column read as something else: the user should know without asking
         warnings.warn(note, UserWarning, stacklevel=2)
     return Corpus(articles=articles, rejects=reject_df, n_files=n_files,

@@ -552,37 +552,73 @@ def _read_jsonl(path: Path, rel: str, mapping, max_bytes: int,
 
 
 def _jsonl_rows(fh, rel: str, mapping, max_bytes: int, *, end: int = -1, first_line: int = 1,
-                rows_seen: bool = False) -> Iterator[RawArticle | Reject]:
+                rows_seen: bool = False) -> Iterator[RawArticle | Reject | Note]:
     """The rows of JSONL from a binary stream (a file, a span of one, or a decompressing reader);
-    `rows_seen`: a part of a split file, whose planner saw rows."""
+    `rows_seen`: a part of a split file, whose planner saw rows. The columns are checked
+    (:func:`check_columns`) on the first rows, held back until 200 rows or 2 MB have been read."""
     col_maps: dict[tuple[str, ...], dict[str, str]] = {}  # rows of an export nearly always share their keys
+    held: list = []
+    held_bytes, fitted, notes = 0, None, []
     lineno = first_line - 1
     for lineno, raw in enumerate(_bounded_lines(fh, max_bytes, end), start=first_line):
         where = f"{rel}#{lineno}"
         rows_seen = rows_seen or raw is None or bool(raw.strip())
         if raw is None:
-            yield Reject(where, "too_large", f"line {lineno} is longer than {max_bytes} bytes")
+            item = Reject(where, "too_large", f"line {lineno} is longer than {max_bytes} bytes")
+        elif not raw.strip():
             continue
-        if not raw.strip():
+        else:
+            obj = _json_row(raw, lineno)
+            if isinstance(obj, str):
+                item = Reject(where, "malformed_json", obj)
+            elif not isinstance(obj, dict):
+                item = Reject(where, "malformed_json", f"line {lineno}: expected an object, got {type(obj).__name__}")
+            else:
+                item = (where, raw, _flatten(obj))
+        if fitted is None:
+            held.append(item)
+            held_bytes += len(raw or b"")
+            if len(held) < 200 and held_bytes < 2_000_000:
+                continue
+            fitted, notes = _fit_rows([x[2] for x in held if isinstance(x, tuple)], mapping)
+            yield from (Note(rel, n) for n in notes)
+            for x in held:
+                yield x if isinstance(x, Reject) else _jsonl_article(*x, mapping, col_maps, fitted, notes)
+            held = []
             continue
-        obj = _json_row(raw, lineno)
-        if isinstance(obj, str):
-            yield Reject(where, "malformed_json", obj)
-            continue
-        if not isinstance(obj, dict):
-            yield Reject(where, "malformed_json", f"line {lineno}: expected an object, got {type(obj).__name__}")
-            continue
-        row = _flatten(obj)
-        keys = tuple(row)
-        if keys not in col_maps:
-            col_maps[keys] = _map_columns(list(keys), mapping)
-        cols = col_maps[keys]
-        if "text" not in cols:
-            yield _no_text_column(where, list(keys))
-            continue
-        yield _row_article(row, cols, where=where, raw=raw.strip(), reader="jsonl", encoding="utf-8")
+        yield item if isinstance(item, Reject) else _jsonl_article(*item, mapping, col_maps, fitted, notes)
+    if fitted is None and held:  # a short file: checked on all its rows
+        fitted, notes = _fit_rows([x[2] for x in held if isinstance(x, tuple)], mapping)
+        yield from (Note(rel, n) for n in notes)
+        for x in held:
+            yield x if isinstance(x, Reject) else _jsonl_article(*x, mapping, col_maps, fitted, notes)
     if not rows_seen:  # every raw file ends up somewhere: a blank JSONL file is a reject too
         yield Reject(rel, "empty", f"only whitespace ({lineno} blank line(s))")
+
+
+def _fit_rows(rows: list[dict], mapping) -> tuple[dict[str, str], list[str]]:
+    """:func:`check_columns` on the rows of an export (their keys mapped together)."""
+    if not rows:
+        return {}, []
+    keys = list(dict.fromkeys(k for row in rows for k in row))
+    return check_columns(rows, _map_columns(keys, mapping), mapping)
+
+
+def _refit(cols: dict[str, str], fitted: dict[str, str], row: Mapping) -> dict[str, str]:
+    """A row's field -> column map with the columns :func:`check_columns` read as something else."""
+    cols = {f: c for f, c in cols.items() if fitted.get(f, c) == c and (f in fitted or f == "text")}
+    return cols | {f: c for f, c in fitted.items() if c in row}
+
+
+def _jsonl_article(where: str, raw: bytes, row: dict, mapping, col_maps: dict, fitted: dict, notes: list):
+    keys = tuple(row)
+    if keys not in col_maps:
+        cols = _map_columns(list(keys), mapping)
+        col_maps[keys] = _refit(cols, fitted, row) if notes else cols
+    cols = col_maps[keys]
+    if "text" not in cols:
+        return _no_text_column(where, list(keys))
+    return _row_article(row, cols, where=where, raw=raw.strip(), reader="jsonl", encoding="utf-8")
 
 
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
@@ -672,9 +708,7 @@ def _read_json(text: str, rel: str, mapping, encoding: str) -> Iterator[RawArtic
     if not isinstance(data, list):
         yield Reject(rel, "malformed_json", f"expected a list of article objects, got {type(data).__name__}")
         return
-    sample = [_flatten(o) for o in data[:200] if isinstance(o, dict)]
-    keys = list(dict.fromkeys(k for row in sample for k in row))
-    fitted, notes = check_columns(sample, _map_columns(keys, mapping), mapping) if sample else ({}, [])
+    fitted, notes = _fit_rows([_flatten(o) for o in data[:200] if isinstance(o, dict)], mapping)
     yield from (Note(rel, n) for n in notes)
     for i, obj in enumerate(data, start=1):
         where = f"{rel}#{i}"
@@ -688,8 +722,7 @@ def _read_json(text: str, rel: str, mapping, encoding: str) -> Iterator[RawArtic
         row = _flatten(obj)
         cols = _map_columns(list(row), mapping)
         if notes:  # a column found to hold something else is read as what it holds
-            cols = {f: c for f, c in cols.items() if fitted.get(f, c) == c and (f in fitted or f == "text")}
-            cols |= {f: c for f, c in fitted.items() if c in row}
+            cols = _refit(cols, fitted, row)
         if "text" not in cols:
             yield _no_text_column(where, list(row))
             continue

@@ -152,7 +152,8 @@ def _stream(root: Path, build: Path, context, *, workers: int, chunk_bytes: int,
     _mark_copies(parts, np.asarray(starts, dtype=np.int64), copies, roots)
     return IngestSummary(out=build, n_files=n_files, n_articles=n_articles, n_rejects=sum(by_reason.values()),
                          n_duplicates=len(copies), n_outlets=len(outlets), n_bytes=n_bytes, elapsed=0.0,
-                         workers=workers, parts=len(parts), rejects_by_reason=by_reason, notes=notes)
+                         workers=workers, parts=len(parts), rejects_by_reason=by_reason,
+                         notes=list(dict.fromkeys(notes)))
 
 
 def _mark_copies(parts: list[str], starts: np.ndarray, copies: np.ndarray, roots: np.ndarray) -> None:

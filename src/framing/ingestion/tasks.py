@@ -196,19 +196,21 @@ def _article(raw: RawArticle, *, entry: Mapping[str, str], rules: Boilerplate, o
     if not cleaned.paragraphs or sum(len(p.split()) for p in cleaned.paragraphs) < 5:
         return Reject(raw.source_path, "no_body",
                       f"nothing but chrome: {len(cleaned.dropped)} line(s) removed, fewer than 5 words left")
+    # a post that is only its headline (a Telegram teaser): its text, with no title to count it twice
+    only_headline = bool(given_title) and len(cleaned.paragraphs) == 1 and cleaned.keys[0] == line_key(given_title)
     url = entry.get("url") or raw.url
     outlet, evidence, record = find_outlet(
         manifest=entry.get("outlet"), given=raw.outlet, url=url, lines=cleaned.lines,
         header=cleaned.header, sitename=raw.sitename, outlets=outlets, title=given_title,
     )
     chrome = {line_key(x) for x, why in cleaned.dropped if why not in ("header", "repeat")}
-    title = find_title(cleaned.header, given=given_title, outlets=outlets, skip=chrome)
+    title = None if only_headline else find_title(cleaned.header, given=given_title, outlets=outlets, skip=chrome)
     paragraphs, keys = cleaned.paragraphs, cleaned.keys
     dropped = [*raw.dropped, *cleaned.dropped] if raw.dropped else cleaned.dropped
-    if title is None and raw.reader == "txt" and len(paragraphs) > 1 and _headline_like(paragraphs[0], raw.text):
+    if title is None and not only_headline and raw.reader == "txt" and len(paragraphs) > 1 and _headline_like(paragraphs[0], raw.text):
         title, paragraphs, keys = paragraphs[0], paragraphs[1:], keys[1:]
         dropped = dropped + [(title, "header")]
-    if title and not given_title:  # the headline found in the header may be repeated in the body
+    if title and not given_title and not only_headline:  # the headline found in the header may be repeated in the body
         tkey = line_key(title)
         dropped = dropped + [(p, "headline") for p, k in zip(paragraphs, keys, strict=True) if k == tkey]
         paragraphs, keys = ([p for p, k in zip(paragraphs, keys, strict=True) if k != tkey],
