@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+
+import pandas as pd
+
 import framing
 from framing.ingestion.clean import clean_text
 
@@ -67,3 +71,16 @@ def test_an_authors_line_is_the_byline(tmp_path):
     (tmp_path / "piece.txt").write_text("Ceasefire talks need a referee\nAuthors: Jane Doe and John Roe\n\n"
                                          + " ".join(SENTENCES[:6]) + "\n")
     assert framing.ingest(tmp_path).articles["author"].tolist() == ["Jane Doe and John Roe"]
+
+
+def test_a_call_to_read_on_at_the_end_of_a_teaser_goes_and_the_teaser_stays(tmp_path):
+    from framing.ingestion.clean import clean_text
+
+    cleaned = clean_text("В Україні відкрили нову лінію метро, повідомили у міській раді Читати далі")
+    assert cleaned.paragraphs == ["В Україні відкрили нову лінію метро, повідомили у міській раді"]
+    assert cleaned.dropped == [("Читати далі", "related")]
+    assert clean_text("Users can read more on the site, officials said.").dropped == []  # lower case: prose
+    post = "Convoy number 7 reached the port town on Monday Read more"
+    (tmp_path / "channel.jsonl").write_text(json.dumps({"title": post, "text": post}) + "\n")
+    article = framing.ingest(tmp_path).articles.iloc[0]
+    assert article["text"] == "Convoy number 7 reached the port town on Monday" and pd.isna(article["title"])

@@ -189,6 +189,12 @@ def _headline_like(line: str, raw_text: str) -> bool:
     return len(line.split()) <= 20 and not line.endswith(".") and " ".join(first.split()) == line
 
 
+def _same_post(key: str, title_key: str) -> bool:
+    """Whether a one-paragraph body is its title: the same words, or the title with a few more at
+    its end (the "Read more" that cleaning took off the body)."""
+    return key == title_key or (title_key.startswith(key + " ") and len(title_key.split()) - len(key.split()) <= 3)
+
+
 def _article(raw: RawArticle, *, entry: Mapping[str, str], rules: Boilerplate, outlets: Outlets) -> dict | Reject:
     """Clean one raw article and read its metadata; a Reject when no body is left."""
     given_title = entry.get("title") or raw.title
@@ -197,7 +203,7 @@ def _article(raw: RawArticle, *, entry: Mapping[str, str], rules: Boilerplate, o
         return Reject(raw.source_path, "no_body",
                       f"nothing but chrome: {len(cleaned.dropped)} line(s) removed, fewer than 5 words left")
     # a post that is only its headline (a Telegram teaser): its text, with no title to count it twice
-    only_headline = bool(given_title) and len(cleaned.paragraphs) == 1 and cleaned.keys[0] == line_key(given_title)
+    only_headline = bool(given_title) and len(cleaned.paragraphs) == 1 and _same_post(cleaned.keys[0], line_key(given_title))
     url = entry.get("url") or raw.url
     outlet, evidence, record = find_outlet(
         manifest=entry.get("outlet"), given=raw.outlet, url=url, lines=cleaned.lines,
