@@ -261,3 +261,24 @@ def test_svg_figures_for_a_paper_are_vector_and_byte_stable(tmp_path, capsys):
     with pytest.raises(SystemExit) as info:
         main(["report", "--out", str(tmp_path / "c"), "--format", "pdf"])
     assert info.value.code == 2 and "invalid choice: 'pdf'" in capsys.readouterr().err
+
+
+def test_every_page_links_to_the_index_its_neighbours_and_its_sections(sample_report):
+    index = (sample_report / "index.html").read_text(encoding="utf-8")
+    for k, name in enumerate(PAGES):
+        page = (sample_report / f"{name}.html").read_text(encoding="utf-8")
+        nav = re.search(r'<nav class="framing-nav".*?</nav>', page, re.DOTALL).group(0)
+        assert '<a href="index.html">framing report: sample</a>' in nav
+        assert f"page {k + 1} of {len(PAGES)}" in nav
+        assert ('rel="prev"' in nav) == (k > 0) and ('rel="next"' in nav) == (k + 1 < len(PAGES))
+        if k > 0:
+            assert f'href="{PAGES[k - 1]}.html" rel="prev"' in nav
+        if k + 1 < len(PAGES):
+            assert f'href="{PAGES[k + 1]}.html" rel="next"' in nav
+        sections = re.findall(r'<a href="#(sec-[^"]+)">', nav)
+        assert len(sections) >= 2, name
+        for ident in sections:
+            assert page.count(f'id="{ident}"') == 1, (name, ident)
+    # the index says in one sentence what each page answers
+    assert index.count('<br><span class="small">') == len(PAGES)
+    assert "Kyiv or Kiev" in index

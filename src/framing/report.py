@@ -17,6 +17,7 @@ import os
 import platform
 import re
 import shutil
+import subprocess
 import time
 from dataclasses import dataclass
 from importlib import metadata
@@ -86,6 +87,7 @@ class _Page:
     title: str
     html: str
     notebook: str
+    summary: str = ""  # one sentence on what the page answers (the index lists it)
 
 
 def notebook_parameters(notebooks: list[Path]) -> dict[str, dict]:
@@ -388,7 +390,7 @@ def _run_notebook(plan: _Plan, path: Path, tmp: Path, base: dict, with_code: boo
     _normalize(nb)
     nbformat.write(nb, executed)
     title = _title_of(nb, path.stem)
-    return _Page(path.stem, title, _html_page(nb, title, with_code), path.name)
+    return _Page(path.stem, title, _html_page(nb, title, with_code), path.name, _summary_of(nb))
 
 
 #: The kernels this process started and has not seen stop (pid -> kernel manager).
@@ -403,6 +405,10 @@ def _tracked_kernels(tmp: Path):
 
     class TrackedKernelManager(AsyncKernelManager):
         async def start_kernel(self, **kw):
+            # the kernel's own stderr carries only libzmq's and the kernel's start-up and shutdown
+            # noise (e.g. "Assertion failed: pfd.revents & POLLIN" as it exits on a busy machine);
+            # cell errors come through the messaging protocol and a dead kernel fails the build
+            kw.setdefault("stderr", subprocess.DEVNULL)
             await super().start_kernel(**kw)
             pid = getattr(self.provisioner, "pid", None)
             if pid:
@@ -424,10 +430,72 @@ def _stop_kernels() -> None:
         _KERNELS.pop(pid, None)
 
 
+def _summary_of(nb) -> str:
+    """The first sentence of the paragraph under a notebook's title: what the page answers."""
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        paragraphs = [" ".join(p.split()) for p in cell.source.split("\n\n")]
+        body = [p for p in paragraphs if p and not p.startswith("#")]
+        if body:
+            text = re.sub(r"[*_`]", "", body[0])
+            first = re.split(r"(?<=[.?!])\s+(?=[A-Z])", text, maxsplit=1)[0]
+            return first if len(first) <= 240 else first[:239].rstrip() + "…"
+    return ""
+
+
+_H2 = re.compile(r"<h2(?P<attrs>[^>]*)>(?P<inner>.*?)</h2>", re.DOTALL)
+
+
+def _section_id(text: str, taken: set[str]) -> str:
+    base = "sec-" + (re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:48] or "part")
+    found, k = base, 2
+    while found in taken:
+        found, k = f"{base}-{k}", k + 1
+    taken.add(found)
+    return found
+
+
+def _navigate(pages: list[_Page], report: str) -> list[str]:
+    """Each page's HTML with a navigation block at the top: the report's name and a link to the
+    index, the previous and next page, and the page's sections (its ``##`` headings, given ids)."""
+    import html as html_lib
+
+    out = []
+    for k, page in enumerate(pages):
+        taken: set[str] = set()
+        sections: list[tuple[str, str]] = []
+
+        def anchor(match: re.Match) -> str:
+            text = html_lib.unescape(re.sub(r"<[^>]+>", "", match.group("inner"))).strip()
+            ident = _section_id(text, taken)
+            sections.append((ident, text))
+            attrs = re.sub(r'\sid="[^"]*"', "", match.group("attrs"))
+            return f'<h2 id="{ident}"{attrs}>{match.group("inner")}</h2>'
+
+        body = _H2.sub(anchor, page.html)
+        esc = html_lib.escape
+        links = [f'<a href="index.html">{esc(report)}</a>', f"page {k + 1} of {len(pages)}"]
+        if k > 0:
+            links.append(f'<a href="{esc(pages[k - 1].name)}.html" rel="prev">← {esc(pages[k - 1].title)}</a>')
+        if k + 1 < len(pages):
+            links.append(f'<a href="{esc(pages[k + 1].name)}.html" rel="next">{esc(pages[k + 1].title)} →</a>')
+        toc = "".join(f'<li><a href="#{i}">{esc(t)}</a></li>' for i, t in sections)
+        nav = ('<nav class="framing-nav" aria-label="report" style="font-family: system-ui, sans-serif; '
+               'border-bottom: 1px solid #ddd; padding: .5rem 0 .2rem; margin-bottom: 1rem">'
+               f'<p>{" · ".join(links)}</p>'
+               + (f"<details open><summary>On this page</summary><ol>{toc}</ol></details>" if toc else "")
+               + "</nav>")
+        at = body.find("<main>")
+        at = at + len("<main>") if at >= 0 else body.find(">", body.find("<body")) + 1
+        out.append(body[:at] + nav + body[at:])
+    return out
+
+
 def _render(plan: _Plan, tmp: Path, corpus, pages: list[_Page]) -> None:
-    """Write the notebook pages, the headline figure and the index page."""
-    for page in pages:
-        (tmp / f"{page.name}.html").write_text(page.html, encoding="utf-8")
+    """Write the notebook pages (with their navigation), the headline figure and the index page."""
+    for page, html in zip(pages, _navigate(pages, f"framing report: {plan.name}"), strict=True):
+        (tmp / f"{page.name}.html").write_text(html, encoding="utf-8")
     family = _headline_figure(corpus.articles, plan.lexicon, plan.headline, tmp / "figures" / "headline.png")
     (tmp / "index.html").write_text(_index_html(plan.name, corpus, pages, family), encoding="utf-8")
 
