@@ -19,7 +19,7 @@ import shutil
 import signal
 from pathlib import Path
 
-__all__ = ["Stopped", "catch_signals", "pid_alive", "remove_stale", "KERNEL_PID", "kill_kernel"]
+__all__ = ["Stopped", "catch_signals", "pid_alive", "remove_stale", "KERNEL_PID", "kill_kernel", "out_problem"]
 
 #: The file in a build folder that names the notebook kernel it started.
 KERNEL_PID = "kernel.pid"
@@ -112,6 +112,31 @@ def remove_stale(folder: Path, prefix: str) -> list[Path]:
         shutil.rmtree(path, ignore_errors=True)
         removed.append(path)
     return removed
+
+
+def out_problem(out: Path, raw: Path) -> str | None:
+    """Why `out` cannot take a build's output, or None: it lies inside the raw folder (the next
+    ingest would read the output back), or the nearest folder of it that exists cannot be written.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> raw = Path(tempfile.mkdtemp())
+    >>> out_problem(raw / "processed", raw).startswith("--out")
+    True
+    >>> out_problem(raw.parent / "elsewhere-out", raw) is None
+    True
+    """
+    root = raw.resolve() if raw.is_dir() else raw.resolve().parent
+    where = out.resolve()
+    if where == root or root in where.parents:
+        return f"--out {out} is inside the raw folder {raw}: the next ingest would read it back; choose a folder outside it"
+    probe = where
+    while not probe.exists():
+        probe = probe.parent
+    if not probe.is_dir() or not os.access(probe, os.W_OK | os.X_OK):
+        return f"--out {out}: {probe} is not a folder this user can write"
+    return None
 
 
 def glob_escape(text: str) -> str:

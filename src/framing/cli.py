@@ -46,6 +46,7 @@ def _write_atomic(path: Path, write) -> None:
 
 def _ingest(args: argparse.Namespace) -> int:
     from .ingestion import ingest
+    from ._builds import out_problem
     from .ingestion.stream import ingest_to
 
     raw = Path(args.raw)
@@ -70,7 +71,9 @@ def _ingest(args: argparse.Namespace) -> int:
         _check_rules(args.outlets, args.boilerplate, raw, args.manifest)
         workers = _workers(args.workers)
         if args.out:
-            _check_out(Path(args.out), raw)
+            problem = out_problem(Path(args.out), raw)
+            if problem:
+                raise ValueError(problem)
     except Exception as exc:  # RulesError names the file and the key
         print(f"framing ingest: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -139,21 +142,6 @@ def _workers(asked: int | None) -> int | None:
     if asked < 1:
         raise ValueError(f"--workers {asked}: give a whole number of processes, 1 or more")
     return min(asked, default_workers())
-
-
-def _check_out(out: Path, raw: Path) -> None:
-    """--out must be a folder this user can write, and not inside the raw folder (the next ingest
-    would read its own output back)."""
-    root = raw.resolve() if raw.is_dir() else raw.resolve().parent
-    where = out.resolve()
-    if where == root or root in where.parents:
-        raise ValueError(f"--out {out} is inside the raw folder {raw}: the ingest would read its own "
-                         "output; choose a folder outside it")
-    probe = where
-    while not probe.exists():
-        probe = probe.parent
-    if not probe.is_dir() or not os.access(probe, os.W_OK | os.X_OK):
-        raise ValueError(f"--out {out}: {probe} is not a folder this user can write")
 
 
 def _init(args: argparse.Namespace) -> int:

@@ -27,7 +27,7 @@ from typing import Any, Callable, Mapping
 import nbformat
 import pandas as pd
 
-from ._builds import KERNEL_PID, kill_kernel, remove_stale
+from ._builds import KERNEL_PID, kill_kernel, out_problem, remove_stale
 from .notebook import FIGURE_FORMATS
 from .resources import NOTEBOOKS, SAMPLE, numbered_notebooks
 from .schema import PERIODS
@@ -597,9 +597,9 @@ def build_report(
 def _out_folder(out: Path, raw: Path) -> Path:
     """Make `out` (exit 2 when it cannot be written, or lies inside the raw folder, whose next
     ingest would read the report back)."""
-    root = raw.resolve() if raw.is_dir() else raw.resolve().parent
-    if out.resolve() == root or root in out.resolve().parents:
-        raise ReportError(f"--out {out} is inside the raw folder {raw}; choose a folder outside it", code=2)
+    problem = out_problem(out, raw)
+    if problem:
+        raise ReportError(problem, code=2)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
