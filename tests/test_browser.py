@@ -71,6 +71,7 @@ def test_hostile_text_is_shown_and_never_runs_on_any_page(hostile_report):
     sync_playwright = need_browser()
     pages = ["index.html"] + sorted(p.name for p in hostile_report.glob("0*.html"))
     assert len(pages) == 5
+    readers = sorted(f"articles/{p.name}" for p in (hostile_report / "articles").glob("*.html"))
     seen_payload = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
@@ -87,6 +88,23 @@ def test_hostile_text_is_shown_and_never_runs_on_any_page(hostile_report):
                     assert (hostile_report / href).exists(), (name, href)
             if "<script>window.__pwned = 1</script>" in result["text"]:
                 seen_payload.append(name)
+            page.close()
+        # the explorer and the reader show the payloads as text too, and run none of them
+        page = browser.new_page()
+        result = _check_page(page, (hostile_report / "explorer.html").as_uri())
+        assert result["pwned"] is None and result["problems"] == []
+        evil = page.eval_on_selector_all("#group option", "os => os.map(o => o.textContent)")
+        assert any("<script>window.__pwned = 1</script>" in o for o in evil)
+        page.select_option("#group", index=[k for k, o in enumerate(evil) if "<script>" in o][0])
+        page.fill("#search", "kyiv")
+        page.click("#matches button.term:text-is('kyiv')")
+        assert page.query_selector_all("#detail table.lines tr") and page.evaluate("window.__pwned") is None
+        page.close()
+        for name in readers:
+            page = browser.new_page()
+            result = _check_page(page, (hostile_report / name).as_uri())
+            assert result["pwned"] is None and result["problems"] == [], name
+            assert not any(h.lower().startswith("javascript:") for h in result["links"]), name
             page.close()
         # the links between pages work: follow the index's links in the browser
         page = browser.new_page()
@@ -165,3 +183,94 @@ def test_jupyterlab_serves_a_notebook(tmp_path):
             code = "killed after 30 s"
         log.close()
     assert code in (0, -15), f"JupyterLab did not shut down cleanly: {code}"
+
+
+def _watch(page) -> list[str]:
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    return problems
+
+
+def _shot(page, name: str) -> None:
+    """A full-page screenshot into $FRAMING_SCREENSHOTS (for a person to look at), when it is set."""
+    folder = os.environ.get("FRAMING_SCREENSHOTS")
+    if folder:
+        os.makedirs(folder, exist_ok=True)
+        page.screenshot(path=os.path.join(folder, name + ".png"), full_page=True)
+
+
+@pytest.mark.slow
+def test_a_student_clicks_through_the_report(sample_report):
+    sync_playwright = need_browser()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+        problems = _watch(page)
+        page.goto((sample_report / "index.html").as_uri())
+        _shot(page, "index")
+        pages = page.eval_on_selector_all("ol a[href$='.html']", "els => els.map(e => e.getAttribute('href'))")
+        assert len(pages) == 4
+        # index -> each page (by clicking) -> next -> back to the index
+        for k, href in enumerate(pages):
+            page.click(f"ol a[href='{href}']")
+            page.wait_for_load_state("load")
+            assert page.url.endswith(href)
+            nav = page.inner_text("nav.framing-nav")
+            assert f"page {k + 1} of 4" in nav and "On this page" in nav
+            _shot(page, href.removesuffix(".html"))
+            if k + 1 < len(pages):
+                page.click("nav.framing-nav a[rel=next]")
+                page.wait_for_load_state("load")
+                assert page.url.endswith(pages[k + 1])
+                page.go_back()
+            page.click("nav.framing-nav a[href='index.html']")
+            page.wait_for_load_state("load")
+            assert page.url.endswith("index.html")
+
+        # a CSV under a table downloads the whole table
+        page.goto((sample_report / "02_terminology.html").as_uri())
+        link = page.query_selector("p.framing-download a[href$='.csv']")
+        with page.expect_download() as download:
+            link.click()
+        csv = (sample_report / link.get_attribute("href")).read_bytes()
+        assert open(download.value.path(), "rb").read() == csv
+
+        # a sortable table sorts by a click on its heading and filters as one types
+        table = "table[data-sortable]"
+        heading = page.query_selector(f"{table} th:has-text('hits')")
+        column = page.eval_on_selector(f"{table}", "(t, name) => Array.from(t.tHead.rows[0].cells).findIndex(c => c.textContent.trim() === name)", "hits")
+        heading.click()
+        heading.click()  # descending
+        values = page.eval_on_selector(table, "(t, c) => Array.from(t.tBodies[0].rows).map(r => Number(r.cells[c].textContent.replace(/,/g, '')))", column)
+        assert values == sorted(values, reverse=True) and values[0] > values[-1]
+        page.fill("p.framing-filter input", "Kiev")
+        shown = page.eval_on_selector(table, "t => Array.from(t.tBodies[0].rows).filter(r => r.style.display !== 'none').map(r => r.textContent)")
+        assert shown and all("Kiev" in row for row in shown)
+
+        # a concordance line opens its article in the reader, hits marked by voice
+        page.click("a.framing-read")
+        page.wait_for_load_state("load")
+        assert "/articles/" in page.url and page.query_selector_all("mark.v-own, mark.v-quoted, mark.v-distanced")
+        assert "Lexicon terms, by voice" in page.inner_text("body")
+        _shot(page, "article")
+
+        # the explorer: search a term, open its lines from every outlet, follow one to its article
+        page.goto((sample_report / "explorer.html").as_uri())
+        page.fill("#search", "kyiv")
+        page.click("#matches button.term:text-is('kyiv')")
+        rows = page.query_selector_all("#detail table.lines tr")
+        outlets = {r.query_selector("td div").inner_text() for r in rows}
+        assert len(rows) >= 6 and len(outlets) >= 4
+        assert page.query_selector_all("#plot .pt.chosen")
+        page.select_option("#group", index=2)
+        page.click("#more button.term")
+        assert page.inner_text("#detail h2")
+        _shot(page, "explorer")
+        page.fill("#search", "kyiv")
+        page.click("#matches button.term:text-is('kyiv')")
+        page.click("#detail a[href^='articles/']")
+        page.wait_for_load_state("load")
+        assert "/articles/" in page.url
+        browser.close()
+    assert problems == []

@@ -168,3 +168,25 @@ def test_outlet_similarity_on_a_tiny_or_empty_corpus_returns_a_table_not_an_erro
     assert one.shape == (1, 1) and one.iloc[0, 0] == pytest.approx(1.0)
     stop = framing.outlet_similarity(arts.assign(text=["the and of"]))
     assert stop.shape == (1, 1) and np.isnan(stop.iloc[0, 0])
+
+
+def test_an_outlets_own_names_are_left_out_of_its_terms_unless_asked(sample_corpus):
+    arts = sample_corpus.articles
+    kept = framing.keyness(arts, min_count=2, keep_outlet_names=True)
+    assert {"vostok", "courier", "vostok courier"} <= set(kept.loc[kept["outlet"] == "Vostok Courier", "term"].head(5))
+    table = framing.keyness(arts, min_count=2)
+    own = table[table["outlet"] == "Vostok Courier"]
+    assert not own["term"].str.contains(r"\b(?:vostok|courier)\b").any()
+    # on another outlet's side "vostok" is not its vocabulary either: it is left out of what it uses less
+    other = table[(table["outlet"] == "Continental Review") & (table["statistic"] < 0)]
+    assert not other["term"].str.contains(r"\bvostok\b").any()
+    one = framing.keyness(arts, target="Vostok Courier", min_count=2)
+    assert not one["term"].str.contains(r"\bvostok\b").any() and len(one)
+
+
+def test_keyness_by_period_leaves_out_undated_articles():
+    arts = pd.DataFrame({"article_id": list("abc"), "outlet": ["X"] * 3, "title": [""] * 3, "duplicate_of": [None] * 3,
+                         "published": pd.to_datetime(["2022-01-05", "2023-01-05", None], utc=True),
+                         "text": ["Kyiv talks Kyiv", "Kiev talks Kiev", "undated words here"]})
+    table = framing.keyness(arts, by="year", min_count=1, ngram_range=(1, 1))
+    assert set(table["year"]) == {"2022", "2023"} and "undated" not in set(table["term"])

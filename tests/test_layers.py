@@ -21,7 +21,7 @@ PACKAGE = SRC / "framing"
 FLOORS = {
     "schema": 0, "_cache": 0, "_progress": 0, "_deadline": 0, "_builds": 0, "resources": 0, "speedups": 1, "text": 1, "knowledge": 1, "data": 1,
     "ingestion": 2, "analysis": 2,
-    "plots": 3, "notebook": 3, "dask": 3, "__init__": 3,
+    "plots": 3, "notebook": 3, "dask": 3, "reader": 3, "explorer": 3, "__init__": 3,
     "report": 4, "project": 4, "cli": 5,
 }
 

@@ -7,6 +7,8 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
+import re  # noqa: E402
+
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
@@ -38,7 +40,47 @@ def test_variant_share_draws_bars_with_intervals_on_the_given_axes(tables):
     labels = [t.get_text() for t in ax.get_yticklabels()]
     assert len(labels) == len(outlets)
     assert all("small sample" in label for label in labels)  # the demo corpus is small, and says so
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Kyiv", "Kiev"]
+    # the legend says what hollow means, since every dot here is hollow
+    assert [t.get_text() for t in ax.get_legend().get_texts()][:2] == ["Kyiv", "Kiev"]
+    assert "hollow: small sample" in ax.get_legend().get_texts()[-1].get_text()
+    # labels, not ids; hits explained as hits in articles
+    assert ax.get_title().startswith("Kyiv / Kiev: share of each variant")
+    assert all(re.search(r"\n\d+ hits? in \d+ articles?$", label) for label in labels), labels
+    plt.close(fig)
+
+
+def test_a_variant_keeps_its_colour_whatever_else_has_hits(tables):
+    _, _, table = tables
+    war = table[table["family"] == "war_name"]
+    only_conflict = war[war["variant"].isin(["conflict", "war"])].assign(share=0.5, share_lo=0.2, share_hi=0.8, family_count=10)
+
+    def colour_of(t, variant):
+        fig, ax = plt.subplots()
+        plots.variant_share(t, "war_name", ax=ax)
+        legend = {h.get_label(): h.get_color() for h in ax.get_legend().legend_handles}
+        plt.close(fig)
+        return matplotlib.colors.to_hex(legend[variant])
+
+    assert colour_of(only_conflict, "war") == colour_of(war, "war")
+    assert plots.variant_colors("war_name")["conflict"] == plots.variant_colors("war_name", ["conflict"])["conflict"]
+
+
+def test_a_lexicon_colour_key_wins():
+    lex = framing.load_lexicon({"families": {"capital": {"variants": {
+        "Kyiv": {"patterns": ["Kyiv"], "color": "#112233"}, "Kiev": {"patterns": ["Kiev"]}}}}})
+    colors = plots.variant_colors("capital", lexicon=lex)
+    assert matplotlib.colors.to_hex(colors["Kyiv"]) == "#112233"
+    with pytest.raises(framing.LexiconError, match="capital.variants.Kiev.color"):
+        framing.load_lexicon({"families": {"capital": {"variants": {"Kiev": {"patterns": ["Kiev"], "color": "red"}}}}})
+
+
+def test_intervals_of_one_group_never_overlap(tables):
+    _, _, table = tables
+    fig, ax = plt.subplots()
+    plots.variant_share(table, "war_name", ax=ax)
+    rows = [seg[0][1] for coll in ax.collections if isinstance(coll, matplotlib.collections.LineCollection)
+            for seg in coll.get_segments()]
+    assert len(rows) == len(set(rows))  # one line per variant and group, each on its own height
     plt.close(fig)
 
 
@@ -57,8 +99,23 @@ def test_voice_breakdown_for_one_variant(tables):
     fig, ax = plt.subplots()
     assert plots.voice_breakdown(hits, "war_name", variant="special military operation", ax=ax) is ax
     assert "special military operation" in ax.get_title()
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["own", "quoted", "distanced"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()][:3] == ["own", "quoted", "distanced"]
+    assert "pale: small sample" in ax.get_legend().get_texts()[-1].get_text()
     plt.close(fig)
+
+
+def test_time_points_sit_inside_their_period_and_many_outlets_become_panels(tables):
+    arts, hits, _ = tables
+    pref = framing.preference_over_time(hits, arts, "kyiv", freq="quarter")
+    first = pref.sort_values("period_start").iloc[0]
+    # the first quarter's articles begin on 24 February 2022: its point is drawn after that day
+    assert first["period_start"] < first["period_mid"] and first["period_mid"] > pd.Timestamp("2022-02-24", tz="UTC")
+    many = pd.concat([pref.assign(outlet=f"Outlet {k}") for k in range(plots.MAX_LINES + 2)], ignore_index=True)
+    ax = plots.preference_over_time(many)
+    panels = [a for a in ax.figure.axes if a.get_visible() and a.axison]
+    assert len(panels) == plots.MAX_LINES + 2
+    assert sorted(a.get_title() for a in panels) == sorted(f"Outlet {k}" for k in range(plots.MAX_LINES + 2))
+    plt.close(ax.figure)
 
 
 def test_preference_over_time_marks_events_in_range(tables):
@@ -96,7 +153,7 @@ def test_keyness_bars_show_both_sides(sample_corpus):
     widths = [p.get_width() for p in ax.patches]
     assert any(w > 0 for w in widths) and any(w < 0 for w in widths)
     assert ax.get_title() == "Distinctive terms: Vostok Courier vs the others"
-    assert "Vostok Courier uses more" in ax.get_xlabel()
+    assert "used more by Vostok Courier" in ax.get_xlabel() and "used more by the others" in ax.get_xlabel()
     plt.close(fig)
 
 

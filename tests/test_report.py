@@ -82,7 +82,7 @@ def test_with_code_and_typed_parameters(tmp_path):
     target = build_report(SAMPLE, out=tmp_path, name="coded", with_code=True, parameters={"max_rows": 3})
     page = (target / "01_corpus.html").read_text(encoding="utf-8")
     assert "corpus_for" in page  # the code cells are shown (highlighted, so only names survive intact)
-    assert "(first 3 of 6 rows)" in page  # max_rows reached the notebook as an int
+    assert "(first 3 of 10 rows)" in page  # max_rows reached the notebook as an int (the cleaning audit)
     assert json.loads((target / "manifest.json").read_text())["parameters"]["max_rows"] == 3
 
 
@@ -130,7 +130,7 @@ def test_custom_lexicon_reaches_the_notebooks(tmp_path):
     page = (target / "02_terminology.html").read_text(encoding="utf-8")
     assert "Capital" in page and "What the war is called" not in page
     index = (target / "index.html").read_text(encoding="utf-8")
-    assert "segments are the shares of the spellings of &lt;the&gt; capital in the outlet" in index  # escaped
+    assert "each dot is the share of one of the spellings of &lt;the&gt; capital in the outlet" in index  # escaped
     assert "names for the war" not in index
 
 
@@ -282,3 +282,49 @@ def test_every_page_links_to_the_index_its_neighbours_and_its_sections(sample_re
     # the index says in one sentence what each page answers
     assert index.count('<br><span class="small">') == len(PAGES)
     assert "Kyiv or Kiev" in index
+
+
+def test_every_table_and_figure_can_be_taken_away(sample_report):
+    from PIL import Image
+
+    linked_tables, figure_links = set(), 0
+    for page in PAGES:
+        html = (sample_report / f"{page}.html").read_text(encoding="utf-8")
+        tables = set(re.findall(r'href="(tables/[^"]+\.csv)"', html))
+        assert tables, page  # every page has at least one table to download
+        assert all(t.startswith(f"tables/{page}--") for t in tables), tables
+        linked_tables |= tables
+        images = len(re.findall(r"<img ", html))
+        pngs = re.findall(r'href="(figures/[^"]+\.png)"', html)
+        svgs = re.findall(r'href="(figures/[^"]+\.svg)"', html)
+        assert len(pngs) == len(svgs) == images, (page, images, pngs)
+        figure_links += len(pngs)
+        for png in pngs:
+            assert round(Image.open(sample_report / png).info["dpi"][0]) == 200, png
+    on_disk = {p.relative_to(sample_report).as_posix() for p in (sample_report / "tables").glob("*.csv")}
+    assert on_disk == linked_tables
+    assert figure_links >= 8
+    manifest = json.loads((sample_report / "manifest.json").read_text(encoding="utf-8"))
+    outputs = manifest["outputs"]
+    assert linked_tables <= set(outputs) and {"explorer.html", "index.html", "figures/headline.svg"} <= set(outputs)
+    import hashlib
+
+    for name, digest in outputs.items():
+        assert hashlib.sha256((sample_report / name).read_bytes()).hexdigest() == digest, name
+    assert "manifest.json" not in outputs
+
+
+def test_every_article_link_has_its_page_and_every_page_links_the_explorer(sample_report):
+    linked = set()
+    for page in PAGES:
+        html = (sample_report / f"{page}.html").read_text(encoding="utf-8")
+        assert 'href="explorer.html"' in html
+        linked |= set(re.findall(r'href="(articles/[0-9a-f]+\.html)"', html))
+    assert len(linked) >= 10  # the concordance, the quotations and the cleaning audit
+    assert all((sample_report / a).exists() for a in linked)
+    concordance = (sample_report / "02_terminology.html").read_text(encoding="utf-8")
+    lines = re.search(r"Concordance: special military operation.*?</table>", concordance, re.S).group(0)
+    outlets = set(re.findall(r'<td class="data row\d+ col1"[^>]*>([^<]+)</td>', lines))
+    assert len(outlets) == 6  # every outlet of the sample that uses the term, not the first five
+    index = (sample_report / "index.html").read_text(encoding="utf-8")
+    assert 'href="explorer.html"' in index and 'href="figures/headline.svg"' in index

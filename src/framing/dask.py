@@ -33,7 +33,7 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
     raise ImportError('framing.dask needs Dask: pip install "framing[dask]"') from exc
 
 from .analysis.compare import compare as _compare
-from .analysis.keyness import Totals, documents, keyness_from_totals, term_counts
+from .analysis.keyness import Totals, documents, drop_own_names, keyness_from_totals, own_names, term_counts
 from .analysis.lexicon import Lexicon, load_lexicon
 from .analysis.terms import count_terms as _count_terms, find_terms as _find_terms
 from .analysis.tokens import STOP_WORDS
@@ -132,7 +132,8 @@ def _part_totals(part: pd.DataFrame, by, part_name, dedupe, ngram_range, stop_wo
 def keyness(articles: dd.DataFrame, by: str | Sequence[str] = "outlet", target: str | None = None,
             reference=None, *, method: str = "log_odds", ngram_range: tuple[int, int] = (1, 2),
             min_count: int = 5, dedupe: bool = True, part: str = "body", alpha0: float | None = None,
-            correction: bool = True, stop_words=STOP_WORDS, outlets=None, split_out: int | None = None) -> pd.DataFrame:
+            correction: bool = True, stop_words=STOP_WORDS, outlets=None, keep_outlet_names: bool = False,
+            split_out: int | None = None) -> pd.DataFrame:
     """:func:`framing.keyness` with the n-gram counting done in the partitions.
 
     Each partition counts its documents' n-grams per group (term count and document frequency);
@@ -147,5 +148,25 @@ def keyness(articles: dd.DataFrame, by: str | Sequence[str] = "outlet", target: 
     n_out = split_out or max(1, articles.npartitions // 8)
     summed = partial.groupby(["group", "term"]).sum(split_out=n_out).reset_index()
     totals = Totals.from_frame(summed.compute())
-    return keyness_from_totals(totals, by, target, reference, method=method, min_count=min_count,
-                               alpha0=alpha0, correction=correction)
+    table = keyness_from_totals(totals, by, target, reference, method=method, min_count=min_count,
+                                alpha0=alpha0, correction=correction)
+    if keep_outlet_names or by == "part" or table.empty:
+        return table
+    # which outlets make each group, and the domains they publish on: small tables, one row per pair
+    pairs = articles.map_partitions(_part_members, by, part, dedupe, outlets,
+                                    meta={"group": object, "outlet": object, "url": object}).compute()
+    pairs = pairs.drop_duplicates(ignore_index=True)
+    members = {str(g): sorted(set(o.dropna().astype(str))) for g, o in pairs.groupby("group")["outlet"]}
+    names = own_names(pairs[["outlet", "url"]].drop_duplicates(ignore_index=True), outlets, stop_words)
+    return drop_own_names(table, by, target, names, members)
+
+
+def _part_members(df: pd.DataFrame, by, part, dedupe, outlets) -> pd.DataFrame:
+    """(group, outlet, the URL of its domain) pairs of one partition."""
+    from .text.urls import registered_domain
+
+    docs = documents(df, by, part=part, dedupe=dedupe, outlets=outlets)
+    arts = df.assign(url=df["url"] if "url" in df else None)[["article_id", "outlet", "url"]].drop_duplicates("article_id")
+    pairs = docs[["article_id", "group"]].merge(arts, on="article_id", how="left")
+    sites = pairs["url"].map(lambda u: f"https://{d}/" if isinstance(u, str) and (d := registered_domain(u)) else None)
+    return pd.DataFrame({"group": pairs["group"], "outlet": pairs["outlet"], "url": sites}).drop_duplicates()

@@ -1,8 +1,11 @@
-"""Helpers for the report notebooks: set-up, the corpus, safe tables, and summary tables.
+"""Helpers for the report notebooks: set-up, the corpus, safe tables, figures, and summary tables.
 
 Every table a notebook shows goes through :func:`table`: a pandas Styler that escapes HTML (article
-text is untrusted input), has a fixed uuid (so two builds give the same bytes), hides the index and
-shows at most `max_rows` rows, saying so in its caption when it cuts.
+text is untrusted input), has a fixed uuid (so two builds give the same bytes), hides the index,
+names its columns for a reader, prints integers as integers and statistics to three significant
+digits, and shows at most `max_rows` rows, saying so in its caption when it cuts. Every figure goes
+through :func:`figure`. In a report build (``setup(page=...)``) each table is also written whole as
+CSV under ``tables/`` and each figure as a 200-dpi PNG and an SVG under ``figures/``, linked under it.
 """
 
 from __future__ import annotations
@@ -21,8 +24,9 @@ from .resources import SAMPLE
 from .schema import cast_rejects
 
 __all__ = [
-    "setup", "FIGURE_FORMATS", "corpus_for", "outlets_file", "table", "corpus_overview", "outlet_table", "rejects_table", "cleaning_example",
+    "setup", "FIGURE_FORMATS", "figure", "COLUMN_NAMES", "corpus_for", "outlets_file", "table", "corpus_overview", "outlet_table", "rejects_table", "cleaning_example",
     "top_speakers", "top_terms", "cited_table", "duplicates_table", "independence_summary", "sample_lines",
+    "rates_table", "quotations_table", "headline_terms",
     "Note", "corpus_notes", "fewer_than_two", "why_no_collocations",
 ]
 
@@ -33,15 +37,29 @@ FIGURE_FORMATS = ("png", "svg")
 _NO_STAMP = {"png": {"Software": None}, "svg": {"Date": None}}
 
 
-def setup(figure_format: str = "png") -> None:
+#: Where this notebook's tables and figures are also written as files: set by :func:`setup`'s
+#: `page` (a report build sets it to the notebook's name); None in JupyterLab. One kernel runs one
+#: notebook, so one module-level setting is the notebook's own.
+_EXPORT: dict = {"page": None, "names": set()}
+#: Resolution of the downloadable PNG figures (the inline ones stay at 100 dpi, for page size).
+DOWNLOAD_DPI = 200
+
+
+def setup(figure_format: str = "png", page: str | None = None) -> None:
     """Matplotlib, pandas and IPython settings that make figures readable and byte-stable.
 
     `figure_format` is ``png`` (100 dpi) or ``svg`` (vector, for a paper; same bytes on a rebuild).
+    `page` (set by ``framing report``): the page's name; its tables are then also written as
+    ``tables/PAGE--NAME.csv`` and its figures as ``figures/PAGE--NAME.png`` (200 dpi) and ``.svg``,
+    relative to the working directory, each linked under what it shows.
     """
     import matplotlib
 
     if figure_format not in FIGURE_FORMATS:
         raise ValueError(f"figure_format={figure_format!r}: use one of {', '.join(FIGURE_FORMATS)}")
+    if page is not None and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}", str(page)):
+        raise ValueError(f"page={page!r}: a page name is letters, digits, '.', '_' or '-'")
+    _EXPORT.update(page=page, names=set())
 
     matplotlib.rcParams.update({
         "figure.dpi": 100, "savefig.dpi": 100, "font.size": 10, "axes.titlesize": 11,
@@ -86,8 +104,12 @@ def outlets_file(raw: str | None = None, processed: str | None = None) -> str | 
     return None
 
 
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40] or "table"
+def _slug(text: str, limit: int = 48) -> str:
+    """A file-name form of a caption, cut at a word: "Words headlines use …" -> "words-headlines-use-…"."""
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    if len(slug) > limit:
+        slug = slug[:limit + 1].rsplit("-", 1)[0] if "-" in slug[:limit + 1] else slug[:limit]
+    return slug or "table"
 
 
 def _cell(value):
@@ -97,18 +119,19 @@ def _cell(value):
 
 
 class Table:
-    """A table for a notebook: HTML from an escaping Styler, and a plain-text form without memory
-    addresses (a bare Styler's text form holds one, which would change the notebook's bytes)."""
+    """A table for a notebook: HTML from an escaping Styler (with a link to its CSV in a report),
+    and a plain-text form without memory addresses (a bare Styler's text form holds one, which
+    would change the notebook's bytes)."""
 
-    def __init__(self, styler, text: str) -> None:
-        self.styler, self.text = styler, text
+    def __init__(self, styler, text: str, download: str = "") -> None:
+        self.styler, self.text, self.download = styler, text, download
 
     def _repr_html_(self) -> str:
-        return self.styler.to_html()
+        return self.styler.to_html() + self.download
 
     def to_html(self) -> str:
         """The table as HTML (escaped)."""
-        return self.styler.to_html()
+        return self._repr_html_()
 
     def __repr__(self) -> str:
         return self.text
@@ -130,9 +153,69 @@ class Note:
         return "\n".join(f"Note. {s}" for s in self.sentences)
 
 
-def table(df: pd.DataFrame, caption: str, *, max_rows: int = 20, precision: int = 2, percent: tuple = (),
-          empty: str | Callable[[], str | None] | None = None) -> Table | Note:
+#: Column names of the library's tables, as a reader of the report reads them (others lose their
+#: underscores).
+COLUMN_NAMES = {
+    "n_target": "uses (group)", "n_reference": "uses (the rest)", "docs_target": "articles (group)",
+    "few_docs": "in ≤ 2 articles", "statistic": "z (log-odds)", "delta": "log-odds ratio",
+    "log_odds_z": "z (log-odds)", "speaker_group": "speaker group", "family_count": "family hits",
+    "family_articles": "family articles", "n_articles": "articles", "rate_per_10k": "per 10,000 words",
+    "share_lo": "share, 95% low", "share_hi": "share, 95% high", "small_sample": "small sample",
+    "source_path": "file", "article_id": "article", "n_words": "words", "duplicate_of": "copy of",
+    "in_title": "in headline", "cramers_v": "Cramér's V", "q": "q (BH)",
+}
+
+
+def _human(column: object) -> str:
+    name = str(column)
+    return COLUMN_NAMES.get(name, name.replace("_", " "))
+
+
+def _significant(value: float, digits: int = 3) -> str:
+    """A statistic to `digits` significant digits, never in scientific notation above 1e-4.
+
+    Examples
+    --------
+    >>> [_significant(v) for v in (1.08128, 0.0004567, 123456.7, 2.0, 0.00001234)]
+    ['1.08', '0.000457', '123,457', '2.00', '1.23e-05']
+    """
+    if value != value:  # NaN
+        return "–"
+    if value == 0:
+        return "0"
+    if abs(value) < 1e-4:
+        return f"{value:.{digits - 1}e}"
+    magnitude = int(np.floor(np.log10(abs(value))))
+    decimals = max(0, digits - 1 - magnitude)
+    return f"{value:,.{decimals}f}"
+
+
+def _unique_name(base: str) -> str:
+    name, k = base, 2
+    while name in _EXPORT["names"]:
+        name, k = f"{base}-{k}", k + 1
+    _EXPORT["names"].add(name)
+    return name
+
+
+def _reader_link(article_id: object) -> str:
+    if article_id is None or article_id != article_id:
+        return "–"
+    ident = html.escape(str(article_id))
+    return f'<a class="framing-read" href="articles/{ident}.html">read</a>'
+
+
+def table(df: pd.DataFrame, caption: str, *, max_rows: int | None = 20, precision: int = 3, percent: tuple = (),
+          empty: str | Callable[[], str | None] | None = None, link: str | None = None,
+          sortable: bool = False) -> Table | Note:
     """A safe, stable HTML table of `df`: escaped, fixed uuid, no index, at most `max_rows` rows.
+
+    Columns get a reader's names (:data:`COLUMN_NAMES`), integers print as integers, other
+    numbers to `precision` significant digits, columns in `percent` as percentages, and text is
+    left-aligned. In a report build the whole table (every row) is also written as CSV under
+    ``tables/`` and linked under it. `link` names a column of article ids: in a report each becomes
+    a link to the article's page in the reader. `sortable` lets the reader sort the table by a
+    column and filter its rows (a small script in the page; nothing is fetched).
 
     A table without rows becomes a sentence that says so, with `empty` (why, and what to change)
     when the caller knows; a callable is called only then, so a costly reason costs nothing when
@@ -143,25 +226,102 @@ def table(df: pd.DataFrame, caption: str, *, max_rows: int = 20, precision: int 
     >>> sty = table(pd.DataFrame({"title": ["<script>x</script>"]}), "Titles")
     >>> "&lt;script&gt;" in sty.to_html() and "<script>" not in sty.to_html()
     True
+    >>> "2.000000" in table(pd.DataFrame({"count": [2.0, 3.0]}), "Counts").to_html()
+    False
     >>> table(pd.DataFrame({"term": []}), "Distinctive terms", empty="There is only one outlet.")
     Note. Distinctive terms: nothing to show. There is only one outlet.
     """
     if df.empty:
         reason = empty() if callable(empty) else empty
         return Note(f"{caption}: nothing to show." + (f" {reason}" if reason else ""))
-    shown = df.head(max_rows).copy()
-    if len(df) > max_rows:
-        caption = f"{caption} (first {max_rows} of {len(df):,} rows)"
+    whole = df.copy()
+    for col in whole.columns:
+        if whole[col].dtype == object:
+            whole[col] = whole[col].map(_cell)
+    page = _EXPORT["page"]
+    download = ""
+    if page is not None:
+        name = _unique_name(f"{page}--{_slug(caption)}")
+        path = Path("tables") / f"{name}.csv"
+        path.parent.mkdir(exist_ok=True)
+        whole.rename(columns=_human).to_csv(path, index=False, lineterminator="\n")
+        download = (f'<p class="framing-download">Download: <a href="{html.escape(path.as_posix())}" '
+                    f'download>{html.escape(path.name)}</a> (CSV, all {len(whole):,} rows)</p>')
+    limit = len(whole) if max_rows is None else max_rows
+    shown = whole.head(limit).copy()
+    if len(whole) > limit:
+        caption = f"{caption} (first {limit} of {len(whole):,} rows)"
+    if link is not None and link in shown:
+        if page is None:
+            shown = shown.drop(columns=[link])
+        else:
+            shown = shown[[link] + [c for c in shown.columns if c != link]]
+    percent = tuple(_human(c) for c in percent)
+    shown = shown.rename(columns=_human)
+    linked = _human(link) if link is not None and page is not None else None
+    formats: dict = {}
     for col in shown.columns:
-        if shown[col].dtype == object:
-            shown[col] = shown[col].map(_cell)
-    formats = {c: "{:.0%}" for c in percent if c in shown}
+        values = shown[col]
+        if col == linked:
+            formats[col] = _reader_link
+        elif col in percent:
+            formats[col] = lambda v: "–" if v != v else f"{v:.0%}"
+        elif pd.api.types.is_bool_dtype(values):
+            formats[col] = lambda v: "yes" if v is True or v == 1 else "no" if v is False or v == 0 else "–"
+        elif pd.api.types.is_integer_dtype(values):
+            formats[col] = lambda v: "–" if v is pd.NA else f"{int(v):,}"
+        elif pd.api.types.is_float_dtype(values):
+            finite = values.dropna()
+            if len(finite) and np.all(np.isfinite(finite)) and np.all(finite == np.round(finite)) and finite.abs().max() < 1e15:
+                formats[col] = lambda v: "–" if v != v else f"{int(round(v)):,}"
+            else:
+                formats[col] = lambda v, d=precision: _significant(float(v), d)
     styler = shown.style.set_uuid(_slug(caption)).hide(axis="index")
-    styler = styler.format(precision=precision, na_rep="–", escape="html", thousands=",")
-    if formats:
-        styler = styler.format(formats, na_rep="–", escape="html")
-    styler = styler.set_caption(html.escape(caption)).set_table_attributes('class="framing-table"')
-    return Table(styler, f"{caption}: {len(shown)} rows × {shown.shape[1]} columns")
+    styler = styler.format(na_rep="–", escape="html")
+    for col, func in formats.items():
+        styler = styler.format(func, subset=[col], na_rep="–", escape=None if col == linked else "html")
+    text_cols = [k for k, col in enumerate(shown.columns)
+                 if not pd.api.types.is_numeric_dtype(shown[col]) or pd.api.types.is_bool_dtype(shown[col])]
+    styles = [{"selector": f"td.col{k}, th.col_heading.col{k}", "props": "text-align: left"} for k in text_cols]
+    styles += [{"selector": "td, th.col_heading", "props": "text-align: right; vertical-align: top"}]
+    styler = styler.set_table_styles(styles[::-1])
+    attributes = 'class="framing-table"' + (" data-sortable" if sortable else "")
+    styler = styler.set_caption(html.escape(caption)).set_table_attributes(attributes)
+    return Table(styler, f"{caption}: {len(shown)} rows × {shown.shape[1]} columns", download)
+
+
+def figure(drawn, name: str | None = None) -> None:
+    """Show a figure (an Axes or a Figure from :mod:`framing.plots`) and close it.
+
+    In a report build the figure is also written as ``figures/PAGE--NAME.png`` (200 dpi) and
+    ``.svg`` (byte-stable: no dates, fixed ids), linked under it. `name` defaults to its title.
+    """
+    import matplotlib.pyplot as plt
+
+    fig = getattr(drawn, "figure", drawn)
+    page = _EXPORT["page"]
+    links = ""
+    if page is not None:
+        title = name or (fig._suptitle.get_text() if getattr(fig, "_suptitle", None) else "") or \
+            next((a.get_title() for a in fig.axes if a.get_title()), "figure")
+        stem = _unique_name(f"{page}--{_slug(title)}")
+        folder = Path("figures")
+        folder.mkdir(exist_ok=True)
+        made = []
+        for fmt, kwargs in (("png", {"dpi": DOWNLOAD_DPI}), ("svg", {})):
+            path = folder / f"{stem}.{fmt}"
+            fig.savefig(path, format=fmt, bbox_inches="tight", metadata=_NO_STAMP[fmt], **kwargs)
+            made.append(f'<a href="{html.escape(path.as_posix())}" download>{fmt.upper()}'
+                        f'{" (200 dpi)" if fmt == "png" else " (vector)"}</a>')
+        links = f'<p class="framing-download">Download this figure: {" · ".join(made)}</p>'
+    try:
+        from IPython.display import HTML, display
+
+        display(fig)
+        if links:
+            display(HTML(links))
+    finally:
+        plt.close(fig)
 
 
 # --------------------------------------------------------------------------- summary tables
@@ -213,10 +373,10 @@ def cleaning_example(articles: pd.DataFrame, max_lines: int = 12) -> pd.DataFram
     """The cleaning audit of one article (the one with most removed lines): each line and its rule."""
     n = articles["dropped"].map(len)
     if not len(articles) or n.max() == 0:
-        return pd.DataFrame({"removed line": [], "rule": []})
+        return pd.DataFrame({"removed line": [], "rule": [], "file": [], "article_id": []})
     row = articles.loc[n.idxmax()]
     lines = [(line[:160], why) for line, why in zip(row["dropped"], row["dropped_why"])][:max_lines]
-    return pd.DataFrame(lines, columns=["removed line", "rule"]).assign(article=row["source_path"])
+    return pd.DataFrame(lines, columns=["removed line", "rule"]).assign(file=row["source_path"], article_id=row["article_id"])
 
 
 def top_speakers(quotes: pd.DataFrame, by: str = "outlet", n: int = 3) -> pd.DataFrame:
@@ -290,8 +450,52 @@ def independence_summary(tests: pd.DataFrame, lexicon=None) -> pd.DataFrame:
 
 
 def sample_lines(lines: pd.DataFrame, per_group: int = 3, by: str = "outlet") -> pd.DataFrame:
-    """A few concordance lines from every group (the first ones in date order), not only the first group."""
+    """Up to `per_group` concordance lines (or quotations) from every group, the first ones in date
+    order: every group is shown, not only the first few.
+
+    Examples
+    --------
+    >>> lines = pd.DataFrame({"outlet": list("AAAB"), "match": list("wxyz")})
+    >>> sample_lines(lines, per_group=2)["match"].tolist()
+    ['w', 'x', 'z']
+    """
     return lines.groupby(by, sort=True).head(per_group).reset_index(drop=True)
+
+
+def rates_table(table: pd.DataFrame, lexicon=None) -> pd.DataFrame:
+    """The numbers behind the terminology figures: per outlet and variant, hits, articles, hits per
+    10,000 words, the share of the family with its 95% interval (families with hits only).
+
+    `table` comes from :func:`framing.compare`.
+    """
+    from .analysis.lexicon import load_lexicon
+
+    labels = {f.name: f.label for f in load_lexicon(lexicon).families}
+    t = table[table["family_count"] > 0]
+    return pd.DataFrame({
+        "outlet": t["outlet"], "family": t["family"].map(lambda f: labels.get(f, f)), "variant": t["variant"],
+        "hits": t["count"].astype(int), "articles": t["n_articles"].astype(int), "per 10,000 words": t["rate_per_10k"],
+        "share": t["share"], "share, 95% low": t["share_lo"], "share, 95% high": t["share_hi"],
+        "small sample": t["small_sample"].astype(bool),
+    }).reset_index(drop=True)
+
+
+def quotations_table(quotes: pd.DataFrame, per_group: int = 3, by: str = "outlet", width: int = 160) -> pd.DataFrame:
+    """Direct quotations to read: up to `per_group` from each outlet (the first in date order), with
+    speaker, verb and how the speaker was found; long quotations are cut at `width` characters."""
+    d = quotes[quotes["kind"] == "direct"].sort_values([by, "published", "article_id", "start"], na_position="last")
+    d = sample_lines(d, per_group, by)
+    cut = d["quote"].astype(str).map(lambda q: q if len(q) <= width else q[: width - 1].rstrip() + "…")
+    return pd.DataFrame({"article_id": d["article_id"], by: d[by], "quotation": cut, "speaker": d["speaker"],
+                         "speaker group": d["speaker_group"], "verb": d["verb"], "found by": d["attribution"]})
+
+
+def headline_terms(titles: pd.DataFrame) -> pd.DataFrame:
+    """The headline-against-body keyness table (``keyness(by="part", target="title")``) in a reader's
+    words: term, z, uses in headlines and in bodies, headlines using it."""
+    return pd.DataFrame({"term": titles["term"], "z (log-odds)": titles["statistic"],
+                         "uses in headlines": titles["n_target"], "uses in bodies": titles["n_reference"],
+                         "headlines using it": titles["docs_target"]})
 
 
 # --------------------------------------------------------------------------- empty and degenerate corpora

@@ -19,7 +19,7 @@ from .analysis.terms import VOICES
 from .schema import PERIODS
 
 __all__ = [
-    "plain", "variant_share", "rate_heatmap", "voice_breakdown", "preference_over_time",
+    "plain", "variant_colors", "MAX_LINES", "variant_share", "rate_heatmap", "voice_breakdown", "preference_over_time",
     "keyness_bars", "speaker_share", "verb_profile", "similarity_heatmap", "articles_over_time",
 ]
 
@@ -96,61 +96,131 @@ def _group_label(row_key, small: bool) -> str:
     return key + (_SMALL if small else "")
 
 
+def _family_label(family: str, lexicon=None) -> str:
+    """The family's label from the lexicon ("Kyiv / Kiev"), or its id when the lexicon lacks it."""
+    lex = _lexicon(lexicon)
+    try:
+        return lex.family(family).label if lex is not None else family
+    except KeyError:
+        return family
+
+
+def _lexicon(lexicon=None):
+    from .analysis.lexicon import load_lexicon
+
+    try:
+        return load_lexicon(lexicon)
+    except Exception:  # a plot never fails for want of labels
+        return None
+
+
+def variant_colors(family: str, variants: Sequence[str] = (), *, lexicon=None) -> dict[str, tuple]:
+    """One colour per variant of `family`, the same in every figure and every report.
+
+    A variant's ``color`` in the lexicon wins; otherwise it takes the palette colour of its place
+    in the family (the lexicon's order), so "conflict" never changes colour because another
+    variant has no hits. Variants the lexicon does not know follow, in the order given.
+
+    Examples
+    --------
+    >>> colors = variant_colors("kyiv", ["Kiev"])
+    >>> colors["Kiev"] == variant_colors("kyiv", ["Kyiv", "Kiev"])["Kiev"]
+    True
+    """
+    lex = _lexicon(lexicon)
+    known: list = []
+    if lex is not None:
+        try:
+            known = list(lex.family(family).variants)
+        except KeyError:
+            known = []
+    out: dict[str, tuple] = {}
+    for k, v in enumerate(known):
+        out[v.name] = plt.matplotlib.colors.to_rgb(v.color) if v.color else _PALETTE[k % 10]
+    for v in variants:
+        if v not in out:
+            out[v] = _PALETTE[len(out) % 10]
+    return out
+
+
 @_plain_labels
 def variant_share(
-    table: pd.DataFrame, family: str, *, by: str | Sequence[str] = "outlet", ax: Axes | None = None
+    table: pd.DataFrame, family: str, *, by: str | Sequence[str] = "outlet", lexicon=None, ax: Axes | None = None
 ) -> Axes:
-    """Stacked horizontal bars: each variant's share of the family, per group, with 95% intervals.
+    """Each variant's share of the family, per group: a dot and its 95% interval, one line per variant.
 
-    `table` comes from :func:`framing.compare`. Each whisker is the interval of that variant's own
-    share, drawn from the start of its segment. Groups flagged ``small_sample`` are drawn pale and
-    say so in their label.
+    `table` comes from :func:`framing.compare`. Within a group, each variant has its own line, so
+    intervals never overlap; colours are fixed per variant (:func:`variant_colors`). Groups flagged
+    ``small_sample`` are drawn with hollow dots and say so in their label and in the legend. The
+    label gives the family's hits and the articles they come from.
 
     Examples
     --------
     >>> t = pd.DataFrame({"outlet": ["A", "A"], "family": ["kyiv"] * 2, "variant": ["Kyiv", "Kiev"],
     ...     "share": [0.75, 0.25], "share_lo": [0.5, 0.1], "share_hi": [0.9, 0.5],
-    ...     "family_count": [40, 40], "small_sample": [False, False]})
+    ...     "family_count": [40, 40], "family_articles": [12, 12], "small_sample": [False, False]})
     >>> variant_share(t, "kyiv").get_title()
-    'kyiv: share of each variant, by outlet'
+    'Kyiv / Kiev: share of each variant, by outlet'
+    >>> [t.get_text() for t in variant_share(t, "kyiv").get_yticklabels()]
+    ['A\\n40 hits in 12 articles']
     """
     keys = [by] if isinstance(by, str) else list(by)
+    label = _family_label(family, lexicon)
     t = table[table["family"] == family]
     t = t[t["family_count"] > 0]
     used = t.groupby("variant", sort=False)["share"].max()
-    variants = [v for v in dict.fromkeys(t["variant"]) if used.get(v, 0) > 0]
+    present = [v for v in dict.fromkeys(t["variant"]) if used.get(v, 0) > 0]
+    colors = variant_colors(family, present, lexicon=lexicon)
+    variants = [v for v in colors if v in present]  # the lexicon's order
     groups = list(dict.fromkeys(map(tuple, t[keys].astype(str).to_numpy())))
-    ax = _axes(ax, len(groups))
+    row = 0.22 * max(len(variants), 1) + 0.35
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8.0, max(2.5, row * len(groups) + 1.6)), layout="constrained")
     if t.empty:
-        ax.set_title(f"{family}: no hits")
+        ax.set_title(f"{label}: no hits")
         ax.set_axis_off()
         return ax
     indexed = t.assign(_g=list(map(tuple, t[keys].astype(str).to_numpy()))).set_index(["_g", "variant"])
-    y = np.arange(len(groups))[::-1]
-    left = np.zeros(len(groups))
-    small = [bool(indexed.loc[(g, variants[0]), "small_sample"]) for g in groups]
+    y = np.arange(len(groups))[::-1].astype(float)
+    small = np.array([bool(indexed.loc[(g, variants[0]), "small_sample"]) for g in groups])
+    step = 0.8 / max(len(variants), 1)
     for k, variant in enumerate(variants):
+        at = y + 0.4 - step * (k + 0.5)
         share = np.array([indexed.loc[(g, variant), "share"] for g in groups], dtype=float)
         lo = np.array([indexed.loc[(g, variant), "share_lo"] for g in groups], dtype=float)
         hi = np.array([indexed.loc[(g, variant), "share_hi"] for g in groups], dtype=float)
-        colors = [(*_PALETTE[k % 10], 0.35 if s else 1.0) for s in small]
-        ax.barh(y, share, left=left, color=colors, edgecolor="white", label=variant, height=0.7)
-        ok = share > 0
-        ax.errorbar(left[ok] + share[ok], y[ok] + 0.2, xerr=[share[ok] - lo[ok], hi[ok] - share[ok]],
-                    fmt="none", ecolor="black", elinewidth=1, capsize=2)
-        left += np.nan_to_num(share)
-    counts = [int(indexed.loc[(g, variants[0]), "family_count"]) for g in groups]
-    ax.set_yticks(y, [f"{_group_label(g if len(g) > 1 else g[0], s)}  n={n}" for g, s, n in zip(groups, small, counts)])
-    ax.set_xlim(0, 1)
-    ax.set_xlabel("share of the family's hits (whisker: 95% interval of that variant's share)")
-    ax.set_title(f"{family}: share of each variant, by {' × '.join(keys)}")
-    _legend(ax, [(v, _PALETTE[k % 10]) for k, v in enumerate(variants)], "variant")
+        color = colors[variant]
+        ax.hlines(at, lo, hi, color=color, linewidth=2, alpha=0.8)
+        ax.scatter(share[~small], at[~small], color=color, s=30, zorder=3)
+        ax.scatter(share[small], at[small], facecolors="white", edgecolors=[color], s=30, zorder=3, linewidths=1.5)
+    for edge in y[:-1] - 0.5:
+        ax.axhline(edge + 1, color="#dddddd", linewidth=0.6)
+    hits = [int(indexed.loc[(g, variants[0]), "family_count"]) for g in groups]
+    docs = [int(indexed.loc[(g, variants[0]), "family_articles"]) if "family_articles" in indexed else None for g in groups]
+    ax.set_yticks(y, [f"{_group_label(g if len(g) > 1 else g[0], s)}\n{_count(n, 'hit')}"
+                      + (f" in {_count(m, 'article')}" if m is not None else "")
+                      for g, s, n, m in zip(groups, small, hits, docs)])
+    ax.set_ylim(-0.5, len(groups) - 0.5)
+    ax.set_xlim(-0.02, 1.02)
+    ax.xaxis.set_major_formatter(plt.matplotlib.ticker.PercentFormatter(1.0))
+    ax.set_xlabel("share of the family's hits in the group (dot), with its 95% interval (line)")
+    ax.set_title(f"{label}: share of each variant, by {' × '.join(keys)}")
+    handles = [plt.matplotlib.lines.Line2D([], [], color=colors[v], marker="o", linewidth=2, label=v) for v in variants]
+    if small.any():
+        handles.append(plt.matplotlib.lines.Line2D([], [], color="black", marker="o", markerfacecolor="white",
+                                                   linewidth=0, label="hollow: small sample\n(< 10 hits or < 5 articles)"))
+    ax.legend(handles=handles, title="variant", loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
     return ax
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")
 
 
 @_plain_labels
 def rate_heatmap(
-    table: pd.DataFrame, *, by: str = "outlet", families: Sequence[str] | None = None, ax: Axes | None = None
+    table: pd.DataFrame, *, by: str = "outlet", families: Sequence[str] | None = None, lexicon=None,
+    ax: Axes | None = None
 ) -> Axes:
     """Heatmap of mentions per 10,000 words: families (rows) × groups (columns), values printed.
 
@@ -172,7 +242,7 @@ def rate_heatmap(
     values = grid.to_numpy(dtype=float)
     image = ax.imshow(values, aspect="auto", cmap="Blues")
     ax.set_xticks(range(grid.shape[1]), grid.columns, rotation=30, ha="right")
-    ax.set_yticks(range(grid.shape[0]), grid.index)
+    ax.set_yticks(range(grid.shape[0]), [_family_label(f, lexicon) for f in grid.index])
     top = np.nanmax(values) if np.isfinite(values).any() else 0
     for (i, j), v in np.ndenumerate(values):
         if np.isfinite(v):
@@ -192,6 +262,7 @@ def voice_breakdown(
     by: str = "outlet",
     variant: str | None = None,
     min_hits: int = 10,
+    lexicon=None,
     ax: Axes | None = None,
 ) -> Axes:
     """Stacked horizontal bars: the share of a family's hits in each voice, per group.
@@ -204,14 +275,14 @@ def voice_breakdown(
     >>> h = pd.DataFrame({"outlet": ["A", "A", "B"], "family": ["war_name"] * 3,
     ...     "variant": ["invasion"] * 3, "voice": ["own", "quoted", "own"], "in_title": [False] * 3})
     >>> voice_breakdown(h, "war_name").get_xlabel()
-    'share of hits'
+    'share of hits (headlines left out)'
     """
     h = hits[(hits["family"] == family) & ~hits["in_title"]]
     if variant is not None:
         h = h[h["variant"] == variant]
     counts = pd.crosstab(h[by], h["voice"]).reindex(columns=list(VOICES), fill_value=0)
     ax = _axes(ax, len(counts))
-    what = f"{family}: {variant}" if variant else family
+    what = f'"{variant}"' if variant else _family_label(family, lexicon)
     if counts.empty:
         ax.set_title(f"{what}: no hits")
         ax.set_axis_off()
@@ -225,12 +296,48 @@ def voice_breakdown(
         colors = [(*plt.matplotlib.colors.to_rgb(_VOICE_COLORS[voice]), 0.35 if s else 1.0) for s in small]
         ax.barh(y, shares[voice], left=left, color=colors, label=voice, edgecolor="white", height=0.7)
         left += shares[voice].to_numpy()
-    ax.set_yticks(y, [f"{_group_label(g, s)}  n={n}" for g, s, n in zip(counts.index, small, totals)])
+    ax.set_yticks(y, [f"{_group_label(g, s)}\n{_count(int(n), 'hit')}" for g, s, n in zip(counts.index, small, totals)])
     ax.set_xlim(0, 1)
-    ax.set_xlabel("share of hits")
+    ax.xaxis.set_major_formatter(plt.matplotlib.ticker.PercentFormatter(1.0))
+    ax.set_xlabel("share of hits (headlines left out)")
     ax.set_title(f"In whose voice? {what}, by {by}")
     _legend(ax, [(v, _VOICE_COLORS[v]) for v in VOICES], "voice")
+    if small.any():
+        ax.legend(handles=[*ax.get_legend().legend_handles,
+                           plt.matplotlib.patches.Patch(color=(0.5, 0.5, 0.5, 0.35), label=f"pale: small sample\n(< {min_hits} hits)")],
+                  title="voice", loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
     return ax
+
+
+#: Beyond this many groups, a time plot becomes small multiples (one panel a group) instead of a tangle.
+MAX_LINES = 6
+_MARKERS = "osD^vP"
+
+
+def _when(t: pd.DataFrame) -> pd.Series:
+    """The x position of each period: its midpoint (``period_mid``) when known, naive UTC."""
+    x = pd.to_datetime(t["period_mid"] if "period_mid" in t else t["period_start"])
+    return x.dt.tz_convert(None) if getattr(x.dt, "tz", None) else x
+
+
+def _events(ax: Axes, events: pd.DataFrame | None) -> None:
+    if events is None or not len(events):
+        return
+    lo, hi = ax.get_xlim()
+    for date, label in zip(pd.to_datetime(events["date"]).dt.tz_localize(None), events["label"]):
+        xd = plt.matplotlib.dates.date2num(date)
+        if lo <= xd <= hi:
+            ax.axvline(date, color="grey", linestyle="--", linewidth=0.8)
+            ax.annotate(label, (date, 1.0), xytext=(2, -2), textcoords="offset points",
+                        rotation=90, va="top", fontsize=7, color="dimgrey")
+    ax.set_xlim(lo, hi)
+
+
+def _dates(ax: Axes) -> None:
+    locator = plt.matplotlib.dates.AutoDateLocator(maxticks=8)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(plt.matplotlib.dates.ConciseDateFormatter(locator))
+    ax.set_ylim(-0.04, 1.04)
 
 
 @_plain_labels
@@ -241,11 +348,13 @@ def preference_over_time(
     events: pd.DataFrame | None = None,
     ax: Axes | None = None,
 ) -> Axes:
-    """Lines of one variant's share over time per group, with 95% bands and marked events.
+    """One variant's share of its family over time per group, with 95% bands and marked events.
 
     `table` comes from :func:`framing.preference_over_time`; `events` (``date``, ``label``) from
-    ``load_lexicon().events_for(family)``. Periods flagged ``small_sample`` are drawn as hollow
-    markers.
+    ``load_lexicon().events_for(family)``. Each point sits at the middle of its period. Periods
+    flagged ``small_sample`` are hollow. Up to :data:`MAX_LINES` groups share one panel (each with
+    its own marker, nudged sideways so that equal values stay visible); more groups become small
+    multiples, one panel each with the same axes (without `ax`; the first panel is returned).
 
     Examples
     --------
@@ -255,37 +364,56 @@ def preference_over_time(
     >>> preference_over_time(t).get_ylabel()
     'share of "Kyiv" in its family'
     """
-    ax = _axes(ax, 8, width=9.0)
     variant = str(table["variant"].iloc[0]) if len(table) else "variant"
     groups = list(dict.fromkeys(table[by])) if by else [None]
+    title = f'Preference for "{variant}" over time' + (f", by {by}" if by else "")
+    ylabel = f'share of "{variant}" in its family'
+    xlabel = "middle of each period (hollow marker: small sample)"
+    if ax is None and len(groups) > MAX_LINES:
+        cols = 3
+        rows = -(-len(groups) // cols)
+        fig, axes = plt.subplots(rows, cols, figsize=(10.0, 2.2 * rows + 0.8), sharex=True, sharey=True,
+                                 layout="constrained", squeeze=False)
+        for k, g in enumerate(groups):
+            each = axes.flat[k]
+            _lines(each, table[table[by] == g], _PALETTE[0], "o", pd.Timedelta(0))
+            each.set_title(str(g), fontsize=9)
+            _events(each, events)
+            _dates(each)
+        for each in list(axes.flat)[len(groups):]:
+            each.set_axis_off()
+        fig.suptitle(title)
+        fig.supylabel(ylabel)
+        fig.supxlabel(xlabel)
+        first = axes.flat[0]
+        first.set_ylabel(ylabel)
+        first.set_xlabel(xlabel)
+        return first
+    ax = _axes(ax, 8, width=9.0)
+    x_all = _when(table) if len(table) else pd.Series(dtype="datetime64[ns]")
+    spread = (x_all.max() - x_all.min()) if len(x_all) > 1 else pd.Timedelta(days=30)
     for k, g in enumerate(groups):
         t = table if g is None else table[table[by] == g]
-        x = pd.to_datetime(t["period_start"]).dt.tz_localize(None) if getattr(t["period_start"].dt, "tz", None) else t["period_start"]
-        color = _PALETTE[k % 10]
-        ax.plot(x, t["share"], color=color, label=str(g) if g is not None else "all", linewidth=1.5)
-        ax.fill_between(x, t["share_lo"], t["share_hi"], color=color, alpha=0.15, linewidth=0)
-        small = t["small_sample"].to_numpy(bool)
-        ax.scatter(x[~small], t["share"][~small], color=color, s=18, zorder=3)
-        ax.scatter(x[small], t["share"][small], facecolors="white", edgecolors=[color], s=18, zorder=3)
-    if events is not None and len(events):
-        lo, hi = ax.get_xlim()
-        for date, label in zip(pd.to_datetime(events["date"]).dt.tz_localize(None), events["label"]):
-            xd = plt.matplotlib.dates.date2num(date)
-            if lo <= xd <= hi:
-                ax.axvline(date, color="grey", linestyle="--", linewidth=0.8)
-                ax.annotate(label, (date, 1.0), xytext=(2, -2), textcoords="offset points",
-                            rotation=90, va="top", fontsize=7, color="dimgrey")
-        ax.set_xlim(lo, hi)
-    locator = plt.matplotlib.dates.AutoDateLocator(maxticks=8)
-    ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(plt.matplotlib.dates.ConciseDateFormatter(locator))
-    ax.set_ylim(-0.02, 1.02)
-    ax.set_ylabel(f'share of "{variant}" in its family')
-    ax.set_xlabel("period (hollow marker: small sample)")
-    ax.set_title(f'Preference for "{variant}" over time' + (f", by {by}" if by else ""))
+        nudge = (k - (len(groups) - 1) / 2) * spread * 0.006 if len(groups) > 1 else pd.Timedelta(0)
+        _lines(ax, t, _PALETTE[k % 10], _MARKERS[k % len(_MARKERS)], nudge, label=str(g) if g is not None else "all")
+    if len(table):  # from the first period's start, so an event on the corpus's first day shows
+        ax.set_xlim(left=plt.matplotlib.dates.date2num(_when(table.assign(period_mid=table["period_start"])).min()))
+    _events(ax, events)
+    _dates(ax)
+    ax.set_ylabel(ylabel)
+    ax.set_xlabel(xlabel)
+    ax.set_title(title)
     if by:
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
     return ax
+
+
+def _lines(ax: Axes, t: pd.DataFrame, color, marker: str, nudge, label: str | None = None) -> None:
+    x = _when(t) + nudge
+    ax.plot(x, t["share"], color=color, label=label, linewidth=1.5, marker=marker, markersize=5)
+    ax.fill_between(x, t["share_lo"], t["share_hi"], color=color, alpha=0.12, linewidth=0)
+    small = t["small_sample"].to_numpy(bool)
+    ax.scatter(x[small], t["share"][small], facecolors="white", edgecolors=[color], s=22, zorder=3, marker=marker)
 
 
 @_plain_labels
@@ -322,7 +450,7 @@ def keyness_bars(
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_yticks([])
     stat = "statistic" if "delta" not in shown else "z-score of the log-odds ratio"
-    ax.set_xlabel(f"{stat} (right: {target} uses more; left: {reference} uses more; hatched: ≤ 2 articles)")
+    ax.set_xlabel(f"{stat}\nright: used more by {target}; left: used more by {reference}; hatched: in ≤ 2 articles")
     ax.set_title(f"Distinctive terms: {target} vs {reference}")
     lo, hi = ax.get_xlim()
     pad = (hi - lo) * 0.25
@@ -355,7 +483,7 @@ def speaker_share(table: pd.DataFrame, *, by: str = "outlet", value: str = "shar
         color = {"(unattributed)": "#cccccc", "(other named)": "#999999"}.get(group, cmap(k % 20))
         ax.barh(y, grid[group], left=left, color=color, edgecolor="white", height=0.7, label=group)
         left += grid[group].to_numpy()
-    ax.set_yticks(y, [f"{g}  n={totals.get(g, 0)}" for g in grid.index])
+    ax.set_yticks(y, [f"{g}\n{_count(int(totals.get(g, 0)), 'quotation')}" for g in grid.index])
     ax.set_xlim(0, 1)
     ax.set_xlabel("share of quotations" if value == "share_quotes" else "share of quoted words")
     ax.set_title(f"Who is quoted, by {by}")

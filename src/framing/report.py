@@ -37,7 +37,7 @@ __all__ = ["ReportError", "build_report", "slug", "NAME_RULE", "notebook_paramet
 
 _PACKAGES = ("framing", "pandas", "numpy", "scipy", "scikit-learn", "matplotlib", "nltk", "papermill",
              "nbconvert", "nbformat", "ipykernel", "trafilatura", "pyarrow")
-_REPORT_PARAMS = {"raw", "processed", "lexicon", "progress", "figure_format"}  # set by the build, not by -p
+_REPORT_PARAMS = {"raw", "processed", "lexicon", "progress", "figure_format", "page"}  # set by the build, not by -p
 #: The lexicon family the index page draws unless told otherwise.
 HEADLINE = "war_name"
 #: What a report name (``--name``) may be: a folder name that is safe in any shell, URL and file system.
@@ -199,11 +199,18 @@ def _headline_figure(articles: pd.DataFrame, lexicon, family: str, path: Path):
     table = compare(hits, articles, voice="own", lexicon=lex)
     if not (table["family"] == family).any():
         return None
-    plt.rcParams.update({"svg.hashsalt": "framing", "font.size": 10})
-    ax = plots.variant_share(table, family)
-    ax.set_title(plots.plain(f"{lex.family(family).label}: each outlet's own words (quotations left out)"))
-    ax.figure.savefig(path, dpi=100, bbox_inches="tight", metadata={"Software": None})
-    plt.close(ax.figure)
+    # matplotlib's defaults, whatever the calling process set (a notebook that calls build_report
+    # must get the same bytes as the command line)
+    with matplotlib.rc_context():
+        matplotlib.rcdefaults()
+        plt.rcParams.update({"svg.hashsalt": "framing", "font.size": 10})
+        ax = plots.variant_share(table, family, lexicon=lex)
+        ax.set_title(plots.plain(f"{lex.family(family).label}: each outlet's own words (quotations left out)"))
+        ax.figure.savefig(path, dpi=100, bbox_inches="tight", metadata={"Software": None})
+        ax.figure.savefig(path.with_name(f"{path.stem}-200dpi.png"), dpi=200, bbox_inches="tight",
+                          metadata={"Software": None})
+        ax.figure.savefig(path.with_suffix(".svg"), bbox_inches="tight", metadata={"Date": None})
+        plt.close(ax.figure)
     return lex.family(family)
 
 
@@ -367,7 +374,7 @@ def _run_notebook(plan: _Plan, path: Path, tmp: Path, base: dict, with_code: boo
     import papermill
 
     own = {p for p, info in plan.declared.items() if path.stem in info["notebooks"]}
-    params = {key: value for key, value in {**base, **plan.user}.items() if key in own}
+    params = {key: value for key, value in {**base, **plan.user, "page": path.stem}.items() if key in own}
     executed = tmp / "notebooks" / path.name
     try:
         papermill.execute_notebook(
@@ -456,10 +463,13 @@ def _section_id(text: str, taken: set[str]) -> str:
     return found
 
 
-def _navigate(pages: list[_Page], report: str) -> list[str]:
+def _navigate(pages: list[_Page], report: str, explorer: bool = False) -> list[str]:
     """Each page's HTML with a navigation block at the top: the report's name and a link to the
-    index, the previous and next page, and the page's sections (its ``##`` headings, given ids)."""
+    index, the previous and next page, the term explorer, and the page's sections (its ``##``
+    headings, given ids). A page with sortable tables gets the small script that sorts them."""
     import html as html_lib
+
+    tables_js = (Path(__file__).parent / "templates" / "report" / "tables.js").read_text(encoding="utf-8")
 
     out = []
     for k, page in enumerate(pages):
@@ -480,6 +490,8 @@ def _navigate(pages: list[_Page], report: str) -> list[str]:
             links.append(f'<a href="{esc(pages[k - 1].name)}.html" rel="prev">← {esc(pages[k - 1].title)}</a>')
         if k + 1 < len(pages):
             links.append(f'<a href="{esc(pages[k + 1].name)}.html" rel="next">{esc(pages[k + 1].title)} →</a>')
+        if explorer:
+            links.append('<a href="explorer.html">term explorer</a>')
         toc = "".join(f'<li><a href="#{i}">{esc(t)}</a></li>' for i, t in sections)
         nav = ('<nav class="framing-nav" aria-label="report" style="font-family: system-ui, sans-serif; '
                'border-bottom: 1px solid #ddd; padding: .5rem 0 .2rem; margin-bottom: 1rem">'
@@ -488,13 +500,31 @@ def _navigate(pages: list[_Page], report: str) -> list[str]:
                + "</nav>")
         at = body.find("<main>")
         at = at + len("<main>") if at >= 0 else body.find(">", body.find("<body")) + 1
-        out.append(body[:at] + nav + body[at:])
+        body = body[:at] + nav + body[at:]
+        if "data-sortable" in body:
+            end = body.rfind("</body>")
+            body = body[:end] + f"<script>{tables_js}</script>\n" + body[end:]
+        out.append(body)
     return out
 
 
-def _render(plan: _Plan, tmp: Path, corpus, pages: list[_Page]) -> None:
-    """Write the notebook pages (with their navigation), the headline figure and the index page."""
-    for page, html in zip(pages, _navigate(pages, f"framing report: {plan.name}"), strict=True):
+def _render(plan: _Plan, tmp: Path, corpus, pages: list[_Page], say=lambda message: None) -> None:
+    """Write the notebook pages (with their navigation), the term explorer, the article reader's
+    pages, the headline figure and the index page."""
+    from .explorer import explorer_data, explorer_html
+    from .reader import READER_MAX, linked_articles, write_articles
+
+    lexicon = tmp / "data" / "lexicon.yaml" if plan.lexicon is not None else None
+    outlets = tmp / "data" / "outlets.yaml" if (tmp / "data" / "outlets.yaml").exists() else None
+    began = time.time()
+    data = explorer_data(corpus.articles, lexicon=lexicon, outlets=outlets)
+    wanted = linked_articles(p.html for p in pages)
+    from_explorer = [line[6] for lines in data["contexts"].values() for line in lines]
+    readable = write_articles(corpus.articles, wanted + sorted(set(from_explorer) - set(wanted)), tmp / "articles",
+                              report=plan.name, lexicon=lexicon, limit=READER_MAX)
+    say(f"term explorer and {len(readable):,} article pages in {time.time() - began:.0f} s")
+    (tmp / "explorer.html").write_text(explorer_html(data, report=plan.name, readable=set(readable)), encoding="utf-8")
+    for page, html in zip(pages, _navigate(pages, f"framing report: {plan.name}", explorer=True), strict=True):
         (tmp / f"{page.name}.html").write_text(html, encoding="utf-8")
     family = _headline_figure(corpus.articles, plan.lexicon, plan.headline, tmp / "figures" / "headline.png")
     (tmp / "index.html").write_text(_index_html(plan.name, corpus, pages, family), encoding="utf-8")
@@ -578,7 +608,7 @@ def build_report(
             began = time.time()
             pages.append(_run_notebook(plan, path, tmp, base, with_code))
             say(f"[{k}/{len(plan.notebooks)}] {path.name} done in {time.time() - began:.0f} s")
-        _render(plan, tmp, corpus, pages)
+        _render(plan, tmp, corpus, pages, say)
         _write_manifest(tmp, plan, base, with_code, started)
         _swap(tmp, target)
     except ReportError:
@@ -641,6 +671,8 @@ def _write_manifest(tmp: Path, plan: _Plan, base: dict, with_code: bool, started
         "notebooks_from": "packaged" if paths[0].parent.resolve() == NOTEBOOKS else str(paths[0].parent),
         "notebooks": {p.name: {"source_sha256": _sha256(p), "executed_sha256": _sha256(tmp / "notebooks" / p.name)}
                       for p in paths},
+        "outputs": {p.relative_to(tmp).as_posix(): _sha256(p) for p in sorted(tmp.rglob("*"))
+                    if p.is_file() and p.name not in ("manifest.json", KERNEL_PID)},
         "python": platform.python_version(),
         "platform": platform.platform(),
         "packages": _versions(),

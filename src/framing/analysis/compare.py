@@ -238,7 +238,9 @@ def preference_over_time(
     Returns
     -------
     DataFrame
-        ``[by], period, period_start, variant, count, family_count, family_articles, share,
+        ``[by], period, period_start, period_mid (the middle of the part of the period the
+        articles' dates cover, where a plot puts it),
+        variant, count, family_count, family_articles, share,
         share_lo, share_hi, small_sample``. Mark events on a plot with
         ``load_lexicon().events_for(family)``.
 
@@ -263,8 +265,16 @@ def preference_over_time(
     table = compare(sub, articles, by=keys, voice=voice, lexicon=lex, **kwargs)
     table = table[(table["variant"] == variant)].rename(columns={freq: "period"})
     table = table[table["family_count"] > 0]
-    table["period_start"] = pd.PeriodIndex(table["period"].astype(str), freq=PERIODS[freq]).to_timestamp().tz_localize("UTC")
-    cols = ([by] if by else []) + ["period", "period_start", "variant", "count", "family_count",
+    periods = pd.PeriodIndex(table["period"].astype(str), freq=PERIODS[freq])
+    starts, ends = periods.start_time, (periods + 1).start_time
+    table["period_start"] = starts.tz_localize("UTC")
+    # the middle of the part of the period the corpus covers: a quarter whose articles begin on
+    # 24 February is drawn after that day, not at 15 February
+    dated = pd.to_datetime(articles["published"], utc=True).dropna().dt.tz_convert(None)
+    if len(dated):
+        starts, ends = starts.where(starts > dated.min(), dated.min()), ends.where(ends < dated.max(), dated.max())
+    table["period_mid"] = (starts + (ends - starts) / 2).tz_localize("UTC")
+    cols = ([by] if by else []) + ["period", "period_start", "period_mid", "variant", "count", "family_count",
                                    "family_articles", "share", "share_lo", "share_hi", "small_sample"]
     return table[cols].sort_values(([by] if by else []) + ["period_start"], ignore_index=True)
 

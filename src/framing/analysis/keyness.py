@@ -19,7 +19,7 @@ from .lexicon import pattern_to_regex
 from .stats import benjamini_hochberg, chi2_2x2, g2_2x2, log_odds_dirichlet
 from .tokens import STOP_WORDS, TOKEN_PATTERN, preprocess, tokenize
 
-__all__ = ["keyness", "collocations", "outlet_similarity", "documents"]
+__all__ = ["keyness", "own_names", "group_members", "drop_own_names", "collocations", "outlet_similarity", "documents"]
 
 Method = Literal["log_odds", "chi2", "g2"]
 Part = Literal["body", "title"]
@@ -48,12 +48,13 @@ def documents(
         docs = pd.concat([title, body]).sort_index(kind="stable")
     else:
         groups = group_keys(arts, keys, outlets=outlets)
+        known = groups.notna().all(axis=1)  # undated articles have no year, month …
+        arts, groups = arts[known], groups[known]
         docs = pd.DataFrame({
             "article_id": arts["article_id"],
             "group": groups.astype(str).agg(" | ".join, axis=1) if len(arts) else pd.Series(dtype=str),
             "text": arts["title" if part == "title" else "text"],
         })
-        docs = docs[groups.notna().all(axis=1)]
     docs = docs.assign(text=docs["text"].fillna("").astype(str))
     return docs.reset_index(drop=True)
 
@@ -98,6 +99,7 @@ def keyness(
     seed: int = 0,
     stop_words: frozenset[str] | None = STOP_WORDS,
     outlets=None,
+    keep_outlet_names: bool = False,
     progress: bool | None = None,
 ) -> pd.DataFrame:
     """Which words set a group apart? One row per term (and per group when `target` is None).
@@ -137,6 +139,12 @@ def keyness(
         and add a percentile interval for δ (``delta_lo``, ``delta_hi``).
     stop_words : set or None
         Words left out before n-grams are formed (scikit-learn's English list plus a few).
+    keep_outlet_names : bool
+        By default a group's terms leave out the names of its own outlets ("vostok", "courier",
+        "vostok courier" for the Vostok Courier): their name, aliases and domain names from the
+        outlets file, and the names of the domains their articles come from; and the terms it uses
+        *less* leave out the other outlets' names. A masthead, a dateline or a signature says
+        nothing about wording. True keeps them. (Not applied with ``by="part"``.)
     progress : bool, optional
         A progress bar over the documents as they are counted (default: only on a terminal).
 
@@ -159,9 +167,79 @@ def keyness(
     docs = documents(articles, by, part=part, dedupe=dedupe, outlets=outlets)
     matrix, vocab = term_counts(docs, ngram_range, stop_words, progress)
     totals = Totals.from_matrix(matrix, vocab, docs["group"].to_numpy())
-    return keyness_from_totals(totals, by, target, reference, method=method, min_count=min_count,
-                               alpha0=alpha0, correction=correction, bootstrap=bootstrap, level=level,
-                               seed=seed, matrix=matrix, groups=docs["group"].to_numpy())
+    table = keyness_from_totals(totals, by, target, reference, method=method, min_count=min_count,
+                                alpha0=alpha0, correction=correction, bootstrap=bootstrap, level=level,
+                                seed=seed, matrix=matrix, groups=docs["group"].to_numpy())
+    if keep_outlet_names or by == "part" or table.empty:
+        return table
+    return _without_own_names(table, articles, docs, by, target, stop_words, outlets)
+
+
+def own_names(articles: pd.DataFrame, outlets=None, stop_words=STOP_WORDS) -> dict[str, list[tuple[str, ...]]]:
+    """Per outlet, the token sequences of its names: outlet name, aliases and domain names from the
+    outlets file, and the names of the domains its articles' URLs are on.
+
+    Examples
+    --------
+    >>> arts = pd.DataFrame({"outlet": ["Vostok Courier"], "url": ["https://vostok-courier.example/a"]})
+    >>> own_names(arts)["Vostok Courier"]
+    [('vostok', 'courier'), ('vostok-courier',)]
+    """
+    from ..knowledge.outlets import load_outlets
+    from ..text.urls import domain_label
+
+    book = load_outlets(*([outlets] if outlets is not None else []))
+    found: dict[str, list[tuple[str, ...]]] = {}
+    urls = articles["url"] if "url" in articles else pd.Series(None, index=articles.index)
+    for outlet, group in pd.DataFrame({"outlet": articles["outlet"], "url": urls}).groupby("outlet", sort=True):
+        known = book.by_name(str(outlet))
+        texts = [str(outlet)]
+        if known is not None:
+            texts += [known.name, *known.aliases, *(d.split(".")[0] for d in known.domains)]
+        texts += sorted({label for label in map(domain_label, group["url"].dropna().astype(str)) if label})
+        seqs = [tuple(tokenize(t, stop_words=stop_words)) for t in texts]
+        found[str(outlet)] = list(dict.fromkeys(s for s in seqs if s))
+    return found
+
+
+def _without_own_names(table, articles, docs, by, target, stop_words, outlets) -> pd.DataFrame:
+    return drop_own_names(table, by, target, own_names(articles, outlets, stop_words), group_members(docs, articles))
+
+
+def group_members(docs: pd.DataFrame, articles: pd.DataFrame) -> dict[str, list[str]]:
+    """The outlets of each group of :func:`documents` (its ``article_id`` and ``group``)."""
+    pairs = docs[["article_id", "group"]].merge(articles[["article_id", "outlet"]].drop_duplicates("article_id"),
+                                                on="article_id", how="left")
+    return {str(g): sorted(set(o.dropna().astype(str))) for g, o in pairs.groupby("group")["outlet"]}
+
+
+def drop_own_names(table: pd.DataFrame, by, target, names: dict[str, list[tuple[str, ...]]],
+                   members: dict[str, list[str]]) -> pd.DataFrame:
+    """`table` without the terms that hold a word of an outlet's own names, on that outlet's side: a
+    group's list of terms it uses more loses its own outlets' names ("vostok", "vostok courier",
+    and "moscow vostok" from a dateline), and its list of terms it uses less loses the other
+    outlets' names. A term that is another outlet's name stays on the group's own side.
+
+    `names` comes from :func:`own_names`, `members` (group -> its outlets) from :func:`group_members`.
+    """
+    every = {o for outlets_ in members.values() for o in outlets_}
+
+    def words(outlets_: set[str]) -> set[str]:
+        return {word for outlet in outlets_ for seq in names.get(outlet, []) for word in seq}
+
+    def named(term: str, own: set[str]) -> bool:
+        return any(word in own for word in term.split(" "))
+
+    label = None if target is not None else (by if isinstance(by, str) else " | ".join(by))
+    sides: dict[str, tuple[set[str], set[str]]] = {}
+    keep = []
+    for g, term, value in zip([str(target)] * len(table) if label is None else table[label].astype(str),
+                              table["term"], table["statistic"]):
+        if g not in sides:
+            mine = set(members.get(g, []))
+            sides[g] = (words(mine), words(every - mine))
+        keep.append(not named(term, sides[g][0] if value > 0 else sides[g][1]))
+    return table[keep].reset_index(drop=True)
 
 
 class Totals:

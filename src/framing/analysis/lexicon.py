@@ -22,7 +22,7 @@ __all__ = ["Event", "Family", "Lexicon", "LexiconError", "Variant", "load_lexico
 
 _TOP_KEYS = {"version", "orientations", "distancing", "events", "families"}
 _FAMILY_KEYS = {"label", "question", "about", "variants", "exclude", "events"}
-_VARIANT_KEYS = {"patterns", "orientation", "note", "source"}
+_VARIANT_KEYS = {"patterns", "orientation", "note", "source", "color"}
 
 #: What a space in a pattern matches: any run of whitespace, hyphens or soft hyphens.
 _GAP = r"(?:[\s\-\u00ad\u2010\u2011\u2012\u2013]+)"
@@ -44,6 +44,8 @@ class Variant:
     orientation: str
     note: str = ""
     source: str | None = None
+    #: its colour in every figure ("#1f77b4"); None: the family's palette, by the variant's place
+    color: str | None = None
 
 
 @dataclass(frozen=True)
@@ -271,7 +273,16 @@ def _variant(name: Any, entry: Any, family: str, orientations: dict, where: str)
         orientation=str(orientation),
         note=" ".join(str(entry.get("note") or "").split()),
         source=entry.get("source"),
+        color=_color(entry.get("color"), f"{where}.color"),
     )
+
+
+def _color(value: Any, where: str) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not re.fullmatch(r"#[0-9A-Fa-f]{6}", value.strip()):
+        raise LexiconError(f"{where}: a colour is written #rrggbb (e.g. '#1f77b4'), got {value!r}")
+    return value.strip().lower()
 
 
 def _family(name: Any, entry: Any, orientations: dict, where: str) -> Family:

@@ -12,7 +12,7 @@ import re
 
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-__all__ = ["STOP_WORDS", "TOKEN_PATTERN", "preprocess", "tokenize"]
+__all__ = ["STOP_WORDS", "TOKEN_PATTERN", "APOSTROPHES", "preprocess", "tokenize"]
 
 #: Words of news prose that say nothing about framing, added to scikit-learn's list.
 NEWS_STOP_WORDS = frozenset({"said", "says", "say", "mr", "ms", "mrs", "told", "according", "also", "just"})
@@ -25,7 +25,9 @@ STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) | NEWS_STOP_WORDS
 TOKEN_PATTERN = r"(?u)\b[^\W\d_][\w'\-]*[^\W_]\b"
 
 _POSSESSIVE = re.compile(r"'s\b")
-_APOSTROPHES = re.compile("[\u2019\u02bc\u2018\u00b4`]")  # ´ and ` stand in for apostrophes in some dumps
+#: Characters read as an apostrophe (´ and ` stand in for one in some dumps); one character each, so
+#: replacing them keeps every offset.
+APOSTROPHES = re.compile("[\u2019\u02bc\u2018\u00b4`]")
 
 
 def preprocess(text: str) -> str:
@@ -36,7 +38,7 @@ def preprocess(text: str) -> str:
     >>> preprocess("Kyiv’s so-called Referendum")
     'kyiv so-called referendum'
     """
-    return _POSSESSIVE.sub("", _APOSTROPHES.sub("'", text.lower()))  # apostrophes first, then 's
+    return _POSSESSIVE.sub("", APOSTROPHES.sub("'", text.lower()))  # apostrophes first, then 's
 
 
 _TOKEN = re.compile(TOKEN_PATTERN)

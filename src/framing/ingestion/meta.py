@@ -7,13 +7,13 @@ import itertools
 import re
 import warnings
 from collections.abc import Callable
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import pandas as pd
 
 from .._cache import derived
 from .clean import line_key
+from ..text.urls import host_of as _host, registered_domain
 from ..knowledge.outlets import Outlet, Outlets
 from ..speedups import langid
 from ..text.prefilter import line_safe, may_match, prefilter_for
@@ -322,15 +322,6 @@ def find_author(header: list[str], *, given: str | None, date_line: str | None, 
 
 # --------------------------------------------------------------------------- outlet and wire
 
-def _host(url: str | None) -> str | None:
-    if not url:
-        return None
-    try:
-        return urlsplit(url if "//" in url else f"//{url}").hostname
-    except ValueError:
-        return None
-
-
 def _signature_hit(outlet: Outlet, lines: list[str]) -> bool:
     for pattern in outlet.signatures:
         for line in lines:
@@ -410,30 +401,6 @@ def _site_name(value: str | None, title: str | None = None) -> str | None:
     if title and value.lower() in " ".join(title.split()).lower():
         return None
     return value
-
-
-def registered_domain(url: str | None) -> str | None:
-    """The domain an organisation registered, read from a URL with the public suffix list bundled in
-    the ``tld`` package (never downloaded): ``www.bbc.co.uk`` -> ``bbc.co.uk``. A host under a
-    suffix the list does not know (``news.example``) is kept whole, without ``www.``; an IP address
-    or a bare host name gives None.
-
-    Examples
-    --------
-    >>> registered_domain("https://edition.cnn.com/2022/03/01/europe/kyiv")
-    'cnn.com'
-    >>> registered_domain("https://www.bbc.co.uk/news/world-europe-1")
-    'bbc.co.uk'
-    >>> registered_domain("http://192.168.1.4/page") is None
-    True
-    """
-    from tld import get_fld
-
-    host = _host(url)
-    if not host or "." not in host or host.replace(".", "").isdigit() or ":" in host:
-        return None
-    found = get_fld(host, fail_silently=True, fix_protocol=True)
-    return found or host.removeprefix("www.")
 
 
 def find_wire(lines: list[str], *, outlet: Outlet | None, outlets: Outlets) -> str | None:
