@@ -41,6 +41,7 @@ def _load(path: Path):
         "article_id": frame["id"], "outlet": frame["outlet"],
         "published": pd.to_datetime(frame["date"], utc=True), "title": frame["title"],
         "text": frame["text"], "duplicate_of": pd.array([None] * len(frame), dtype="string"),
+        "language": "en",  # as ingest detects it; the lexicon's English patterns are matched
     })
 
 

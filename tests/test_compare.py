@@ -219,3 +219,10 @@ def test_old_name_test_independence_warns_and_gives_the_same_table(two_outlets):
     with pytest.warns(DeprecationWarning, match="framing.independence"):
         old = framing.test_independence(hits, families=["kyiv"])
     pd.testing.assert_frame_equal(old, framing.independence(hits, families=["kyiv"]))
+
+
+def test_no_resamples_gives_shares_without_intervals(sample_corpus):
+    arts = sample_corpus.articles
+    table = framing.compare(framing.find_terms(arts), arts, n_boot=0)
+    used = table[table["family_count"] > 0]
+    assert used["share"].notna().all() and used["share_lo"].isna().all() and used["share_hi"].isna().all()

@@ -26,14 +26,17 @@ if not _engine.available():
 
 
 def _pair(lexicon: Lexicon | None = None) -> tuple[Matcher, Matcher]:
-    lex = lexicon or framing.load_lexicon()
+    lex = lexicon or framing.load_lexicon().for_language("en")
     fast, plain = Matcher(lex, engine="hyperscan"), Matcher(lex, engine="re")
     assert (fast.engine, plain.engine) == ("hyperscan", "re")
     return fast, plain
 
 
 def test_the_packaged_lexicon_runs_on_hyperscan_by_default():
-    assert matcher_for(framing.load_lexicon()).engine == "hyperscan"
+    # English articles are matched with the English patterns, which Hyperscan runs; the Russian and
+    # Ukrainian ones (non-ASCII case folding, which Hyperscan does not do) run on re
+    assert matcher_for(framing.load_lexicon().for_language("en")).engine == "hyperscan"
+    assert matcher_for(framing.load_lexicon().for_language("ru")).engine == "re"
 
 
 @pytest.mark.slow
@@ -101,6 +104,7 @@ def _frame(texts, titles=None, arrow=True):
         "article_id": pd.array([f"a{i}" for i in range(len(texts))], dtype="string"),
         "title": pd.Series(titles if titles is not None else [""] * len(texts), dtype=dtype),
         "text": pd.Series(texts, dtype=dtype),
+        "language": "en",  # as ingest reads it: English articles are matched with the English patterns
     })
 
 
@@ -122,7 +126,7 @@ def test_same_counts_on_the_synthetic_corpus_and_most_texts_need_no_re():
     arts = _frame([a["text"] for a in synth.articles(300, seed=5)], [a["title"] for a in synth.articles(300, seed=5)])
     counts = _counts(arts, titles=True)
     assert counts["count"].sum() > 1000
-    matcher = matcher_for(framing.load_lexicon())
+    matcher = matcher_for(framing.load_lexicon().for_language("en"))
     *_, slow = matcher.spans().resolve(pa.array(arts["text"].array), matcher.entry_families)
     assert slow.mean() < 0.1  # the point of the fast path: re scans few texts
 
@@ -262,7 +266,7 @@ def test_most_hits_of_the_synthetic_corpus_get_their_voice_without_python():
     import synth
 
     col = pa.array([a["text"] for a in synth.articles(300, seed=5)])
-    matcher = matcher_for(framing.load_lexicon())
+    matcher = matcher_for(framing.load_lexicon().for_language("en"))
     buf = fast_hits.Buffer(col)
     text, ids, _, start, end, slow = matcher.spans().resolve(buf.column, matcher.entry_families)
     keep = ~slow[text] & (matcher.variant_of[ids] >= 0)
@@ -307,6 +311,7 @@ def test_same_counts_and_hits_on_columns_held_in_several_arrow_chunks():
         "article_id": pd.array([f"a{i}" for i in range(9)], dtype="string"),
         "outlet": pd.array(["O"] * 9, dtype="string"), "published": pd.Series([pd.NaT] * 9),
         "title": chunked([a["title"] for a in made]), "text": chunked([a["text"] for a in made]),
+        "language": "en",
     }, copy=False)
     assert pa.array(arts["text"].array).num_chunks == 2
     assert _counts(arts, titles=True)["count"].sum() > 20

@@ -44,6 +44,10 @@ __all__ = ["read_articles", "from_pandas", "find_terms", "count_terms", "compare
 _META_COLUMNS = [c for c in ARTICLE_COLUMNS if c not in ("text", "dropped", "dropped_why")]
 
 
+def _language(articles: dd.DataFrame) -> list[str]:
+    return ["language"] if "language" in articles.columns else []
+
+
 def read_articles(path: str, columns: list[str] | None = None, **options) -> dd.DataFrame:
     """A Dask DataFrame over an ingest's ``articles/part-*.parquet`` (one partition per part).
 
@@ -92,7 +96,8 @@ def _count_part(part: pd.DataFrame, blob: bytes, titles: bool) -> pd.DataFrame:
 def find_terms(articles: dd.DataFrame, lexicon: Lexicon | str | dict | None = None, *, titles: bool = True,
                context: int = 80) -> dd.DataFrame:
     """:func:`framing.find_terms` per partition: a lazy Dask DataFrame of hits (same columns and rows)."""
-    articles = articles[["article_id", "outlet", "published", "title", "text"]]  # read no more than this
+    # read no more than this (the language chooses the lexicon's patterns, framing.find_terms)
+    articles = articles[["article_id", "outlet", "published", "title", "text"] + _language(articles)]
     return articles.map_partitions(_find_part, _lexicon(lexicon), titles, context, meta=empty_hits())
 
 
@@ -101,7 +106,7 @@ def count_terms(articles: dd.DataFrame, lexicon: Lexicon | str | dict | None = N
     """:func:`framing.count_terms` per partition: article × variant counts, lazily."""
     meta = pd.DataFrame({"article_id": pd.Series(dtype="string"), "family": pd.Series(dtype="string"),
                          "variant": pd.Series(dtype="string"), "count": pd.Series(dtype="int64")})
-    articles = articles[["article_id", "title", "text"]]
+    articles = articles[["article_id", "title", "text"] + _language(articles)]
     return articles.map_partitions(_count_part, _lexicon(lexicon), titles, meta=meta)
 
 

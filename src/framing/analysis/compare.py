@@ -123,7 +123,8 @@ def compare(
         ``small_sample``: its share is shown but should not be read as a finding.
     n_boot, level, seed :
         The share interval is a percentile cluster bootstrap that resamples *articles* (not hits)
-        `n_boot` times with a seeded generator, so reruns give the same numbers.
+        `n_boot` times with a seeded generator, so reruns give the same numbers (``n_boot=0``:
+        no intervals, ``share_lo``/``share_hi`` are missing).
     progress : bool, optional
         A progress bar over the bootstrap's groups (default: only when standard error is a terminal).
 
@@ -192,7 +193,7 @@ def _add_intervals(out, h, keys, order, *, n_boot, level, seed, progress=None) -
     for f, v in order:
         variants_of.setdefault(f, []).append(v)
     per_article = h.groupby([*keys, "family", "article_id", "variant"]).size()
-    if per_article.empty:
+    if per_article.empty or n_boot < 1:  # n_boot=0: shares without intervals
         return out.assign(share_lo=lo, share_hi=hi)
     table = per_article.unstack("variant", fill_value=0)
     blocks = table.groupby(level=[*keys, "family"], sort=True)

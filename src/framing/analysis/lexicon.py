@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from .._cache import memo
+from .._cache import derived, memo
 from ..knowledge import RulesError, packaged_yaml, read_yaml
 
 __all__ = ["Event", "Family", "Lexicon", "LexiconError", "Variant", "load_lexicon", "pattern_to_regex"]
@@ -46,6 +46,13 @@ class Variant:
     source: str | None = None
     #: its colour in every figure ("#1f77b4"); None: the family's palette, by the variant's place
     color: str | None = None
+    #: its patterns per language, when given so (``{en: [...], ru: [...]}``): ``(("en", (...)), ...)``
+    by_language: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """The languages its patterns are written for (empty: every language)."""
+        return tuple(lang for lang, _ in self.by_language)
 
 
 @dataclass(frozen=True)
@@ -69,6 +76,8 @@ class Family:
     events: tuple[Event, ...] = ()
     #: what the variants are, as a phrase for a caption ("the names for the war"); "" when not given
     about: str = ""
+    #: the exclusions per language, when given so (as :attr:`Variant.by_language`)
+    exclude_by_language: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True, eq=False)  # hashed by identity: its compiled matcher is kept per object
@@ -92,6 +101,8 @@ class Lexicon:
     distancing: tuple[str, ...] = ()
     events: tuple[Event, ...] = ()
     where: str = "<lexicon dict>"
+    #: the distancing markers per language, when given so (as :attr:`Variant.by_language`)
+    distancing_by_language: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def family(self, name: str) -> Family:
         """The family called `name` (its id, e.g. ``"kyiv"``); KeyError names the known ones."""
@@ -112,6 +123,41 @@ class Lexicon:
             raise KeyError(f"{what} variant {name!r} in {self.where}")
         return hits[0]
 
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """The languages some patterns are written for (``{en: [...], ru: [...]}``), sorted."""
+        found = {lang for f in self.families for v in f.variants for lang in v.languages}
+        found |= {lang for f in self.families for lang, _ in f.exclude_by_language}
+        found |= {lang for lang, _ in self.distancing_by_language}
+        return tuple(sorted(found))
+
+    def for_language(self, language: str) -> "Lexicon":
+        """The lexicon an article in `language` is matched with: the patterns written for that
+        language and those written for every language (a language no pattern names gets every
+        pattern). Same families and variants, so tables line up; made once per language.
+
+        Examples
+        --------
+        >>> lex = load_lexicon({"families": {"war": {"variants": {"war": {"patterns": {
+        ...     "en": ["wars?"], "ru": ["войн[аыеу]"]}}}}}})
+        >>> lex.for_language("ru").families[0].variants[0].patterns
+        ('войн[аыеу]',)
+        >>> lex.for_language("de") is lex
+        True
+        """
+        if language not in self.languages:
+            return self
+
+        def build() -> "Lexicon":
+            families = tuple(dataclasses.replace(
+                f, exclude=_for_language(f.exclude, f.exclude_by_language, language),
+                variants=tuple(dataclasses.replace(v, patterns=_for_language(v.patterns, v.by_language, language))
+                               for v in f.variants)) for f in self.families)
+            return Lexicon(families, self.orientations,
+                           _for_language(self.distancing, self.distancing_by_language, language), self.events, self.where)
+
+        return derived(self, ("language", language), build)
+
     def subset(self, families: list[str] | None = None, variants: list[str] | None = None) -> "Lexicon":
         """A lexicon with only some families (and, within them, only some variants)."""
         keep = []
@@ -121,7 +167,8 @@ class Lexicon:
             vs = tuple(v for v in fam.variants if variants is None or v.name in variants)
             if vs:
                 keep.append(dataclasses.replace(fam, variants=vs))
-        return Lexicon(tuple(keep), self.orientations, self.distancing, self.events, self.where)
+        return Lexicon(tuple(keep), self.orientations, self.distancing, self.events, self.where,
+                       self.distancing_by_language)
 
     def events_for(self, family: str | None = None) -> pd.DataFrame:
         """Events to mark on a time plot: the global ones plus the family's own (``date``, ``label``)."""
@@ -213,12 +260,39 @@ def _check_pattern(pattern: Any, where: str) -> str:
     return pattern
 
 
+_LANGUAGE = re.compile(r"[a-z]{2,3}")
+
+
 def _patterns(values: Any, where: str) -> tuple[str, ...]:
+    """A list of patterns, or patterns per language (``{en: [...], ru: [...], uk: [...]}``): all of
+    them, in that order (:func:`_languages` keeps which languages a variant has patterns for)."""
+    if isinstance(values, dict):
+        if not values:
+            raise LexiconError(f"{where}: expected patterns per language, e.g. {{en: [...], ru: [...]}}, got {{}}")
+        out: list[str] = []
+        for lang, each in values.items():
+            if not isinstance(lang, str) or not _LANGUAGE.fullmatch(lang):
+                raise LexiconError(f"{where}: {lang!r} is not a language code (two or three letters: en, ru, uk)")
+            out += _patterns(each, f"{where}.{lang}")
+        return tuple(out)
     if isinstance(values, str):
         values = [values]
     if not isinstance(values, list) or not values:
         raise LexiconError(f"{where}: expected a non-empty list of patterns, got {values!r}")
     return tuple(_check_pattern(p, f"{where}[{i}]") for i, p in enumerate(values))
+
+
+def _by_language(values: Any, where: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Patterns given per language, as ``((lang, patterns), ...)``; empty for a plain list."""
+    if not isinstance(values, dict):
+        return ()
+    return tuple((lang, _patterns(each, f"{where}.{lang}")) for lang, each in values.items())
+
+
+def _for_language(patterns: tuple[str, ...], by_language: tuple, language: str) -> tuple[str, ...]:
+    if not by_language:
+        return patterns  # written for every language
+    return next((pats for lang, pats in by_language if lang == language), ())
 
 
 # --------------------------------------------------------------------------- loading
@@ -274,6 +348,7 @@ def _variant(name: Any, entry: Any, family: str, orientations: dict, where: str)
         note=" ".join(str(entry.get("note") or "").split()),
         source=entry.get("source"),
         color=_color(entry.get("color"), f"{where}.color"),
+        by_language=_by_language(entry["patterns"], f"{where}.patterns"),
     )
 
 
@@ -304,6 +379,7 @@ def _family(name: Any, entry: Any, orientations: dict, where: str) -> Family:
             _variant(vn, ve, name, orientations, f"{where}.variants") for vn, ve in variants.items()
         ),
         exclude=_patterns(exclude, f"{where}.exclude") if exclude is not None else (),
+        exclude_by_language=_by_language(exclude, f"{where}.exclude") if exclude is not None else (),
         events=_events(entry.get("events"), f"{where}.events", family=name),
         about=str(entry.get("about") or ""),
     )
@@ -354,6 +430,7 @@ def _build(data: dict, where: str, *, runaway: bool = True) -> Lexicon:
         distancing=_patterns(markers, f"{where}: distancing.markers") if markers else (),
         events=_events(data.get("events"), f"{where}: events"),
         where=where,
+        distancing_by_language=_by_language(markers, f"{where}: distancing.markers") if markers else (),
     )
     if runaway:
         _runaway(lexicon, where)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 
 from ..schema import HIT_COLUMNS
@@ -56,9 +57,9 @@ def find_terms(
     >>> find_terms(arts)[["variant", "voice", "in_title"]].values.tolist()
     [['Kyiv', 'own', True], ['special military operation', 'distanced', False]]
     """
-    matcher, spans = _matcher_and_spans(lexicon, engine)
     sources = (["title"] if titles else []) + ["text"]
-    return _fast_hits.hits_table(articles, matcher, spans, sources, context)
+    return _by_language(articles, lexicon, lambda arts, lex: _fast_hits.hits_table(
+        arts, *_matcher_and_spans(lex, engine), sources, context))
 
 
 def _words_left(text: str, start: int, n: int) -> str:
@@ -178,9 +179,29 @@ def count_terms(
     >>> count_terms(arts).values.tolist()
     [['a1', 'kyiv', 'Kyiv', 2], ['a1', 'kyiv', 'Kiev', 1]]
     """
-    matcher, spans = _matcher_and_spans(lexicon, engine)
     sources = (["title"] if titles else []) + ["text"]
-    return _fast_hits.count_table(articles, matcher, spans, sources)
+    return _by_language(articles, lexicon, lambda arts, lex: _fast_hits.count_table(
+        arts, *_matcher_and_spans(lex, engine), sources))
+
+
+def _by_language(articles: pd.DataFrame, lexicon, run) -> pd.DataFrame:
+    """`run(articles, lexicon)`, with each article matched by the patterns of its ``language``
+    (:meth:`Lexicon.for_language`) when the lexicon gives patterns per language; rows stay in the
+    articles' order. A corpus in one language is one run (English text never meets a Cyrillic
+    pattern, so the fast engine keeps working on it)."""
+    lex = load_lexicon(lexicon)
+    if not lex.languages or "language" not in articles:
+        return run(articles, lex)
+    language = articles["language"].astype("string").where(articles["language"].isin(lex.languages)).fillna("")
+    groups = sorted(language.unique())
+    if len(groups) <= 1:
+        return run(articles, lex.for_language(groups[0]) if groups else lex)
+    parts = [run(articles[(language == g).to_numpy()], lex.for_language(g)) for g in groups]
+    out = pd.concat(parts, ignore_index=True)
+    first = pd.Series(np.arange(len(articles)), index=articles["article_id"].to_numpy())
+    first = first[~first.index.duplicated()]
+    order = np.argsort(first.reindex(out["article_id"].to_numpy()).to_numpy(), kind="stable")
+    return out.iloc[order].reset_index(drop=True)
 
 
 def _matcher_and_spans(lexicon, engine: str) -> tuple[Matcher, object]:
