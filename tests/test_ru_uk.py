@@ -159,3 +159,23 @@ def test_hand_counts_on_the_shared_corpus():
             tp, fp, fn = tp + both, fp + got[key] - both, fn + expected[key] - both
     scores = {"ru/uk terms": {"precision": tp / (tp + fp), "recall": tp / (tp + fn), "n": tp + fn}}
     check_floors(scores, {"ru/uk terms": {"precision": 0.95, "recall": 0.95}})
+
+
+def test_russian_and_ukrainian_function_words_are_not_counted_but_the_terms_are():
+    from framing.analysis.tokens import RU_UK_STOP_WORDS, tokenize
+
+    assert tokenize("Он сказал, что это была война и вторжение, а не СВО.") == ["война", "вторжение", "сво"]
+    assert tokenize("Він заявив, що окупанти вже відступили з Києва.") == ["окупанти", "відступили", "києва"]
+    for word in ("война", "війна", "вторжение", "сво", "спецоперация", "режим", "власти", "влада", "окупанти",
+                 "киев", "київ", "донбасс", "днр", "россия", "україна"):
+        assert word not in RU_UK_STOP_WORDS, word
+
+
+def test_distinctive_terms_of_russian_and_ukrainian_outlets_are_words_not_function_words():
+    from framing.analysis.tokens import RU_UK_STOP_WORDS
+
+    folder = need(CORPORA / "ru-uk-2022-2025", "the shared Russian/Ukrainian corpus")
+    arts = framing.ingest(folder).articles
+    top = framing.keyness(arts, by="outlet", min_count=5).groupby("outlet").head(20)
+    assert not top["term"].map(lambda t: any(w in RU_UK_STOP_WORDS for w in t.split())).any()
+    assert top["outlet"].nunique() >= 10

@@ -12,13 +12,24 @@ import re
 
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-__all__ = ["STOP_WORDS", "TOKEN_PATTERN", "APOSTROPHES", "preprocess", "tokenize"]
+__all__ = ["STOP_WORDS", "RU_UK_STOP_WORDS", "TOKEN_PATTERN", "APOSTROPHES", "preprocess", "tokenize"]
 
 #: Words of news prose that say nothing about framing, added to scikit-learn's list.
 NEWS_STOP_WORDS = frozenset({"said", "says", "say", "mr", "ms", "mrs", "told", "according", "also", "just"})
 
-#: The stop words used by default: scikit-learn's English list plus NEWS_STOP_WORDS.
-STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) | NEWS_STOP_WORDS
+def _cyrillic_stop_words() -> frozenset[str]:
+    from ..knowledge import packaged_yaml
+
+    lists = packaged_yaml("stopwords.yaml")
+    return frozenset(str(w) for lang in ("ru", "uk") for w in lists.get(lang) or ())
+
+
+#: Russian and Ukrainian function words (``framing/data/stopwords.yaml``, our own lists).
+RU_UK_STOP_WORDS = _cyrillic_stop_words()
+
+#: The stop words used by default: scikit-learn's English list, NEWS_STOP_WORDS, and the Russian and
+#: Ukrainian function words (they never meet English text, so English counts are unchanged).
+STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) | NEWS_STOP_WORDS | RU_UK_STOP_WORDS
 
 #: A token: two or more letters or digits starting with a letter, with inner hyphens or apostrophes
 #: ("self-proclaimed", "o'clock"); single letters ("U.S." → "u", "s") are left out.
