@@ -33,7 +33,8 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
     raise ImportError('framing.dask needs Dask: pip install "framing[dask]"') from exc
 
 from .analysis.compare import compare as _compare
-from .analysis.keyness import Totals, documents, drop_own_names, keyness_from_totals, own_names, term_counts
+from .analysis.keyness import (Totals, documents, drop_own_names, group_members, keyness_from_totals, own_names,
+                                term_counts)
 from .analysis.lexicon import Lexicon, load_lexicon
 from .analysis.terms import count_terms as _count_terms, find_terms as _find_terms
 from .analysis.tokens import STOP_WORDS
@@ -161,17 +162,16 @@ def keyness(articles: dd.DataFrame, by: str | Sequence[str] = "outlet", target: 
     pairs = articles.map_partitions(_part_members, by, part, dedupe, outlets,
                                     meta={"group": object, "outlet": object, "url": object}).compute()
     pairs = pairs.drop_duplicates(ignore_index=True)
-    members = {str(g): sorted(set(o.dropna().astype(str))) for g, o in pairs.groupby("group")["outlet"]}
     names = own_names(pairs[["outlet", "url"]].drop_duplicates(ignore_index=True), outlets, stop_words)
-    return drop_own_names(table, by, target, names, members)
+    return drop_own_names(table, by, target, names, group_members(pairs))
 
 
 def _part_members(df: pd.DataFrame, by, part, dedupe, outlets) -> pd.DataFrame:
-    """(group, outlet, the URL of its domain) pairs of one partition."""
+    """(group, outlet, the registered domain of its URL) of one partition's articles, without repeats."""
     from .text.urls import registered_domain
 
     docs = documents(df, by, part=part, dedupe=dedupe, outlets=outlets)
     arts = df.assign(url=df["url"] if "url" in df else None)[["article_id", "outlet", "url"]].drop_duplicates("article_id")
     pairs = docs[["article_id", "group"]].merge(arts, on="article_id", how="left")
-    sites = pairs["url"].map(lambda u: f"https://{d}/" if isinstance(u, str) and (d := registered_domain(u)) else None)
+    sites = pairs["url"].map(lambda u: registered_domain(u) if isinstance(u, str) else None)  # own_names reads a domain as a URL
     return pd.DataFrame({"group": pairs["group"], "outlet": pairs["outlet"], "url": sites}).drop_duplicates()

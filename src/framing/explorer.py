@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["MAX_GROUPS", "MAX_TERMS", "CONTEXT_TERMS", "CONTEXTS", "WINDOW", "explorer_data", "explorer_html",
-           "groupings_for"]
+           "groupings_for", "linked_articles"]
 
 MAX_GROUPS = 30
 MAX_TERMS = 2000
@@ -68,21 +68,12 @@ def _partition(values: pd.Series) -> tuple:
     return tuple(codes.tolist())
 
 
-def _window(text: str, start: int, end: int, words: int) -> tuple[str, str]:
-    left = text[max(0, start - 12 * words):start].split()
-    if start - 12 * words > 0 and left:
-        left = left[1:]
-    right = text[end:end + 12 * words].split()
-    if end + 12 * words < len(text) and right:
-        right = right[:-1]
-    return " ".join(left[-words:]), " ".join(right[:words])
-
-
 def _contexts(articles: pd.DataFrame, terms: list[str], per_term: int, window: int, *, lexicon=None,
               max_articles: int = SCAN_ARTICLES) -> dict[str, list]:
     """Up to `per_term` concordance lines for each term, taken in turn from each outlet (earliest
     first), found with the tokens keyness counts (a bigram spans the stop words between its words)."""
     from .analysis.spans import QuoteIndex
+    from .analysis.terms import words_around
     from .analysis.matcher import matcher_for
     from .analysis.tokens import APOSTROPHES, STOP_WORDS, TOKEN_PATTERN
 
@@ -119,7 +110,7 @@ def _contexts(articles: pd.DataFrame, terms: list[str], per_term: int, window: i
             if len(lines) >= per_term:
                 continue
             quotes = quotes or QuoteIndex(text)
-            left, right = _window(text, start, end, window)
+            left, right = words_around(text, start, end, window)
             date = published.strftime("%Y-%m-%d") if isinstance(published, pd.Timestamp) else ""
             lines.append([str(outlet), date, left, text[start:end], right, matcher.voice(text, start, end, quotes),
                           str(ident)])
@@ -141,7 +132,7 @@ def _variants_of(terms: list[str], lexicon) -> dict[str, str]:
     if not terms:
         return {}
     lex = load_lexicon(lexicon)
-    labels = {f.name: f.label for f in lex.families}
+    labels = lex.labels
     probe = pd.DataFrame({"article_id": [f"t{k}" for k in range(len(terms))], "outlet": "", "published": pd.NaT,
                           "title": "", "text": terms})
     hits = find_terms(probe, lex, titles=False, context=0)
@@ -218,6 +209,11 @@ def explorer_data(articles: pd.DataFrame, *, lexicon=None, outlets=None, groupin
         "limits": {"groups": MAX_GROUPS, "terms": max_terms, "context_terms": context_terms, "contexts": contexts,
                    "window": window, "min_count": min_count},
     }
+
+
+def linked_articles(data: dict) -> list[str]:
+    """The article ids the explorer's concordance lines come from (in the data's order)."""
+    return list(dict.fromkeys(line[6] for lines in data["contexts"].values() for line in lines))
 
 
 def _json(data: dict) -> str:

@@ -302,8 +302,7 @@ def figure(drawn, name: str | None = None) -> None:
     page = _EXPORT["page"]
     links = ""
     if page is not None:
-        title = name or (fig._suptitle.get_text() if getattr(fig, "_suptitle", None) else "") or \
-            next((a.get_title() for a in fig.axes if a.get_title()), "figure")
+        title = name or fig.get_suptitle() or next((a.get_title() for a in fig.axes if a.get_title()), "figure")
         stem = _unique_name(f"{page}--{_slug(title)}")
         folder = Path("figures")
         folder.mkdir(exist_ok=True)
@@ -431,7 +430,7 @@ def independence_summary(tests: pd.DataFrame, lexicon=None) -> pd.DataFrame:
     """
     from .analysis.lexicon import load_lexicon
 
-    labels = {f.name: f.label for f in load_lexicon(lexicon).families}
+    labels = load_lexicon(lexicon).labels
 
     def verdict(row) -> str:
         if row["method"] == "not testable":
@@ -470,7 +469,7 @@ def rates_table(table: pd.DataFrame, lexicon=None) -> pd.DataFrame:
     """
     from .analysis.lexicon import load_lexicon
 
-    labels = {f.name: f.label for f in load_lexicon(lexicon).families}
+    labels = load_lexicon(lexicon).labels
     t = table[table["family_count"] > 0]
     return pd.DataFrame({
         "outlet": t["outlet"], "family": t["family"].map(lambda f: labels.get(f, f)), "variant": t["variant"],

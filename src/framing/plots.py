@@ -301,11 +301,8 @@ def voice_breakdown(
     ax.xaxis.set_major_formatter(plt.matplotlib.ticker.PercentFormatter(1.0))
     ax.set_xlabel("share of hits (headlines left out)")
     ax.set_title(f"In whose voice? {what}, by {by}")
-    _legend(ax, [(v, _VOICE_COLORS[v]) for v in VOICES], "voice")
-    if small.any():
-        ax.legend(handles=[*ax.get_legend().legend_handles,
-                           plt.matplotlib.patches.Patch(color=(0.5, 0.5, 0.5, 0.35), label=f"pale: small sample\n(< {min_hits} hits)")],
-                  title="voice", loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
+    pale = [(f"pale: small sample\n(< {min_hits} hits)", (0.5, 0.5, 0.5, 0.35))] if small.any() else []
+    _legend(ax, [(v, _VOICE_COLORS[v]) for v in VOICES] + pale, "voice")
     return ax
 
 

@@ -129,9 +129,10 @@ def article_html(article: pd.Series, hits: pd.DataFrame, *, report: str, labels:
 
 
 def write_articles(articles: pd.DataFrame, ids: list[str], folder: Path, *, report: str, lexicon=None,
-                   limit: int = READER_MAX) -> list[str]:
+                   hits: pd.DataFrame | None = None, limit: int = READER_MAX) -> list[str]:
     """Write ``folder/ID.html`` for each id in `ids` that is an article (at most `limit`, in the
-    order given); returns the ids written."""
+    order given); returns the ids written. `hits`: :func:`framing.find_terms` of `articles` with
+    `lexicon`, when the caller has it (else the written articles are searched)."""
     from .analysis import find_terms, load_lexicon
 
     wanted = list(dict.fromkeys(i for i in ids))[:limit]
@@ -139,8 +140,8 @@ def write_articles(articles: pd.DataFrame, ids: list[str], folder: Path, *, repo
     if subset.empty:
         return []
     lex = load_lexicon(lexicon)
-    labels = {f.name: f.label for f in lex.families}
-    hits = find_terms(subset, lex)
+    labels = lex.labels
+    hits = find_terms(subset, lex) if hits is None else hits[hits["article_id"].isin(wanted)]
     by_article = {k: g for k, g in hits.groupby("article_id", sort=False)}
     empty = hits.iloc[0:0]
     folder.mkdir(parents=True, exist_ok=True)

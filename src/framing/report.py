@@ -176,8 +176,9 @@ def _title_of(nb, fallback: str) -> str:
     return fallback
 
 
-def _headline_figure(articles: pd.DataFrame, lexicon, family: str, path: Path):
-    """The index page's figure: the shares of `family`'s variants by outlet, in the outlets' own voice.
+def _headline_figure(articles: pd.DataFrame, lex, hits: pd.DataFrame, family: str, path: Path):
+    """The index page's figure: the shares of `family`'s variants by outlet, in the outlets' own voice
+    (`hits`: the articles' :func:`framing.find_terms` with `lex`).
 
     Falls back to the first family with hits when the lexicon has no `family`; returns that
     family (a :class:`~framing.analysis.lexicon.Family`), or None when no term was found.
@@ -188,10 +189,8 @@ def _headline_figure(articles: pd.DataFrame, lexicon, family: str, path: Path):
     import matplotlib.pyplot as plt
 
     from . import plots
-    from .analysis import compare, find_terms, load_lexicon
+    from .analysis import compare
 
-    lex = load_lexicon(lexicon)
-    hits = find_terms(articles, lex)
     if family not in {f.name for f in lex.families}:
         family = hits["family"].iloc[0] if len(hits) else None
     if family is None:
@@ -214,13 +213,11 @@ def _headline_figure(articles: pd.DataFrame, lexicon, family: str, path: Path):
     return lex.family(family)
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n:,} {noun}" + ("" if n == 1 else "s")
-
-
 def _index_html(name: str, corpus, pages: list[_Page], family) -> str:
     """The front page, from ``templates/report/index.html.j2`` (autoescaped)."""
     import jinja2
+
+    from .plots import _count
 
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates" / "report"),
@@ -511,22 +508,23 @@ def _navigate(pages: list[_Page], report: str, explorer: bool = False) -> list[s
 def _render(plan: _Plan, tmp: Path, corpus, pages: list[_Page], say=lambda message: None) -> None:
     """Write the notebook pages (with their navigation), the term explorer, the article reader's
     pages, the headline figure and the index page."""
-    from .explorer import explorer_data, explorer_html
+    from .analysis import find_terms, load_lexicon
+    from .explorer import explorer_data, explorer_html, linked_articles as explorer_articles
     from .reader import READER_MAX, linked_articles, write_articles
 
-    lexicon = tmp / "data" / "lexicon.yaml" if plan.lexicon is not None else None
+    lex = load_lexicon(plan.lexicon)
+    hits = find_terms(corpus.articles, lex)  # for the reader's marks and the headline figure
     outlets = tmp / "data" / "outlets.yaml" if (tmp / "data" / "outlets.yaml").exists() else None
     began = time.time()
-    data = explorer_data(corpus.articles, lexicon=lexicon, outlets=outlets)
+    data = explorer_data(corpus.articles, lexicon=lex, outlets=outlets)
     wanted = linked_articles(p.html for p in pages)
-    from_explorer = [line[6] for lines in data["contexts"].values() for line in lines]
-    readable = write_articles(corpus.articles, wanted + sorted(set(from_explorer) - set(wanted)), tmp / "articles",
-                              report=plan.name, lexicon=lexicon, limit=READER_MAX)
+    readable = write_articles(corpus.articles, wanted + sorted(set(explorer_articles(data)) - set(wanted)),
+                              tmp / "articles", report=plan.name, lexicon=lex, hits=hits, limit=READER_MAX)
     say(f"term explorer and {len(readable):,} article pages in {time.time() - began:.0f} s")
     (tmp / "explorer.html").write_text(explorer_html(data, report=plan.name, readable=set(readable)), encoding="utf-8")
     for page, html in zip(pages, _navigate(pages, f"framing report: {plan.name}", explorer=True), strict=True):
         (tmp / f"{page.name}.html").write_text(html, encoding="utf-8")
-    family = _headline_figure(corpus.articles, plan.lexicon, plan.headline, tmp / "figures" / "headline.png")
+    family = _headline_figure(corpus.articles, lex, hits, plan.headline, tmp / "figures" / "headline.png")
     (tmp / "index.html").write_text(_index_html(plan.name, corpus, pages, family), encoding="utf-8")
 
 

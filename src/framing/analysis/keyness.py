@@ -203,13 +203,13 @@ def own_names(articles: pd.DataFrame, outlets=None, stop_words=STOP_WORDS) -> di
 
 
 def _without_own_names(table, articles, docs, by, target, stop_words, outlets) -> pd.DataFrame:
-    return drop_own_names(table, by, target, own_names(articles, outlets, stop_words), group_members(docs, articles))
-
-
-def group_members(docs: pd.DataFrame, articles: pd.DataFrame) -> dict[str, list[str]]:
-    """The outlets of each group of :func:`documents` (its ``article_id`` and ``group``)."""
     pairs = docs[["article_id", "group"]].merge(articles[["article_id", "outlet"]].drop_duplicates("article_id"),
                                                 on="article_id", how="left")
+    return drop_own_names(table, by, target, own_names(articles, outlets, stop_words), group_members(pairs))
+
+
+def group_members(pairs: pd.DataFrame) -> dict[str, list[str]]:
+    """The outlets of each group, from rows of ``group`` and ``outlet`` (one per document, or per pair)."""
     return {str(g): sorted(set(o.dropna().astype(str))) for g, o in pairs.groupby("group")["outlet"]}
 
 

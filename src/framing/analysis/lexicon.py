@@ -124,6 +124,11 @@ class Lexicon:
         return hits[0]
 
     @property
+    def labels(self) -> dict[str, str]:
+        """Each family's label by its id (``{"kyiv": "Kyiv / Kiev", ...}``), for tables and figures."""
+        return {f.name: f.label for f in self.families}
+
+    @property
     def languages(self) -> tuple[str, ...]:
         """The languages some patterns are written for (``{en: [...], ru: [...]}``), sorted."""
         found = {lang for f in self.families for v in f.variants for lang in v.languages}
@@ -148,13 +153,13 @@ class Lexicon:
         if language not in self.languages:
             return self
 
-        def build() -> "Lexicon":
+        def build() -> "Lexicon":  # a plain lexicon: the chosen patterns, no longer per language
             families = tuple(dataclasses.replace(
-                f, exclude=_for_language(f.exclude, f.exclude_by_language, language),
-                variants=tuple(dataclasses.replace(v, patterns=_for_language(v.patterns, v.by_language, language))
-                               for v in f.variants)) for f in self.families)
-            return Lexicon(families, self.orientations,
-                           _for_language(self.distancing, self.distancing_by_language, language), self.events, self.where)
+                f, exclude=_for_language(f.exclude, f.exclude_by_language, language), exclude_by_language=(),
+                variants=tuple(dataclasses.replace(v, patterns=_for_language(v.patterns, v.by_language, language),
+                                                   by_language=()) for v in f.variants)) for f in self.families)
+            return dataclasses.replace(self, families=families, distancing_by_language=(),
+                                       distancing=_for_language(self.distancing, self.distancing_by_language, language))
 
         return derived(self, ("language", language), build)
 
@@ -167,8 +172,7 @@ class Lexicon:
             vs = tuple(v for v in fam.variants if variants is None or v.name in variants)
             if vs:
                 keep.append(dataclasses.replace(fam, variants=vs))
-        return Lexicon(tuple(keep), self.orientations, self.distancing, self.events, self.where,
-                       self.distancing_by_language)
+        return dataclasses.replace(self, families=tuple(keep))
 
     def events_for(self, family: str | None = None) -> pd.DataFrame:
         """Events to mark on a time plot: the global ones plus the family's own (``date``, ``label``)."""
@@ -264,17 +268,6 @@ _LANGUAGE = re.compile(r"[a-z]{2,3}")
 
 
 def _patterns(values: Any, where: str) -> tuple[str, ...]:
-    """A list of patterns, or patterns per language (``{en: [...], ru: [...], uk: [...]}``): all of
-    them, in that order (:func:`_languages` keeps which languages a variant has patterns for)."""
-    if isinstance(values, dict):
-        if not values:
-            raise LexiconError(f"{where}: expected patterns per language, e.g. {{en: [...], ru: [...]}}, got {{}}")
-        out: list[str] = []
-        for lang, each in values.items():
-            if not isinstance(lang, str) or not _LANGUAGE.fullmatch(lang):
-                raise LexiconError(f"{where}: {lang!r} is not a language code (two or three letters: en, ru, uk)")
-            out += _patterns(each, f"{where}.{lang}")
-        return tuple(out)
     if isinstance(values, str):
         values = [values]
     if not isinstance(values, list) or not values:
@@ -282,11 +275,19 @@ def _patterns(values: Any, where: str) -> tuple[str, ...]:
     return tuple(_check_pattern(p, f"{where}[{i}]") for i, p in enumerate(values))
 
 
-def _by_language(values: Any, where: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """Patterns given per language, as ``((lang, patterns), ...)``; empty for a plain list."""
+def _language_patterns(values: Any, where: str) -> tuple[tuple[str, ...], tuple[tuple[str, tuple[str, ...]], ...]]:
+    """A list of patterns, or patterns per language (``{en: [...], ru: [...], uk: [...]}``): all of
+    them in that order, and ``((lang, patterns), ...)`` (empty for a plain list)."""
     if not isinstance(values, dict):
-        return ()
-    return tuple((lang, _patterns(each, f"{where}.{lang}")) for lang, each in values.items())
+        return _patterns(values, where), ()
+    if not values:
+        raise LexiconError(f"{where}: expected patterns per language, e.g. {{en: [...], ru: [...]}}, got {{}}")
+    per: list[tuple[str, tuple[str, ...]]] = []
+    for lang, each in values.items():
+        if not isinstance(lang, str) or not _LANGUAGE.fullmatch(lang):
+            raise LexiconError(f"{where}: {lang!r} is not a language code (two or three letters: en, ru, uk)")
+        per.append((lang, _patterns(each, f"{where}.{lang}")))
+    return tuple(p for _, pats in per for p in pats), tuple(per)
 
 
 def _for_language(patterns: tuple[str, ...], by_language: tuple, language: str) -> tuple[str, ...]:
@@ -335,6 +336,7 @@ def _variant(name: Any, entry: Any, family: str, orientations: dict, where: str)
     _unknown(entry, _VARIANT_KEYS, where)
     if "patterns" not in entry:
         raise LexiconError(f"{where}: key 'patterns' is missing")
+    patterns, by_language = _language_patterns(entry["patterns"], f"{where}.patterns")
     orientation = entry.get("orientation", "neutral")
     if orientations and orientation not in orientations:
         raise LexiconError(
@@ -343,12 +345,12 @@ def _variant(name: Any, entry: Any, family: str, orientations: dict, where: str)
     return Variant(
         name=name.strip(),
         family=family,
-        patterns=_patterns(entry["patterns"], f"{where}.patterns"),
+        patterns=patterns,
         orientation=str(orientation),
         note=" ".join(str(entry.get("note") or "").split()),
         source=entry.get("source"),
         color=_color(entry.get("color"), f"{where}.color"),
-        by_language=_by_language(entry["patterns"], f"{where}.patterns"),
+        by_language=by_language,
     )
 
 
@@ -371,6 +373,7 @@ def _family(name: Any, entry: Any, orientations: dict, where: str) -> Family:
     if not isinstance(variants, dict) or not variants:
         raise LexiconError(f"{where}.variants: expected a non-empty mapping variant -> {{patterns: [...]}}")
     exclude = entry.get("exclude")
+    excluded, excluded_by_language = _language_patterns(exclude, f"{where}.exclude") if exclude is not None else ((), ())
     return Family(
         name=name,
         label=str(entry.get("label") or name),
@@ -378,8 +381,8 @@ def _family(name: Any, entry: Any, orientations: dict, where: str) -> Family:
         variants=tuple(
             _variant(vn, ve, name, orientations, f"{where}.variants") for vn, ve in variants.items()
         ),
-        exclude=_patterns(exclude, f"{where}.exclude") if exclude is not None else (),
-        exclude_by_language=_by_language(exclude, f"{where}.exclude") if exclude is not None else (),
+        exclude=excluded,
+        exclude_by_language=excluded_by_language,
         events=_events(entry.get("events"), f"{where}.events", family=name),
         about=str(entry.get("about") or ""),
     )
@@ -424,13 +427,14 @@ def _build(data: dict, where: str, *, runaway: bool = True) -> Lexicon:
     if not isinstance(distancing, dict) or set(distancing) - {"markers"}:
         raise LexiconError(f"{where}: distancing: expected a mapping with the key 'markers'")
     markers = distancing.get("markers")
+    distancing_all, distancing_per = _language_patterns(markers, f"{where}: distancing.markers") if markers else ((), ())
     lexicon = Lexicon(
         families=built,
         orientations=dict(orientations),
-        distancing=_patterns(markers, f"{where}: distancing.markers") if markers else (),
+        distancing=distancing_all,
         events=_events(data.get("events"), f"{where}: events"),
         where=where,
-        distancing_by_language=_by_language(markers, f"{where}: distancing.markers") if markers else (),
+        distancing_by_language=distancing_per,
     )
     if runaway:
         _runaway(lexicon, where)

@@ -17,7 +17,7 @@ from . import _fast_hits
 from .lexicon import Lexicon, load_lexicon
 from .matcher import VOICES, Matcher, matcher_for
 
-__all__ = ["HIT_COLUMNS", "VOICES", "count_terms", "find_terms", "kwic"]
+__all__ = ["HIT_COLUMNS", "VOICES", "count_terms", "find_terms", "kwic", "words_around"]
 
 
 def find_terms(
@@ -62,20 +62,21 @@ def find_terms(
         arts, *_matcher_and_spans(lex, engine), sources, context))
 
 
-def _words_left(text: str, start: int, n: int) -> str:
-    lo = max(0, start - 30 * n)
-    words = text[lo:start].split()
-    if lo > 0 and words and not text[lo - 1].isspace():
-        words = words[1:]  # the slice began inside a word
-    return " ".join(words[-n:]) if n else ""
+def words_around(text: str, start: int, end: int, n: int) -> tuple[str, str]:
+    """Up to `n` whole words on each side of ``text[start:end]`` (a concordance line's context).
 
-
-def _words_right(text: str, end: int, n: int) -> str:
-    hi = end + 30 * n
-    words = text[end:hi].split()
-    if hi < len(text) and words and not text[hi].isspace():
-        words = words[:-1]
-    return " ".join(words[:n]) if n else ""
+    Examples
+    --------
+    >>> words_around("one two three KYIV four five", 14, 18, 2)
+    ('two three', 'four five')
+    """
+    lo, hi = max(0, start - 30 * n), end + 30 * n
+    left, right = text[lo:start].split(), text[end:hi].split()
+    if lo > 0 and left and not text[lo - 1].isspace():
+        left = left[1:]  # the slice began inside a word
+    if hi < len(text) and right and not text[hi].isspace():
+        right = right[:-1]
+    return (" ".join(left[-n:]), " ".join(right[:n])) if n else ("", "")
 
 
 def kwic(
@@ -135,11 +136,12 @@ def kwic(
     rows = []
     for h in hits.itertuples(index=False):
         src = texts.at[h.article_id, "title" if h.in_title else "text"]
+        left, right = words_around(src, h.start, h.end, window)
         rows.append({
             "outlet": h.outlet, "published": h.published, "article_id": h.article_id,
-            "left": _words_left(src, h.start, window),
+            "left": left,
             "match": h.matched,
-            "right": _words_right(src, h.end, window),
+            "right": right,
             "voice": h.voice, "start": h.start, "end": h.end,
         })
     cols = ["outlet", "published", "article_id", "left", "match", "right", "voice", "start", "end"]

@@ -578,25 +578,25 @@ def _jsonl_rows(fh, rel: str, mapping, max_bytes: int, *, end: int = -1, first_l
         if fitted is None:
             held.append(item)
             held_bytes += len(raw or b"")
-            if len(held) < 200 and held_bytes < 2_000_000:
-                continue
-            fitted, notes = _fit_rows([x[2] for x in held if isinstance(x, tuple)], mapping)
-            yield from (Note(rel, n) for n in notes)
-        for x in held or [item]:
-            yield x if isinstance(x, Reject) else _jsonl_article(*x, mapping, col_maps, fitted, notes)
-        held = []
+            if len(held) >= 200 or held_bytes >= 2_000_000:
+                fitted, notes = yield from _jsonl_rows_checked(held, rel, mapping, col_maps)
+                held = []
+            continue
+        yield item if isinstance(item, Reject) else _jsonl_article(*item, mapping, col_maps, fitted, notes)
     if held:  # a short file: checked on all its rows
         yield from _jsonl_rows_checked(held, rel, mapping, col_maps)
     if not rows_seen:  # every raw file ends up somewhere: a blank JSONL file is a reject too
         yield Reject(rel, "empty", f"only whitespace ({lineno} blank line(s))")
 
 
-def _jsonl_rows_checked(held: list, rel: str, mapping, col_maps: dict) -> Iterator[RawArticle | Reject | Note]:
-    """Rows held back (row tuples and rejects), checked together and released in order."""
+def _jsonl_rows_checked(held: list, rel: str, mapping, col_maps: dict):
+    """Rows held back (row tuples and rejects), checked together and released in order; returns
+    the columns as checked and the notes, for the rows after them."""
     fitted, notes = _fit_rows([x[2] for x in held if isinstance(x, tuple)], mapping)
     yield from (Note(rel, n) for n in notes)
     for x in held:
         yield x if isinstance(x, Reject) else _jsonl_article(*x, mapping, col_maps, fitted, notes)
+    return fitted, notes
 
 
 def _fit_rows(rows: list[dict], mapping) -> tuple[dict[str, str], list[str]]:
