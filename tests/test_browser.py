@@ -70,7 +70,7 @@ def _check_page(page, url: str) -> dict:
 def test_hostile_text_is_shown_and_never_runs_on_any_page(hostile_report):
     sync_playwright = need_browser()
     pages = ["index.html"] + sorted(p.name for p in hostile_report.glob("0*.html"))
-    assert len(pages) == 5
+    assert len(pages) == 6  # the index and five pages
     readers = sorted(f"articles/{p.name}" for p in (hostile_report / "articles").glob("*.html"))
     seen_payload = []
     with sync_playwright() as p:
@@ -210,14 +210,14 @@ def test_a_student_clicks_through_the_report(sample_report):
         page.goto((sample_report / "index.html").as_uri())
         _shot(page, "index")
         pages = page.eval_on_selector_all("ol a[href$='.html']", "els => els.map(e => e.getAttribute('href'))")
-        assert len(pages) == 4
+        assert len(pages) == 5
         # index -> each page (by clicking) -> next -> back to the index
         for k, href in enumerate(pages):
             page.click(f"ol a[href='{href}']")
             page.wait_for_load_state("load")
             assert page.url.endswith(href)
             nav = page.inner_text("nav.framing-nav")
-            assert f"page {k + 1} of 4" in nav and "On this page" in nav
+            assert f"page {k + 1} of {len(pages)}" in nav and "On this page" in nav
             _shot(page, href.removesuffix(".html"))
             if k + 1 < len(pages):
                 page.click("nav.framing-nav a[rel=next]")

@@ -15,7 +15,7 @@ from framing.cli import main
 from framing.report import NOTEBOOKS, ReportError, build_report
 from tests.conftest import CORPORA, SAMPLE, need
 
-PAGES = ["01_corpus", "02_terminology", "03_voices_and_sources", "04_distinctive_vocabulary"]
+PAGES = ["01_corpus", "02_terminology", "03_voices_and_sources", "04_distinctive_vocabulary", "05_same_story"]
 
 
 def _files(folder: Path) -> dict[str, bytes]:

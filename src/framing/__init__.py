@@ -6,6 +6,7 @@ from .analysis import (
     HIT_COLUMNS, QUOTE_COLUMNS, VOICES, Lexicon, LexiconError, attribution_verbs, cited_sources,
     collocations, compare, count_terms, find_quotes, find_terms, keyness, kwic, load_lexicon, load_speakers,
     independence, outlet_similarity, preference_over_time, speaker_share, test_independence,
+    STORY_COLUMNS, Coverage, coverage, stories,
 )
 from .ingestion import (
     Corpus, IngestSummary, RulesError, clean_text, ingest, ingest_to, load, load_boilerplate, load_outlets,
@@ -21,6 +22,7 @@ __all__ = [
     "independence", "test_independence", "HIT_COLUMNS", "VOICES",
     "find_quotes", "load_speakers", "speaker_share", "attribution_verbs", "cited_sources", "QUOTE_COLUMNS",
     "keyness", "collocations", "outlet_similarity", "count_terms",
+    "stories", "coverage", "Coverage", "STORY_COLUMNS",
 ]
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())

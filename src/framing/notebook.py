@@ -461,9 +461,9 @@ def sample_lines(lines: pd.DataFrame, per_group: int = 3, by: str = "outlet") ->
     return lines.groupby(by, sort=True).head(per_group).reset_index(drop=True)
 
 
-def rates_table(table: pd.DataFrame, lexicon=None) -> pd.DataFrame:
-    """The numbers behind the terminology figures: per outlet and variant, hits, articles, hits per
-    10,000 words, the share of the family with its 95% interval (families with hits only).
+def rates_table(table: pd.DataFrame, lexicon=None, by: str = "outlet") -> pd.DataFrame:
+    """The numbers behind the terminology figures: per group (`by`) and variant, hits, articles, hits
+    per 10,000 words, the share of the family with its 95% interval (families with hits only).
 
     `table` comes from :func:`framing.compare`.
     """
@@ -472,7 +472,7 @@ def rates_table(table: pd.DataFrame, lexicon=None) -> pd.DataFrame:
     labels = load_lexicon(lexicon).labels
     t = table[table["family_count"] > 0]
     return pd.DataFrame({
-        "outlet": t["outlet"], "family": t["family"].map(lambda f: labels.get(f, f)), "variant": t["variant"],
+        by: t[by], "family": t["family"].map(lambda f: labels.get(f, f)), "variant": t["variant"],
         "hits": t["count"].astype(int), "articles": t["n_articles"].astype(int), "per 10,000 words": t["rate_per_10k"],
         "share": t["share"], "share, 95% low": t["share_lo"], "share, 95% high": t["share_hi"],
         "small sample": t["small_sample"].astype(bool),
@@ -495,6 +495,154 @@ def headline_terms(titles: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"term": titles["term"], "z (log-odds)": titles["statistic"],
                          "uses in headlines": titles["n_target"], "uses in bodies": titles["n_reference"],
                          "headlines using it": titles["docs_target"]})
+
+
+def story_notes(stories: pd.DataFrame, coverage) -> Note:
+    """How the articles fell into stories, in two sentences (from :func:`framing.stories` and
+    :func:`framing.coverage`).
+
+    Examples
+    --------
+    >>> st = pd.DataFrame({"article_id": list("abc"), "story_id": ["s1", "s1", "s2"], "outlet": list("XYX")})
+    >>> cov = type("C", (), {"matrix": pd.DataFrame({"story_id": ["s1", "s2"], "X": [1, 1], "Y": [1, 0]})})()
+    >>> story_notes(st, cov)
+    Note. The 3 articles form 2 stories; 1 of them is reported by two or more outlets, and those stories hold 2 articles (67 %).
+    """
+    n, k = len(stories), stories["story_id"].nunique()
+    if n == 0:
+        return Note("There are no articles, so there are no stories to compare.")
+    counts = coverage.matrix.drop(columns=[c for c in ("story_first", "story_terms") if c in coverage.matrix])
+    counts = counts.set_index("story_id")
+    shared = counts[(counts > 0).sum(axis=1) > 1]
+    in_shared = int(shared.to_numpy().sum())
+    first = (f"The {n:,} article{'s' * (n != 1)} form {k:,} stor{'ies' if k != 1 else 'y'}; {len(shared):,} of them "
+             f"{'is' if len(shared) == 1 else 'are'} reported by two or more outlets, and those stories hold "
+             f"{in_shared:,} articles ({in_shared / n:.0%}).".replace("%", " %"))
+    if len(shared) == 0:
+        return Note(first, "With no story in common, the comparisons on this page are empty: the outlets report "
+                           "different events (or the threshold is too strict for this corpus).")
+    return Note(first)
+
+
+def story_tests(tests: pd.DataFrame, lexicon=None) -> pd.DataFrame:
+    """The within-story tests (``independence(..., within="story")``) in a reader's words."""
+    from .analysis.lexicon import load_lexicon
+
+    labels = load_lexicon(lexicon).labels
+
+    def verdict(row) -> str:
+        if row["method"] == "not testable":
+            return "not testable (one outlet or one variant in the shared stories)"
+        return "outlets differ on the same stories" if row["q"] < 0.05 else "no clear difference on the same stories"
+
+    out = pd.DataFrame({
+        "family": [labels.get(f, f) for f in tests["family"]], "hits": tests["n"], "outlets": tests["groups"],
+        "shared stories": tests["stories"], "CMH χ²": tests["chi2"], "p": tests["p"], "q (BH)": tests["q"],
+        "verdict": tests.apply(verdict, axis=1) if len(tests) else [],
+    })
+    return out.sort_values(["q (BH)", "hits"], ascending=[True, False], na_position="last", ignore_index=True)
+
+
+def story_words(hits: pd.DataFrame, stories: pd.DataFrame, family: str, *, by: str = "outlet",
+                max_stories: int | None = 20) -> pd.DataFrame:
+    """Story by story, the variants of `family` each outlet used: one row per story that two or more
+    outlets name with the family, most outlets first, then the earliest; reprints left out.
+
+    Examples
+    --------
+    >>> st = pd.DataFrame({"article_id": list("abc"), "story_id": ["s1"] * 3, "outlet": list("XYY"),
+    ...     "story_first": pd.to_datetime(["2022-03-01"] * 3, utc=True), "story_terms": ["dam"] * 3,
+    ...     "duplicate_of": [None] * 3})
+    >>> h = pd.DataFrame({"article_id": list("abbc"), "family": ["kyiv"] * 4, "variant": ["Kiev", "Kyiv", "Kyiv", "Kyiv"]})
+    >>> story_words(h, st, "kyiv").iloc[0][["X", "Y"]].tolist()
+    ['Kiev', 'Kyiv ×3']
+    """
+    voices = stories[stories["duplicate_of"].isna()]
+    h = hits[hits["family"] == family][["article_id", "variant"]].merge(
+        voices[["article_id", "story_id", by, "story_first", "story_terms"]], on="article_id")
+    named = h.groupby("story_id")[by].nunique()
+    h = h[h["story_id"].isin(named.index[named > 1])]
+    if h.empty:
+        return pd.DataFrame(columns=["story", "first date", "what it is about"])
+    used = h.groupby(["story_id", by, "variant"], sort=False).size().rename("n").reset_index()
+    used = used.sort_values(["story_id", by, "n", "variant"], ascending=[True, True, False, True])
+    used["said"] = [v if n == 1 else f"{v} ×{n}" for v, n in zip(used["variant"], used["n"])]
+    wide = used.groupby(["story_id", by])["said"].agg(", ".join).unstack(by, fill_value="")
+    info = h.drop_duplicates("story_id").set_index("story_id")[["story_first", "story_terms"]]
+    out = info.join(wide).assign(_n=named.reindex(wide.index))
+    out = out.sort_values(["_n", "story_first"], ascending=[False, True]).drop(columns="_n")
+    out = out.reset_index().rename(columns={"story_id": "story", "story_first": "first date",
+                                            "story_terms": "what it is about"})
+    out["first date"] = pd.to_datetime(out["first date"], utc=True).dt.strftime("%Y-%m-%d").fillna("undated")
+    return out.head(max_stories) if max_stories else out
+
+
+def only_one_side(coverage, *, max_rows: int = 15) -> pd.DataFrame:
+    """The largest stories only one group covers (``coverage.only``) in a reader's words."""
+    only = coverage.only.head(max_rows)
+    return pd.DataFrame({"covered only by": only["group"], "story": only["story_id"], "articles": only["articles"],
+                         "first date": pd.to_datetime(only["story_first"], utc=True).dt.strftime("%Y-%m-%d").fillna("undated"),
+                         "what it is about": only["story_terms"]})
+
+
+def language_notes(articles: pd.DataFrame) -> Note:
+    """What the languages page can say: the languages found, or why there is nothing to compare.
+
+    Examples
+    --------
+    >>> language_notes(pd.DataFrame({"language": ["en", "en"]}))
+    Note. Every article here is in one language (en), so there is nothing to compare across languages; ...
+    """
+    counts = articles["language"].dropna().astype(str).value_counts() if "language" in articles else pd.Series(dtype=int)
+    if len(counts) < 2:
+        one = f"one language ({counts.index[0]})" if len(counts) else "no detected language"
+        return Note(f"Every article here is in {one}, so there is nothing to compare across languages; this page "
+                    "fills in when a corpus mixes languages (English, Russian and Ukrainian outlets, say).")
+    listed = ", ".join(f"{lang} ({n:,} articles)" for lang, n in counts.items())
+    return Note(f"{len(counts)} languages: {listed}.")
+
+
+def language_table(articles: pd.DataFrame) -> pd.DataFrame:
+    """Articles per language and outlet, most first.
+
+    Examples
+    --------
+    >>> language_table(pd.DataFrame({"language": ["ru", "uk", "uk"], "outlet": ["A", "A", "B"]})).values.tolist()
+    [['uk', 'A', 1], ['uk', 'B', 1], ['ru', 'A', 1]]
+    """
+    t = articles.assign(language=articles["language"].astype("string").fillna("(unknown)"))
+    counts = t.groupby(["language", "outlet"]).size().rename("articles").reset_index()
+    totals = counts.groupby("language")["articles"].transform("sum")
+    return (counts.assign(_t=totals).sort_values(["_t", "language", "articles", "outlet"], ascending=[False, True, False, True])
+            .drop(columns="_t").reset_index(drop=True))
+
+
+def lexicon_languages(lexicon, families: list[str], languages: list[str], *, first: int = 3) -> pd.DataFrame:
+    """The first `first` patterns of each variant of `families` in each of `languages` (one column
+    each; "(all languages)" when a variant's patterns are written for every language).
+
+    Examples
+    --------
+    >>> from framing import load_lexicon
+    >>> t = lexicon_languages(load_lexicon(), ["kyiv"], ["en", "ru"])
+    >>> t.columns.tolist(), t["variant"].tolist()
+    (['family', 'variant', 'en', 'ru'], ['Kyiv', 'Kiev'])
+    """
+    from .analysis.lexicon import load_lexicon
+
+    lex = load_lexicon(lexicon)
+    rows = []
+    for name in families:
+        fam = lex.family(name)
+        for v in fam.variants:
+            per = dict(v.by_language)
+            row = {"family": fam.label, "variant": v.name}
+            for lang in languages:
+                pats = per.get(lang, ()) if per else v.patterns
+                more = " …" if len(pats) > first else ""
+                row[lang] = ("; ".join(pats[:first]) + more) if pats else "–"
+            rows.append(row)
+    return pd.DataFrame(rows, columns=["family", "variant", *languages])
 
 
 # --------------------------------------------------------------------------- empty and degenerate corpora

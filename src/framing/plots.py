@@ -197,9 +197,11 @@ def variant_share(
         ax.axhline(edge + 1, color="#dddddd", linewidth=0.6)
     hits = [int(indexed.loc[(g, variants[0]), "family_count"]) for g in groups]
     docs = [int(indexed.loc[(g, variants[0]), "family_articles"]) if "family_articles" in indexed else None for g in groups]
+    stories = [int(indexed.loc[(g, variants[0]), "n_stories"]) if "n_stories" in indexed else None for g in groups]
     ax.set_yticks(y, [f"{_group_label(g if len(g) > 1 else g[0], s)}\n{_count(n, 'hit')}"
                       + (f" in {_count(m, 'article')}" if m is not None else "")
-                      for g, s, n, m in zip(groups, small, hits, docs)])
+                      + (f", {_count(k, 'story', 'stories')}" if k is not None else "")
+                      for g, s, n, m, k in zip(groups, small, hits, docs, stories)])
     ax.set_ylim(-0.5, len(groups) - 0.5)
     ax.set_xlim(-0.02, 1.02)
     ax.xaxis.set_major_formatter(plt.matplotlib.ticker.PercentFormatter(1.0))
@@ -213,8 +215,8 @@ def variant_share(
     return ax
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n:,} {noun}" + ("" if n == 1 else "s")
+def _count(n: int, noun: str, plural: str | None = None) -> str:
+    return f"{n:,} " + (noun if n == 1 else plural or f"{noun}s")
 
 
 @_plain_labels

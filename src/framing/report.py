@@ -37,7 +37,7 @@ __all__ = ["ReportError", "build_report", "slug", "NAME_RULE", "notebook_paramet
 
 _PACKAGES = ("framing", "pandas", "numpy", "scipy", "scikit-learn", "matplotlib", "nltk", "papermill",
              "nbconvert", "nbformat", "ipykernel", "trafilatura", "pyarrow")
-_REPORT_PARAMS = {"raw", "processed", "lexicon", "progress", "figure_format", "page"}  # set by the build, not by -p
+_REPORT_PARAMS = {"raw", "processed", "lexicon", "progress", "figure_format", "page", "headline"}  # set by the build, not by -p
 #: The lexicon family the index page draws unless told otherwise.
 HEADLINE = "war_name"
 #: What a report name (``--name``) may be: a folder name that is safe in any shell, URL and file system.
@@ -362,7 +362,7 @@ def _stage_inputs(plan: _Plan, tmp: Path):
     # paths relative to the build folder: no absolute path ever reaches a page
     base = {"raw": plan.raw.name, "processed": "data", "lexicon": "data/lexicon.yaml" if plan.lexicon else None,
             "progress": False,  # a bar in a cell's output would make two builds differ
-            "figure_format": plan.figure_format}
+            "figure_format": plan.figure_format, "headline": plan.headline}
     return corpus, base
 
 

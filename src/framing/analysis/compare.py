@@ -14,51 +14,12 @@ import numpy as np
 import pandas as pd
 
 from .._progress import bar
-from ..knowledge.outlets import load_outlets
 from ..schema import PERIODS
+from .groups import _as_list, group_keys
 from .lexicon import Lexicon, load_lexicon
 from .stats import benjamini_hochberg, bootstrap_shares, independence_test
 
 __all__ = ["compare", "preference_over_time", "independence", "test_independence", "group_keys"]
-
-_OUTLET_FIELDS = ("affiliation", "country")
-_NONE = "(none)"
-
-
-def _as_list(by: str | Sequence[str]) -> list[str]:
-    return [by] if isinstance(by, str) else list(by)
-
-
-def group_keys(table: pd.DataFrame, by: str | Sequence[str], *, outlets=None) -> pd.DataFrame:
-    """The grouping columns `by` for each row of `table` (articles or hits), as strings.
-
-    ``year``/``quarter``/``month``/``week`` come from ``published`` (UTC), ``affiliation`` and
-    ``country`` from the outlets file; missing values read ``(none)``, except dates, which stay
-    missing so that undated rows drop out.
-
-    Examples
-    --------
-    >>> t = pd.DataFrame({"outlet": ["A"], "published": [pd.Timestamp("2022-03-05", tz="UTC")]})
-    >>> group_keys(t, ["outlet", "month"]).values.tolist()
-    [['A', '2022-03']]
-    """
-    out = pd.DataFrame(index=table.index)
-    book = None
-    for key in _as_list(by):
-        if key in PERIODS:
-            when = pd.to_datetime(table["published"], utc=True).dt.tz_convert(None)
-            out[key] = when.dt.to_period(PERIODS[key]).astype("string").where(when.notna())
-        elif key in table.columns:
-            out[key] = table[key].astype("string").fillna(_NONE)
-        elif key in _OUTLET_FIELDS:
-            book = book or load_outlets(*([outlets] if outlets is not None else []))
-            values = {o: getattr(book.by_name(o), key, None) for o in table["outlet"].dropna().unique()}
-            out[key] = table["outlet"].map(values).astype("string").fillna(_NONE)
-        else:
-            known = sorted(set(table.columns) | set(PERIODS) | set(_OUTLET_FIELDS))
-            raise KeyError(f"cannot group by {key!r}: not a column; choose from {known}")
-    return out
-
 
 def _filter_hits(hits, voice, titles) -> pd.DataFrame:
     if not titles:
@@ -100,6 +61,8 @@ def compare(
     seed: int = 0,
     outlets=None,
     progress: bool | None = None,
+    within: Literal["story"] | None = None,
+    stories: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Counts, rates and variant shares for every family × variant × group.
 
@@ -127,14 +90,26 @@ def compare(
         no intervals, ``share_lo``/``share_hi`` are missing).
     progress : bool, optional
         A progress bar over the bootstrap's groups (default: only when standard error is a terminal).
+    within : ``"story"``, optional
+        Compare like with like: count a family's hits only in stories (see :func:`framing.stories`)
+        where at least two of the groups use the family, so a group that covers other events does
+        not look different for that reason alone. Reprints are left out (they speak with their
+        origin's voice); rates are per 10,000 words of the articles in stories two or more groups
+        cover; the interval resamples *stories* (a cluster bootstrap over stories, one draw for
+        all groups); and two columns are added: ``n_stories`` (the group's shared stories using
+        the family) and ``cmh_p``, the family's generalised Cochran–Mantel–Haenszel test across
+        those stories (does the variant depend on the group within the same story?).
+    stories : DataFrame, optional
+        From :func:`framing.stories`; with ``within="story"``, used instead of an articles
+        ``story_id`` column, and computed with default settings when neither is there.
 
     Returns
     -------
     DataFrame
         One row per group × family × variant: the `by` columns, ``family, variant, orientation,
         count, n_articles, words, rate_per_10k, family_count, family_articles, share, share_lo,
-        share_hi, small_sample``. ``share`` is the variant's share of its family's hits in the
-        group (NaN when the family has no hit there).
+        share_hi, small_sample`` (and ``n_stories, cmh_p`` with ``within="story"``). ``share`` is
+        the variant's share of its family's hits in the group (NaN when the family has no hit there).
 
     Examples
     --------
@@ -147,17 +122,27 @@ def compare(
     [['X', 'Kyiv', 2, 0.6666666666666666, 200.0], ['X', 'Kiev', 1, 0.3333333333333333, 100.0], ['Y', 'Kyiv', 0, 0.0, 0.0], ['Y', 'Kiev', 2, 1.0, 100.0]]
     """
     keys = _as_list(by)
+    if within not in (None, "story"):
+        raise ValueError(f"within must be None or 'story', not {within!r}")
     lex = load_lexicon(lexicon)
-    arts = articles[articles["duplicate_of"].isna()] if dedupe else articles
+    arts = articles[articles["duplicate_of"].isna()] if (dedupe or within) else articles
     arts = arts.drop_duplicates("article_id")
     akeys = group_keys(arts, keys, outlets=outlets).assign(article_id=arts["article_id"], words=arts["n_words"])
     akeys = akeys.dropna(subset=keys)
+    if within:
+        story = _story_ids(articles, stories)
+        akeys = akeys.assign(story_id=story.reindex(akeys["article_id"]).to_numpy())
+        covered = akeys.assign(_g=_joined(akeys, keys)).groupby("story_id")["_g"].nunique()
+        akeys = akeys[akeys["story_id"].isin(covered.index[covered > 1])]
     words = akeys.groupby(keys, sort=True)["words"].sum()
 
     order = _variant_order(hits, lex)
     orient = _orientations(hits, lex)
     h = _filter_hits(hits, voice, titles)
-    h = h[["article_id", "family", "variant"]].merge(akeys[["article_id", *keys]], on="article_id")
+    if within:
+        h = _shared_story_hits(h, articles, keys, story=story, outlets=outlets)
+    else:
+        h = h[["article_id", "family", "variant"]].merge(akeys[["article_id", *keys]], on="article_id")
 
     grid = pd.DataFrame(
         [(*g, f, v) for g in words.index.to_frame(index=False).itertuples(index=False) for f, v in order],
@@ -174,14 +159,38 @@ def compare(
     out["rate_per_10k"] = np.where(out["words"] > 0, out["count"] / out["words"].where(out["words"] > 0) * 1e4, np.nan)
     out["share"] = out["count"] / out["family_count"].where(out["family_count"] > 0)
     out["orientation"] = [orient.get((f, v)) for f, v in zip(out["family"], out["variant"])]
-    out = _add_intervals(out, h, keys, order, n_boot=n_boot, level=level, seed=seed, progress=progress)
+    if within:
+        out = _story_statistics(out, h, keys, order, n_boot=n_boot, level=level, seed=seed)
+    else:
+        out = _add_intervals(out, h, keys, order, n_boot=n_boot, level=level, seed=seed, progress=progress)
     out["small_sample"] = (out["family_count"] < min_hits) | (out["family_articles"] < min_articles)
     rank = {p: i for i, p in enumerate(order)}
     out["_rank"] = [rank[(f, v)] for f, v in zip(out["family"], out["variant"])]
     out = out.sort_values([*keys, "_rank"], kind="stable", ignore_index=True)
     cols = [*keys, "family", "variant", "orientation", "count", "n_articles", "words", "rate_per_10k",
             "family_count", "family_articles", "share", "share_lo", "share_hi", "small_sample"]
+    cols += ["n_stories", "cmh_p"] if within else []
     return out[cols].astype({"family": "string", "variant": "string", "orientation": "string"})
+
+
+def _joined(table: pd.DataFrame, keys: list[str]) -> pd.Series:
+    """One string per row naming its group (several `by` keys joined)."""
+    return table[keys].astype(str).agg(" | ".join, axis=1) if len(table) else pd.Series(dtype=str)
+
+
+def _story_ids(articles: pd.DataFrame, stories: pd.DataFrame | None) -> pd.Series:
+    """article_id → story_id, from `stories`, the articles' own column, or :func:`stories` defaults."""
+    if stories is None and "story_id" in articles.columns:
+        table = articles
+    elif stories is None:
+        from .stories import stories as group_stories
+
+        table = group_stories(articles)
+    else:
+        table = stories
+    if "story_id" not in table.columns:
+        raise KeyError("stories= needs a story_id column (the table framing.stories returns)")
+    return table.drop_duplicates("article_id").set_index("article_id")["story_id"]
 
 
 def _add_intervals(out, h, keys, order, *, n_boot, level, seed, progress=None) -> pd.DataFrame:
@@ -207,6 +216,62 @@ def _add_intervals(out, h, keys, order, *, n_boot, level, seed, progress=None) -
             i = position[(*group, name)]
             lo.iat[i], hi.iat[i] = x, y
     return out.assign(share_lo=lo, share_hi=hi)
+
+
+def _story_cubes(h: pd.DataFrame, keys: list[str], variants_of: dict[str, list[str]], groups: list[tuple]):
+    """Per family: (family, variant names, stories × groups × variants counts) of story-keyed hits."""
+    for family, fh in h.groupby("family", sort=True):
+        names = variants_of.get(family) or list(dict.fromkeys(fh["variant"]))
+        cube = (fh.groupby(["story_id", *keys, "variant"]).size().unstack("variant", fill_value=0)
+                .reindex(columns=names, fill_value=0))
+        stories_in = cube.index.get_level_values("story_id").unique()
+        full = pd.MultiIndex.from_tuples([(s, *g) for s in stories_in for g in groups], names=["story_id", *keys])
+        yield family, names, cube.reindex(full, fill_value=0).to_numpy().reshape(len(stories_in), len(groups), len(names))
+
+
+def _variants_of(order) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for f, v in order:
+        out.setdefault(f, []).append(v)
+    return out
+
+
+def _story_statistics(out, h, keys, order, *, n_boot, level, seed) -> pd.DataFrame:
+    """Story-clustered intervals, shared-story counts and the stratified test, per family."""
+    from .stats import bootstrap_cluster_shares, cmh_test
+
+    rng = np.random.default_rng(seed)
+    out = out.assign(share_lo=np.nan, share_hi=np.nan, n_stories=0, cmh_p=np.nan)
+    position = {k: i for i, k in enumerate(zip(*(out[c] for c in [*keys, "family", "variant"])))}
+    groups = [tuple(g) for g in out[keys].drop_duplicates().itertuples(index=False, name=None)]
+    column = {c: out.columns.get_loc(c) for c in ("n_stories", "cmh_p", "share_lo", "share_hi")}
+    for family, names, counts in _story_cubes(h, keys, _variants_of(order), groups):
+        p = cmh_test(counts)["p"]
+        per_group = (counts.sum(axis=2) > 0).sum(axis=0)
+        if n_boot >= 1:
+            lo, hi = bootstrap_cluster_shares(counts, n_boot=n_boot, level=level, rng=rng)
+        else:
+            lo = hi = np.full((len(groups), len(names)), np.nan)
+        for gi, g in enumerate(groups):
+            for vi, name in enumerate(names):
+                i = position.get((*g, family, name))
+                if i is None:
+                    continue
+                out.iat[i, column["n_stories"]] = int(per_group[gi])
+                out.iat[i, column["cmh_p"]] = p
+                if per_group[gi]:
+                    out.iat[i, column["share_lo"]], out.iat[i, column["share_hi"]] = lo[gi, vi], hi[gi, vi]
+    return out
+
+
+def _shared_story_hits(hits, articles, keys, *, story: pd.Series, outlets) -> pd.DataFrame:
+    """Hits (no reprints) with their group keys and story, only where two or more groups use the
+    family in the same story."""
+    arts = articles[articles["duplicate_of"].isna()].drop_duplicates("article_id")
+    akeys = group_keys(arts, keys, outlets=outlets).assign(article_id=arts["article_id"]).dropna(subset=keys)
+    akeys["story_id"] = story.reindex(akeys["article_id"]).to_numpy()
+    h = hits[["article_id", "family", "variant"]].merge(akeys, on="article_id").assign(_g=lambda t: _joined(t, keys))
+    return h[h.groupby(["family", "story_id"])["_g"].transform("nunique") > 1].drop(columns="_g")
 
 
 def preference_over_time(
@@ -293,6 +358,8 @@ def independence(
     n_resamples: int = 9999,
     seed: int = 0,
     outlets=None,
+    within: Literal["story"] | None = None,
+    stories: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Is the choice of variant independent of the group? One test per family, BH-corrected.
 
@@ -315,6 +382,12 @@ def independence(
         Per family: ``family, n, groups, variants, chi2, dof, min_expected, method, p, q,
         cramers_v, tied_articles``. ``q`` is the Benjamini–Hochberg adjusted p-value across the
         tested families; a family with fewer than two groups or variants is ``not testable``.
+        With ``within="story"`` (needs `articles`; stories as in :func:`compare`), the test is the
+        generalised Cochran–Mantel–Haenszel test across the stories where two or more groups use
+        the family (``method`` ``cmh``): does the group predict the variant *within* a story? It
+        adds ``stories`` (strata with two or more hits) and ``odds_ratio`` (Mantel–Haenszel, for
+        two groups × two variants: the first group's odds of the alphabetically first variant over
+        the second group's, groups in sorted order); ``chi2`` is the CMH statistic and ``cramers_v`` is NaN.
 
     Examples
     --------
@@ -328,6 +401,10 @@ def independence(
     h = _filter_hits(hits, voice, titles)
     if families is not None:
         h = h[h["family"].isin(list(families))]
+    if within is not None:
+        if within != "story" or articles is None:
+            raise ValueError("within='story' is the one stratification, and it needs articles=")
+        return _stratified(h, articles, keys, stories=stories, outlets=outlets)
     if articles is not None and any(k not in h.columns for k in keys):
         arts = articles.drop_duplicates("article_id")
         by_article = group_keys(arts, keys, outlets=outlets).set_axis(arts["article_id"])
@@ -358,6 +435,33 @@ def independence(
         rows.append(row)
     cols = ["family", "n", "groups", "variants", "chi2", "dof", "min_expected", "method", "p", "q",
             "cramers_v", "tied_articles"]
+    out = pd.DataFrame(rows, columns=[c for c in cols if c != "q"])
+    out["q"] = benjamini_hochberg(out["p"]) if len(out) else []
+    return out[cols]
+
+
+def _stratified(h, articles, keys, *, stories, outlets) -> pd.DataFrame:
+    from .stats import cmh_test
+
+    h = _shared_story_hits(h, articles, keys, story=_story_ids(articles, stories), outlets=outlets)
+    groups = [tuple(g) for g in h[keys].drop_duplicates().sort_values(keys).itertuples(index=False, name=None)]
+    rows = []
+    variants = {f: sorted(set(v)) for f, v in h.groupby("family")["variant"]}  # a fixed order for the odds ratio
+    for family, names, counts in _story_cubes(h, keys, variants, groups):
+        used_g, used_v = counts.sum(axis=(0, 2)) > 0, counts.sum(axis=(0, 1)) > 0
+        counts = counts[:, used_g][:, :, used_v]
+        row = {"family": family, "n": int(counts.sum()), "groups": int(used_g.sum()), "variants": int(used_v.sum()),
+               "min_expected": np.nan, "cramers_v": np.nan, "tied_articles": 0}
+        test = cmh_test(counts)
+        if min(counts.shape[1:]) < 2 or not test["dof"]:
+            row.update(method="not testable", p=np.nan, chi2=np.nan, dof=np.nan, stories=test["strata"],
+                       odds_ratio=np.nan)
+        else:
+            row.update(method="cmh", p=test["p"], chi2=test["statistic"], dof=test["dof"], stories=test["strata"],
+                       odds_ratio=test["odds_ratio"])
+        rows.append(row)
+    cols = ["family", "n", "groups", "variants", "stories", "chi2", "dof", "min_expected", "method", "p", "q",
+            "cramers_v", "odds_ratio", "tied_articles"]
     out = pd.DataFrame(rows, columns=[c for c in cols if c != "q"])
     out["q"] = benjamini_hochberg(out["p"]) if len(out) else []
     return out[cols]

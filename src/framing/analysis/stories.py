@@ -1,0 +1,427 @@
+"""Same story, different words: group articles that report the same event, and who covers what.
+
+An outlet that writes "Kiev" more often may simply cover other events. :func:`stories` groups the
+articles that report the same event (by text similarity within a time window), so that
+:func:`framing.compare` with ``within="story"`` can ask the fair question — *when two outlets report
+the same event, which words does each choose?* — and :func:`coverage` can show which stories one
+side covers and the other ignores (the agenda question).
+
+How articles are grouped
+------------------------
+1. Each article is represented by its title and the first `lead_words` words of its body (the lead
+   names the event; the background further down is shared by every story of a long conflict) as a
+   TF-IDF vector: sublinear term frequency, framing's tokenizer and stop words, terms that occur in
+   one article only or (from 50 articles on) in more than half of them left out.
+2. Two articles are linked when their cosine similarity is at least `threshold` and their dates are
+   at most `window` apart. Undated articles are compared with every article (``undated="match"``)
+   or left alone (``undated="alone"``).
+3. Linked articles form candidate groups (connected components); each is cut by average-linkage
+   clustering at the same threshold, so a chain A–B–C of pairwise links does not make one story of
+   articles that have little in common (single-link chaining). Pairs further apart than `window`
+   count as dissimilar in that step.
+4. Reprints (``duplicate_of`` set) are not grouped on their own: they join their origin's story and
+   keep ``duplicate_of``, so a wire story reprinted five times stays one voice.
+
+The defaults (title + 300 words, threshold 0.25, window 3 days, average linkage) score precision
+0.93 and recall 0.70 on 100 hand-labelled pairs of real war reporting (README, "Same story").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy.cluster.hierarchy import fcluster, linkage
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import connected_components
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from .groups import group_keys
+from .tokens import STOP_WORDS, TOKEN_PATTERN, preprocess
+
+_TOKEN = re.compile(TOKEN_PATTERN)
+
+__all__ = ["stories", "coverage", "Coverage", "STORY_COLUMNS"]
+
+#: The columns :func:`stories` returns, one row per article.
+STORY_COLUMNS = [
+    "article_id", "outlet", "published", "story_id", "story_size", "story_outlets", "story_first",
+    "story_last", "story_terms", "cohesion", "duplicate_of",
+]
+
+_BLOCK = 2000  # rows per block of the similarity product: bounds memory at O(block × candidates)
+
+
+def _token_lists(titles, texts, outlets, *, lead_words: int, shingle: int, recurring: int) -> list[list[str]]:
+    """Each article's title and lead as tokens, without the passages its outlet repeats.
+
+    A run of `shingle` tokens that recurs in `recurring` or more articles of one outlet is the
+    outlet's own furniture (a video page's "optimised for mobile viewing…" notice, an "Up next"
+    list, a standing background paragraph), not news: it would make every page of that outlet
+    look alike. Those tokens are dropped before the lead is cut.
+    """
+    raw = []
+    for title, text in zip(titles, texts):
+        title = title if isinstance(title, str) else ""
+        words = (text if isinstance(text, str) else "").split()[: 2 * lead_words]
+        raw.append((_TOKEN.findall(preprocess(title)), _TOKEN.findall(preprocess(" ".join(words)))))
+    vocab: dict[str, int] = {}
+    ids = [np.fromiter((vocab.setdefault(t, len(vocab)) for t in body), dtype=np.uint64, count=len(body))
+           for _, body in raw]
+    keys = [_shingles(a, shingle) for a in ids]
+    frame = pd.DataFrame({"outlet": np.repeat(np.asarray(outlets, dtype=object), [len(k) for k in keys]),
+                          "key": np.concatenate(keys) if keys else np.array([], dtype=np.uint64),
+                          "doc": np.repeat(np.arange(len(keys)), [len(k) for k in keys])})
+    frame = frame.drop_duplicates()
+    docs_per = frame.groupby(["outlet", "key"])["doc"].transform("size")
+    frequent = set(zip(frame["outlet"][docs_per >= recurring], frame["key"][docs_per >= recurring]))
+    out = []
+    for (title, body), key, outlet in zip(raw, keys, outlets):
+        keep = np.ones(len(body), dtype=bool)
+        if frequent and len(key):
+            hit = np.fromiter(((outlet, k) in frequent for k in key.tolist()), dtype=bool, count=len(key))
+            for start in np.flatnonzero(hit):
+                keep[start:start + shingle] = False
+        body = [t for t, k in zip(body, keep) if k][:lead_words]
+        out.append([t for t in title + body if t not in STOP_WORDS])
+    return out
+
+
+def _shingles(ids: np.ndarray, k: int) -> np.ndarray:
+    """A 64-bit key for every run of `k` consecutive token ids (wrapping polynomial hash)."""
+    if len(ids) < k:
+        return np.array([], dtype=np.uint64)
+    key = np.zeros(len(ids) - k + 1, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for j in range(k):
+            key = key * np.uint64(1_000_003) + ids[j:len(ids) - k + 1 + j] + np.uint64(1)
+    return key
+
+
+def _vectors(docs: list[list[str]]) -> tuple[csr_matrix, np.ndarray]:
+    """L2-normalised TF-IDF rows and the vocabulary (empty when the corpus is too small for one)."""
+    # terms in more than half the articles say "this corpus", not "this event"; below 50 articles
+    # that fraction means little (three reports of one event are half of six), so none is dropped
+    common = 0.5 if len(docs) >= 50 else 1.0
+    for min_df, max_df in ((2, common), (1, 1.0)):  # tiny corpora: keep every term rather than none
+        vectorizer = TfidfVectorizer(analyzer=_identity, sublinear_tf=True, min_df=min_df, max_df=max_df,
+                                     dtype=np.float64)
+        try:
+            return vectorizer.fit_transform(docs).tocsr(), vectorizer.get_feature_names_out()
+        except ValueError:  # "no terms remain": try the looser setting
+            continue
+    return csr_matrix((len(docs), 0)), np.array([], dtype=object)
+
+
+def _identity(tokens: list[str]) -> list[str]:
+    return tokens
+
+
+def _edges(X: csr_matrix, when: np.ndarray, *, threshold: float, window: np.timedelta64 | None,
+           undated: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pairs (i < j) with similarity ≥ threshold and dates within the window, computed in blocks."""
+    n = X.shape[0]
+    dated = ~np.isnat(when)
+    order = np.argsort(np.where(dated, when, np.datetime64("NaT")), kind="stable")  # NaT sorts last
+    n_dated = int(dated.sum())
+    rows_i, rows_j, sims = [], [], []
+    sorted_when = when[order]
+    for start in range(0, n, _BLOCK):
+        block = order[start:start + _BLOCK]
+        if start >= n_dated:  # undated rows
+            if undated != "match":
+                continue
+            cand = np.arange(n)
+        elif window is None:
+            cand = np.arange(n)
+        else:
+            stop = min(start + _BLOCK, n_dated)
+            lo = np.searchsorted(sorted_when[:n_dated], sorted_when[start] - window, side="left")
+            hi = np.searchsorted(sorted_when[:n_dated], sorted_when[stop - 1] + window, side="right")
+            cand = order[lo:hi]
+            if undated == "match":
+                cand = np.concatenate([cand, order[n_dated:]])
+        sim = (X[block] @ X[cand].T).tocoo()
+        keep = sim.data >= threshold
+        i, j, s = block[sim.row[keep]], cand[sim.col[keep]], sim.data[keep]
+        keep = i < j
+        i, j, s = i[keep], j[keep], s[keep]
+        if window is not None:
+            both = dated[i] & dated[j]
+            gap = np.abs(when[i] - when[j])
+            keep = ~both | (gap <= window)
+            if undated != "match":
+                keep &= both
+            i, j, s = i[keep], j[keep], s[keep]
+        rows_i.append(i), rows_j.append(j), sims.append(s)
+    if not rows_i:
+        empty = np.array([], dtype=np.int64)
+        return empty, empty, np.array([], dtype=float)
+    return np.concatenate(rows_i), np.concatenate(rows_j), np.concatenate(sims)
+
+
+def _split(members: np.ndarray, X: csr_matrix, when: np.ndarray, *, threshold: float,
+           window: np.timedelta64 | None, max_component: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Cut one candidate group by average linkage; returns (members, cohesion) per story."""
+    out = []
+    if len(members) > max_component:  # a very long chain: cut it in time order first
+        members = members[np.argsort(when[members], kind="stable")]
+        chunks = [members[k:k + max_component] for k in range(0, len(members), max_component)]
+    else:
+        chunks = [members]
+    for chunk in chunks:
+        sim = (X[chunk] @ X[chunk].T).toarray()
+        if window is not None:
+            t = when[chunk]
+            gap = np.abs(t[:, None] - t[None, :])
+            both = ~np.isnat(t)[:, None] & ~np.isnat(t)[None, :]
+            sim[both & (gap > window)] = 0.0
+        np.fill_diagonal(sim, 1.0)
+        if len(chunk) == 1:
+            out.append((chunk, np.array([np.nan])))
+            continue
+        dist = np.clip(1.0 - sim, 0.0, None)
+        condensed = dist[np.triu_indices(len(chunk), k=1)]
+        labels = fcluster(linkage(condensed, method="average"), t=1.0 - threshold, criterion="distance")
+        for label in np.unique(labels):
+            pick = labels == label
+            group = chunk[pick]
+            if len(group) == 1:
+                out.append((group, np.array([np.nan])))
+                continue
+            inner = sim[np.ix_(pick, pick)]
+            cohesion = (inner.sum(axis=1) - 1.0) / (len(group) - 1)  # mean similarity to the others
+            out.append((group, cohesion))
+    return out
+
+
+def stories(
+    articles: pd.DataFrame,
+    *,
+    window: str | pd.Timedelta | None = "3D",
+    threshold: float = 0.25,
+    lead_words: int = 300,
+    undated: str = "match",
+    top_terms: int = 6,
+    shingle: int = 6,
+    recurring: int = 3,
+    max_component: int = 3000,
+) -> pd.DataFrame:
+    """Group articles that report the same event; one row per article with its ``story_id``.
+
+    Parameters
+    ----------
+    articles : DataFrame
+        From :func:`framing.load` (``article_id, outlet, published, title, text, duplicate_of``).
+    window : str or Timedelta or None
+        The largest gap between the dates of two articles of one story (``"3D"``; any pandas
+        offset such as ``"36h"``); None ignores dates.
+    threshold : float
+        The cosine similarity (0–1) at which two articles report the same event. Higher gives
+        smaller, purer stories; lower merges follow-ups and related events.
+    lead_words : int
+        Words of the body used besides the title (the lead names the event).
+    undated : ``"match"`` or ``"alone"``
+        Whether undated articles may join a story (compared with every article) or stay alone.
+    shingle, recurring : int
+        A run of `shingle` words found in `recurring` or more articles of one outlet is left out
+        (the outlet's page furniture or standing paragraphs, which would make its pages alike).
+    top_terms : int
+        How many of the story's highest-weighted terms ``story_terms`` lists.
+    max_component : int
+        A candidate group larger than this is cut into time-ordered chunks before clustering
+        (bounds memory at ``max_component²`` similarities).
+
+    Returns
+    -------
+    DataFrame
+        ``article_id, outlet, published, story_id`` (``s0001`` …, numbered by first date),
+        ``story_size`` (articles, reprints included), ``story_outlets`` (distinct outlets),
+        ``story_first``, ``story_last`` (the span of dates), ``story_terms`` (its top terms,
+        comma-separated), ``cohesion`` (the article's mean similarity to the other members; NaN
+        when it stands alone or is a reprint) and ``duplicate_of``. Join it to the articles with
+        ``articles.merge(result[["article_id", "story_id"]])``.
+
+    Examples
+    --------
+    >>> arts = pd.DataFrame({"article_id": ["a", "b", "c", "d"], "outlet": ["X", "Y", "X", "Y"],
+    ...     "published": pd.to_datetime(["2022-03-01", "2022-03-02", "2022-03-01", "2022-06-01"], utc=True),
+    ...     "title": ["Dam breached near Nova Kakhovka", "Nova Kakhovka dam breached", "Grain deal signed", "Dam breached"],
+    ...     "text": ["The dam at Nova Kakhovka was breached overnight, flooding villages.",
+    ...              "Villages flooded after the Nova Kakhovka dam was breached overnight.",
+    ...              "Ministers signed a grain export deal in Istanbul.",
+    ...              "A dam was breached at Nova Kakhovka and villages flooded."],
+    ...     "duplicate_of": [None, None, None, None]})
+    >>> s = stories(arts)
+    >>> s.groupby("story_id")["article_id"].apply(list).tolist()
+    [['a', 'b'], ['c'], ['d']]
+    """
+    if undated not in ("match", "alone"):
+        raise ValueError(f"undated must be 'match' or 'alone', not {undated!r}")
+    if not 0 < threshold <= 1:
+        raise ValueError(f"threshold must be in (0, 1], not {threshold!r}")
+    missing = {"article_id", "outlet", "published", "text"} - set(articles.columns)
+    if missing:
+        raise KeyError(f"stories needs the articles columns {sorted(missing)} (from framing.load)")
+    arts = articles.drop_duplicates("article_id").reset_index(drop=True)
+    dup = arts["duplicate_of"] if "duplicate_of" in arts.columns else pd.Series(None, index=arts.index, dtype=object)
+    known = set(arts["article_id"])
+    is_reprint = dup.notna() & dup.isin(known)
+    voices = arts[~is_reprint].reset_index(drop=True)
+    titles = voices["title"] if "title" in voices.columns else pd.Series("", index=voices.index)
+    docs = _token_lists(titles, voices["text"], voices["outlet"].astype(str).tolist(), lead_words=lead_words,
+                        shingle=shingle, recurring=recurring)
+    X, vocabulary = _vectors(docs)
+    when = pd.to_datetime(voices["published"], utc=True).dt.tz_convert(None).to_numpy(dtype="datetime64[ns]")
+    gap = None if window is None else np.timedelta64(pd.Timedelta(window).value, "ns")
+
+    n = len(voices)
+    i, j, _ = _edges(X, when, threshold=threshold, window=gap, undated=undated)
+    graph = csr_matrix((np.ones(len(i)), (i, j)), shape=(n, n))
+    n_comp, comp = connected_components(graph, directed=False)
+    label = np.full(n, -1, dtype=np.int64)
+    cohesion = np.full(n, np.nan)
+    next_label = 0
+    members_of = pd.Series(np.arange(n)).groupby(comp).apply(np.asarray) if n else pd.Series(dtype=object)
+    for members in members_of:
+        if len(members) == 1:
+            label[members] = next_label
+            next_label += 1
+            continue
+        for group, coh in _split(members, X, when, threshold=threshold, window=gap, max_component=max_component):
+            label[group] = next_label
+            cohesion[group] = coh
+            next_label += 1
+
+    voice_story = pd.Series(label, index=voices["article_id"])
+    story = arts["article_id"].map(voice_story)
+    story[is_reprint] = dup[is_reprint].map(voice_story)
+    result = pd.DataFrame({"article_id": arts["article_id"], "outlet": arts["outlet"],
+                           "published": pd.to_datetime(arts["published"], utc=True), "_label": story.astype("int64"),
+                           "cohesion": arts["article_id"].map(pd.Series(cohesion, index=voices["article_id"])),
+                           "duplicate_of": dup.where(is_reprint)})
+
+    per = result.groupby("_label").agg(story_size=("article_id", "size"), story_outlets=("outlet", "nunique"),
+                                       story_first=("published", "min"), story_last=("published", "max"),
+                                       _first_id=("article_id", "min"))
+    per["story_terms"] = _top_terms(X, label, vocabulary, per.index, top_terms)
+    per = per.sort_values(["story_first", "_first_id"], na_position="last", kind="stable")
+    width = max(4, len(str(len(per))))
+    per["story_id"] = [f"s{k:0{width}d}" for k in range(1, len(per) + 1)]
+    result = result.merge(per.drop(columns="_first_id"), left_on="_label", right_index=True, how="left")
+    result = result.sort_values(["story_id", "published", "article_id"], kind="stable", ignore_index=True)
+    return result[STORY_COLUMNS].astype({"story_id": "string", "story_terms": "string"})
+
+
+def _top_terms(X: csr_matrix, label: np.ndarray, vocabulary: np.ndarray, stories_index, k: int) -> list[str]:
+    if X.shape[1] == 0 or k < 1 or not len(label):
+        return [""] * len(stories_index)
+    n_stories = int(label.max()) + 1
+    member = csr_matrix((np.ones(len(label)), (label, np.arange(len(label)))), shape=(n_stories, len(label)))
+    weight = (member @ X).tocsr()
+    out = {}
+    for s in range(n_stories):
+        row = weight.getrow(s)
+        top = row.indices[np.lexsort((vocabulary[row.indices], -row.data))][:k]
+        out[s] = ", ".join(vocabulary[top])
+    return [out.get(s, "") for s in stories_index]
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Who covers which stories (see :func:`coverage`).
+
+    Attributes
+    ----------
+    matrix : DataFrame
+        Stories × groups: the number of articles (reprints included) each group published on each
+        story, with the story's ``story_first`` and ``story_terms``.
+    groups : DataFrame
+        Per group: ``articles``, ``stories``, ``shared_articles`` (on stories another group also
+        covers), ``shared_share`` (their share of the group's articles) and ``only_stories``
+        (stories no other group covers).
+    pairs : DataFrame
+        Per pair of groups: the stories each covers, the stories both cover, and their Jaccard index.
+    only : DataFrame
+        Stories covered by one group alone, largest first: ``group, story_id, articles,
+        story_first, story_terms``.
+    """
+
+    matrix: pd.DataFrame
+    groups: pd.DataFrame
+    pairs: pd.DataFrame
+    only: pd.DataFrame
+
+
+def coverage(articles: pd.DataFrame, stories_table: pd.DataFrame | None = None, *, by: str = "outlet",
+             outlets=None, **options) -> Coverage:
+    """Which groups (outlets, affiliations …) cover which stories, and what one side ignores.
+
+    Parameters
+    ----------
+    articles : DataFrame
+        From :func:`framing.load`.
+    stories_table : DataFrame, optional
+        From :func:`stories`; computed with `options` when not given.
+    by : str
+        The grouping (``outlet``, or ``affiliation``/``country`` from the outlets file).
+
+    Returns
+    -------
+    Coverage
+        ``matrix``, ``groups``, ``pairs`` and ``only`` tables (see :class:`Coverage`).
+
+    Examples
+    --------
+    >>> arts = pd.DataFrame({"article_id": ["a", "b", "c"], "outlet": ["X", "Y", "X"],
+    ...     "published": pd.to_datetime(["2022-03-01", "2022-03-01", "2022-03-02"], utc=True),
+    ...     "title": ["Dam breached at Nova Kakhovka", "Nova Kakhovka dam breached", "Grain deal signed"],
+    ...     "text": ["Villages flooded.", "Villages flooded downstream.", "Ministers met in Istanbul."],
+    ...     "duplicate_of": [None, None, None]})
+    >>> c = coverage(arts)
+    >>> c.groups[["outlet", "articles", "shared_articles", "only_stories"]].values.tolist()
+    [['X', 2, 1, 1], ['Y', 1, 1, 0]]
+    """
+    table = stories(articles, **options) if stories_table is None else stories_table
+    arts = articles.drop_duplicates("article_id")
+    keyed = group_keys(arts, by, outlets=outlets).assign(article_id=arts["article_id"])
+    rows = table[["article_id", "story_id", "story_first", "story_terms"]].merge(keyed, on="article_id")
+    matrix = rows.pivot_table(index="story_id", columns=by, values="article_id", aggfunc="count", fill_value=0)
+    matrix.columns = matrix.columns.astype(str)
+    matrix.columns.name = by
+    info = rows.drop_duplicates("story_id").set_index("story_id")[["story_first", "story_terms"]]
+    covered = matrix > 0
+    n_groups = covered.sum(axis=1)
+    shared = n_groups > 1
+    groups = pd.DataFrame({
+        by: matrix.columns,
+        "articles": matrix.sum(axis=0).to_numpy(),
+        "stories": covered.sum(axis=0).to_numpy(),
+        "shared_articles": matrix[shared].sum(axis=0).to_numpy(),
+        "only_stories": covered[n_groups == 1].sum(axis=0).to_numpy(),
+    })
+    groups["shared_share"] = groups["shared_articles"] / groups["articles"].where(groups["articles"] > 0)
+    groups = groups[[by, "articles", "stories", "shared_articles", "shared_share", "only_stories"]]
+    names = list(matrix.columns)
+    pair_rows = []
+    for a_i, a in enumerate(names):
+        for b in names[a_i + 1:]:
+            both = int((covered[a] & covered[b]).sum())
+            either = int((covered[a] | covered[b]).sum())
+            pair_rows.append({f"{by}_a": a, f"{by}_b": b, "stories_a": int(covered[a].sum()),
+                              "stories_b": int(covered[b].sum()), "shared_stories": both,
+                              "jaccard": both / either if either else np.nan})
+    pairs = pd.DataFrame(pair_rows, columns=[f"{by}_a", f"{by}_b", "stories_a", "stories_b", "shared_stories",
+                                             "jaccard"])
+    lonely = covered[n_groups == 1]
+    only = pd.DataFrame({
+        "group": lonely.idxmax(axis=1).to_numpy() if len(lonely) else np.array([], dtype=object),
+        "story_id": lonely.index.to_numpy(),
+        "articles": matrix.loc[lonely.index].sum(axis=1).to_numpy() if len(lonely) else [],
+    })
+    only = only.join(info, on="story_id").sort_values(["articles", "story_first", "story_id"],
+                                                      ascending=[False, True, True], ignore_index=True)
+    matrix = info.join(matrix).reset_index()
+    return Coverage(matrix=matrix, groups=groups, pairs=pairs, only=only)
