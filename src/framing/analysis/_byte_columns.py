@@ -215,7 +215,7 @@ def voices(buf: Buffer, text: np.ndarray, start: np.ndarray, end: np.ndarray, ne
     span_hi = np.full(n, -1, dtype=np.int64)
     if not n:
         return out, span_lo, span_hi
-    h_key, _, _ = buf.paragraph(start, text)
+    h_key, h_first, _ = buf.paragraph(start, text)
     pos, code, size = buf.marks()
     m_text = buf.text_of(pos)
     m_key, _, m_end = buf.paragraph(pos, m_text)
@@ -260,7 +260,22 @@ def voices(buf: Buffer, text: np.ndarray, start: np.ndarray, end: np.ndarray, ne
     out[inside] = IN_SPAN
     out[~inside & (True if near_marker is None else near_marker)] = MARKER
     out[bad[h_slot]] = UNDECIDED
+    out[_dash_opens(buf.raw, h_first)] = UNDECIDED  # dash-convention dialogue: spans.py decides
     return out, span_lo, span_hi
+
+
+def _dash_opens(raw: np.ndarray, first: np.ndarray) -> np.ndarray:
+    """Whether a paragraph opens with an em or en dash (after at most one space or tab): such a
+    paragraph may be dialogue (:func:`framing.analysis.spans.find_quote_spans`), which the prefix
+    scan does not follow."""
+    out = np.zeros(len(first), dtype=bool)
+    if not len(raw):
+        return out
+    for shift in (0, 1):
+        p = np.minimum(first + shift, max(len(raw) - 3, 0))
+        out |= (raw[p] == 0xE2) & (raw[np.minimum(p + 1, len(raw) - 1)] == 0x80) & \
+            np.isin(raw[np.minimum(p + 2, len(raw) - 1)], (0x93, 0x94))
+    return out
 
 
 def settle_spans(buf: Buffer, codes: np.ndarray, start: np.ndarray, end: np.ndarray, span_lo: np.ndarray,

@@ -22,6 +22,7 @@ import pandas as pd
 from .._cache import derived, memo
 from .._progress import bar
 from ..knowledge.outlets import load_outlets
+from .quotes_cyrillic import CYRILLIC_LANGUAGES, is_cyrillic, quote_rows as cyrillic_quote_rows
 from .spans import find_quote_spans
 from .speakers import Speakers, load_speakers
 from .stats import log_odds_dirichlet
@@ -206,6 +207,18 @@ def _quote_rows(text: str, sp: Speakers) -> list[dict]:
     return rows
 
 
+def _rows_for(text: str, language, sp: Speakers, kinds) -> list[dict]:
+    """The quotation rows of one text, with the attribution grammar of its language: Russian and
+    Ukrainian (by the article's ``language``, or by its letters when that is missing) have their
+    own (:mod:`framing.analysis.quotes_cyrillic`; direct quotations only), every other language the
+    English one."""
+    if not isinstance(language, str) or not language:
+        language = "ru" if is_cyrillic(text) else None
+    if language in CYRILLIC_LANGUAGES:
+        return cyrillic_quote_rows(text, language) if "direct" in kinds else []
+    return _quote_rows(text, sp)
+
+
 def _resolve(sp: Speakers, speaker_text: str, text: str, pos: int, events: "_LazyEvents", how: str):
     """(speaker, group, attribution) for a mention; pronouns and "the minister" point back."""
     if sp.is_pronoun(speaker_text):
@@ -276,7 +289,11 @@ def find_quotes(
     kinds : sequence
         ``direct`` (in quotation marks, three words or more: shorter ones are scare quotes, which
         :func:`framing.find_terms` reports as voice) and/or ``indirect`` ("X said that …",
-        "according to X, …", in sentences without quotation marks).
+        "according to X, …", in sentences without quotation marks). Russian and Ukrainian articles
+        (``language`` ru or uk; without a language, text that is mostly Cyrillic) get their own
+        grammar — «…», — заявил Песков; по словам Пескова; dash dialogue — with verbs as written
+        (``заявил``, ``наголосив``) and known people's names in their English form, so their
+        speaker groups match; for them only direct quotations are found.
     progress : bool, optional
         A progress bar over the articles (default: only when standard error is a terminal).
 
@@ -299,11 +316,12 @@ def find_quotes(
     """
     sp = load_speakers(speakers)
     records = []
-    rows = zip(articles["article_id"], articles["outlet"], articles["published"], articles["text"])
-    for aid, outlet, published, text in bar(rows, desc="find_quotes", total=len(articles), progress=progress):
+    languages = articles["language"] if "language" in articles.columns else pd.Series(None, index=articles.index)
+    rows = zip(articles["article_id"], articles["outlet"], articles["published"], articles["text"], languages)
+    for aid, outlet, published, text, language in bar(rows, desc="find_quotes", total=len(articles), progress=progress):
         if not isinstance(text, str) or not text:
             continue
-        for row in _quote_rows(text, sp):
+        for row in _rows_for(text, language, sp, kinds):
             if row["kind"] in kinds:
                 records.append({"article_id": aid, "outlet": outlet, "published": published, **row})
     out = pd.DataFrame.from_records(records, columns=list(QUOTE_COLUMNS))

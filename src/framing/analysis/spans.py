@@ -2,7 +2,8 @@
 
 The finder works paragraph by paragraph (a paragraph ends at a line break), so an unbalanced mark
 never runs past the end of its paragraph. It knows straight double quotes, curly quotes, « » and
-„ “, and single quotes nested inside double ones. An opening mark with no closing mark in its
+„ “, single quotes nested inside double ones, and the dash convention of Russian and Ukrainian
+dialogue (a paragraph opening with "— " whose speech the author's words break with ", — сказал"). An opening mark with no closing mark in its
 paragraph quotes to the paragraph's end (the convention for quotes that run over paragraphs) and the
 span says ``closed=False``.
 """
@@ -119,8 +120,44 @@ def find_quote_spans(text: str, pos: int = 0, endpos: int | None = None) -> list
         elif ch in ("\u201d", "\u00bb") and not stack and _can_open(text, i):
             stack.append(("\u201c", i + 1))  # a right mark used as an opener (seen in scraped text)
     close_all(endpos)
+    if "\u2014" in text[pos:endpos] or "\u2013" in text[pos:endpos]:
+        spans += _dialogue_spans(text, pos, endpos, spans)
     spans.sort(key=lambda s: (s.start, -s.end))
     return spans
+
+
+#: Dialogue in Russian and Ukrainian prose: a paragraph that opens with a dash is direct speech when
+#: the author's words break in after it with ", — " and a lower-case word ("— Мы готовы, — заявил
+#: Зеленский. — Это наша земля."). A dash list (Telegram's "— пункт") has no such break and stays
+#: the outlet's own words.
+_DIALOGUE_OPEN = re.compile(r"(?m)^[ \t]*[\u2014\u2013][ \t]+(?=\S)")
+_DIALOGUE_BREAK = re.compile(r"[,!?\u2026][ \t]+[\u2014\u2013][ \t]+(?=[\u0430-\u044f\u0451\u0456\u0457\u0454\u0491])")
+_DIALOGUE_RESUME = re.compile(r"[.:][ \t]+[\u2014\u2013][ \t]+(?=\S)")
+
+
+def _dialogue_spans(text: str, pos: int, endpos: int, taken: list[QuoteSpan]) -> list[QuoteSpan]:
+    """Dash-convention speech in the paragraphs of ``text[pos:endpos]`` that no quotation mark covers."""
+    out = []
+    for m in _DIALOGUE_OPEN.finditer(text, pos, endpos):
+        end = text.find("\n", m.end(), endpos)
+        end = endpos if end < 0 else end
+        if _DIALOGUE_BREAK.search(text, m.end(), end) is None:
+            continue
+        if any(sp.start < end and sp.end > m.start() for sp in taken):
+            continue  # marks in the paragraph: the mark finder's spans stand
+        start = m.end()
+        while start < end:
+            cut = _DIALOGUE_BREAK.search(text, start, end)
+            stop = cut.start() if cut else start + len(text[start:end].rstrip())
+            if stop > start:
+                out.append(QuoteSpan(start, stop, "\u2014", "\u2014" if cut else None, 0, True))
+            if cut is None:
+                break
+            resume = _DIALOGUE_RESUME.search(text, cut.end(), end)
+            if resume is None:
+                break
+            start = resume.end()
+    return out
 
 
 def _has_closer(text: str, i: int, mark: str) -> bool:
