@@ -147,6 +147,26 @@ def test_a_telegram_channel_export_gives_one_article_per_post(tmp_path):
         "result.json#1": "service_message", "result.json#4": "no_body"}
 
 
+def test_telegram_forwards_hashtags_and_subscribe_calls(tmp_path):
+    export = {"name": "Demo Channel", "type": "public_channel", "id": 1, "messages": [
+        {"id": 1, "type": "message", "date": "2022-03-01T05:00:00", "date_unixtime": "1646110800",
+         "forwarded_from": "Other Channel",
+         "text": "⚡️ Air raid sirens sounded across the eastern regions overnight, officials said in a statement."},
+        {"id": 2, "type": "message", "date": "2022-03-01T06:00:00", "date_unixtime": "1646114400",
+         "text": "🔴 Власти города сообщили о перебоях с электричеством в трёх районах после обстрела.\n"
+                 "#новости #Харьков\n🔍 Подписывайтесь на наш канал"},
+    ]}
+    (tmp_path / "result.json").write_text(json.dumps(export, ensure_ascii=False))
+    articles = framing.ingest(tmp_path).articles.sort_values("source_path").reset_index(drop=True)
+    # a forwarded post is another channel's copy: its wire says whose, as for agency copy
+    assert articles["wire"].fillna("").tolist() == ["Other Channel", ""]
+    assert articles["outlet"].tolist() == ["Demo Channel", "Demo Channel"]
+    post = articles.iloc[1]
+    assert post["text"] == "🔴 Власти города сообщили о перебоях с электричеством в трёх районах после обстрела."
+    assert dict(zip(post["dropped"], post["dropped_why"])) == {"#новости #Харьков": "tags",
+                                                               "🔍 Подписывайтесь на наш канал": "subscribe"}
+
+
 # ------------------------------------------------------------------ any outlet from its own evidence
 
 

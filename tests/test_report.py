@@ -16,6 +16,8 @@ from framing.report import NOTEBOOKS, ReportError, build_report
 from tests.conftest import CORPORA, SAMPLE, need
 
 PAGES = ["01_corpus", "02_terminology", "03_voices_and_sources", "04_distinctive_vocabulary", "05_same_story"]
+#: every packaged notebook; the last is built only for a corpus in two or more languages (not the sample)
+NOTEBOOK_STEMS = [*PAGES, "06_across_languages"]
 
 
 def _files(folder: Path) -> dict[str, bytes]:
@@ -24,7 +26,7 @@ def _files(folder: Path) -> dict[str, bytes]:
 
 def test_committed_notebooks_are_thin_and_stripped():
     paths = sorted(NOTEBOOKS.glob("[0-9]*.ipynb"))
-    assert [p.stem for p in paths] == PAGES
+    assert [p.stem for p in paths] == NOTEBOOK_STEMS
     for path in paths:
         nb = nbformat.read(path, as_version=4)
         assert nb.metadata["kernelspec"]["name"] == "python3"
@@ -50,7 +52,9 @@ def test_report_layout_index_and_manifest(sample_report):
     assert len(manifest["raw"]["files"]) == 24  # 21 inputs + sources.csv, outlets.yaml, README.md
     assert manifest["lexicon"]["file"] == "packaged" and len(manifest["lexicon"]["sha256"]) == 64
     assert manifest["parameters"]["processed"] == "data"
-    assert set(manifest["notebooks"]) == {f"{p}.ipynb" for p in PAGES}
+    assert set(manifest["notebooks"]) == {f"{p}.ipynb" for p in NOTEBOOK_STEMS}
+    assert manifest["notebooks"]["06_across_languages.ipynb"]["left_out"] == "every article is in one language"
+    assert "06_across_languages.html" not in files and "notebooks/06_across_languages.ipynb" not in files
     assert manifest["python"] and manifest["packages"]["papermill"] and manifest["built_at"]
 
 
@@ -246,6 +250,58 @@ def test_a_one_outlet_undated_corpus_gets_sentences_not_blank_tables(tmp_path):
     assert "Who is quoted most: nothing to show." in pages["03_voices_and_sources"]
     assert re.search(r"(&quot;|&#34;|\")referendum(&quot;|&#34;|\") does not occur in these articles",
                      pages["04_distinctive_vocabulary"])
+
+
+def _two_languages(folder: Path) -> Path:
+    """A small corpus of our own writing: two English outlets and two Russian-language ones."""
+    folder.mkdir()
+    rows = []
+    for k in range(4):
+        rows += [
+            {"outlet": "Harbour Daily", "title": f"Shelling in Kyiv, day {k}", "published": f"2022-03-0{k + 1}",
+             "text": f"Shelling hit Kyiv again on day {k}, and the invasion entered another week. Officials in Kyiv "
+                     "said the war had reached the outskirts and residents sheltered in the metro overnight."},
+            {"outlet": "Coast Weekly", "title": f"Kyiv braces, day {k}", "published": f"2022-03-0{k + 1}",
+             "text": f"The war came closer to Kyiv on day {k}. Residents of Kyiv queued for bread while the invasion "
+                     "forces shelled the northern suburbs, the city council said in a statement."},
+            {"outlet": "Вечерний вестник", "title": f"Киев, день {k}", "published": f"2022-03-0{k + 1}",
+             "text": f"В Киеве на {k}-й день специальной военной операции снова звучали сирены. Жители Киева "
+                     "провели ночь в метро, сообщили городские власти, а спецоперация продолжается."},
+            {"outlet": "Степной курьер", "title": f"Вторжение, день {k}", "published": f"2022-03-0{k + 1}",
+             "text": f"Вторжение продолжается {k}-й день: под Киевом идут бои, война дошла до пригородов. Жители "
+                     "Киева прячутся в метро, сообщили местные власти в своём заявлении."},
+        ]
+    (folder / "export.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n",
+                                         encoding="utf-8")
+    return folder
+
+
+def test_the_languages_page_is_built_only_for_a_corpus_in_several_languages(tmp_path):
+    subset = tmp_path / "nb"
+    subset.mkdir()
+    (subset / "06_across_languages.ipynb").write_bytes((NOTEBOOKS / "06_across_languages.ipynb").read_bytes())
+    target = build_report(_two_languages(tmp_path / "raw"), out=tmp_path / "r", notebooks=subset)
+    page = (target / "06_across_languages.html").read_text(encoding="utf-8")
+    assert "2 languages: en (8 articles), ru (8 articles)." in page
+    assert "Articles per language and outlet" in page and "Вечерний вестник" in page
+    figures = sorted(p.name for p in (target / "figures").glob("06_across_languages--*.png"))
+    assert len(figures) == 3  # one per family drawn: war_name, kyiv, donbas (a family without hits says so)
+    # the same folder of notebooks on the one-language sample: the page is left out, and the build says why
+    sample = build_report(out=tmp_path / "s", notebooks=subset)
+    assert not (sample / "06_across_languages.html").exists()
+    manifest = json.loads((sample / "manifest.json").read_text())
+    assert manifest["notebooks"]["06_across_languages.ipynb"]["left_out"] == "every article is in one language"
+
+
+def test_an_unknown_page_condition_is_exit_2(tmp_path, capsys):
+    subset = tmp_path / "nb"
+    subset.mkdir()
+    nb = nbformat.read(NOTEBOOKS / "01_corpus.ipynb", as_version=4)
+    nb.metadata["framing"] = {"when": "full_moon"}
+    nbformat.write(nb, subset / "01_corpus.ipynb")
+    code = main(["report", "--out", str(tmp_path / "r"), "--quiet", "--notebooks", str(subset)])
+    assert code == 2 and "01_corpus.ipynb: metadata framing.when 'full_moon' is not one of ['several_languages']" in \
+        capsys.readouterr().err
 
 
 def test_svg_figures_for_a_paper_are_vector_and_byte_stable(tmp_path, capsys):

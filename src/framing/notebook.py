@@ -619,16 +619,19 @@ def language_table(articles: pd.DataFrame) -> pd.DataFrame:
 
 def lexicon_languages(lexicon, families: list[str], languages: list[str], *, first: int = 3) -> pd.DataFrame:
     """The first `first` patterns of each variant of `families` in each of `languages` (one column
-    each; "(all languages)" when a variant's patterns are written for every language).
+    each), and in a column "every language" the patterns of variants written for all languages.
 
     Examples
     --------
     >>> from framing import load_lexicon
     >>> t = lexicon_languages(load_lexicon(), ["kyiv"], ["en", "ru"])
     >>> t.columns.tolist(), t["variant"].tolist()
-    (['family', 'variant', 'en', 'ru'], ['Kyiv', 'Kiev'])
+    (['family', 'variant', 'en', 'ru', 'every language'], ['Kyiv', 'Kiev'])
     """
     from .analysis.lexicon import load_lexicon
+
+    def shown(pats) -> str:
+        return ("; ".join(pats[:first]) + (" …" if len(pats) > first else "")) if pats else "–"
 
     lex = load_lexicon(lexicon)
     rows = []
@@ -637,12 +640,10 @@ def lexicon_languages(lexicon, families: list[str], languages: list[str], *, fir
         for v in fam.variants:
             per = dict(v.by_language)
             row = {"family": fam.label, "variant": v.name}
-            for lang in languages:
-                pats = per.get(lang, ()) if per else v.patterns
-                more = " …" if len(pats) > first else ""
-                row[lang] = ("; ".join(pats[:first]) + more) if pats else "–"
+            row.update({lang: shown(per.get(lang, ())) for lang in languages})
+            row["every language"] = "–" if per else shown(v.patterns)
             rows.append(row)
-    return pd.DataFrame(rows, columns=["family", "variant", *languages])
+    return pd.DataFrame(rows, columns=["family", "variant", *languages, "every language"])
 
 
 # --------------------------------------------------------------------------- empty and degenerate corpora

@@ -19,6 +19,7 @@ import re
 import shutil
 import subprocess
 import time
+import dataclasses
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -257,6 +258,31 @@ class _Plan:
     workers: int = 1
     figure_format: str = "png"
     follow_links: bool = False
+    #: notebook stem -> the condition (a key of CONDITIONS) its metadata ``framing.when`` names
+    when: dict = dataclasses.field(default_factory=dict)
+
+
+#: Conditions a notebook may set on the corpus in its metadata (``{"framing": {"when": NAME}}``): a
+#: page that has nothing to say about this corpus is left out, and the build says why.
+CONDITIONS = {
+    "several_languages": ("every article is in one language",
+                          lambda articles: articles["language"].dropna().nunique() >= 2),
+}
+
+
+def _conditions(paths: list[Path]) -> dict:
+    """notebook stem -> condition name, from each notebook's metadata; an unknown name is exit 2."""
+    import nbformat
+
+    found = {}
+    for path in paths:
+        when = (nbformat.read(path, as_version=4).metadata.get("framing") or {}).get("when")
+        if when is None:
+            continue
+        if when not in CONDITIONS:
+            raise ReportError(f"{path.name}: metadata framing.when {when!r} is not one of {sorted(CONDITIONS)}", code=2)
+        found[path.stem] = when
+    return found
 
 
 def _plan(raw, notebooks, name, parameters, lexicon, headline, manifest=None, workers=1,
@@ -319,7 +345,7 @@ def _plan(raw, notebooks, name, parameters, lexicon, headline, manifest=None, wo
     if figure_format not in FIGURE_FORMATS:
         raise ReportError(f"--format {figure_format!r}: use one of {', '.join(FIGURE_FORMATS)}", code=2)
     return _Plan(raw, paths, name, declared, user, lexicon, headline,
-                 Path(manifest) if manifest is not None else None, workers, figure_format, bool(follow_links))
+                 Path(manifest) if manifest is not None else None, workers, figure_format, bool(follow_links), when=_conditions(paths))
 
 
 #: Notebook parameters that name lexicon families (a list for "families").
@@ -600,14 +626,19 @@ def build_report(
     try:
         say(f"ingest {plan.raw}; notebooks from {plan.notebooks[0].parent}")
         corpus, base = _stage_inputs(plan, tmp)
-        pages = []
+        pages, skipped = [], {}
         for k, path in enumerate(plan.notebooks, start=1):
+            condition = plan.when.get(path.stem)
+            if condition and not CONDITIONS[condition][1](corpus.articles):
+                skipped[path.name] = CONDITIONS[condition][0]
+                say(f"[{k}/{len(plan.notebooks)}] {path.name} left out: {skipped[path.name]}")
+                continue
             say(f"[{k}/{len(plan.notebooks)}] {path.name} …")
             began = time.time()
             pages.append(_run_notebook(plan, path, tmp, base, with_code))
             say(f"[{k}/{len(plan.notebooks)}] {path.name} done in {time.time() - began:.0f} s")
         _render(plan, tmp, corpus, pages, say)
-        _write_manifest(tmp, plan, base, with_code, started)
+        _write_manifest(tmp, plan, base, with_code, started, skipped)
         _swap(tmp, target)
     except ReportError:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -655,7 +686,8 @@ def _raw_files(raw: Path, follow_links: bool = False) -> dict[str, str]:
     return dict(sorted(files.items()))
 
 
-def _write_manifest(tmp: Path, plan: _Plan, base: dict, with_code: bool, started: float) -> None:
+def _write_manifest(tmp: Path, plan: _Plan, base: dict, with_code: bool, started: float,
+                    skipped: dict | None = None) -> None:
     raw, lexicon, paths = plan.raw, plan.lexicon, plan.notebooks
     manifest = {
         "framing_report": 1,
@@ -668,6 +700,7 @@ def _write_manifest(tmp: Path, plan: _Plan, base: dict, with_code: bool, started
         "with_code": with_code,
         "notebooks_from": "packaged" if paths[0].parent.resolve() == NOTEBOOKS else str(paths[0].parent),
         "notebooks": {p.name: {"source_sha256": _sha256(p), "executed_sha256": _sha256(tmp / "notebooks" / p.name)}
+                      if p.name not in (skipped or {}) else {"source_sha256": _sha256(p), "left_out": skipped[p.name]}
                       for p in paths},
         "outputs": {p.relative_to(tmp).as_posix(): _sha256(p) for p in sorted(tmp.rglob("*"))
                     if p.is_file() and p.name not in ("manifest.json", KERNEL_PID)},

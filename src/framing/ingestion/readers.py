@@ -89,6 +89,8 @@ class RawArticle:
     outlet: str | None = None
     author: str | None = None
     sitename: str | None = None
+    #: whose copy this is, when the source says so (a forwarded Telegram post: the channel it came from)
+    wire: str | None = None
     given: dict[str, str] = field(default_factory=dict)  # field -> where it came from (export, html)
     #: an HTML page's own date, read only when called (when the text gives no better date)
     page_date: Callable[[], str | None] | None = None
@@ -741,8 +743,9 @@ def _is_telegram(data) -> bool:
 
 def _read_telegram(data: dict, rel: str, mapping, encoding: str, text: str) -> Iterator[RawArticle | Reject]:
     """A channel's messages as articles: the channel is the outlet, a message's text (a string or
-    a list of formatted parts) the body, its Unix time the publication time; service messages
-    (pins, joins, title changes) are rejected ``service_message``."""
+    a list of formatted parts) the body, its Unix time the publication time, and a forwarded post's
+    origin (``forwarded_from``) its ``wire``; service messages (pins, joins, title changes) are
+    rejected ``service_message``."""
     channel = str(data.get("name") or "").strip() or None
     surrogates = bool(_SURROGATE_ESCAPE.search(text))
     for i, msg in enumerate(data["messages"], start=1):
@@ -761,6 +764,8 @@ def _read_telegram(data: dict, rel: str, mapping, encoding: str, text: str) -> I
         published = (_unix_time(stamp) if stamp else None) or msg.get("date")
         row = {"text": _parts(msg.get("text")), "published": published, "outlet": channel,
                "author": msg.get("author") or msg.get("from"), "id": msg.get("id")}
+        if msg.get("forwarded_from"):  # another channel's post: its copy, as agency copy is
+            row["wire"] = str(msg["forwarded_from"])
         if mapping:  # a field named with mapping= is read from the message's own key
             flat = _flatten(msg)
             row.update({field: flat.get(column) for field, column in mapping.items()})

@@ -230,7 +230,7 @@ def _article(raw: RawArticle, *, entry: Mapping[str, str], rules: Boilerplate, o
                          outlets=outlets, about=[x for x, why in dropped if why == "about_author"])
     return {
         "article_id": raw.article_id, "outlet": outlet, "outlet_evidence": evidence,
-        "wire": find_wire(cleaned.lines, outlet=record, outlets=outlets),
+        "wire": raw.wire or find_wire(cleaned.lines, outlet=record, outlets=outlets),
         "title": title, "author": author, "published": published,
         "url": url, "source_path": raw.source_path, "encoding": raw.encoding, "reader": raw.reader,
         "_paragraphs": paragraphs, "_dropped": dropped,
