@@ -97,24 +97,34 @@ def test_unknown_parameter_is_an_error_and_writes_nothing(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+def _subset(folder: Path, *stems: str) -> Path:
+    """A notebooks folder holding copies of the packaged notebooks `stems` (a faster build)."""
+    folder.mkdir()
+    for stem in stems:
+        (folder / f"{stem}.ipynb").write_bytes((NOTEBOOKS / f"{stem}.ipynb").read_bytes())
+    return folder
+
+
 def test_failed_build_leaves_the_previous_report_untouched(sample_report, tmp_path, capsys):
     out = tmp_path / "reports"
-    good = build_report(SAMPLE, out=out, name="nightly")
+    # the notebooks that declare the parameters below: 02 (time_family) and 04 (collocation_term)
+    subset = _subset(tmp_path / "nb", "02_terminology", "04_distinctive_vocabulary")
+    good = build_report(SAMPLE, out=out, name="nightly", notebooks=subset)
     before = _files(good)
     # a notebook fails: exit 5, one readable line naming notebook, cell and error
-    code = main(["report", str(SAMPLE), "--out", str(out), "--name", "nightly", "--quiet",
+    code = main(["report", str(SAMPLE), "--out", str(out), "--name", "nightly", "--quiet", "--notebooks", str(subset),
                  "-p", "collocation_term", "123"])
     err = capsys.readouterr().err
     assert code == 5
     assert "04_distinctive_vocabulary.ipynb: cell" in err and "Error" in err
     assert len(err.strip().splitlines()) == 1
     # a family the lexicon lacks: exit 2 before any notebook runs, the lexicon's families named
-    code = main(["report", str(SAMPLE), "--out", str(out), "--name", "nightly", "--quiet",
+    code = main(["report", str(SAMPLE), "--out", str(out), "--name", "nightly", "--quiet", "--notebooks", str(subset),
                  "-p", "time_family", "no_such_family"])
     err = capsys.readouterr().err
     assert code == 2 and "no_such_family" in err and "'kyiv'" in err
     # a missing lexicon file: exit 2, the file named
-    code = main(["report", str(SAMPLE), "--out", str(out), "--name", "nightly", "--quiet",
+    code = main(["report", str(SAMPLE), "--out", str(out), "--name", "nightly", "--quiet", "--notebooks", str(subset),
                  "--lexicon", str(tmp_path / "missing.yaml")])
     err = capsys.readouterr().err
     assert code == 2 and "missing.yaml" in err and "cannot read lexicon file" in err
@@ -147,8 +157,9 @@ def test_headline_must_name_a_family_of_the_lexicon(tmp_path, capsys):
 
 
 def test_console_script_builds_the_sample(tmp_path):
-    done = subprocess.run([sys.executable, "-m", "framing.cli", "report", str(SAMPLE), "--out", str(tmp_path), "--quiet"],
-                          capture_output=True, text=True, timeout=600)
+    subset = _subset(tmp_path / "nb", "01_corpus")  # the whole sample report is built by other tests
+    done = subprocess.run([sys.executable, "-m", "framing.cli", "report", str(SAMPLE), "--out", str(tmp_path / "out"),
+                           "--quiet", "--notebooks", str(subset)], capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().endswith("sample/index.html")
     assert done.stderr == ""  # --quiet: nothing for a cron job to mail when all went well
@@ -187,10 +198,7 @@ def test_each_freq_works_in_every_notebook_that_declares_it(tmp_path):
 
     users = notebook_parameters(sorted(NOTEBOOKS.glob("[0-9]*.ipynb")))["freq"]["notebooks"]
     assert sorted(users) == ["01_corpus", "02_terminology"]
-    subset = tmp_path / "nb"
-    subset.mkdir()
-    for stem in users:
-        (subset / f"{stem}.ipynb").write_bytes((NOTEBOOKS / f"{stem}.ipynb").read_bytes())
+    subset = _subset(tmp_path / "nb", *users)
     for freq in PARAMETER_CHOICES["freq"]:
         target = build_report(out=tmp_path / "r", name=freq, notebooks=subset, parameters={"freq": freq})
         manifest = json.loads((target / "manifest.json").read_text())
@@ -220,9 +228,7 @@ def test_a_project_folder_runs_its_own_notebooks(tmp_path, monkeypatch):
 
 
 def test_progress_names_each_notebook_and_its_time(tmp_path):
-    subset = tmp_path / "nb"
-    subset.mkdir()
-    (subset / "01_corpus.ipynb").write_bytes((NOTEBOOKS / "01_corpus.ipynb").read_bytes())
+    subset = _subset(tmp_path / "nb", "01_corpus")
     lines: list[str] = []
     build_report(out=tmp_path / "r", notebooks=subset, progress=lines.append)
     assert lines[0].startswith("ingest ") and "notebooks from" in lines[0]
@@ -277,9 +283,7 @@ def _two_languages(folder: Path) -> Path:
 
 
 def test_the_languages_page_is_built_only_for_a_corpus_in_several_languages(tmp_path):
-    subset = tmp_path / "nb"
-    subset.mkdir()
-    (subset / "06_across_languages.ipynb").write_bytes((NOTEBOOKS / "06_across_languages.ipynb").read_bytes())
+    subset = _subset(tmp_path / "nb", "06_across_languages")
     target = build_report(_two_languages(tmp_path / "raw"), out=tmp_path / "r", notebooks=subset)
     page = (target / "06_across_languages.html").read_text(encoding="utf-8")
     assert "2 languages: en (8 articles), ru (8 articles)." in page
@@ -305,9 +309,7 @@ def test_an_unknown_page_condition_is_exit_2(tmp_path, capsys):
 
 
 def test_svg_figures_for_a_paper_are_vector_and_byte_stable(tmp_path, capsys):
-    subset = tmp_path / "nb"
-    subset.mkdir()
-    (subset / "01_corpus.ipynb").write_bytes((NOTEBOOKS / "01_corpus.ipynb").read_bytes())
+    subset = _subset(tmp_path / "nb", "01_corpus")
     first = build_report(out=tmp_path / "a", notebooks=subset, figure_format="svg")
     again = build_report(out=tmp_path / "b", notebooks=subset, figure_format="svg")
     page = (first / "01_corpus.html").read_text(encoding="utf-8")

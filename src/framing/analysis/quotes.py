@@ -23,7 +23,7 @@ from .._cache import derived, memo
 from .._progress import bar
 from ..knowledge.outlets import load_outlets
 from .quotes_cyrillic import CYRILLIC_LANGUAGES, is_cyrillic, quote_rows as cyrillic_quote_rows
-from .spans import find_quote_spans
+from .spans import find_quote_spans, last_match, mask_quotations
 from .speakers import Speakers, load_speakers
 from .stats import log_odds_dirichlet
 
@@ -110,16 +110,6 @@ def _sentence_of(bounds: list[int], pos: int, n: int) -> tuple[int, int]:
     return start, end
 
 
-def _masked(text: str, spans) -> str:
-    """`text` with the inside of every quotation blanked (same length), so that a name or verb
-    inside somebody's words is never taken for the attribution."""
-    chars = list(text)
-    for sp in spans:
-        if sp.depth == 0:
-            chars[sp.start:sp.end] = " " * (sp.end - sp.start)
-    return "".join(chars)
-
-
 def _events(masked: str, sp: Speakers, pats) -> list[tuple[int, str]]:
     """Every "NAME said" / "said NAME" in the text, as (position, canonical person), for pronouns."""
     events = []
@@ -149,18 +139,11 @@ class _LazyEvents:
         return self._events[k - 1][1] if k else None
 
 
-def _last_match(rx: re.Pattern, chunk: str):
-    m = None
-    for m in rx.finditer(chunk):
-        pass
-    return m
-
-
 def _quote_rows(text: str, sp: Speakers) -> list[dict]:
     pats = _patterns(sp)
     spans = find_quote_spans(text)
     bounds = _boundaries(text, spans)
-    masked = _masked(text, spans)
+    masked = mask_quotations(text, spans)
     events = _LazyEvents(masked, sp, pats)
     direct = [s for s in spans if s.depth == 0 and len(text[s.start:s.end].split()) >= 3]
     rows: list[dict] = []
@@ -174,9 +157,9 @@ def _quote_rows(text: str, sp: Speakers) -> list[dict]:
             if found:
                 break
         if found is None:
-            found = _last_match(pats["before_sv"], before) or _last_match(pats["before_acc"], before)
+            found = last_match(pats["before_sv"], before) or last_match(pats["before_acc"], before)
             if found is not None:
-                participle = _last_match(pats["participle"], before[found.end():])
+                participle = last_match(pats["participle"], before[found.end():])
                 verb_override = participle.group(1) if participle else None
         if found is None:
             found = pats["after_end_vs"].search(after) or pats["after_end_sv"].search(after)
@@ -192,7 +175,7 @@ def _quote_rows(text: str, sp: Speakers) -> list[dict]:
                 continue
             p_start, _ = _sentence_of(bounds, max(s_start - 2, 0), len(text))
             prev_sentence = masked[p_start:s_start]
-            m = _last_match(pats["any_sv"], prev_sentence)
+            m = last_match(pats["any_sv"], prev_sentence)
             if m is not None and prev_sentence.rstrip().endswith((":", ".")) and s_start > 0:
                 found, how = m, "sentence before"
         speaker = speaker_text = group = verb = None

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from .._cache import memo
 from ..knowledge import packaged_yaml
-from .spans import find_quote_spans
+from .spans import find_quote_spans, last_match, mask_quotations
 
 __all__ = ["CYRILLIC_LANGUAGES", "Attribution", "load_attribution", "quote_rows", "is_cyrillic"]
 
@@ -187,18 +187,7 @@ _EMPHASIS = re.compile(r"\*\*|__")  # Telegram's bold and italic markers, glued 
 
 
 def _masked(text: str, spans) -> str:
-    chars = list(_EMPHASIS.sub("  ", text))
-    for s in spans:
-        if s.depth == 0:
-            chars[s.start:s.end] = " " * (s.end - s.start)
-    return "".join(chars)
-
-
-def _last(rx: re.Pattern, chunk: str):
-    m = None
-    for m in rx.finditer(chunk):
-        pass
-    return m
+    return mask_quotations(_EMPHASIS.sub("  ", text), spans)  # emphasis markers blanked too (same length)
 
 
 def quote_rows(text: str, language: str) -> list[dict]:
@@ -235,8 +224,8 @@ def quote_rows(text: str, language: str) -> list[dict]:
             if found is not None and found.group("spk").split()[0].lower() in grammar.pronouns:
                 found = None
         if found is None and before.strip(" \t—–-"):
-            found = _last(pats["before_vs"], before) or _last(pats["before_sv"], before) or _last(pats["before_acc"], before)
-            participle = _last(pats["participle"], before[found.end():] if found is not None else before)
+            found = last_match(pats["before_vs"], before) or last_match(pats["before_sv"], before) or last_match(pats["before_acc"], before)
+            participle = last_match(pats["participle"], before[found.end():] if found is not None else before)
             if found is None and participle is not None:
                 # "Лавров выступил в Анкаре, добавив: «…»": the participle's subject opens the sentence
                 found = pats["subject"].match(before)
@@ -251,7 +240,7 @@ def quote_rows(text: str, language: str) -> list[dict]:
                 continue
             p = bisect.bisect_right(bounds, max(s_start - 2, 0)) - 1
             prev_sentence = masked[bounds[max(p, 0)]:s_start]
-            m = _last(pats["before_vs"], prev_sentence) or _last(pats["before_sv"], prev_sentence)
+            m = last_match(pats["before_vs"], prev_sentence) or last_match(pats["before_sv"], prev_sentence)
             if m is not None and prev_sentence.rstrip().endswith(":") and s_start > 0:
                 found, how = m, "sentence before"
         speaker = speaker_text = group = canon = None

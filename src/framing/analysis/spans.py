@@ -14,7 +14,7 @@ import bisect
 import re
 from typing import NamedTuple
 
-__all__ = ["QuoteSpan", "QuoteIndex", "find_quote_spans"]
+__all__ = ["QuoteSpan", "QuoteIndex", "find_quote_spans", "mask_quotations", "last_match"]
 
 # opening mark -> the closing marks that end it
 _PAIRS = {
@@ -168,6 +168,31 @@ def _has_closer(text: str, i: int, mark: str) -> bool:
         if text[j] in closers and _can_close(text, j):
             return True
     return False
+
+
+def mask_quotations(text: str, spans) -> str:
+    """`text` with the inside of every outer quotation blanked (same length), so that a name or a verb
+    inside somebody's words is never taken for the attribution.
+
+    Examples
+    --------
+    >>> t = '“Lavrov said no,” Peskov said.'
+    >>> mask_quotations(t, find_quote_spans(t))
+    '“               ” Peskov said.'
+    """
+    chars = list(text)
+    for sp in spans:
+        if sp.depth == 0:
+            chars[sp.start:sp.end] = " " * (sp.end - sp.start)
+    return "".join(chars)
+
+
+def last_match(rx: re.Pattern, chunk: str):
+    """The last match of `rx` in `chunk` (None when there is none): the attribution nearest a quotation."""
+    m = None
+    for m in rx.finditer(chunk):
+        pass
+    return m
 
 
 class QuoteIndex:
