@@ -353,6 +353,9 @@ def test_every_table_and_figure_can_be_taken_away(sample_report):
         assert all(t.startswith(f"tables/{page}--") for t in tables), tables
         linked_tables |= tables
         images = len(re.findall(r"<img ", html))
+        # every figure says in words what it shows (title, axes, rows), not nbconvert's placeholder
+        assert "No description has been provided" not in html, page
+        assert len(re.findall(r'<img [^>]*alt=["\']Figure: ', html)) == images, page
         pngs = re.findall(r'href="(figures/[^"]+\.png)"', html)
         svgs = re.findall(r'href="(figures/[^"]+\.svg)"', html)
         assert len(pngs) == len(svgs) == images, (page, images, pngs)

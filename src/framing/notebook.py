@@ -40,7 +40,7 @@ _NO_STAMP = {"png": {"Software": None}, "svg": {"Date": None}}
 #: Where this notebook's tables and figures are also written as files: set by :func:`setup`'s
 #: `page` (a report build sets it to the notebook's name); None in JupyterLab. One kernel runs one
 #: notebook, so one module-level setting is the notebook's own.
-_EXPORT: dict = {"page": None, "names": set()}
+_EXPORT: dict = {"page": None, "names": set(), "format": "png"}
 #: Resolution of the downloadable PNG figures (the inline ones stay at 100 dpi, for page size).
 DOWNLOAD_DPI = 200
 
@@ -59,7 +59,7 @@ def setup(figure_format: str = "png", page: str | None = None) -> None:
         raise ValueError(f"figure_format={figure_format!r}: use one of {', '.join(FIGURE_FORMATS)}")
     if page is not None and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}", str(page)):
         raise ValueError(f"page={page!r}: a page name is letters, digits, '.', '_' or '-'")
-    _EXPORT.update(page=page, names=set())
+    _EXPORT.update(page=page, names=set(), format=figure_format)
 
     matplotlib.rcParams.update({
         "figure.dpi": 100, "savefig.dpi": 100, "font.size": 10, "axes.titlesize": 11,
@@ -316,11 +316,51 @@ def figure(drawn, name: str | None = None) -> None:
     try:
         from IPython.display import HTML, display
 
-        display(fig)
+        if page is not None and _EXPORT["format"] == "png":
+            display(HTML(_img_with_alt(fig)))  # a report page: the same PNG, with a text alternative
+        else:
+            display(fig)
         if links:
             display(HTML(links))
     finally:
         plt.close(fig)
+
+
+def describe_figure(fig) -> str:
+    """A text alternative for a figure: its title, what its axes show and its rows (for readers who
+    cannot see it; the numbers are in the table or CSV beside it).
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots(); _ = ax.set_title("Kyiv / Kiev"); _ = ax.set_xlabel("share of hits")
+    >>> _ = ax.set_yticks([0, 1], ["Outlet A", "Outlet B"])
+    >>> describe_figure(fig)
+    'Figure: Kyiv / Kiev. Horizontal axis: share of hits. Rows: Outlet A; Outlet B.'
+    >>> plt.close(fig)
+    """
+    titles = [fig.get_suptitle()] + [a.get_title() for a in fig.axes]
+    parts = [f"Figure: {next((t for t in titles if t), 'a figure')}."]
+    axes = next((a for a in fig.axes if a.get_xlabel() or a.get_ylabel()), fig.axes[0] if fig.axes else None)
+    if axes is not None:
+        if axes.get_xlabel():
+            parts.append(f"Horizontal axis: {axes.get_xlabel()}.")
+        if axes.get_ylabel():
+            parts.append(f"Vertical axis: {axes.get_ylabel()}.")
+        rows = [" ".join(t.get_text().split()) for t in axes.get_yticklabels() if t.get_text().strip()]
+        if 0 < len(rows) <= 12 and any(ch.isalpha() for row in rows for ch in row):
+            parts.append("Rows: " + "; ".join(rows) + ".")
+    return " ".join(parts)
+
+
+def _img_with_alt(fig) -> str:
+    import base64
+    import io
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", bbox_inches="tight", metadata=_NO_STAMP["png"])
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return f'<img class="framing-figure" alt="{html.escape(describe_figure(fig))}" src="data:image/png;base64,{data}">'
 
 
 # --------------------------------------------------------------------------- summary tables
