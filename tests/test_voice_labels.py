@@ -1,4 +1,4 @@
-"""Voice accuracy on 228 hand-labelled hits from ../shared/corpora.
+"""Voice accuracy on 224 hand-labelled hits from ../shared/corpora.
 
 `tests/data/voice_labels.csv` holds labels only: corpus, file, variant, which occurrence of the
 variant in the cleaned text (0-based), the matched term and the voice a reader gives it. The article
