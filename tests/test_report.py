@@ -261,22 +261,22 @@ def test_a_one_outlet_undated_corpus_gets_sentences_not_blank_tables(tmp_path):
 def _two_languages(folder: Path) -> Path:
     """A small corpus of our own writing: two English outlets and two Russian-language ones."""
     folder.mkdir()
-    rows = []
-    for k in range(4):
-        rows += [
-            {"outlet": "Harbour Daily", "title": f"Shelling in Kyiv, day {k}", "published": f"2022-03-0{k + 1}",
-             "text": f"Shelling hit Kyiv again on day {k}, and the invasion entered another week. Officials in Kyiv "
-                     "said the war had reached the outskirts and residents sheltered in the metro overnight."},
-            {"outlet": "Coast Weekly", "title": f"Kyiv braces, day {k}", "published": f"2022-03-0{k + 1}",
-             "text": f"The war came closer to Kyiv on day {k}. Residents of Kyiv queued for bread while the invasion "
-                     "forces shelled the northern suburbs, the city council said in a statement."},
-            {"outlet": "Вечерний вестник", "title": f"Киев, день {k}", "published": f"2022-03-0{k + 1}",
-             "text": f"В Киеве на {k}-й день специальной военной операции снова звучали сирены. Жители Киева "
-                     "провели ночь в метро, сообщили городские власти, а спецоперация продолжается."},
-            {"outlet": "Степной курьер", "title": f"Вторжение, день {k}", "published": f"2022-03-0{k + 1}",
-             "text": f"Вторжение продолжается {k}-й день: под Киевом идут бои, война дошла до пригородов. Жители "
-                     "Киева прячутся в метро, сообщили местные власти в своём заявлении."},
-        ]
+    voices = [  # outlet, headline, body ({k}: the day)
+        ("Harbour Daily", "Shelling in Kyiv, day {k}",
+         "Shelling hit Kyiv again on day {k}, and the invasion entered another week. Officials in Kyiv said the war "
+         "had reached the outskirts and residents sheltered in the metro overnight."),
+        ("Coast Weekly", "Kyiv braces, day {k}",
+         "The war came closer to Kyiv on day {k}. Residents of Kyiv queued for bread while the invasion forces "
+         "shelled the northern suburbs, the city council said in a statement."),
+        ("Вечерний вестник", "Киев, день {k}",
+         "В Киеве на {k}-й день специальной военной операции снова звучали сирены. Жители Киева провели ночь в "
+         "метро, сообщили городские власти, а спецоперация продолжается."),
+        ("Степной курьер", "Вторжение, день {k}",
+         "Вторжение продолжается {k}-й день: под Киевом идут бои, война дошла до пригородов. Жители Киева прячутся "
+         "в метро, сообщили местные власти в своём заявлении."),
+    ]
+    rows = [{"outlet": outlet, "title": title.format(k=k), "published": f"2022-03-0{k + 1}", "text": text.format(k=k)}
+            for k in range(4) for outlet, title, text in voices]
     (folder / "export.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n",
                                          encoding="utf-8")
     return folder
