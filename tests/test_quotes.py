@@ -163,3 +163,12 @@ def test_cited_sources_distinguishes_citation_from_publisher():
     assert c[["source", "how"]].values.tolist() == [
         ["Sputnik", "reported"], ["Interfax", "according to"], ["Reuters", "told"], ["BBC News", "reported"]]
     assert c["self_citation"].tolist() == [False, False, False, True]
+
+
+def test_accented_names_are_whole_names():
+    arts = pd.DataFrame({"article_id": ["a"], "outlet": ["X"], "published": [pd.NaT], "language": ["en"],
+                         "text": ["“We will rebuild the school by spring,” said Oléna Bólotova, a nurse. “Nobody will "
+                                  "stop us,” she added. Şahin Çelik told reporters that the talks had stalled again."]})
+    q = framing.find_quotes(arts)
+    assert q["speaker"].tolist() == ["Oléna Bólotova", "Oléna Bólotova", "Şahin Çelik"]
+    assert q["attribution"].tolist() == ["same sentence", "pronoun", "same sentence"]

@@ -24,7 +24,7 @@ from .._progress import bar
 from ..knowledge.outlets import load_outlets
 from .quotes_cyrillic import CYRILLIC_LANGUAGES, is_cyrillic, quote_rows as cyrillic_quote_rows
 from .spans import find_quote_spans, last_match, mask_quotations
-from .speakers import Speakers, load_speakers
+from .speakers import LATIN_UPPER, Speakers, load_speakers
 from .stats import log_odds_dirichlet
 
 __all__ = [
@@ -80,7 +80,7 @@ def _compile_patterns(sp: Speakers) -> dict[str, re.Pattern]:
 
 _ABBREVIATIONS = ("Mr", "Ms", "Mrs", "Dr", "St", "Gen", "Lt", "Col", "Sen", "Rep", "Gov", "Jr", "Sr", "No", "vs")
 _SENTENCE_END = re.compile(
-    "".join(rf"(?<!\b{a})" for a in _ABBREVIATIONS) + r"(?<!\b[A-Z])[.!?](?=\s+[\"“‘'«(\[]?[A-Z0-9])"
+    "".join(rf"(?<!\b{a})" for a in _ABBREVIATIONS) + rf"(?<!\b[A-Z])[.!?](?=\s+[\"“‘'«(\[]?[{LATIN_UPPER}0-9])"
 )
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from .._cache import derived, memo
 from ..knowledge import RulesError, packaged_yaml, read_yaml
 
-__all__ = ["Speakers", "load_speakers", "ROLE_NP", "TITLES", "PROPER", "PRONOUNS"]
+__all__ = ["Speakers", "load_speakers", "ROLE_NP", "TITLES", "PROPER", "PRONOUNS", "LATIN_UPPER"]
 
 #: Titles that may stand before a name ("President", "Foreign Minister", "Mr").
 TITLES = (
@@ -25,8 +25,13 @@ TITLES = (
     r"Secretary|Chancellor|Spokes(?:man|woman|person)|Gen\.?|General|Mr\.?|Ms\.?|Mrs\.?|Dr\.?|Senator|Sen\.?|"
     r"Ambassador|Mayor|Governor|Commander|Colonel|Col\.?|Lt\.?|Pope|King|Queen|Prince)\s+)*"
 )
-#: A capitalised name of up to eight words ("Petro Bondar", "Ursula von der Leyen").
-PROPER = r"[A-Z][a-z'’\-]+(?:\s+(?:de\s+|von\s+|van\s+|der\s+|al-)?[A-Z][a-zA-Z'’\-]+){0,7}"
+#: Latin capitals and small letters with their accented forms (Latin-1 and Latin Extended-A), so that
+#: "Oléna Bólotova" or "Şahin Çelik" is a whole name, not "Ol".
+LATIN_UPPER = "A-ZÀ-ÖØ-ÞĀĂĄĆĈĊČĎĐĒĔĖĘĚĜĞĠĢĤĦĨĪĬĮİĴĶĹĻĽĿŁŃŅŇŊŌŎŐŒŔŖŘŚŜŞŠŢŤŦŨŪŬŮŰŲŴŶŸŹŻŽ"
+LATIN_LOWER = "a-zß-öø-ÿā-ž"
+#: A capitalised name of up to eight words ("Petro Bondar", "Ursula von der Leyen", "Oléna Bólotova").
+PROPER = (rf"[{LATIN_UPPER}][{LATIN_LOWER}'’\-]+(?:\s+(?:de\s+|von\s+|van\s+|der\s+|al-)?"
+          rf"[{LATIN_UPPER}][{LATIN_UPPER}{LATIN_LOWER}'’\-]+){{0,7}}")
 #: The pronouns that stand for a speaker.
 PRONOUNS = r"(?:[Hh]e|[Ss]he|[Tt]hey)"
 _ROLE_NOUNS = (
@@ -120,7 +125,7 @@ class Speakers:
         if " " in name:
             return name
         full = None
-        for full in re.finditer(rf"\b[A-Z][a-z'’\-]+\s+{re.escape(name)}\b", text[:pos]):
+        for full in re.finditer(rf"\b[{LATIN_UPPER}][{LATIN_LOWER}'’\-]+\s+{re.escape(name)}\b", text[:pos]):
             pass
         first = full.group().split()[0] if full else ""
         return full.group() if full and first not in self.not_names and first not in _HONORIFICS else name
