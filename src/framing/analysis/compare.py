@@ -130,8 +130,7 @@ def compare(
     akeys = group_keys(arts, keys, outlets=outlets).assign(article_id=arts["article_id"], words=arts["n_words"])
     akeys = akeys.dropna(subset=keys)
     if within:
-        story = _story_ids(articles, stories)
-        akeys = akeys.assign(story_id=story.reindex(akeys["article_id"]).to_numpy())
+        akeys = akeys.assign(story_id=_story_ids(articles, stories).reindex(akeys["article_id"]).to_numpy())
         covered = akeys.assign(_g=_joined(akeys, keys)).groupby("story_id")["_g"].nunique()
         akeys = akeys[akeys["story_id"].isin(covered.index[covered > 1])]
     words = akeys.groupby(keys, sort=True)["words"].sum()
@@ -140,7 +139,7 @@ def compare(
     orient = _orientations(hits, lex)
     h = _filter_hits(hits, voice, titles)
     if within:
-        h = _shared_story_hits(h, articles, keys, story=story, outlets=outlets)
+        h = _shared_story_hits(h, akeys[["article_id", *keys, "story_id"]], keys)
     else:
         h = h[["article_id", "family", "variant"]].merge(akeys[["article_id", *keys]], on="article_id")
 
@@ -198,9 +197,7 @@ def _add_intervals(out, h, keys, order, *, n_boot, level, seed, progress=None) -
     lo = pd.Series(np.nan, index=out.index)
     hi = pd.Series(np.nan, index=out.index)
     position = {k: i for i, k in enumerate(zip(*(out[c] for c in [*keys, "family", "variant"])))}
-    variants_of: dict[str, list[str]] = {}
-    for f, v in order:
-        variants_of.setdefault(f, []).append(v)
+    variants_of = _variants_of(order)
     per_article = h.groupby([*keys, "family", "article_id", "variant"]).size()
     if per_article.empty or n_boot < 1:  # n_boot=0: shares without intervals
         return out.assign(share_lo=lo, share_hi=hi)
@@ -264,12 +261,9 @@ def _story_statistics(out, h, keys, order, *, n_boot, level, seed) -> pd.DataFra
     return out
 
 
-def _shared_story_hits(hits, articles, keys, *, story: pd.Series, outlets) -> pd.DataFrame:
-    """Hits (no reprints) with their group keys and story, only where two or more groups use the
-    family in the same story."""
-    arts = articles[articles["duplicate_of"].isna()].drop_duplicates("article_id")
-    akeys = group_keys(arts, keys, outlets=outlets).assign(article_id=arts["article_id"]).dropna(subset=keys)
-    akeys["story_id"] = story.reindex(akeys["article_id"]).to_numpy()
+def _shared_story_hits(hits, akeys: pd.DataFrame, keys) -> pd.DataFrame:
+    """Hits with their group keys and story (`akeys`: article_id, the keys, story_id), only where two
+    or more groups use the family in the same story."""
     h = hits[["article_id", "family", "variant"]].merge(akeys, on="article_id").assign(_g=lambda t: _joined(t, keys))
     return h[h.groupby(["family", "story_id"])["_g"].transform("nunique") > 1].drop(columns="_g")
 
@@ -412,7 +406,7 @@ def independence(
     else:
         groups = group_keys(h, keys, outlets=outlets)
     groups = groups.dropna()
-    h = h.loc[groups.index].assign(_group=groups.astype(str).agg(" | ".join, axis=1) if len(groups) else "")
+    h = h.loc[groups.index].assign(_group=_joined(groups, list(groups.columns)) if len(groups) else "")
     rows = []
     for family, fh in h.groupby("family", sort=False):
         tied = 0
@@ -443,7 +437,10 @@ def independence(
 def _stratified(h, articles, keys, *, stories, outlets) -> pd.DataFrame:
     from .stats import cmh_test
 
-    h = _shared_story_hits(h, articles, keys, story=_story_ids(articles, stories), outlets=outlets)
+    arts = articles[articles["duplicate_of"].isna()].drop_duplicates("article_id")
+    akeys = group_keys(arts, keys, outlets=outlets).assign(article_id=arts["article_id"]).dropna(subset=keys)
+    akeys["story_id"] = _story_ids(articles, stories).reindex(akeys["article_id"]).to_numpy()
+    h = _shared_story_hits(h, akeys, keys)
     groups = [tuple(g) for g in h[keys].drop_duplicates().sort_values(keys).itertuples(index=False, name=None)]
     rows = []
     variants = {f: sorted(set(v)) for f, v in h.groupby("family")["variant"]}  # a fixed order for the odds ratio

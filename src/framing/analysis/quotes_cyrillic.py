@@ -65,7 +65,8 @@ class Attribution:
     verbs: dict          # form (lower case) -> canonical verb
     participles: dict    # participle -> canonical verb
     pronouns: frozenset
-    people: list         # (compiled stem pattern, canonical name)
+    people: re.Pattern   # every known speaker's stem (group "stem") with up to three more letters
+    stems: dict          # stem (as matched, spaces normalised) -> canonical name
     roles: list          # (compiled pattern, group)
     groups: dict         # canonical name -> speaker group (speakers.yaml)
     person_names: frozenset
@@ -82,16 +83,12 @@ class Attribution:
                 return None, None, True
             name = self.last_person_before(text, pos)
             return name, self.groups.get(name) if name else None, True
-        found = None
-        for rx, name in self.people:
-            for m in rx.finditer(mention):
-                # a person named after a role ("пресс-секретарь Кремля Дмитрий Песков") wins over the
-                # institution in the role; otherwise the last name in the mention
-                if found is None or name in self.person_names or found[1] not in self.person_names:
-                    if found is None or m.start() >= found[0] or name in self.person_names:
-                        found = (m.start(), name)
-        if found:
-            return found[1], self.groups.get(found[1]), False
+        # a person named after a role ("пресс-секретарь Кремля Дмитрий Песков") wins over the
+        # institution in the role; otherwise the last name in the mention
+        named = [(name in self.person_names, m.start(), name) for m, name in self._known(mention)]
+        if named:
+            name = max(named)[2]
+            return name, self.groups.get(name), False
         group = next((g for rx, g in self.roles if rx.search(mention)), None)
         if self.patterns["role"].match(mention):  # "директор … Штефан Мюллер": the name at the end
             name = re.search(rf"(?<!\S){_CAP}(?:\s+{_CAP})?$", mention)
@@ -100,15 +97,12 @@ class Attribution:
         return (name.group(0) if name else None), group, False
 
     def last_person_before(self, text: str, pos: int) -> str | None:
-        best, best_at = None, -1
-        window = text[max(0, pos - 1500):pos]
-        for rx, name in self.people:
-            if name not in self.person_names:
-                continue
-            for m in rx.finditer(window):
-                if m.start() > best_at:
-                    best, best_at = name, m.start()
-        return best
+        people = [name for _, name in self._known(text[max(0, pos - 1500):pos]) if name in self.person_names]
+        return people[-1] if people else None
+
+    def _known(self, text: str):
+        """(match, canonical name) for every known speaker mentioned in `text`, in order."""
+        return [(m, self.stems[" ".join(m.group("stem").split())]) for m in self.people.finditer(text)]
 
 
 @memo(maxsize=4)
@@ -133,8 +127,8 @@ def load_attribution(language: str) -> Attribution:
     participles = dict(data["participles"][language])
     according = list(data["according"][language])
     pronouns = frozenset(data["pronouns"][language])
-    people = [(re.compile(rf"(?<![{_LOWER}{_UPPER}]){_spaced(stem)}[{_LOWER}]{{0,3}}(?![{_LOWER}])"), name)
-              for name, stems in data["people"].items() for stem in stems]
+    stems = {" ".join(stem.split()): name for name, listed in data["people"].items() for stem in listed}
+    people = re.compile(rf"(?<![{_LOWER}{_UPPER}])(?P<stem>{_alternation(stems)})[{_LOWER}]{{0,3}}(?![{_LOWER}])")
     roles = [(re.compile(rf"(?<![{_LOWER}{_UPPER}]){rx}(?![{_LOWER}])"), group)
              for group, patterns in data["roles"].items() for rx in patterns]
     role = rf"(?i:{_alternation(data['role_nouns'])})[{_LOWER}'\-]*"
@@ -167,7 +161,7 @@ def load_attribution(language: str) -> Attribution:
         "subject": re.compile(rf"^[\s*_]*(?P<spk>{spk})(?=\s+[{_LOWER}])"),
         "participle": re.compile(rf"(?<![{_LOWER}])(?P<verb>{_alternation(participles)})(?![{_LOWER}])"),
     }
-    return Attribution(language, verbs, participles, pronouns, people, roles, speakers.groups,
+    return Attribution(language, verbs, participles, pronouns, people, stems, roles, speakers.groups,
                        frozenset(speakers.people), patterns)
 
 

@@ -120,7 +120,7 @@ def find_quote_spans(text: str, pos: int = 0, endpos: int | None = None) -> list
         elif ch in ("\u201d", "\u00bb") and not stack and _can_open(text, i):
             stack.append(("\u201c", i + 1))  # a right mark used as an opener (seen in scraped text)
     close_all(endpos)
-    if "\u2014" in text[pos:endpos] or "\u2013" in text[pos:endpos]:
+    if text.find("\u2014", pos, endpos) >= 0 or text.find("\u2013", pos, endpos) >= 0:  # no copy of the text
         spans += _dialogue_spans(text, pos, endpos, spans)
     spans.sort(key=lambda s: (s.start, -s.end))
     return spans
