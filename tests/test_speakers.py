@@ -68,3 +68,19 @@ def test_the_packaged_word_lists_are_words():
         assert words and all(isinstance(w, str) and w == w.strip() for w in words)
     assert "On" in sp.not_names  # quoted in the file, not read as a boolean
     assert set(sp.bare_verbs) <= set(sp.verbs.values())  # canonical verbs, as find_quotes compares them
+
+
+def test_a_user_alias_that_starts_with_a_digit_or_small_letter_is_still_a_speaker():
+    # mentions are searched only where a speaker can start: the aliases' own first letters count
+    extra = {"speakers": [{"name": "3rd Assault Brigade", "aliases": ["3rd Assault Brigade"], "kind": "institution"},
+                          {"name": "Ursula von der Leyen", "aliases": ["von der Leyen"]}]}
+    text = ("“We are holding the northern approaches,” 3rd Assault Brigade said. "
+            "“Europe stands with Ukraine for as long as it takes,” von der Leyen said.")
+    assert [s for _, s, _ in _quotes(text, speakers=extra)] == ["3rd Assault Brigade", "Ursula von der Leyen"]
+
+
+def test_an_indirect_quote_is_found_when_a_tab_stands_before_the_verb_or_it_opens_with_according():
+    text = ("The talks resumed in Istanbul on Tuesday.\nLavrov\tsaid the talks had stalled over guarantees.\n"
+            "According to Kuleba, the grain corridor will stay open through the winter.")
+    assert _quotes(text, kinds=("indirect",)) == [("indirect", "Sergei Lavrov", "said"),
+                                                  ("indirect", "Dmytro Kuleba", "according to")]

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .._cache import derived, memo
 from ..knowledge import RulesError, packaged_yaml, read_yaml
+from ..text.alternation import trie_alternation
 
 __all__ = ["Speakers", "load_speakers", "ROLE_NP", "TITLES", "PROPER", "PRONOUNS", "LATIN_UPPER"]
 
@@ -122,10 +123,10 @@ class Speakers:
 
     def full_name(self, name: str, text: str, pos: int) -> str:
         """A surname alone ("Morrison said") stands for the full name used earlier ("Scott Morrison")."""
-        if " " in name:
+        if " " in name or name not in text[:pos]:
             return name
         full = None
-        for full in re.finditer(rf"\b[{LATIN_UPPER}][{LATIN_LOWER}'’\-]+\s+{re.escape(name)}\b", text[:pos]):
+        for full in _after_first_name(name).finditer(text[:pos]):
             pass
         first = full.group().split()[0] if full else ""
         return full.group() if full and first not in self.not_names and first not in _HONORIFICS else name
@@ -149,10 +150,18 @@ class Speakers:
 
     def _aliases(self) -> re.Pattern:
         def build() -> re.Pattern:
-            alternation = "|".join(re.escape(a) for a in sorted(self.canonical, key=len, reverse=True))
-            return re.compile(rf"(?<!\w)(?:{alternation})(?!\w)")
+            return re.compile(rf"(?<!\w){trie_alternation(self.canonical)}(?!\w)")
 
         return derived(self, "aliases", build)
+
+
+@memo(maxsize=4096)
+def _after_first_name(name: str) -> re.Pattern:
+    """A capitalised word, then `name` ("Scott Morrison" for "Morrison"), compiled once per name.
+
+    The capital comes first and the word boundary before it is checked from behind it, so that the
+    regex engine can skip to the next capital (the same matches as ``\\b[A-Z]…``)."""
+    return re.compile(rf"[{LATIN_UPPER}](?<!\w[{LATIN_UPPER}])[{LATIN_LOWER}'’\-]+\s+{re.escape(name)}\b")
 
 
 def _strip_titles(text: str) -> str:
@@ -235,9 +244,15 @@ def _build_speakers(extra) -> Speakers:
             people.add(name)
         for alias in [name, *(e.get("aliases") or [])]:
             canonical[str(alias)] = name
-    known = "|".join(re.escape(a) for a in sorted(canonical, key=len, reverse=True))
-    speaker_rx = rf"(?:{TITLES}(?:{known})(?![\w])|{ROLE_NP}|{TITLES}{PROPER}|\b{PRONOUNS}\b)"
-    verb_rx = "|".join(re.escape(v).replace(r"\ ", r"\s+") for v in sorted(verbs, key=len, reverse=True))
+    known = trie_alternation(canonical)
+    # Every branch of a mention starts with a capital, an alias's first letter, or (at a word start)
+    # the t/a of "the"/"a" or the h/s/t of a pronoun. Saying so up front lets the regex engine give up
+    # at once at every other character, instead of trying four branches there: the same matches,
+    # several times faster over a whole text.
+    firsts = "".join(sorted({re.escape(a[0]) for a in canonical if not a[0].isupper()}))
+    first = rf"(?=[{LATIN_UPPER}{firsts}]|(?<!\w)[TtAaHhSs])"
+    speaker_rx = rf"(?:{first}(?:{TITLES}(?:{known})(?![\w])|{ROLE_NP}|{TITLES}{PROPER}|\b{PRONOUNS}\b))"
+    verb_rx = trie_alternation(verbs, space=r"\s+")
     role_text = {name: str(e.get("role") or "").lower() for name, e in entries.items()}
     return Speakers(
         canonical, groups, frozenset(people), tuple(roles), verbs, role_text, speaker_rx, rf"(?:{verb_rx})",
