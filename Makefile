@@ -33,4 +33,4 @@ ingest: $(STAMP) ## ingest RAW=folder into data/processed (default: the sample)
 	$(BIN)/framing ingest $(or $(RAW),data/raw/sample) --out data/processed
 
 clean: ## remove the virtual environment and generated files
-	rm -rf $(VENV) build src/*.egg-info .pytest_cache .hypothesis data/processed/*.parquet data/processed/*.csv reports
+	rm -rf $(VENV) .venv-bench build src/*.egg-info .pytest_cache .hypothesis data/processed/*.parquet data/processed/*.csv reports

@@ -25,7 +25,10 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 RECORD = ROOT / "docs" / "benchmarks.json"  # the raw results behind docs/benchmarks.md
-STAGES = ["baseline", "ingest", "ingest_stream", "ingest_files", "find_terms", "count_terms", "keyness"]
+STAGES = ["baseline", "ingest", "ingest_stream", "ingest_files", "find_terms", "count_terms", "keyness",
+          "keyness_peer", "scattertext_pandas", "scattertext_scikit", "matrix", "analysis", "find_quotes", "compare"]
+PEERS = ROOT / ".venv-bench"  # Scattertext's own environment: a peer to measure, never a dependency
+PEER_PACKAGES = ["scattertext", "future", "six", "pandas", "pyarrow", "scikit-learn"]
 EXTRA = ["html", "dask"]  # run once, at the first size: HTML against bare trafilatura, Dask 1 vs 2 workers
 HTML_PAGES = ROOT.parent / "shared" / "corpora" / "ukr-mod-2022-html"
 
@@ -72,6 +75,8 @@ def _stage(name: str, path: Path) -> dict:
         extra = {"workers": 2, "copies": summary.n_duplicates, "child_rss_mb": child,
                  "parent_rss_mb": me.ru_maxrss / 1024, **tree.peaks,
                  "parent_cpu_s": me.ru_utime + me.ru_stime, "workers_cpu_s": kids.ru_utime + kids.ru_stime}
+    elif name == "analysis":
+        return _analysis(framing, path)
     elif name == "html":
         return _html(framing)
     elif name == "dask":
@@ -80,6 +85,7 @@ def _stage(name: str, path: Path) -> dict:
         articles = _load(path)
         n, nbytes = len(articles), int(articles["text"].str.len().sum())
         framing.find_terms(articles.head(20))  # compile the lexicon once, outside the timing (as a notebook would)
+        hits = framing.find_terms(articles, titles=False) if name == "compare" else None
         start = time.perf_counter()
         if name == "baseline":
             from sklearn.feature_extraction.text import CountVectorizer
@@ -89,13 +95,94 @@ def _stage(name: str, path: Path) -> dict:
             framing.find_terms(articles, titles=False)
         elif name == "count_terms":
             framing.count_terms(articles)
-        elif name == "keyness":
+        elif name == "keyness":  # with the document-term matrix counted first (nothing cached)
             framing.keyness(articles, dedupe=False)
+        elif name == "keyness_peer":  # what a user would write: CountVectorizer(1,2) + numpy log-odds
+            _keyness_peer(articles)
+        elif name == "matrix":
+            from framing.analysis.dtm import document_terms
+
+            document_terms(articles)
+        elif name == "find_quotes":
+            framing.find_quotes(articles, progress=False)
+        elif name == "compare":  # the 2,000-resample cluster bootstrap; the hits were found before the clock
+            framing.compare(hits, articles, n_boot=2000, progress=False)
         seconds = time.perf_counter() - start
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     if "child_rss_mb" in extra:  # the parent plus every worker at its own peak: an upper bound
         rss_mb += extra["workers"] * extra["child_rss_mb"]
     return {"stage": name, "articles": n, "bytes": nbytes, "seconds": seconds, "peak_rss_mb": rss_mb, **extra}
+
+
+def _peer_python() -> Path | None:
+    """The Python of .venv-bench, made on first use with Scattertext in it (None if that fails)."""
+    python = PEERS / "bin" / "python"
+    if not python.exists():
+        print(f"making {PEERS.name} for the Scattertext peers …", flush=True)
+        made = subprocess.run([sys.executable, "-m", "venv", str(PEERS)], capture_output=True, text=True)
+        if made.returncode == 0:
+            made = subprocess.run([str(python), "-m", "pip", "install", "--quiet", *PEER_PACKAGES],
+                                  capture_output=True, text=True)
+        if made.returncode:
+            print(made.stderr.strip().splitlines()[-1:], flush=True)
+            return None
+    return python
+
+
+def _keyness_peer(articles) -> None:
+    """The peer of framing.keyness: scikit-learn's CountVectorizer over (1,2)-grams with framing's
+    tokenizer and stop words, group sums as a sparse product, the log-odds z-scores in numpy."""
+    import numpy as np
+    from scipy import sparse
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    from framing.analysis.stats import log_odds_dirichlet
+    from framing.analysis.tokens import STOP_WORDS, TOKEN_PATTERN, preprocess
+
+    x = CountVectorizer(preprocessor=preprocess, token_pattern=TOKEN_PATTERN, ngram_range=(1, 2),
+                        stop_words=sorted(STOP_WORDS)).fit_transform(articles["text"])
+    codes, names = articles["outlet"].factorize()
+    member = sparse.csr_matrix((np.ones(len(codes)), (codes, np.arange(len(codes)))), shape=(len(names), len(codes)))
+    sums = (member @ x).toarray()
+    pooled = sums.sum(axis=0)
+    for g in range(len(names)):
+        a, c = sums[g], pooled - sums[g]
+        log_odds_dirichlet(a, c, a.sum(), c.sum(), pooled)
+
+
+def _analysis(framing, path: Path) -> dict:
+    """The count-based statistics on one document-term matrix: its build, then keyness (every outlet
+    against the rest), outlet_similarity and collocations ("war", by outlet), then each again with
+    the matrix cached in memory, and keyness once more in a fresh session from the matrix on disk."""
+    import tempfile
+
+    from framing._cache import latest
+    from framing.analysis.dtm import document_terms
+
+    with tempfile.TemporaryDirectory() as out:
+        framing.ingest_to(path, out, workers=2, progress=False)
+        articles = framing.read_articles(out)
+        n, nbytes = len(articles), int(articles["text"].str.len().sum())
+        timed = {}
+
+        def clock(key, fn):
+            start = time.perf_counter()
+            fn()
+            timed[key] = time.perf_counter() - start
+
+        clock("build_s", lambda: document_terms(articles))
+        clock("keyness_s", lambda: framing.keyness(articles))
+        clock("similarity_s", lambda: framing.outlet_similarity(articles))
+        clock("collocations_s", lambda: framing.collocations(articles, "war", by="outlet"))
+        clock("keyness_again_s", lambda: framing.keyness(articles))
+        clock("similarity_again_s", lambda: framing.outlet_similarity(articles))
+        clock("collocations_again_s", lambda: framing.collocations(articles, "war", by="outlet"))
+        latest.clear()
+        clock("keyness_from_disk_s", lambda: framing.keyness(framing.read_articles(out)))
+        cache_mb = sum(f.stat().st_size for f in (Path(out) / "dtm").rglob("*") if f.is_file()) / 2**20
+    seconds = timed["keyness_s"] + timed["similarity_s"] + timed["collocations_s"]
+    return {"stage": "analysis", "articles": n, "bytes": nbytes, "seconds": seconds, "cache_mb": cache_mb,
+            **timed, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
 class _TreeMemory:
@@ -241,8 +328,15 @@ def main() -> None:
                 stage_path = write_folder(Path(args.data) / f"synth-files-{size}", size, source=source)
             else:
                 stage_path = path
-            done = subprocess.run([sys.executable, __file__, "--stage", stage, "--path", str(stage_path)],
-                                  capture_output=True, text=True)
+            if stage.startswith("scattertext"):
+                python = _peer_python()
+                if python is None:
+                    print(f"{size:>9,} {stage:12s} skipped: no Scattertext environment (pip install failed)", flush=True)
+                    continue
+                command = [str(python), str(HERE / "peers.py"), "--stage", stage, "--path", str(stage_path)]
+            else:
+                command = [sys.executable, __file__, "--stage", stage, "--path", str(stage_path)]
+            done = subprocess.run(command, capture_output=True, text=True)
             if done.returncode:
                 print(f"{size:>9,} {stage:12s} failed: {done.stderr.strip().splitlines()[-1:]}", flush=True)
                 continue
@@ -285,7 +379,15 @@ def _write(results: list[dict], extras: list[dict]) -> None:
         "folder of text dumps, one file an article in folders of 1,000 (a menu line, the headline, a date line in "
         "words, a byline, the body, a footer that names the outlet: `benchmarks/synth.py: write_folder`); "
         "`find_terms` gives offsets, voice and context; `count_terms` counts only; `keyness` is log-odds, "
-        "one outlet against the rest, (1,2)-grams. Above 100,000 articles the JSONL corpus repeats the 100,000 "
+        "one outlet against the rest, (1,2)-grams, counting its document-term matrix first; `keyness_peer` is the "
+        "same statistic the way a user would write it (scikit-learn's `CountVectorizer(ngram_range=(1, 2))` with "
+        "framing's tokenizer, group sums, numpy); `matrix` is `framing.analysis.dtm.document_terms` alone; "
+        "`analysis` is keyness + outlet_similarity + collocations after the matrix (table below); `find_quotes` "
+        "finds quotations, speakers and verbs; `compare` is the 2,000-resample cluster bootstrap of the term shares "
+        "(the hits found before the clock starts); `scattertext_pandas` and `scattertext_scikit` are Scattertext's "
+        "`CorpusFromPandas` (its whitespace tokenizer) and `CorpusFromScikit` (over `CountVectorizer(ngram_range=(1, 2))`) "
+        "building a corpus and its per-outlet term counts (`benchmarks/peers.py`, in its own environment "
+        "`.venv-bench`: Scattertext is not a dependency of framing). Above 100,000 articles the JSONL corpus repeats the 100,000 "
         "generated articles with fresh ids (the streaming ingest still reads and cleans each, and marks the repeats "
         "as copies), and the folder holds the generated articles again with their words re-spelt within "
         "frequency bands, so that they are new texts.\n\n"
@@ -355,6 +457,18 @@ def _markdown(results: list[dict]) -> str:
             if a and b:
                 ta, tb = a[0]["bytes"] / a[0]["seconds"], b[0]["bytes"] / b[0]["seconds"]
                 lines.append(f"- {stage}: {tb / ta:.2f}")
+    analysis = [r for r in results if r["stage"] == "analysis"]
+    if analysis:
+        lines += ["", "One document-term matrix (`analysis`; seconds): the matrix's build, then keyness (every outlet "
+                      "against the rest), outlet_similarity and collocations of \"war\" by outlet — the stage's time is "
+                      "the sum of these three — then each again with the matrix in memory, and keyness in a fresh "
+                      "session reading the matrix from the ingest folder's `dtm/`:", "",
+                  "| articles | build | keyness | similarity | collocations | again: k / s / c | from disk | cache MB |",
+                  "|---:|---:|---:|---:|---:|---|---:|---:|"]
+        lines += [f"| {r['size']:,} | {r['build_s']:.1f} | {r['keyness_s']:.1f} | {r['similarity_s']:.1f} "
+                  f"| {r['collocations_s']:.1f} | {r['keyness_again_s']:.1f} / {r['similarity_again_s']:.1f} / "
+                  f"{r['collocations_again_s']:.1f} | {r['keyness_from_disk_s']:.1f} | {r['cache_mb']:,.0f} |"
+                  for r in analysis]
     streams = [r for r in results if r["stage"] in ("ingest_stream", "ingest_files") and "tree_pss_mb" in r]
     if streams:
         lines += ["", "Streaming ingest memory (2 workers; MB): the parent's own peak, the largest worker peak, and "

@@ -4,7 +4,7 @@ import logging
 
 from .analysis import (
     HIT_COLUMNS, QUOTE_COLUMNS, VOICES, Lexicon, LexiconError, attribution_verbs, cited_sources,
-    collocations, compare, count_terms, find_quotes, find_terms, keyness, kwic, load_lexicon, load_speakers,
+    collocations, compare, count_terms, document_terms, find_quotes, find_terms, keyness, kwic, load_lexicon, load_speakers,
     independence, outlet_similarity, preference_over_time, speaker_share, test_independence,
     STORY_COLUMNS, Coverage, coverage, stories,
 )
@@ -21,7 +21,7 @@ __all__ = [
     "load_lexicon", "Lexicon", "LexiconError", "find_terms", "kwic", "compare", "preference_over_time",
     "independence", "test_independence", "HIT_COLUMNS", "VOICES",
     "find_quotes", "load_speakers", "speaker_share", "attribution_verbs", "cited_sources", "QUOTE_COLUMNS",
-    "keyness", "collocations", "outlet_similarity", "count_terms",
+    "keyness", "collocations", "outlet_similarity", "count_terms", "document_terms",
     "stories", "coverage", "Coverage", "STORY_COLUMNS",
 ]
 

@@ -1,6 +1,6 @@
 """The package's one caching idiom: results memoised by their arguments, or derived from a live object.
 
-Two helpers, and no other cache in the package:
+Three helpers, and no other cache in the package:
 
 - :func:`memo` memoises a function of hashable arguments (a path, a compiled pattern, a name). A
   call with an argument that cannot be hashed (a dict handed in from a notebook) is computed
@@ -8,16 +8,19 @@ Two helpers, and no other cache in the package:
 - :func:`derived` keeps a value built from an object (the matcher of a lexicon, the prefilter of
   a set of rules) for as long as that object lives: it is held by a weak reference to the object,
   compared by identity, so a rebuilt or unpickled object gets its own value.
+- :func:`latest` keeps the few values most recently built from data named by a content digest
+  (the document-term matrix of a corpus): an edited table has another digest, so never a stale value.
 """
 
 from __future__ import annotations
 
+import collections
 import functools
 import weakref
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-__all__ = ["derived", "memo"]
+__all__ = ["derived", "memo", "latest"]
 
 T = TypeVar("T")
 
@@ -84,3 +87,32 @@ def derived(owner: object, key: Any, build: Callable[[], T]) -> T:
     except KeyError:
         value = held[key] = build()
         return value
+
+
+_LATEST: "collections.OrderedDict[Any, Any]" = collections.OrderedDict()
+
+
+def latest(key: Any, build: Callable[[], T], *, keep: int = 4) -> T:
+    """The value `build()` made under `key`, a digest of the data it was built from; the `keep`
+    most recently used values are held.
+
+    For values built from a table (the document-term matrix of a corpus): the key is a digest of
+    the table's content, so a table edited in place gets a new value, never a stale one.
+
+    Examples
+    --------
+    >>> latest(("demo", "abc"), lambda: 42), latest(("demo", "abc"), lambda: 0)
+    (42, 42)
+    """
+    try:
+        _LATEST.move_to_end(key)
+        return _LATEST[key]
+    except KeyError:
+        value = build()
+        _LATEST[key] = value
+        while len(_LATEST) > keep:
+            _LATEST.popitem(last=False)
+        return value
+
+
+latest.clear = _LATEST.clear  # type: ignore[attr-defined]  # for tests

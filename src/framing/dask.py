@@ -33,8 +33,8 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
     raise ImportError('framing.dask needs Dask: pip install "framing[dask]"') from exc
 
 from .analysis.compare import compare as _compare
-from .analysis.keyness import (Totals, documents, drop_own_names, group_members, keyness_from_totals, own_names,
-                                term_counts)
+from .analysis.keyness import (Totals, documents, drop_own_names, group_members, keyness_from_totals, matrix_counts,
+                                own_names, term_counts)
 from .analysis.lexicon import Lexicon, load_lexicon
 from .analysis.terms import count_terms as _count_terms, find_terms as _find_terms
 from .analysis.tokens import STOP_WORDS
@@ -131,7 +131,10 @@ def _part_totals(part: pd.DataFrame, by, part_name, dedupe, ngram_range, stop_wo
     if not len(docs):
         return pd.DataFrame({"group": pd.Series(dtype=object), "term": pd.Series(dtype=object),
                              "count": pd.Series(dtype="int64"), "docs": pd.Series(dtype="int64")})
-    matrix, vocab = term_counts(docs, ngram_range, stop_words)
+    if tuple(ngram_range) in ((1, 1), (1, 2)):  # the partition's document-term matrix, as framing.keyness counts
+        matrix, vocab = matrix_counts(part, docs, part_name, tuple(ngram_range), stop_words, by_part=by == "part")
+    else:
+        matrix, vocab = term_counts(docs, ngram_range, stop_words)
     return Totals.from_matrix(matrix, vocab, docs["group"].to_numpy()).to_frame()
 
 

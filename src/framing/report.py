@@ -379,6 +379,9 @@ def _stage_inputs(plan: _Plan, tmp: Path):
     if corpus.articles.empty:
         raise ReportError(f"{plan.raw}: no article could be read ({len(corpus.rejects)} rejected inputs)", code=3)
     corpus.articles.to_parquet(tmp / "data" / "articles.parquet", index=False)
+    # the notebooks read data/articles.parquet: the document-term matrix the first one counts is kept
+    # in data/dtm/ for the others (and for the explorer, in this process); removed before publishing
+    corpus.articles.attrs["framing_source"] = str((tmp / "data").resolve())
     corpus.rejects.to_csv(tmp / "data" / "rejects.csv", index=False)
     sidecar = (plan.raw if plan.raw.is_dir() else plan.raw.parent) / "outlets.yaml"
     if sidecar.exists():
@@ -638,6 +641,7 @@ def build_report(
             pages.append(_run_notebook(plan, path, tmp, base, with_code))
             say(f"[{k}/{len(plan.notebooks)}] {path.name} done in {time.time() - began:.0f} s")
         _render(plan, tmp, corpus, pages, say)
+        shutil.rmtree(tmp / "data" / "dtm", ignore_errors=True)  # a cache, not part of the report
         _write_manifest(tmp, plan, base, with_code, started, skipped)
         _swap(tmp, target)
     except ReportError:

@@ -7,14 +7,15 @@ from typing import Literal, Sequence
 
 import numpy as np
 import pandas as pd
-from nltk.collocations import BigramAssocMeasures, BigramCollocationFinder
+from nltk.collocations import BigramAssocMeasures
 from scipy import sparse, stats as sps
-from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 from sklearn.metrics.pairwise import cosine_similarity
 from sklearn.preprocessing import normalize
 
 from .._progress import bar
 from .compare import group_keys
+from .dtm import document_terms, stacked
 from .lexicon import pattern_to_regex
 from .stats import benjamini_hochberg, chi2_2x2, g2_2x2, log_odds_dirichlet
 from .tokens import STOP_WORDS, TOKEN_PATTERN, preprocess, tokenize
@@ -28,7 +29,8 @@ Part = Literal["body", "title"]
 def documents(
     articles: pd.DataFrame, by: str | Sequence[str] = "outlet", *, part: Part = "body", dedupe: bool = True, outlets=None
 ) -> pd.DataFrame:
-    """The texts to count, one row per article (or per article part), with its group.
+    """The texts to count, one row per article (or per article part), with its group and its
+    position in `articles` (``row``, where its counts are in the document-term matrix).
 
     ``by="part"`` gives each article two rows, its title (group ``title``) and its body (``body``),
     so that headline wording can be set against body wording.
@@ -40,23 +42,37 @@ def documents(
     >>> documents(arts, "part")[["group", "text"]].values.tolist()
     [['title', 'T'], ['body', 'B']]
     """
-    arts = articles[articles["duplicate_of"].isna()] if dedupe and "duplicate_of" in articles else articles
+    rows = pd.Series(np.arange(len(articles)), index=articles.index)
+    if dedupe and "duplicate_of" in articles:
+        arts, rows = articles[articles["duplicate_of"].isna().to_numpy()], rows[articles["duplicate_of"].isna().to_numpy()]
+    else:
+        arts = articles
     keys = [by] if isinstance(by, str) else list(by)
     if keys == ["part"]:
-        title = pd.DataFrame({"article_id": arts["article_id"], "group": "title", "text": arts["title"]})
-        body = pd.DataFrame({"article_id": arts["article_id"], "group": "body", "text": arts["text"]})
+        title = pd.DataFrame({"article_id": arts["article_id"], "group": "title", "text": arts["title"], "row": rows})
+        body = pd.DataFrame({"article_id": arts["article_id"], "group": "body", "text": arts["text"], "row": rows})
         docs = pd.concat([title, body]).sort_index(kind="stable")
     else:
         groups = group_keys(arts, keys, outlets=outlets)
-        known = groups.notna().all(axis=1)  # undated articles have no year, month …
-        arts, groups = arts[known], groups[known]
+        known = groups.notna().all(axis=1).to_numpy()  # undated articles have no year, month …
+        arts, groups, rows = arts[known], groups[known], rows[known]
         docs = pd.DataFrame({
             "article_id": arts["article_id"],
-            "group": groups.astype(str).agg(" | ".join, axis=1) if len(arts) else pd.Series(dtype=str),
+            "group": _labels(groups) if len(arts) else pd.Series(dtype=str),
             "text": arts["title" if part == "title" else "text"],
+            "row": rows,
         })
     docs = docs.assign(text=docs["text"].fillna("").astype(str))
     return docs.reset_index(drop=True)
+
+
+def _labels(groups: pd.DataFrame) -> pd.Series:
+    """One label per row: the group keys joined with " | " ("Vostok Courier | 2022-03")."""
+    g = groups.astype(str)
+    label = g.iloc[:, 0].astype(object)
+    for column in g.columns[1:]:
+        label = label + " | " + g[column].astype(object)
+    return label
 
 
 def term_counts(docs: pd.DataFrame, ngram_range, stop_words,
@@ -79,6 +95,40 @@ def term_counts(docs: pd.DataFrame, ngram_range, stop_words,
     except ValueError:  # empty vocabulary: nothing but stop words
         return sparse.csr_matrix((len(docs), 0), dtype=np.int64), np.array([], dtype=object)
     return matrix.tocsr(), vectorizer.get_feature_names_out()
+
+
+def matrix_counts(articles: pd.DataFrame, docs: pd.DataFrame, part: Part, ngram_range, stop_words,
+                  progress: bool | None = False, *, by_part: bool = False) -> tuple[sparse.csr_matrix, "Terms"]:
+    """:func:`term_counts` of `docs` (from :func:`documents`) read from the corpus's document-term
+    matrix (:func:`framing.analysis.dtm.document_terms`, counted once and reused): the same counts,
+    with only the terms these documents use, and their names made only when asked for. `by_part`:
+    `docs` are titles and bodies (``documents(…, "part")``), read from both matrices."""
+    if by_part:  # headlines against bodies: the two matrices in one vocabulary
+        dt = stacked(document_terms(articles, part="title", stop_words=stop_words, progress=progress),
+                     document_terms(articles, stop_words=stop_words, progress=progress))
+        rows = np.where(docs["group"] == "title", docs["row"], len(articles) + docs["row"])
+    else:
+        dt = document_terms(articles, part=part, stop_words=stop_words, progress=progress)
+        rows = docs["row"].to_numpy()
+    sub = dt.matrix[rows]
+    if ngram_range == (1, 1):
+        sub = sub[:, :dt.n_unigrams]
+    used = np.flatnonzero(np.bincount(sub.indices, minlength=sub.shape[1]))
+    return sub[:, used].astype(np.int64), Terms(dt, used)
+
+
+class Terms:
+    """The names of some columns of a document-term matrix, made only for the columns asked for:
+    a corpus has millions of bigrams, a table shows a few thousand."""
+
+    def __init__(self, dt, columns: np.ndarray) -> None:
+        self._dt, self._columns = dt, columns
+
+    def __len__(self) -> int:
+        return len(self._columns)
+
+    def __getitem__(self, which) -> np.ndarray:
+        return self._dt.terms(self._columns[which])
 
 
 def keyness(
@@ -165,7 +215,11 @@ def keyness(
     [['regime', 2, 0]]
     """
     docs = documents(articles, by, part=part, dedupe=dedupe, outlets=outlets)
-    matrix, vocab = term_counts(docs, ngram_range, stop_words, progress)
+    if tuple(ngram_range) in ((1, 1), (1, 2)):
+        matrix, vocab = matrix_counts(articles, docs, part, tuple(ngram_range), stop_words, progress,
+                                      by_part=by == "part")
+    else:  # n-grams the shared matrix does not hold
+        matrix, vocab = term_counts(docs, ngram_range, stop_words, progress)
     totals = Totals.from_matrix(matrix, vocab, docs["group"].to_numpy())
     table = keyness_from_totals(totals, by, target, reference, method=method, min_count=min_count,
                                 alpha0=alpha0, correction=correction, bootstrap=bootstrap, level=level,
@@ -227,18 +281,21 @@ def drop_own_names(table: pd.DataFrame, by, target, names: dict[str, list[tuple[
     def words(outlets_: set[str]) -> set[str]:
         return {word for outlet in outlets_ for seq in names.get(outlet, []) for word in seq}
 
-    def named(term: str, own: set[str]) -> bool:
-        return any(word in own for word in term.split(" "))
-
+    if table.empty:
+        return table.reset_index(drop=True)
     label = None if target is not None else (by if isinstance(by, str) else " | ".join(by))
-    sides: dict[str, tuple[set[str], set[str]]] = {}
-    keep = []
-    for g, term, value in zip([str(target)] * len(table) if label is None else table[label].astype(str),
-                              table["term"], table["statistic"]):
-        if g not in sides:
-            mine = set(members.get(g, []))
-            sides[g] = (words(mine), words(every - mine))
-        keep.append(not named(term, sides[g][0] if value > 0 else sides[g][1]))
+    groups = pd.Series(str(target), index=table.index) if label is None else table[label].astype(str)
+    parts = table["term"].astype(str).str.split(" ", expand=True)  # a column per word of the term
+    more = (table["statistic"] > 0).to_numpy()
+    keep = np.ones(len(table), dtype=bool)
+    for g, rows in groups.groupby(groups, sort=False).groups.items():
+        at = table.index.get_indexer(rows)
+        mine = set(members.get(g, []))
+        own, others = words(mine), words(every - mine)
+        w = parts.iloc[at]
+        named_own = w.isin(own).any(axis=1).to_numpy()
+        named_other = w.isin(others).any(axis=1).to_numpy()
+        keep[at] = ~np.where(more[at], named_own, named_other)
     return table[keep].reset_index(drop=True)
 
 
@@ -358,20 +415,26 @@ def _prior(pooled: np.ndarray, alpha0: float | None) -> np.ndarray:
     return pooled.copy() if alpha0 is None else alpha0 * pooled / total
 
 
-def _bootstrap_delta(x_t, x_r, keep, prior, n_boot, level, seed) -> tuple[np.ndarray, np.ndarray]:
+def _bootstrap_delta(x_t, x_r, keep, prior, n_boot, level, seed, *, chunk: int = 250) -> tuple[np.ndarray, np.ndarray]:
+    """Percentile interval of δ over resamples of the target's and the reference's documents.
+
+    Each resample is a row of multinomial weights over documents (a document drawn k times counts
+    k times); a block of `chunk` resamples is one sparse × dense matrix product, not a loop over
+    resamples, and the memory is `chunk` × terms at a time."""
     rng = np.random.default_rng(seed)
-    deltas = []
-    len_t = np.asarray(x_t.sum(axis=1)).ravel()
-    len_r = np.asarray(x_r.sum(axis=1)).ravel()
-    xt, xr = x_t[:, keep], x_r[:, keep]
-    for _ in range(n_boot):
-        wt = rng.multinomial(xt.shape[0], np.full(xt.shape[0], 1 / xt.shape[0])).astype(float)
-        wr = rng.multinomial(xr.shape[0], np.full(xr.shape[0], 1 / xr.shape[0])).astype(float)
-        a = xt.T @ wt
-        c = xr.T @ wr
-        d, _ = log_odds_dirichlet(a, c, wt @ len_t, wr @ len_r, prior[keep], alpha0=prior.sum())
-        deltas.append(d)
-    deltas = np.vstack(deltas)
+    len_t = np.asarray(x_t.sum(axis=1)).ravel().astype(float)
+    len_r = np.asarray(x_r.sum(axis=1)).ravel().astype(float)
+    xt_T, xr_T = x_t[:, keep].T.tocsr().astype(float), x_r[:, keep].T.tocsr().astype(float)  # terms × docs
+    n_t, n_r = x_t.shape[0], x_r.shape[0]
+    deltas = np.empty((n_boot, int(np.count_nonzero(keep))))
+    for s in range(0, n_boot, chunk):
+        m = min(chunk, n_boot - s)
+        wt = rng.multinomial(n_t, np.full(n_t, 1 / n_t), size=m).astype(float)  # m × documents
+        wr = rng.multinomial(n_r, np.full(n_r, 1 / n_r), size=m).astype(float)
+        a = (xt_T @ wt.T).T  # m × terms
+        c = (xr_T @ wr.T).T
+        deltas[s:s + m], _ = log_odds_dirichlet(a, c, (wt @ len_t)[:, None], (wr @ len_r)[:, None],
+                                                prior[keep], alpha0=prior.sum())
     alpha = (1 - level) / 2
     return np.quantile(deltas, alpha, axis=0), np.quantile(deltas, 1 - alpha, axis=0)
 
@@ -391,9 +454,15 @@ def collocations(
     """Words that keep company with `term`, scored with NLTK's bigram association measures.
 
     A word within `window` tokens of the term (either side; stop words removed first) is a
-    candidate; NLTK's ``BigramCollocationFinder`` counts the pairs within each article, and
-    ``BigramAssocMeasures.likelihood_ratio`` (Dunning 1993) or ``.pmi`` scores them. A term of
-    several words ("special military operation") is joined into one token first.
+    candidate; pairs are counted as NLTK's ``BigramCollocationFinder.from_words(…, window_size)``
+    counts them within each article, and ``BigramAssocMeasures.likelihood_ratio`` (Dunning 1993)
+    or ``.pmi`` scores them. A term of several words ("special military operation") is joined into
+    one token first.
+
+    The word frequencies the measures need come from the corpus's document-term matrix
+    (:func:`framing.analysis.dtm.document_terms`, counted once and reused); only the articles that
+    hold the term are read again, for the pairs. The scores are those of NLTK's finder over the
+    whole group's text.
 
     Returns
     -------
@@ -408,33 +477,97 @@ def collocations(
     >>> collocations(arts, "referendum", min_freq=2)["collocate"].tolist()
     ['sham']
     """
+    if window < 2:
+        raise ValueError("window must be at least 2")
     joined = "_".join(preprocess(term).split())
     phrase = re.compile(pattern_to_regex(preprocess(term).strip())) if " " in term.strip() else None
     docs = documents(articles, by or "outlet", dedupe=dedupe)
+    dt = document_terms(articles, stop_words=stop_words)
     scorer = getattr(BigramAssocMeasures, measure)
     rows = []
     for group, block in (docs.groupby("group") if by else [(None, docs)]):
-        texts = (phrase.sub(joined, preprocess(t)) if phrase else t for t in block["text"])
-        words = []
-        for text in texts:
-            words.extend(tokenize(text, stop_words=stop_words))
-            words.extend([None] * (window - 1))  # no window reaches across two articles
-        finder = BigramCollocationFinder.from_words(words, window_size=window)
-        finder.apply_freq_filter(min_freq)
-        finder.apply_ngram_filter(lambda w1, w2: joined not in (w1, w2))
-        scored = finder.score_ngrams(scorer)
+        sub = dt.matrix[block["row"].to_numpy()][:, :dt.n_unigrams]
+        word_fd = dict(zip(dt.unigrams, np.asarray(sub.sum(axis=0)).ravel().tolist()))
+        holders = _holding(block, sub, dt, joined, phrase)
+        pair_fd: dict[tuple[str, str], int] = {}
+        for text in block["text"].to_numpy()[holders]:
+            plain = tokenize(text, stop_words=stop_words)
+            words = tokenize(phrase.sub(joined, preprocess(text)), stop_words=stop_words) if phrase else plain
+            if phrase is not None:  # the joined words replace theirs in the frequencies
+                for w in plain:
+                    word_fd[w] -= 1
+                for w in words:
+                    word_fd[w] = word_fd.get(w, 0) + 1
+            _count_pairs(words, joined, window, pair_fd)
+        n_all = sum(word_fd.values())
         pairs: dict[str, tuple[float, int]] = {}
-        for (w1, w2), score in scored:
+        for (w1, w2), n in pair_fd.items():
+            if n < min_freq:
+                continue
+            score = scorer(n / (window - 1.0), (word_fd[w1], word_fd[w2]), n_all)
             other = w2 if w1 == joined else w1
             if other == joined:
                 continue
             best_score, count = pairs.get(other, (-np.inf, 0))
-            pairs[other] = (max(best_score, score), count + finder.ngram_fd[(w1, w2)])
+            pairs[other] = (max(best_score, score), count + n)
         best = sorted(pairs.items(), key=lambda kv: (-kv[1][0], kv[0]))[:top]
         rows += [{"group": group, "term": term, "collocate": w, "score": s, "count": n, "measure": measure}
                  for w, (s, n) in best]
     out = pd.DataFrame(rows, columns=["group", "term", "collocate", "score", "count", "measure"])
     return out.rename(columns={"group": by}) if by else out.drop(columns="group")
+
+
+_PLAIN_TERM = re.compile(r"[\w'’\-]+")
+
+
+def _holding(block: pd.DataFrame, sub, dt, joined: str, phrase) -> np.ndarray:
+    """Which documents of `block` can hold the term: for one word, those whose counts have it; for
+    a phrase, those whose lower-cased text holds its longest plain word (or all, if it has none)."""
+    if phrase is None:
+        col = np.flatnonzero(dt.unigrams == joined)
+        if not len(col):
+            return np.zeros(len(block), bool)
+        return np.asarray(sub[:, col[0]].todense()).ravel() > 0
+    words = [w for w in joined.split("_") if w.isalpha()]
+    if not words or not _PLAIN_TERM.fullmatch(joined):  # a regex ("invasion|war"): read every text
+        return np.ones(len(block), bool)
+    word = max(words, key=len)
+    return np.fromiter((word in t.lower() for t in block["text"]), dtype=bool, count=len(block))
+
+
+def _count_pairs(words: list[str], joined: str, window: int, pair_fd: dict) -> None:
+    """Ordered pairs (w1, w2) with w2 up to `window - 1` tokens after w1, where one is the term (as
+    NLTK's finder counts them; the other pairs are filtered out anyway)."""
+    n = len(words)
+    for i, w in enumerate(words):
+        if w == joined:
+            for j in range(max(0, i - window + 1), i):
+                key = (words[j], w)
+                pair_fd[key] = pair_fd.get(key, 0) + 1
+            for j in range(i + 1, min(n, i + window)):
+                if words[j] != joined:  # (term, term) was counted from the left side already
+                    key = (w, words[j])
+                    pair_fd[key] = pair_fd.get(key, 0) + 1
+
+
+def _tfidf(articles, docs, min_df: int, max_features, stop_words, progress):
+    """What ``TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df, max_features)`` makes
+    of the documents, from the shared document-term matrix: the terms in at least `min_df`
+    documents, the `max_features` most frequent of them (ties broken as scikit-learn breaks them,
+    over the terms in alphabetical order), weighted by scikit-learn's ``TfidfTransformer``."""
+    if not len(docs):
+        return None
+    dt = document_terms(articles, stop_words=stop_words, progress=progress)
+    counts = dt.matrix[docs["row"].to_numpy()]
+    df = np.bincount(counts.indices, minlength=counts.shape[1])
+    cols = np.flatnonzero(df >= max(min_df, 1))
+    if not len(cols):
+        return None
+    cols = cols[np.argsort(dt.terms(cols), kind="stable")]  # the vectorizer's (alphabetical) order
+    if max_features is not None and len(cols) > max_features:
+        tfs = np.asarray(counts[:, cols].sum(axis=0)).ravel().astype(np.int64)
+        cols = cols[np.sort((-tfs).argsort()[:max_features])]
+    return TfidfTransformer(sublinear_tf=True).fit_transform(counts[:, cols].astype(np.float64))
 
 
 def outlet_similarity(
@@ -463,15 +596,8 @@ def outlet_similarity(
     """
     docs = documents(articles, by, dedupe=dedupe)
     names = sorted(docs["group"].unique())
-    vectorizer = TfidfVectorizer(
-        preprocessor=preprocess, token_pattern=TOKEN_PATTERN, ngram_range=(1, 2), sublinear_tf=True,
-        min_df=min(min_df, max(len(docs), 1)), max_features=max_features,
-        stop_words=sorted(stop_words) if stop_words else None,
-    )
-    try:
-        matrix = vectorizer.fit_transform(bar(docs["text"], desc="outlet_similarity", total=len(docs), unit=" docs",
-                                              progress=progress))
-    except ValueError:  # no document, or nothing but stop words: nothing to compare
+    matrix = _tfidf(articles, docs, min(min_df, max(len(docs), 1)), max_features, stop_words, progress)
+    if matrix is None:  # no document, or nothing but stop words: nothing to compare
         return pd.DataFrame(np.nan, index=pd.Index(names, name=by), columns=pd.Index(names, name=by))
     index = {g: i for i, g in enumerate(names)}
     rows = np.array([index[g] for g in docs["group"]])

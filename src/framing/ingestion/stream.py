@@ -216,6 +216,9 @@ def read_articles(path: str | Path, columns: list[str] | None = None) -> pd.Data
         ``articles`` folder, or a single Parquet file.
     columns : read only these columns (``text`` is most of the bytes; leave it out for metadata).
 
+    The table remembers the folder (``table.attrs["framing_source"]``): keyness, similarity and
+    collocations keep the corpus's document-term matrix in its ``dtm/`` subfolder and reuse it.
+
     Examples
     --------
     >>> import framing, tempfile
@@ -225,6 +228,17 @@ def read_articles(path: str | Path, columns: list[str] | None = None) -> pd.Data
     6
     """
     path = Path(path)
+    if path.is_dir() and ((path / "articles").is_dir() or (path / "articles.parquet").is_file()):
+        source = path
+    else:  # the articles folder itself, or one Parquet file
+        source = path.parent if path.is_file() or path.name == "articles" else path
+    table = _read_parts(path, columns)
+    # where this corpus lives: the document-term matrix is kept there (``dtm/``) and reused
+    table.attrs["framing_source"] = str(source.resolve())
+    return table
+
+
+def _read_parts(path: Path, columns: list[str] | None) -> pd.DataFrame:
     if path.is_dir() and (path / "articles").is_dir():
         path = path / "articles"
     elif path.is_dir() and (path / "articles.parquet").is_file():

@@ -1,0 +1,358 @@
+"""One document-term matrix for every count-based statistic: keyness, outlet similarity, collocations.
+
+Keyness, :func:`framing.outlet_similarity` and :func:`framing.collocations` all count the same
+tokens (:mod:`framing.analysis.tokens`: framing's tokenizer, stop words removed, unigrams and
+bigrams). :func:`document_terms` counts them once per corpus, into a ``scipy.sparse`` matrix of
+documents × terms, and keeps it: in memory for the session (keyed by a digest of every article's
+id and text, so an edited table is counted again), and on disk in ``<ingest output>/dtm/`` when
+the articles were read with :func:`framing.read_articles` (or when `cache` names a folder).
+
+Why our own token ids and not scikit-learn's ``CountVectorizer``: the vectorizer builds its
+vocabulary in a Python loop over every token and bigram of the corpus, as strings (at 100,000
+articles that is most of keyness's 205 s and 7 GB). Here each block of documents is tokenized with
+the same regex, the tokens are numbered by :func:`pandas.factorize`, a bigram is a pair of numbers
+(one int64), and the counts are summed by scipy: the strings of a bigram are only made for the
+terms a table shows. ``HashingVectorizer`` would avoid the vocabulary but needs a collision check
+and cannot say which term a column is. The counts are the vectorizer's, checked in the tests.
+
+Examples
+--------
+>>> import pandas as pd
+>>> arts = pd.DataFrame({"article_id": ["a", "b"], "text": ["Kyiv talks resume", "The talks stall"]})
+>>> dt = document_terms(arts)
+>>> sorted(dt.terms(range(dt.matrix.shape[1])))
+['kyiv', 'kyiv talks', 'resume', 'stall', 'talks', 'talks resume', 'talks stall']
+>>> int(dt.matrix.sum())
+8
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+
+from .._cache import latest
+from .._progress import bar
+from .tokens import STOP_WORDS, TOKEN_PATTERN, preprocess, _TOKEN
+
+__all__ = ["DocumentTerms", "document_terms", "row_digests", "stacked"]
+
+#: Bump when the tokenizer changes, so that matrices cached on disk are counted again.
+FORMAT = 1
+_BLOCK = 2_000   # documents tokenized at a time (bounded memory)
+_SHIFT = np.int64(1 << 31)  # bigram key = first id * _SHIFT + second id
+
+
+def row_digests(ids, texts) -> np.ndarray:
+    """A 64-bit digest of each article's id and text: a matrix row is reused only for the same text.
+
+    Examples
+    --------
+    >>> d = row_digests(["a", "a"], ["x", "y"])
+    >>> d.dtype, bool(d[0] != d[1])
+    (dtype('uint64'), True)
+    """
+    out = np.empty(len(texts), dtype=np.uint64)
+    for k, (i, t) in enumerate(zip(ids, texts)):
+        h = hashlib.blake2b(f"{i}\x00".encode(), digest_size=8)
+        h.update((t if isinstance(t, str) else "").encode("utf-8", "surrogatepass"))
+        out[k] = int.from_bytes(h.digest(), "little")
+    return out
+
+
+@dataclass(eq=False)
+class DocumentTerms:
+    """Counts of unigrams and bigrams per document.
+
+    ``matrix`` is documents × terms (CSR, int32); column ``j < len(unigrams)`` is the unigram
+    ``unigrams[j]``, column ``len(unigrams) + k`` the bigram of the unigrams ``bigrams[k]``
+    ("kyiv" and "talks" → "kyiv talks"). ``ids`` and ``digests`` name each row's article and text.
+    """
+
+    matrix: sparse.csr_matrix
+    unigrams: np.ndarray   # object: the unigram strings
+    bigrams: np.ndarray    # (n, 2) int32: unigram columns of each bigram
+    ids: np.ndarray        # object: article_id per row
+    digests: np.ndarray    # uint64 per row
+    part: str = "body"
+    stop_words_key: str = ""
+
+    @property
+    def n_unigrams(self) -> int:
+        return len(self.unigrams)
+
+    def terms(self, columns) -> np.ndarray:
+        """The term strings of `columns` (indices or a boolean mask)."""
+        cols = np.arange(self.matrix.shape[1])[columns] if not isinstance(columns, range) else np.asarray(columns)
+        out = np.empty(len(cols), dtype=object)
+        uni = cols < self.n_unigrams
+        out[uni] = self.unigrams[cols[uni]]
+        pairs = self.bigrams[cols[~uni] - self.n_unigrams]
+        out[~uni] = [f"{a} {b}" for a, b in zip(self.unigrams[pairs[:, 0]], self.unigrams[pairs[:, 1]])]
+        return out
+
+    def rows_of(self, ids, digests) -> np.ndarray | None:
+        """The rows holding these articles with these texts, in the given order; None if any is
+        missing or its text has changed."""
+        index = pd.Index(self.ids)
+        if not index.is_unique:
+            same = len(ids) == len(self.ids) and np.array_equal(np.asarray(digests, dtype=np.uint64), self.digests)
+            return np.arange(len(self.ids)) if same else None
+        rows = index.get_indexer(pd.Index(ids))
+        if (rows < 0).any() or not np.array_equal(self.digests[rows], np.asarray(digests, dtype=np.uint64)):
+            return None
+        return rows
+
+    def save(self, folder: str | Path, key: str) -> Path:
+        """Write the matrix to ``folder/<key>/`` (npz, npy and a UTF-8 term list; no pickle)."""
+        out = Path(folder) / key
+        tmp = Path(folder) / f".{key}.{os.getpid()}.tmp"
+        tmp.mkdir(parents=True, exist_ok=True)
+        sparse.save_npz(tmp / "matrix.npz", self.matrix, compressed=False)
+        np.save(tmp / "bigrams.npy", self.bigrams)
+        np.save(tmp / "digests.npy", self.digests)
+        (tmp / "unigrams.txt").write_text("\n".join(self.unigrams.tolist()), encoding="utf-8")
+        pd.DataFrame({"article_id": pd.array(self.ids, dtype="string")}).to_parquet(tmp / "ids.parquet")
+        (tmp / "meta.json").write_text(json.dumps({"format": FORMAT, "part": self.part,
+                                                   "stop_words": self.stop_words_key}))
+        if out.exists():
+            import shutil
+
+            shutil.rmtree(out, ignore_errors=True)
+        tmp.rename(out)
+        return out
+
+    @classmethod
+    def load(cls, folder: str | Path) -> "DocumentTerms":
+        folder = Path(folder)
+        meta = json.loads((folder / "meta.json").read_text())
+        text = (folder / "unigrams.txt").read_text(encoding="utf-8")
+        unigrams = np.array(text.split("\n") if text else [], dtype=object)
+        ids = pd.read_parquet(folder / "ids.parquet")["article_id"].to_numpy(dtype=object)
+        return cls(sparse.load_npz(folder / "matrix.npz").tocsr(), unigrams, np.load(folder / "bigrams.npy"),
+                   ids, np.load(folder / "digests.npy"), meta["part"], meta["stop_words"])
+
+
+def stacked(first: DocumentTerms, second: DocumentTerms) -> DocumentTerms:
+    """The rows of `first` then those of `second` in one vocabulary (the titles and the bodies of a
+    corpus, for headline-against-body keyness): `second`'s unigrams and bigrams are renumbered into
+    `first`'s, and the ones `first` lacks are added.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> arts = pd.DataFrame({"article_id": ["a"], "title": ["Kremlin warns"], "text": ["Kremlin talks"]})
+    >>> both = stacked(document_terms(arts, part="title"), document_terms(arts))
+    >>> both.matrix.shape[0], sorted(both.terms(range(both.matrix.shape[1])))
+    (2, ['kremlin', 'kremlin talks', 'kremlin warns', 'talks', 'warns'])
+    """
+    index = {u: i for i, u in enumerate(first.unigrams)}
+    to_union = np.fromiter((index.setdefault(u, len(index)) for u in second.unigrams), dtype=np.int64,
+                           count=len(second.unigrams))
+    unigrams = np.empty(len(index), dtype=object)
+    unigrams[list(index.values())] = list(index.keys())
+    n_uni = len(unigrams)
+    keys_1 = first.bigrams[:, 0].astype(np.int64) * _SHIFT + first.bigrams[:, 1]
+    keys_2 = to_union[second.bigrams[:, 0]] * _SHIFT + to_union[second.bigrams[:, 1]]
+    keys = np.union1d(keys_1, keys_2)
+
+    def columns(dt: DocumentTerms, uni_map: np.ndarray, bi_keys: np.ndarray) -> np.ndarray:
+        return np.concatenate([uni_map, n_uni + np.searchsorted(keys, bi_keys)])
+
+    def moved(dt: DocumentTerms, cols: np.ndarray) -> sparse.csr_matrix:
+        m = dt.matrix.tocsr()
+        return sparse.csr_matrix((m.data, cols[m.indices], m.indptr), shape=(m.shape[0], n_uni + len(keys)))
+
+    top = moved(first, columns(first, np.arange(first.n_unigrams), keys_1))
+    bottom = moved(second, columns(second, to_union, keys_2))
+    matrix = sparse.vstack([top, bottom], format="csr")
+    matrix.sort_indices()
+    bigrams = np.column_stack([keys // _SHIFT, keys % _SHIFT]).astype(np.int32) if len(keys) \
+        else np.zeros((0, 2), np.int32)
+    return DocumentTerms(matrix, unigrams, bigrams, np.concatenate([first.ids, second.ids]),
+                         np.concatenate([first.digests, second.digests]), f"{first.part}+{second.part}",
+                         first.stop_words_key)
+
+
+def _stop_key(stop_words) -> str:
+    words = "\n".join(sorted(stop_words or ()))
+    return hashlib.blake2b(f"{FORMAT}\n{TOKEN_PATTERN}\n{words}".encode(), digest_size=10).hexdigest()
+
+
+def document_terms(articles: pd.DataFrame, *, part: str = "body", stop_words=STOP_WORDS,
+                   cache: str | Path | None = None, progress: bool | None = None) -> DocumentTerms:
+    """The unigram and bigram counts of every article (``part="body"``: the text; ``"title"``:
+    the headline), counted once and then reused.
+
+    Parameters
+    ----------
+    articles : DataFrame
+        The articles table (``article_id`` and ``text`` or ``title``).
+    part : ``"body"`` or ``"title"``
+    stop_words : set or None
+        Left out before bigrams are formed (as :func:`framing.keyness` does).
+    cache : folder, optional
+        Where to keep the matrix on disk. Default: ``<folder>/dtm`` when the table was read by
+        :func:`framing.read_articles` from an ingest's output folder; otherwise in memory only.
+    progress : bool, optional
+        A progress bar over the blocks of documents.
+    """
+    column = "title" if part == "title" else "text"
+    texts = articles[column].to_numpy(dtype=object) if len(articles) else np.array([], dtype=object)
+    texts = np.array([t if isinstance(t, str) else "" for t in texts], dtype=object)
+    ids = articles["article_id"].to_numpy(dtype=object)
+    digests = row_digests(ids, texts)
+    stop_key = _stop_key(stop_words)
+    key = hashlib.blake2b(digests.tobytes() + f"{part}\n{stop_key}".encode(), digest_size=12).hexdigest()
+
+    def build() -> DocumentTerms:
+        folder = _cache_folder(articles, cache)
+        found = _from_disk(folder, part, stop_key, ids, digests) if folder else None
+        if found is not None:
+            return found
+        matrix, unigrams, bigrams = _count(texts, stop_words, progress)
+        dt = DocumentTerms(matrix, unigrams, bigrams, ids, digests, part, stop_key)
+        if folder:
+            try:
+                dt.save(folder, f"{part}-{key}")
+            except OSError:  # a read-only folder: the matrix is still used, only not kept
+                pass
+        return dt
+
+    return latest(("document_terms", key), build, keep=4)
+
+
+def _cache_folder(articles: pd.DataFrame, cache) -> Path | None:
+    if cache is not None:
+        return Path(cache)
+    source = articles.attrs.get("framing_source") if hasattr(articles, "attrs") else None
+    return Path(source) / "dtm" if source else None
+
+
+def _from_disk(folder: Path, part: str, stop_key: str, ids, digests) -> DocumentTerms | None:
+    """A matrix kept in `folder` for the same tokenizer that holds every requested article
+    unchanged (a subset of a cached corpus is read from its rows)."""
+    if not folder.is_dir():
+        return None
+    for sub in sorted(folder.glob(f"{part}-*"), key=lambda p: p.stat().st_mtime, reverse=True):
+        try:
+            meta = json.loads((sub / "meta.json").read_text())
+            if meta.get("format") != FORMAT or meta.get("stop_words") != stop_key:
+                continue
+            dt = DocumentTerms.load(sub)
+        except (OSError, ValueError, KeyError):
+            continue
+        rows = dt.rows_of(ids, digests)
+        if rows is not None:
+            return DocumentTerms(dt.matrix[rows], dt.unigrams, dt.bigrams, ids, digests, part, stop_key)
+    return None
+
+
+def _count(texts: np.ndarray, stop_words, progress, workers: int | None = None
+           ) -> tuple[sparse.csr_matrix, np.ndarray, np.ndarray]:
+    """Tokenize block by block (on `workers` processes for a large corpus); number the unigrams
+    globally and the bigrams as int64 pairs of numbers; sum the counts with scipy."""
+    stops = frozenset(stop_words or ())
+    starts = range(0, len(texts), _BLOCK)
+    workers = _workers(len(texts)) if workers is None else workers
+    index: dict[str, int] = {}
+    uni_parts, bi_parts = [], []
+    with _blocks(texts, stops, starts, workers) as tokenized:
+        for start, (doc, codes, uniques) in bar(zip(starts, tokenized), desc="counting terms", total=len(starts),
+                                                unit=" blocks", progress=progress):
+            glob = np.fromiter((index.setdefault(u, len(index)) for u in uniques), dtype=np.int64, count=len(uniques))
+            ids = glob[codes]
+            uni_parts.append(_summed(doc + start, ids))
+            same = doc[:-1] == doc[1:]
+            bi_parts.append(_summed(doc[:-1][same] + start, ids[:-1][same] * _SHIFT + ids[1:][same]))
+    unigrams = np.empty(len(index), dtype=object)
+    unigrams[list(index.values())] = list(index.keys())
+    empty = (np.zeros(0, np.int64),) * 3
+    u_rows, u_cols, u_n = (np.concatenate(x) for x in zip(*uni_parts)) if uni_parts else empty
+    b_rows, b_keys, b_n = (np.concatenate(x) for x in zip(*bi_parts)) if bi_parts else empty
+    keys, b_cols = np.unique(b_keys, return_inverse=True)
+    n_uni = len(unigrams)
+    matrix = sparse.csr_matrix(
+        (np.concatenate([u_n, b_n]).astype(np.int32),
+         (np.concatenate([u_rows, b_rows]), np.concatenate([u_cols, n_uni + b_cols.astype(np.int64)]))),
+        shape=(len(texts), n_uni + len(keys)))
+    matrix.sort_indices()
+    bigrams = np.column_stack([keys // _SHIFT, keys % _SHIFT]).astype(np.int32) if len(keys) \
+        else np.zeros((0, 2), np.int32)
+    return matrix, unigrams, bigrams
+
+
+def _tokens(block, stops: frozenset[str]) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """(document, token number) of every token of `block` but stop words, and the numbered tokens."""
+    tokens = [_TOKEN.findall(preprocess(t)) for t in block]
+    lengths = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
+    flat = [w for doc in tokens for w in doc]
+    del tokens
+    if not flat:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), []
+    codes, uniques = pd.factorize(np.array(flat, dtype=object))
+    del flat
+    uniques = list(uniques)
+    kept = np.fromiter((u not in stops for u in uniques), dtype=bool, count=len(uniques))
+    renumber = np.cumsum(kept) - 1  # token numbers without the stop words
+    keep = kept[codes]
+    doc = np.repeat(np.arange(len(block), dtype=np.int64), lengths)[keep]
+    return doc, renumber[codes[keep]], [u for u, k in zip(uniques, kept) if k]
+
+
+#: Below this many documents the matrix is counted in this process (starting workers costs more).
+PARALLEL_FROM = 20_000
+_SHARED: dict = {}  # the texts a forked worker reads (set before the pool starts)
+
+
+def _workers(n_docs: int) -> int:
+    """Worker processes for `n_docs` documents: forked ones, so on Linux only (elsewhere the texts
+    would have to be pickled to each worker, which costs what it saves)."""
+    if n_docs < PARALLEL_FROM or not sys.platform.startswith("linux"):
+        return 1
+    return max(1, min(len(os.sched_getaffinity(0)), 8))
+
+
+class _blocks:
+    """The tokenized blocks in order: in this process, or from forked worker processes that read
+    the texts they inherited (nothing is pickled to them but a block's start)."""
+
+    def __init__(self, texts, stops, starts, workers: int) -> None:
+        self.texts, self.stops, self.starts, self.workers, self.pool = texts, stops, starts, workers, None
+
+    def __enter__(self):
+        if self.workers <= 1:
+            return (_tokens(self.texts[s:s + _BLOCK], self.stops) for s in self.starts)
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        _SHARED.update(texts=self.texts, stops=self.stops)
+        self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"))
+        return self.pool.map(_tokens_shared, self.starts)
+
+    def __exit__(self, *exc) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+        _SHARED.clear()
+
+
+def _tokens_shared(start: int):
+    return _tokens(_SHARED["texts"][start:start + _BLOCK], _SHARED["stops"])
+
+
+def _summed(rows: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(row, col, count) of each distinct (row, col) pair."""
+    if not len(rows):
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64)
+    frame = pd.DataFrame({"r": rows, "c": cols})
+    counted = frame.groupby(["r", "c"], sort=False).size()
+    return (counted.index.get_level_values(0).to_numpy(np.int64), counted.index.get_level_values(1).to_numpy(np.int64),
+            counted.to_numpy(np.int64))
