@@ -45,6 +45,7 @@ def _load(path: Path):
         "published": pd.to_datetime(frame["date"], utc=True), "title": frame["title"],
         "text": frame["text"], "duplicate_of": pd.array([None] * len(frame), dtype="string"),
         "language": "en",  # as ingest detects it; the lexicon's English patterns are matched
+        "n_words": frame["text"].str.count(r"\S+").astype("int64"),  # compare's rates per 10,000 words
     })
 
 
@@ -346,15 +347,25 @@ def main() -> None:
             print(f"{size:>9,} {stage:12s} {r['bytes'] / 1e6 / r['seconds']:8.2f} MB/s "
                   f"{r['articles'] / r['seconds']:10.0f} articles/s  peak RSS {r['peak_rss_mb']:7.0f} MB", flush=True)
     if args.merge and RECORD.exists():
-        done = {(r["size"], r["stage"]) for r in results + extras}
-        for r in json.loads(RECORD.read_text()):
-            if (r["size"], r["stage"]) not in done:
-                (extras if r["stage"] in EXTRA else results).append(r)
-        results.sort(key=lambda r: (r["size"], STAGES.index(r["stage"])))
+        results, extras = _merged(results, extras, json.loads(RECORD.read_text()))
     if args.no_write:
         print(_markdown(results) + "\n" + _extras(extras))
     else:
         _write(results, extras)
+
+
+def _merged(results: list[dict], extras: list[dict], recorded: list[dict]) -> tuple[list[dict], list[dict]]:
+    """This run's rows, and the recorded rows of stages it did not run, each with the baseline
+    measured on its own day (a ratio is only meaningful within one run)."""
+    done = {(r["size"], r["stage"]) for r in results + extras}
+    kept = [r for r in recorded if (r["size"], r["stage"]) not in done]
+    days = {(r["size"], r.get("date")) for r in kept if r["stage"] in STAGES}
+    kept += [r for r in recorded if r["stage"] == "baseline" and (r["size"], r.get("date")) in days
+             and (r["size"], r["stage"]) in done]
+    for r in kept:
+        (extras if r["stage"] in EXTRA else results).append(r)
+    results.sort(key=lambda r: (r["size"], r.get("date", ""), STAGES.index(r["stage"])))
+    return results, extras
 
 
 def _write(results: list[dict], extras: list[dict]) -> None:
@@ -439,14 +450,15 @@ def _extras(extras: list[dict]) -> str:
 
 
 def _markdown(results: list[dict]) -> str:
-    lines = ["| articles | stage | MB/s | articles/s | ratio to baseline | peak RSS (MB) |",
-             "|---:|---|---:|---:|---:|---:|"]
-    base = {r["size"]: r["bytes"] / 1e6 / r["seconds"] for r in results if r["stage"] == "baseline"}
+    lines = ["| articles | measured | stage | MB/s | articles/s | ratio to that day's baseline | peak RSS (MB) |",
+             "|---:|---|---|---:|---:|---:|---:|"]
+    base = {(r["size"], r.get("date")): r["bytes"] / 1e6 / r["seconds"] for r in results if r["stage"] == "baseline"}
     for r in results:
         mbs = r["bytes"] / 1e6 / r["seconds"]
-        ratio = f"{mbs / base[r['size']]:.2f}×" if r["size"] in base else "–"
-        lines.append(f"| {r['size']:,} | {r['stage']} | {mbs:.2f} | {r['articles'] / r['seconds']:,.0f} | {ratio} "
-                     f"| {r['peak_rss_mb']:,.0f} |")
+        day = (r["size"], r.get("date"))
+        ratio = f"{mbs / base[day]:.2f}×" if day in base else "–"
+        lines.append(f"| {r['size']:,} | {r.get('date', '')} | {r['stage']} | {mbs:.2f} | {r['articles'] / r['seconds']:,.0f} "
+                     f"| {ratio} | {r['peak_rss_mb']:,.0f} |")
     sizes = sorted({r["size"] for r in results})
     if len(sizes) > 1:
         lines.append("")

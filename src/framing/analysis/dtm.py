@@ -227,7 +227,7 @@ def document_terms(articles: pd.DataFrame, *, part: str = "body", stop_words=STO
                 pass
         return dt
 
-    return latest(("document_terms", key), build, keep=4)
+    return latest(("document_terms", key), build, keep=2)  # a matrix is ~1 GB per 100k articles
 
 
 def _cache_folder(articles: pd.DataFrame, cache) -> Path | None:
@@ -259,32 +259,39 @@ def _from_disk(folder: Path, part: str, stop_key: str, ids, digests) -> Document
 def _count(texts: np.ndarray, stop_words, progress, workers: int | None = None
            ) -> tuple[sparse.csr_matrix, np.ndarray, np.ndarray]:
     """Tokenize block by block (on `workers` processes for a large corpus); number the unigrams
-    globally and the bigrams as int64 pairs of numbers; sum the counts with scipy."""
+    globally and the bigrams as int64 pairs of numbers; sum the counts per block, then number the
+    bigrams once all are known and assemble the matrix block by block (about 24 bytes per
+    non-zero count at the peak, besides the texts)."""
     stops = frozenset(stop_words or ())
     starts = range(0, len(texts), _BLOCK)
     workers = _workers(len(texts)) if workers is None else workers
     index: dict[str, int] = {}
-    uni_parts, bi_parts = [], []
+    parts = []
     with _blocks(texts, stops, starts, workers) as tokenized:
-        for start, (doc, codes, uniques) in bar(zip(starts, tokenized), desc="counting terms", total=len(starts),
-                                                unit=" blocks", progress=progress):
+        for doc, codes, uniques in bar(tokenized, desc="counting terms", total=len(starts), unit=" blocks",
+                                       progress=progress):
             glob = np.fromiter((index.setdefault(u, len(index)) for u in uniques), dtype=np.int64, count=len(uniques))
             ids = glob[codes]
-            uni_parts.append(_summed(doc + start, ids))
             same = doc[:-1] == doc[1:]
-            bi_parts.append(_summed(doc[:-1][same] + start, ids[:-1][same] * _SHIFT + ids[1:][same]))
+            parts.append((_summed(doc, ids), _summed(doc[:-1][same], ids[:-1][same] * _SHIFT + ids[1:][same])))
     unigrams = np.empty(len(index), dtype=object)
     unigrams[list(index.values())] = list(index.keys())
-    empty = (np.zeros(0, np.int64),) * 3
-    u_rows, u_cols, u_n = (np.concatenate(x) for x in zip(*uni_parts)) if uni_parts else empty
-    b_rows, b_keys, b_n = (np.concatenate(x) for x in zip(*bi_parts)) if bi_parts else empty
-    keys, b_cols = np.unique(b_keys, return_inverse=True)
     n_uni = len(unigrams)
-    matrix = sparse.csr_matrix(
-        (np.concatenate([u_n, b_n]).astype(np.int32),
-         (np.concatenate([u_rows, b_rows]), np.concatenate([u_cols, n_uni + b_cols.astype(np.int64)]))),
-        shape=(len(texts), n_uni + len(keys)))
-    matrix.sort_indices()
+    keys = np.unique(np.concatenate([b[1] for _, b in parts])) if parts else np.zeros(0, np.int64)
+    width = n_uni + len(keys)
+    blocks = []
+    for start, (uni, bi) in zip(starts, parts):
+        n_rows = min(_BLOCK, len(texts) - start)
+        rows = np.concatenate([uni[0], bi[0]])
+        cols = np.concatenate([uni[1], n_uni + np.searchsorted(keys, bi[1])])
+        counts = np.concatenate([uni[2], bi[2]])
+        order = np.argsort(rows, kind="stable")  # a row's unigrams, then its bigrams: sorted columns
+        indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=n_rows))]).astype(np.int32)
+        blocks.append(sparse.csr_matrix((counts[order], cols[order].astype(np.int32 if width < 2**31 else np.int64),
+                                         indptr), shape=(n_rows, width)))
+    parts.clear()
+    matrix = sparse.vstack(blocks, format="csr") if blocks else sparse.csr_matrix((len(texts), width), dtype=np.int32)
+    matrix.has_sorted_indices = True
     bigrams = np.column_stack([keys // _SHIFT, keys % _SHIFT]).astype(np.int32) if len(keys) \
         else np.zeros((0, 2), np.int32)
     return matrix, unigrams, bigrams
@@ -349,10 +356,14 @@ def _tokens_shared(start: int):
 
 
 def _summed(rows: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(row, col, count) of each distinct (row, col) pair."""
+    """(row, col, count) of each distinct (row, col) pair, sorted by row, then col (int32 rows and
+    counts; the cols keep their dtype)."""
     if not len(rows):
-        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64)
-    frame = pd.DataFrame({"r": rows, "c": cols})
-    counted = frame.groupby(["r", "c"], sort=False).size()
-    return (counted.index.get_level_values(0).to_numpy(np.int64), counted.index.get_level_values(1).to_numpy(np.int64),
-            counted.to_numpy(np.int64))
+        return np.zeros(0, np.int32), cols[:0], np.zeros(0, np.int32)
+    order = np.lexsort((cols, rows))
+    rows, cols = rows[order], cols[order]
+    first = np.ones(len(rows), dtype=bool)
+    first[1:] = (rows[1:] != rows[:-1]) | (cols[1:] != cols[:-1])
+    at = np.flatnonzero(first)
+    counts = np.diff(np.append(at, len(rows)))
+    return rows[at].astype(np.int32), cols[at], counts.astype(np.int32)

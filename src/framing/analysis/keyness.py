@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Literal, Sequence
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from nltk.collocations import BigramAssocMeasures
 from scipy import sparse, stats as sps
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
@@ -113,8 +116,9 @@ def matrix_counts(articles: pd.DataFrame, docs: pd.DataFrame, part: Part, ngram_
     sub = dt.matrix[rows]
     if ngram_range == (1, 1):
         sub = sub[:, :dt.n_unigrams]
-    used = np.flatnonzero(np.bincount(sub.indices, minlength=sub.shape[1]))
-    return sub[:, used].astype(np.int64), Terms(dt, used)
+    # every column of the matrix (the ones these documents do not use count 0 and drop out of every
+    # table): a column subset of a corpus-wide matrix costs more than the statistics
+    return sub, Terms(dt, np.arange(sub.shape[1]))
 
 
 class Terms:
@@ -285,16 +289,15 @@ def drop_own_names(table: pd.DataFrame, by, target, names: dict[str, list[tuple[
         return table.reset_index(drop=True)
     label = None if target is not None else (by if isinstance(by, str) else " | ".join(by))
     groups = pd.Series(str(target), index=table.index) if label is None else table[label].astype(str)
-    parts = table["term"].astype(str).str.split(" ", expand=True)  # a column per word of the term
+    codes, terms = pd.factorize(table["term"].astype(str))  # each term once (it recurs for every group)
+    parts = pd.Series(terms).str.split(" ", expand=True)  # a column per word of the term
     more = (table["statistic"] > 0).to_numpy()
     keep = np.ones(len(table), dtype=bool)
     for g, rows in groups.groupby(groups, sort=False).groups.items():
         at = table.index.get_indexer(rows)
         mine = set(members.get(g, []))
-        own, others = words(mine), words(every - mine)
-        w = parts.iloc[at]
-        named_own = w.isin(own).any(axis=1).to_numpy()
-        named_other = w.isin(others).any(axis=1).to_numpy()
+        named_own = parts.isin(words(mine)).any(axis=1).to_numpy()[codes[at]]
+        named_other = parts.isin(words(every - mine)).any(axis=1).to_numpy()[codes[at]]
         keep[at] = ~np.where(more[at], named_own, named_other)
     return table[keep].reset_index(drop=True)
 
@@ -310,13 +313,32 @@ class Totals:
     @classmethod
     def from_matrix(cls, matrix: sparse.csr_matrix, vocab: np.ndarray, groups: np.ndarray) -> "Totals":
         names = sorted(set(groups.tolist()))
-        row = {g: i for i, g in enumerate(names)}
-        member = sparse.csr_matrix(
-            (np.ones(len(groups), dtype=np.int64), ([row[g] for g in groups], np.arange(len(groups)))),
-            shape=(len(names), len(groups)))
-        present = matrix.copy()
-        present.data = (present.data > 0).astype(np.int64)
-        return cls(names, vocab, member @ matrix, member @ present)
+        codes = pd.Index(names).get_indexer(groups)
+        matrix = sparse.csr_matrix(matrix)
+        n_terms = matrix.shape[1]
+        counts, docs = [], []
+        for k in range(len(names)):  # one group's rows at a time: a dense sum over the vocabulary, kept sparse
+            sub = matrix[codes == k]
+            counts.append(sparse.csr_matrix(np.bincount(sub.indices, weights=sub.data, minlength=n_terms)
+                                            .astype(np.int64)))
+            docs.append(sparse.csr_matrix(np.bincount(sub.indices[sub.data > 0], minlength=n_terms).astype(np.int64)))
+        shape = (len(names), n_terms)
+        if not names:
+            return cls(names, vocab, sparse.csr_matrix(shape, dtype=np.int64), sparse.csr_matrix(shape, dtype=np.int64))
+        return cls(names, vocab, sparse.vstack(counts, format="csr"), sparse.vstack(docs, format="csr"))
+
+    @functools.cached_property
+    def pooled(self) -> np.ndarray:
+        """Each term's count over all groups (int64)."""
+        return np.asarray(self.counts.sum(axis=0)).ravel().astype(np.int64)
+
+    @staticmethod
+    def row_sum(table: sparse.csr_matrix, rows: np.ndarray) -> np.ndarray:
+        """The sum of the chosen rows (a boolean mask over groups) as a dense int64 vector."""
+        picked = np.flatnonzero(rows)
+        if len(picked) == 1:  # one group: its row, without a sparse sum over the whole vocabulary
+            return table[picked[0]].toarray().ravel().astype(np.int64)
+        return np.asarray(table[picked].sum(axis=0)).ravel().astype(np.int64)
 
     def to_frame(self) -> pd.DataFrame:
         """Long form: ``group, term, count, docs`` (non-zero counts only)."""
@@ -351,8 +373,15 @@ def keyness_from_totals(totals: Totals, by, target=None, reference=None, *, meth
             raise KeyError(f"no group {t!r} in {by!r}; groups: {names}")
     if bootstrap and matrix is None:
         raise ValueError("bootstrap needs the document matrix: use framing.keyness on a pandas table")
+    if isinstance(totals.vocab, Terms):  # name, once, every term some table can show
+        wanted = totals.pooled >= max(min_count, 1)
+        named = np.empty(len(totals.vocab), dtype=object)
+        named[wanted] = totals.vocab[wanted]
+        totals.vocab = named
+    prior = _prior(totals.pooled.astype(float), alpha0)
+    prior_sum = prior.sum()  # α0 over the whole vocabulary
     out = [
-        _keyness_one(totals, t, reference, method=method, min_count=min_count, alpha0=alpha0,
+        _keyness_one(totals, t, reference, method=method, min_count=min_count, prior=prior, prior_sum=prior_sum,
                      correction=correction, bootstrap=bootstrap, level=level, seed=seed, matrix=matrix, groups=groups)
         for t in targets
     ]
@@ -365,7 +394,7 @@ def keyness_from_totals(totals: Totals, by, target=None, reference=None, *, meth
     return table
 
 
-def _keyness_one(totals: Totals, target, reference, *, method, min_count, alpha0, correction,
+def _keyness_one(totals: Totals, target, reference, *, method, min_count, prior, prior_sum, correction,
                  bootstrap, level, seed, matrix=None, groups=None) -> pd.DataFrame:
     names = np.asarray(totals.names, dtype=object)
     in_target = names == target
@@ -375,20 +404,18 @@ def _keyness_one(totals: Totals, target, reference, *, method, min_count, alpha0
         refs = [reference] if isinstance(reference, str) else list(reference)
         in_reference = np.isin(names, refs) & ~in_target
     vocab = totals.vocab
-    a_all = np.asarray(totals.counts[in_target].sum(axis=0)).ravel()
-    c_all = np.asarray(totals.counts[in_reference].sum(axis=0)).ravel()
+    a_all = totals.row_sum(totals.counts, in_target)
+    c_all = totals.pooled - a_all if reference is None else totals.row_sum(totals.counts, in_reference)
     n_t, n_r = float(a_all.sum()), float(c_all.sum())
-    pooled = np.asarray(totals.counts.sum(axis=0)).ravel().astype(float)
     keep = (a_all + c_all) >= max(min_count, 1)
     a, c = a_all[keep], c_all[keep]
-    docs_target = np.asarray(totals.docs[in_target][:, keep].sum(axis=0)).ravel()
+    docs_target = totals.row_sum(totals.docs, in_target)[keep]
     table = pd.DataFrame({"group": target, "term": vocab[keep], "n_target": a, "n_reference": c,
                           "docs_target": docs_target})
     if n_t == 0 or n_r == 0 or not keep.any():
         return table.assign(statistic=np.nan, p=np.nan, q=np.nan, few_docs=docs_target <= 2).iloc[:0]
     if method == "log_odds":
-        prior = _prior(pooled, alpha0)
-        delta, z = log_odds_dirichlet(a, c, n_t, n_r, prior[keep], alpha0=prior.sum())
+        delta, z = log_odds_dirichlet(a, c, n_t, n_r, prior[keep], alpha0=prior_sum)
         table["delta"] = delta
         table["statistic"] = z
         table["p"] = 2 * sps.norm.sf(np.abs(z))
@@ -563,7 +590,9 @@ def _tfidf(articles, docs, min_df: int, max_features, stop_words, progress):
     cols = np.flatnonzero(df >= max(min_df, 1))
     if not len(cols):
         return None
-    cols = cols[np.argsort(dt.terms(cols), kind="stable")]  # the vectorizer's (alphabetical) order
+    # the vectorizer's (alphabetical) order; Arrow sorts UTF-8 bytes, which is code-point order, as
+    # Python compares strings (and much faster than numpy over Python strings)
+    cols = cols[pc.sort_indices(pa.array(dt.terms(cols), type=pa.large_string())).to_numpy()]
     if max_features is not None and len(cols) > max_features:
         tfs = np.asarray(counts[:, cols].sum(axis=0)).ravel().astype(np.int64)
         cols = cols[np.sort((-tfs).argsort()[:max_features])]
