@@ -277,13 +277,13 @@ def _count(texts: np.ndarray, stop_words, progress, workers: int | None = None
     unigrams = np.empty(len(index), dtype=object)
     unigrams[list(index.values())] = list(index.keys())
     n_uni = len(unigrams)
-    keys = np.unique(np.concatenate([b[1] for _, b in parts])) if parts else np.zeros(0, np.int64)
+    keys, numbers = _numbered([b[1] for _, b in parts])
     width = n_uni + len(keys)
     blocks = []
-    for start, (uni, bi) in zip(starts, parts):
+    for start, (uni, bi), bi_cols in zip(starts, parts, numbers):
         n_rows = min(_BLOCK, len(texts) - start)
         rows = np.concatenate([uni[0], bi[0]])
-        cols = np.concatenate([uni[1], n_uni + np.searchsorted(keys, bi[1])])
+        cols = np.concatenate([uni[1], n_uni + bi_cols])
         counts = np.concatenate([uni[2], bi[2]])
         order = np.argsort(rows, kind="stable")  # a row's unigrams, then its bigrams: sorted columns
         indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=n_rows))]).astype(np.int32)
@@ -295,6 +295,21 @@ def _count(texts: np.ndarray, stop_words, progress, workers: int | None = None
     bigrams = np.column_stack([keys // _SHIFT, keys % _SHIFT]).astype(np.int32) if len(keys) \
         else np.zeros((0, 2), np.int32)
     return matrix, unigrams, bigrams
+
+
+def _numbered(pieces: list[np.ndarray]) -> tuple[np.ndarray, list[np.ndarray]]:
+    """The distinct int64 keys of all `pieces`, sorted, and each piece's keys as their numbers in
+    that order. A hash table (``pandas.factorize``) finds the distinct keys, and only those are
+    sorted: ``np.unique`` would sort every key of the corpus."""
+    if not pieces:
+        return np.zeros(0, np.int64), []
+    codes, distinct = pd.factorize(np.concatenate(pieces))
+    order = np.argsort(distinct, kind="stable")
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    numbers = rank[codes]
+    del codes
+    return np.asarray(distinct)[order], np.split(numbers, np.cumsum([len(p) for p in pieces])[:-1])
 
 
 def _tokens(block, stops: frozenset[str]) -> tuple[np.ndarray, np.ndarray, list[str]]:
