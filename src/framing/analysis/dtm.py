@@ -91,7 +91,9 @@ class DocumentTerms:
 
     def terms(self, columns) -> np.ndarray:
         """The term strings of `columns` (indices or a boolean mask)."""
-        cols = np.arange(self.matrix.shape[1])[columns] if not isinstance(columns, range) else np.asarray(columns)
+        cols = np.asarray(columns)
+        if cols.dtype == bool:
+            cols = np.flatnonzero(cols)
         out = np.empty(len(cols), dtype=object)
         uni = cols < self.n_unigrams
         out[uni] = self.unigrams[cols[uni]]

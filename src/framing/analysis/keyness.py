@@ -46,10 +46,10 @@ def documents(
     [['title', 'T'], ['body', 'B']]
     """
     rows = pd.Series(np.arange(len(articles)), index=articles.index)
+    arts = articles
     if dedupe and "duplicate_of" in articles:
-        arts, rows = articles[articles["duplicate_of"].isna().to_numpy()], rows[articles["duplicate_of"].isna().to_numpy()]
-    else:
-        arts = articles
+        original = articles["duplicate_of"].isna().to_numpy()
+        arts, rows = articles[original], rows[original]
     keys = [by] if isinstance(by, str) else list(by)
     if keys == ["part"]:
         title = pd.DataFrame({"article_id": arts["article_id"], "group": "title", "text": arts["title"], "row": rows})
@@ -104,8 +104,9 @@ def matrix_counts(articles: pd.DataFrame, docs: pd.DataFrame, part: Part, ngram_
                   progress: bool | None = False, *, by_part: bool = False) -> tuple[sparse.csr_matrix, "Terms"]:
     """:func:`term_counts` of `docs` (from :func:`documents`) read from the corpus's document-term
     matrix (:func:`framing.analysis.dtm.document_terms`, counted once and reused): the same counts,
-    with only the terms these documents use, and their names made only when asked for. `by_part`:
-    `docs` are titles and bodies (``documents(…, "part")``), read from both matrices."""
+    in the matrix's columns (a term these documents do not use counts 0 and drops out of every
+    table), with the terms' names made only when asked for. `by_part`: `docs` are titles and
+    bodies (``documents(…, "part")``), read from both matrices."""
     if by_part:  # headlines against bodies: the two matrices in one vocabulary
         dt = stacked(document_terms(articles, part="title", stop_words=stop_words, progress=progress),
                      document_terms(articles, stop_words=stop_words, progress=progress))
@@ -116,23 +117,22 @@ def matrix_counts(articles: pd.DataFrame, docs: pd.DataFrame, part: Part, ngram_
     sub = dt.matrix[rows]
     if ngram_range == (1, 1):
         sub = sub[:, :dt.n_unigrams]
-    # every column of the matrix (the ones these documents do not use count 0 and drop out of every
-    # table): a column subset of a corpus-wide matrix costs more than the statistics
-    return sub, Terms(dt, np.arange(sub.shape[1]))
+    # no column subset: on a corpus-wide matrix it costs more than the statistics
+    return sub, Terms(dt, sub.shape[1])
 
 
 class Terms:
-    """The names of some columns of a document-term matrix, made only for the columns asked for:
-    a corpus has millions of bigrams, a table shows a few thousand."""
+    """The names of the first `n` columns of a document-term matrix, made only for the columns
+    asked for: a corpus has millions of bigrams, a table shows a few thousand."""
 
-    def __init__(self, dt, columns: np.ndarray) -> None:
-        self._dt, self._columns = dt, columns
+    def __init__(self, dt, n: int) -> None:
+        self._dt, self._n = dt, n
 
     def __len__(self) -> int:
-        return len(self._columns)
+        return self._n
 
     def __getitem__(self, which) -> np.ndarray:
-        return self._dt.terms(self._columns[which])
+        return self._dt.terms(which)
 
 
 def keyness(

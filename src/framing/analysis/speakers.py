@@ -123,7 +123,7 @@ class Speakers:
 
     def full_name(self, name: str, text: str, pos: int) -> str:
         """A surname alone ("Morrison said") stands for the full name used earlier ("Scott Morrison")."""
-        if " " in name or name not in text[:pos]:
+        if " " in name or text.find(name, 0, pos) < 0:  # no copy of the text to look
             return name
         full = None
         for full in _after_first_name(name).finditer(text[:pos]):
