@@ -88,11 +88,10 @@ def _contexts(articles: pd.DataFrame, terms: list[str], per_term: int, window: i
     full: set[str] = set()
     matcher = matcher_for(lexicon)
     token = re.compile(TOKEN_PATTERN)
-    scanned = 0
-    for ident, outlet, published, text in zip(arts["article_id"], arts["outlet"], arts["published"], arts["text"]):
-        if len(full) == len(wanted) or scanned >= max_articles:
+    arts = arts.iloc[:max_articles]
+    for ident, outlet, published, text in _texts_in_order(arts):
+        if len(full) == len(wanted):
             break
-        scanned += 1
         text = str(text or "")
         norm = APOSTROPHES.sub("'", text)
         words = []
@@ -123,6 +122,16 @@ def _contexts(articles: pd.DataFrame, terms: list[str], per_term: int, window: i
                   if turn < len(by_outlet[o])][:per_term]
         out[gram] = sorted(chosen, key=lambda line: (line[0], line[1], line[6]))
     return out
+
+
+def _texts_in_order(arts: pd.DataFrame):
+    """(article_id, outlet, published, text) in the table's order; a table read without its texts
+    reads them a block of articles at a time, and only as far as the caller goes."""
+    from . import _texts
+
+    for start in range(0, len(arts), _texts.BLOCK):
+        block = _texts.with_columns(arts.iloc[start:start + _texts.BLOCK])
+        yield from zip(block["article_id"], block["outlet"], block["published"], block["text"])
 
 
 def _variants_of(terms: list[str], lexicon) -> dict[str, str]:

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from . import _texts
 from .ingestion import Corpus, ingest, read_articles
 from .resources import SAMPLE
 from .schema import cast_rejects
@@ -84,9 +85,14 @@ def setup(figure_format: str = "png", page: str | None = None) -> None:
 def corpus_for(raw: str | None = None, processed: str | None = None) -> Corpus:
     """The corpus to report on: read from `processed` (written by ``framing report`` or
     ``framing ingest --out``) if it holds ``articles.parquet`` or ``articles/part-*.parquet``,
-    else ingested from `raw` (None: the bundled demo corpus)."""
+    else ingested from `raw` (None: the bundled demo corpus).
+
+    An ingest's ``articles/part-*.parquet`` (a corpus of any size) is read without its texts
+    (``read_articles(processed, texts=False)``): framing's functions read them from the folder a
+    block of articles at a time, so memory holds the metadata, not the corpus. Use
+    ``framing.read_articles(processed)`` for a table with the texts."""
     if processed and ((Path(processed) / "articles.parquet").exists() or (Path(processed) / "articles").is_dir()):
-        articles = read_articles(processed)
+        articles = read_articles(processed, texts=not (Path(processed) / "articles").is_dir())
         rejects_path = Path(processed) / "rejects.csv"
         rejects = pd.read_csv(rejects_path, dtype=str, keep_default_na=False) if rejects_path.exists() else None
         rejects = cast_rejects(rejects if rejects is not None else pd.DataFrame(columns=["source_path", "reason", "detail"]))
@@ -410,10 +416,16 @@ def rejects_table(corpus: Corpus) -> pd.DataFrame:
 
 def cleaning_example(articles: pd.DataFrame, max_lines: int = 12) -> pd.DataFrame:
     """The cleaning audit of one article (the one with most removed lines): each line and its rule."""
-    n = articles["dropped"].map(len)
+    audit = ("dropped", "dropped_why")
+    if _texts.streamed(articles, audit):  # a table read without its texts: count, then read one article
+        n = _texts.per_block(lambda b: pd.DataFrame({"article_id": b["article_id"].to_numpy(),
+                                                     "n": b["dropped"].map(len).to_numpy()}), articles, audit)["n"]
+        n.index = articles.index
+    else:
+        n = articles["dropped"].map(len)
     if not len(articles) or n.max() == 0:
         return pd.DataFrame({"removed line": [], "rule": [], "file": [], "article_id": []})
-    row = articles.loc[n.idxmax()]
+    row = _texts.with_columns(articles.loc[[n.idxmax()]], audit).iloc[0]
     lines = [(line[:160], why) for line, why in zip(row["dropped"], row["dropped_why"])][:max_lines]
     return pd.DataFrame(lines, columns=["removed line", "rule"]).assign(file=row["source_path"], article_id=row["article_id"])
 
@@ -808,7 +820,7 @@ def why_no_collocations(articles: pd.DataFrame, term: str, *, min_freq: int = 2)
     wanted = " ".join(tokenize(term, stop_words=None))
     phrase = re.compile(rf"(?<!\S){re.escape(wanted)}(?!\S)") if wanted else None
     found = 0
-    for text in articles["text"].dropna():
+    for text in (t for block in _texts.blocks(articles) for t in block["text"].dropna()):
         tokens = tokenize(text, stop_words=None)
         for token in tokens:
             counts[token] = counts.get(token, 0) + 1

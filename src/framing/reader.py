@@ -18,6 +18,8 @@ from typing import Iterable
 
 import pandas as pd
 
+from . import _texts
+
 __all__ = ["READER_MAX", "linked_articles", "article_html", "write_articles"]
 
 #: The most article pages a report writes (each is a few kilobytes; the rest are left out, and
@@ -139,6 +141,7 @@ def write_articles(articles: pd.DataFrame, ids: list[str], folder: Path, *, repo
     subset = articles[articles["article_id"].isin(wanted)].drop_duplicates("article_id")
     if subset.empty:
         return []
+    subset = _texts.with_columns(subset, _texts.HEAVY)  # a table read without its texts: these articles' only
     lex = load_lexicon(lexicon)
     labels = lex.labels
     hits = find_terms(subset, lex) if hits is None else hits[hits["article_id"].isin(wanted)]

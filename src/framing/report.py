@@ -367,11 +367,56 @@ def _check_families(user: dict, lex) -> None:
                               f"e.g. -p families '[\"{names[0]}\"]'", code=2)
 
 
+def is_ingested(folder: Path) -> bool:
+    """True for a folder ``framing ingest --out`` wrote (``ingest.json`` and ``articles/``): a
+    report reads it as it is, texts on disk, instead of ingesting raw files.
+
+    Examples
+    --------
+    >>> is_ingested(Path("/no/such/folder"))
+    False
+    """
+    return folder.is_dir() and (folder / "ingest.json").is_file() and (folder / "articles").is_dir()
+
+
+def _stage_ingested(plan: _Plan, tmp: Path):
+    """A corpus ``framing ingest --out`` wrote: the articles without their texts (every stage reads
+    the texts from the folder's Parquet a block at a time), its rejects, and the parameters every
+    notebook gets; ``processed`` is the folder's path relative to the build folder (the report and
+    its build folder are siblings, so the path holds for both), and the document-term matrix the
+    notebooks count is kept in the folder's ``dtm/`` for the next build."""
+    from .ingestion import Corpus, read_articles
+    from .schema import cast_rejects, empty_rejects
+
+    for sub in ("notebooks", "data", "figures"):
+        (tmp / sub).mkdir(parents=True)
+    try:
+        articles = read_articles(plan.raw, texts=False)
+    except (OSError, ValueError) as exc:
+        raise ReportError(f"{plan.raw}: the ingested articles cannot be read: {exc}", code=3) from exc
+    if articles.empty:
+        raise ReportError(f"{plan.raw}: the ingest holds no article", code=3)
+    rejects_file = plan.raw / "rejects.csv"
+    rejects = cast_rejects(pd.read_csv(rejects_file, dtype=str, keep_default_na=False)) if rejects_file.is_file() \
+        else empty_rejects()
+    if (plan.raw / "outlets.yaml").is_file():  # the outlets file the ingest used, put beside it
+        shutil.copyfile(plan.raw / "outlets.yaml", tmp / "data" / "outlets.yaml")
+    if plan.lexicon is not None:
+        shutil.copyfile(plan.lexicon, tmp / "data" / "lexicon.yaml")
+    base = {"raw": plan.raw.name, "processed": os.path.relpath(plan.raw.resolve(), tmp.resolve()),
+            "lexicon": "data/lexicon.yaml" if plan.lexicon else None, "progress": False,
+            "figure_format": plan.figure_format, "headline": plan.headline}
+    return Corpus(articles=articles, rejects=rejects, n_files=0), base
+
+
 def _stage_inputs(plan: _Plan, tmp: Path):
     """Ingest the raw folder once into ``tmp/data`` (with the outlets and lexicon files it used);
-    returns the corpus and the parameters every notebook gets (paths relative to ``tmp``)."""
+    returns the corpus and the parameters every notebook gets (paths relative to ``tmp``). A
+    folder ``framing ingest --out`` wrote is read where it is (:func:`_stage_ingested`)."""
     from .ingestion import ingest
 
+    if is_ingested(plan.raw):
+        return _stage_ingested(plan, tmp)
     for sub in ("notebooks", "data", "figures"):
         (tmp / sub).mkdir(parents=True)
     corpus = ingest(plan.raw, manifest=plan.manifest, workers=plan.workers, progress=False,
@@ -627,7 +672,8 @@ def build_report(
     tmp = out / f".{plan.name}.building-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     try:
-        say(f"ingest {plan.raw}; notebooks from {plan.notebooks[0].parent}")
+        say(f"{'read the ingested corpus' if is_ingested(plan.raw) else 'ingest'} {plan.raw}; "
+            f"notebooks from {plan.notebooks[0].parent}")
         corpus, base = _stage_inputs(plan, tmp)
         pages, skipped = [], {}
         for k, path in enumerate(plan.notebooks, start=1):
@@ -678,6 +724,12 @@ def _raw_files(raw: Path, follow_links: bool = False) -> dict[str, str]:
     from .ingestion.readers import Reject, walk_inputs
 
     files = {}
+    if is_ingested(raw):  # the ingest's own output: its Parquet parts, counts and rejects
+        for path in sorted([*(raw / "articles").glob("*.parquet"), raw / "ingest.json", raw / "rejects.csv",
+                            raw / "outlets.yaml"]):
+            if path.is_file():
+                files[path.relative_to(raw).as_posix()] = _sha256(path)
+        return files
     for item in walk_inputs(raw, follow_links=follow_links, sidecars=True):
         if isinstance(item, Reject):
             files[item.source_path] = f"not read: {item.reason}"

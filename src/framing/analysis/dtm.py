@@ -40,6 +40,7 @@ import pandas as pd
 from scipy import sparse
 
 from .._cache import latest
+from .. import _texts
 from .._progress import bar
 from .tokens import STOP_WORDS, TOKEN_PATTERN, preprocess, _TOKEN
 
@@ -208,10 +209,14 @@ def document_terms(articles: pd.DataFrame, *, part: str = "body", stop_words=STO
         A progress bar over the blocks of documents.
     """
     column = "title" if part == "title" else "text"
-    texts = articles[column].to_numpy(dtype=object) if len(articles) else np.array([], dtype=object)
-    texts = np.array([t if isinstance(t, str) else "" for t in texts], dtype=object)
     ids = articles["article_id"].to_numpy(dtype=object)
-    digests = row_digests(ids, texts)
+    if column in articles.columns:
+        texts = articles[column].to_numpy(dtype=object) if len(articles) else np.array([], dtype=object)
+        texts = np.array([t if isinstance(t, str) else "" for t in texts], dtype=object)
+        digests = row_digests(ids, texts)
+    else:  # a table read without its texts (read_articles(…, texts=False)): read them a block at a time
+        texts = _Streamed(articles, column)
+        digests = _texts.id_digests(ids, articles)
     stop_key = _stop_key(stop_words)
     key = hashlib.blake2b(digests.tobytes() + f"{part}\n{stop_key}".encode(), digest_size=12).hexdigest()
 
@@ -221,6 +226,9 @@ def document_terms(articles: pd.DataFrame, *, part: str = "body", stop_words=STO
         if found is not None:
             return found
         matrix, unigrams, bigrams = _count(texts, stop_words, progress)
+        if isinstance(texts, _Streamed) and texts.order is not None:  # rows in the table's order
+            matrix = matrix[texts.order]
+            matrix.has_sorted_indices = True
         dt = DocumentTerms(matrix, unigrams, bigrams, ids, digests, part, stop_key)
         if folder:
             try:
@@ -258,32 +266,34 @@ def _from_disk(folder: Path, part: str, stop_key: str, ids, digests) -> Document
     return None
 
 
-def _count(texts: np.ndarray, stop_words, progress, workers: int | None = None
+def _count(texts, stop_words, progress, workers: int | None = None
            ) -> tuple[sparse.csr_matrix, np.ndarray, np.ndarray]:
     """Tokenize block by block (on `workers` processes for a large corpus); number the unigrams
     globally and the bigrams as int64 pairs of numbers; sum the counts per block, then number the
     bigrams once all are known and assemble the matrix block by block (about 24 bytes per
-    non-zero count at the peak, besides the texts)."""
+    non-zero count at the peak, besides the texts). `texts`: an array of every text, or a
+    :class:`_Streamed` corpus whose texts are read a block at a time."""
     stops = frozenset(stop_words or ())
-    starts = range(0, len(texts), _BLOCK)
-    workers = _workers(len(texts)) if workers is None else workers
+    n_docs = len(texts)
+    workers = _workers(n_docs) if workers is None else workers
     index: dict[str, int] = {}
-    parts = []
-    with _blocks(texts, stops, starts, workers) as tokenized:
-        for doc, codes, uniques in bar(tokenized, desc="counting terms", total=len(starts), unit=" blocks",
-                                       progress=progress):
+    parts, sizes = [], []
+    feed = _fed(texts, stops, workers) if isinstance(texts, _Streamed) else _blocks(texts, stops, workers)
+    with feed as tokenized:
+        for size, (doc, codes, uniques) in bar(tokenized, desc="counting terms", total=-(-n_docs // _BLOCK),
+                                               unit=" blocks", progress=progress):
             glob = np.fromiter((index.setdefault(u, len(index)) for u in uniques), dtype=np.int64, count=len(uniques))
             ids = glob[codes]
             same = doc[:-1] == doc[1:]
             parts.append((_summed(doc, ids), _summed(doc[:-1][same], ids[:-1][same] * _SHIFT + ids[1:][same])))
+            sizes.append(size)
     unigrams = np.empty(len(index), dtype=object)
     unigrams[list(index.values())] = list(index.keys())
     n_uni = len(unigrams)
     keys, numbers = _numbered([b[1] for _, b in parts])
     width = n_uni + len(keys)
     blocks = []
-    for start, (uni, bi), bi_cols in zip(starts, parts, numbers):
-        n_rows = min(_BLOCK, len(texts) - start)
+    for n_rows, (uni, bi), bi_cols in zip(sizes, parts, numbers):
         rows = np.concatenate([uni[0], bi[0]])
         cols = np.concatenate([uni[1], n_uni + bi_cols])
         counts = np.concatenate([uni[2], bi[2]])
@@ -292,7 +302,7 @@ def _count(texts: np.ndarray, stop_words, progress, workers: int | None = None
         blocks.append(sparse.csr_matrix((counts[order], cols[order].astype(np.int32 if width < 2**31 else np.int64),
                                          indptr), shape=(n_rows, width)))
     parts.clear()
-    matrix = sparse.vstack(blocks, format="csr") if blocks else sparse.csr_matrix((len(texts), width), dtype=np.int32)
+    matrix = sparse.vstack(blocks, format="csr") if blocks else sparse.csr_matrix((n_docs, width), dtype=np.int32)
     matrix.has_sorted_indices = True
     bigrams = np.column_stack([keys // _SHIFT, keys % _SHIFT]).astype(np.int32) if len(keys) \
         else np.zeros((0, 2), np.int32)
@@ -349,23 +359,80 @@ class _blocks:
     """The tokenized blocks in order: in this process, or from forked worker processes that read
     the texts they inherited (nothing is pickled to them but a block's start)."""
 
-    def __init__(self, texts, stops, starts, workers: int) -> None:
-        self.texts, self.stops, self.starts, self.workers, self.pool = texts, stops, starts, workers, None
+    def __init__(self, texts, stops, workers: int) -> None:
+        self.texts, self.stops, self.workers, self.pool = texts, stops, workers, None
+        self.starts = range(0, len(texts), _BLOCK)
 
     def __enter__(self):
+        sizes = (min(_BLOCK, len(self.texts) - s) for s in self.starts)
         if self.workers <= 1:
-            return (_tokens(self.texts[s:s + _BLOCK], self.stops) for s in self.starts)
+            return zip(sizes, (_tokens(self.texts[s:s + _BLOCK], self.stops) for s in self.starts))
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
         _SHARED.update(texts=self.texts, stops=self.stops)
         self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"))
-        return self.pool.map(_tokens_shared, self.starts)
+        return zip(sizes, self.pool.map(_tokens_shared, self.starts))
 
     def __exit__(self, *exc) -> None:
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
         _SHARED.clear()
+
+
+class _Streamed:
+    """The texts (or titles) of a table read without them, in blocks of :data:`_BLOCK` from its
+    ingest folder (in the folder's order; :attr:`order` then gives the table's order, or None)."""
+
+    def __init__(self, articles: pd.DataFrame, column: str) -> None:
+        self.articles, self.column, self.order = articles, column, None
+
+    def __len__(self) -> int:
+        return len(self.articles)
+
+    def __iter__(self):
+        seen = []
+        for pos, frame in _texts.located_blocks(self.articles, (self.column,), _BLOCK):
+            seen.append(pos)
+            yield np.array([t if isinstance(t, str) else "" for t in frame[self.column]], dtype=object)
+        pos = np.concatenate(seen) if seen else np.zeros(0, np.int64)
+        if len(pos) and (np.diff(pos) <= 0).any():
+            self.order = np.argsort(pos, kind="stable")
+
+
+class _fed:
+    """The tokenized blocks of a :class:`_Streamed` corpus in order: read here, tokenized here or in
+    worker processes (a few blocks in flight, so memory holds a few blocks of text, not the corpus)."""
+
+    def __init__(self, texts: _Streamed, stops, workers: int) -> None:
+        self.texts, self.stops, self.workers, self.pool = texts, stops, workers, None
+
+    def __enter__(self):
+        if self.workers <= 1:
+            return ((len(block), _tokens(block, self.stops)) for block in self.texts)
+        import collections
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+        self.pool = pool = ProcessPoolExecutor(self.workers, mp_context=context)
+
+        def results():
+            pending: collections.deque = collections.deque()
+            for block in self.texts:
+                pending.append((len(block), pool.submit(_tokens, block, self.stops)))
+                if len(pending) > 2 * self.workers:
+                    size, future = pending.popleft()
+                    yield size, future.result()
+            while pending:
+                size, future = pending.popleft()
+                yield size, future.result()
+
+        return results()
+
+    def __exit__(self, *exc) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
 
 
 def _tokens_shared(start: int):

@@ -16,6 +16,7 @@ from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 from sklearn.metrics.pairwise import cosine_similarity
 from sklearn.preprocessing import normalize
 
+from .. import _texts
 from .._progress import bar
 from .compare import group_keys
 from .dtm import document_terms, stacked
@@ -46,6 +47,11 @@ def documents(
     [['title', 'T'], ['body', 'B']]
     """
     rows = pd.Series(np.arange(len(articles)), index=articles.index)
+    if "text" not in articles.columns:  # read without its texts: the documents are named, not held
+        articles = articles.assign(text=None)
+        lacking = True
+    else:
+        lacking = False
     arts = articles
     if dedupe and "duplicate_of" in articles:
         original = articles["duplicate_of"].isna().to_numpy()
@@ -65,7 +71,10 @@ def documents(
             "text": arts["title" if part == "title" else "text"],
             "row": rows,
         })
-    docs = docs.assign(text=docs["text"].fillna("").astype(str))
+    if lacking and keys != ["part"] and part != "title":
+        docs = docs.drop(columns="text")
+    else:
+        docs = docs.assign(text=docs["text"].fillna("").astype(str))
     return docs.reset_index(drop=True)
 
 
@@ -223,6 +232,9 @@ def keyness(
         matrix, vocab = matrix_counts(articles, docs, part, tuple(ngram_range), stop_words, progress,
                                       by_part=by == "part")
     else:  # n-grams the shared matrix does not hold
+        if _texts.streamed(articles, ("title", "text")):  # this path holds the texts in memory
+            docs = documents(_texts.with_columns(articles, ("title", "text")), by, part=part, dedupe=dedupe,
+                             outlets=outlets)
         matrix, vocab = term_counts(docs, ngram_range, stop_words, progress)
     totals = Totals.from_matrix(matrix, vocab, docs["group"].to_numpy())
     table = keyness_from_totals(totals, by, target, reference, method=method, min_count=min_count,
@@ -515,9 +527,9 @@ def collocations(
     for group, block in (docs.groupby("group") if by else [(None, docs)]):
         sub = dt.matrix[block["row"].to_numpy()][:, :dt.n_unigrams]
         word_fd = dict(zip(dt.unigrams, np.asarray(sub.sum(axis=0)).ravel().tolist()))
-        holders = _holding(block, sub, dt, joined, phrase)
+        holders = _holding(block, sub, dt, joined, phrase, articles)
         pair_fd: dict[tuple[str, str], int] = {}
-        for text in block["text"].to_numpy()[holders]:
+        for text in _texts_of(block[holders], articles):
             plain = tokenize(text, stop_words=stop_words)
             words = tokenize(phrase.sub(joined, preprocess(text)), stop_words=stop_words) if phrase else plain
             if phrase is not None:  # the joined words replace theirs in the frequencies
@@ -547,7 +559,16 @@ def collocations(
 _PLAIN_TERM = re.compile(r"[\w'’\-]+")
 
 
-def _holding(block: pd.DataFrame, sub, dt, joined: str, phrase) -> np.ndarray:
+def _texts_of(docs: pd.DataFrame, articles: pd.DataFrame) -> np.ndarray:
+    """The texts of `docs` (rows of :func:`documents`), read from the articles' ingest folder when
+    the table was read without them (only these articles are read)."""
+    if "text" in docs:
+        return docs["text"].to_numpy()
+    held = _texts.with_columns(articles.iloc[docs["row"].to_numpy()])
+    return held["text"].fillna("").astype(str).to_numpy()
+
+
+def _holding(block: pd.DataFrame, sub, dt, joined: str, phrase, articles: pd.DataFrame) -> np.ndarray:
     """Which documents of `block` can hold the term: for one word, those whose counts have it; for
     a phrase, those whose lower-cased text holds its longest plain word (or all, if it has none)."""
     if phrase is None:
@@ -559,6 +580,10 @@ def _holding(block: pd.DataFrame, sub, dt, joined: str, phrase) -> np.ndarray:
     if not words or not _PLAIN_TERM.fullmatch(joined):  # a regex ("invasion|war"): read every text
         return np.ones(len(block), bool)
     word = max(words, key=len)
+    if "text" not in block:  # read without its texts: a block of articles at a time
+        found = _texts.per_block(lambda b: pd.DataFrame({"article_id": b["article_id"].to_numpy(), "has": [
+            word in t.lower() if isinstance(t, str) else False for t in b["text"]]}), articles.iloc[block["row"].to_numpy()])
+        return found["has"].to_numpy(dtype=bool)
     return np.fromiter((word in t.lower() for t in block["text"]), dtype=bool, count=len(block))
 
 

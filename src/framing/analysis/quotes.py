@@ -19,6 +19,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
+from .. import _texts
 from .._cache import derived, memo
 from .._progress import bar
 from ..knowledge.outlets import load_outlets
@@ -348,6 +349,10 @@ def find_quotes(
     [['direct', 'Sergei Lavrov', 'said', 'same sentence'], ['direct', 'Sergei Lavrov', 'said', 'sentence before'], ['indirect', 'Volodymyr Zelensky', 'claimed', 'same sentence']]
     """
     sp = load_speakers(speakers)
+    if _texts.streamed(articles):  # a table read without its texts: a block of articles at a time
+        found = _texts.per_block(lambda block: find_quotes(block, speakers=speakers, kinds=kinds, progress=False),
+                                 articles, progress=progress, desc="find_quotes")
+        return found.sort_values(["article_id", "start"], kind="stable", ignore_index=True)
     records = []
     languages = articles["language"] if "language" in articles.columns else pd.Series(None, index=articles.index)
     rows = zip(articles["article_id"], articles["outlet"], articles["published"], articles["text"], languages)
@@ -482,6 +487,8 @@ def cited_sources(articles: pd.DataFrame, *, outlets=None) -> pd.DataFrame:
     [['Sputnik', 'reported'], ['Interfax', 'according to']]
     """
     rx, names = _cite_patterns(outlets)
+    if _texts.streamed(articles):  # a table read without its texts: a block of articles at a time
+        return _texts.per_block(lambda block: cited_sources(block, outlets=outlets), articles)
     rows = []
     for aid, outlet, text in zip(articles["article_id"], articles["outlet"], articles["text"]):
         if not isinstance(text, str):

@@ -36,8 +36,11 @@ import pandas as pd
 from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
-from sklearn.feature_extraction.text import TfidfVectorizer
+import pyarrow as pa
+import pyarrow.compute as pc
+from sklearn.feature_extraction.text import TfidfTransformer
 
+from .. import _texts
 from .groups import group_keys
 from .tokens import STOP_WORDS, TOKEN_PATTERN, preprocess
 
@@ -54,39 +57,122 @@ STORY_COLUMNS = [
 _BLOCK = 2000  # rows per block of the similarity product: bounds memory at O(block × candidates)
 
 
-def _token_lists(titles, texts, outlets, *, lead_words: int, shingle: int, recurring: int) -> list[list[str]]:
-    """Each article's title and lead as tokens, without the passages its outlet repeats.
+def _documents(voices: pd.DataFrame, *, lead_words: int, shingle: int, recurring: int
+               ) -> tuple[csr_matrix, np.ndarray]:
+    """Each article's title and lead as counts of terms (documents × terms), without the passages
+    its outlet repeats, and the terms.
 
     A run of `shingle` tokens that recurs in `recurring` or more articles of one outlet is the
     outlet's own furniture (a video page's "optimised for mobile viewing…" notice, an "Up next"
     list, a standing background paragraph), not news: it would make every page of that outlet
-    look alike. Those tokens are dropped before the lead is cut.
+    look alike. Those tokens are dropped before the lead is cut to `lead_words`; stop words go
+    last. Texts are read a block at a time (from the ingest folder for a table read without them)
+    and held as token numbers, 4 bytes a token of the first 2 × `lead_words` words.
     """
-    raw = []
-    for title, text in zip(titles, texts):
-        title = title if isinstance(title, str) else ""
-        words = (text if isinstance(text, str) else "").split()[: 2 * lead_words]
-        raw.append((_TOKEN.findall(preprocess(title)), _TOKEN.findall(preprocess(" ".join(words)))))
-    vocab: dict[str, int] = {}
-    ids = [np.fromiter((vocab.setdefault(t, len(vocab)) for t in body), dtype=np.uint64, count=len(body))
-           for _, body in raw]
-    keys = [_shingles(a, shingle) for a in ids]
-    frame = pd.DataFrame({"outlet": np.repeat(np.asarray(outlets, dtype=object), [len(k) for k in keys]),
-                          "key": np.concatenate(keys) if keys else np.array([], dtype=np.uint64),
-                          "doc": np.repeat(np.arange(len(keys)), [len(k) for k in keys])})
-    frame = frame.drop_duplicates()
-    docs_per = frame.groupby(["outlet", "key"])["doc"].transform("size")
-    frequent = set(zip(frame["outlet"][docs_per >= recurring], frame["key"][docs_per >= recurring]))
-    out = []
-    for (title, body), key, outlet in zip(raw, keys, outlets):
-        keep = np.ones(len(body), dtype=bool)
-        if frequent and len(key):
-            hit = np.fromiter(((outlet, k) in frequent for k in key.tolist()), dtype=bool, count=len(key))
-            for start in np.flatnonzero(hit):
-                keep[start:start + shingle] = False
-        body = [t for t, k in zip(body, keep) if k][:lead_words]
-        out.append([t for t in title + body if t not in STOP_WORDS])
-    return out
+    n = len(voices)
+    body_vocab: dict[str, int] = {}
+    title_vocab: dict[str, int] = {}
+    bodies: list = [None] * n
+    titles: list = [None] * n
+    cut = 2 * lead_words
+    columns = ("title", "text") if "title" in voices.columns else ("text",)
+    located = _texts.located_blocks(voices, columns, _texts.BLOCK)
+    positions: list[np.ndarray] = []
+
+    def work():  # (titles, leads) of each block, for the workers; positions kept here
+        for pos, block in located:
+            positions.append(pos)
+            heads = block["title"].tolist() if "title" in block.columns else [""] * len(block)
+            yield heads, [" ".join(t.split()[:cut]) if isinstance(t, str) else "" for t in block["text"]]
+
+    tokenized = _texts.ordered_map(_block_tokens, work(), _texts.workers_for(n))
+    for block, (title_part, body_part) in enumerate(tokenized):
+        pos = positions[block]  # read (and kept) before its block was handed out
+        for k, ids in zip(pos, _numbered(*body_part, body_vocab)):
+            bodies[k] = ids
+        for k, ids in zip(pos, _numbered(*title_part, title_vocab)):
+            titles[k] = ids
+    kept = _without_recurring(bodies, voices["outlet"].astype(str).to_numpy(), shingle, recurring)
+    # one term space for titles and bodies; stop words leave the documents here
+    terms = list(body_vocab)
+    term_of_title = np.empty(len(title_vocab), dtype=np.int64)
+    for word, k in title_vocab.items():
+        term_of_title[k] = body_vocab.get(word, -1)
+        if term_of_title[k] < 0:
+            term_of_title[k] = len(terms)
+            terms.append(word)
+    stop = np.fromiter((t in STOP_WORDS for t in terms), dtype=bool, count=len(terms))
+    rows, cols = [], []
+    for d in range(n):
+        ids = np.concatenate([term_of_title[titles[d]], bodies[d][kept[d]][:lead_words].astype(np.int64)])
+        ids = ids[~stop[ids]]
+        rows.append(np.full(len(ids), d, dtype=np.int64))
+        cols.append(ids)
+        bodies[d] = titles[d] = None
+    rows = np.concatenate(rows) if rows else np.zeros(0, np.int64)
+    cols = np.concatenate(cols) if cols else np.zeros(0, np.int64)
+    counts = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, len(terms)), dtype=np.float64)
+    counts.sum_duplicates()
+    return counts, np.array(terms, dtype=object)
+
+
+def _block_tokens(block: tuple[list, list]) -> tuple[tuple, tuple]:
+    """Titles and leads of a block as tokens: for each, (lengths, codes, distinct tokens)."""
+    heads, leads = block
+    return (_factorized([_TOKEN.findall(preprocess(t)) if isinstance(t, str) else [] for t in heads]),
+            _factorized([_TOKEN.findall(preprocess(t)) for t in leads]))
+
+
+def _factorized(token_lists: list[list[str]]) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    lengths = np.fromiter(map(len, token_lists), dtype=np.int64, count=len(token_lists))
+    flat = [t for tokens in token_lists for t in tokens]
+    if not flat:
+        return lengths, np.zeros(0, np.int64), []
+    codes, uniques = pd.factorize(np.array(flat, dtype=object))
+    return lengths, codes, list(uniques)
+
+
+def _numbered(lengths: np.ndarray, codes: np.ndarray, uniques: list[str], vocab: dict[str, int]) -> list[np.ndarray]:
+    """Each document's tokens (as :func:`_factorized` gives them) as uint32 numbers from `vocab`
+    (new tokens numbered as first seen)."""
+    glob = np.fromiter((vocab.setdefault(u, len(vocab)) for u in uniques), dtype=np.uint32, count=len(uniques))
+    return np.split(glob[codes], np.cumsum(lengths)[:-1])
+
+
+def _without_recurring(bodies: list[np.ndarray], outlets: np.ndarray, shingle: int, recurring: int) -> list:
+    """Per body, a mask of the tokens to keep: not in a run of `shingle` tokens that `recurring`
+    or more articles of the same outlet share (one outlet at a time, with NumPy)."""
+    kept: list = [slice(None)] * len(bodies)
+    codes, _ = pd.factorize(outlets)
+    for o in range(codes.max() + 1 if len(codes) else 0):
+        docs = np.flatnonzero(codes == o)
+        lengths = np.fromiter((len(bodies[d]) for d in docs), dtype=np.int64, count=len(docs))
+        if len(docs) < recurring or not (lengths >= shingle).any():
+            continue
+        flat = np.concatenate([bodies[d] for d in docs]).astype(np.uint64)
+        starts = np.concatenate([[0], np.cumsum(lengths)])
+        keys = _shingles(flat, shingle)
+        doc = np.repeat(np.arange(len(docs)), lengths)[:len(keys)]
+        valid = np.arange(len(keys)) - starts[doc] <= lengths[doc] - shingle  # windows inside one body
+        where, keys, doc = np.flatnonzero(valid), pd.Series(keys[valid]), doc[valid]
+        # most runs occur once: count them all with a hash table, then count documents for the few
+        # that recur often enough
+        seen = keys.value_counts(sort=False)
+        candidate = keys.isin(seen.index[seen.to_numpy() >= recurring]).to_numpy()
+        if not candidate.any():
+            continue
+        pairs = pd.DataFrame({"key": keys.to_numpy()[candidate], "doc": doc[candidate]}).drop_duplicates()
+        per_key = pairs["key"].value_counts(sort=False)
+        frequent = per_key.index[per_key.to_numpy() >= recurring]
+        if not len(frequent):
+            continue
+        hit = where[keys.isin(frequent).to_numpy()]
+        change = np.bincount(hit, minlength=len(flat) + 1) - np.bincount(hit + shingle, minlength=len(flat) + 1)
+        dropped = np.cumsum(change[:-1]) > 0
+        owner = np.repeat(np.arange(len(docs)), lengths)
+        for k in np.unique(owner[dropped]):
+            kept[docs[k]] = ~dropped[starts[k]:starts[k + 1]]
+    return kept
 
 
 def _shingles(ids: np.ndarray, k: int) -> np.ndarray:
@@ -100,23 +186,27 @@ def _shingles(ids: np.ndarray, k: int) -> np.ndarray:
     return key
 
 
-def _vectors(docs: list[list[str]]) -> tuple[csr_matrix, np.ndarray]:
-    """L2-normalised TF-IDF rows and the vocabulary (empty when the corpus is too small for one)."""
+def _vectors(counts: csr_matrix, terms: np.ndarray) -> tuple[csr_matrix, np.ndarray]:
+    """L2-normalised TF-IDF rows and the vocabulary (empty when the corpus is too small for one):
+    what ``TfidfVectorizer(sublinear_tf=True, min_df, max_df)`` makes of the documents, from their
+    counts (terms in alphabetical order, pruned as scikit-learn prunes them, weighted by its
+    ``TfidfTransformer``)."""
+    n_docs = counts.shape[0]
+    df = np.bincount(counts.indices, minlength=counts.shape[1])
     # terms in more than half the articles say "this corpus", not "this event"; below 50 articles
     # that fraction means little (three reports of one event are half of six), so none is dropped
-    common = 0.5 if len(docs) >= 50 else 1.0
+    common = 0.5 if n_docs >= 50 else 1.0
     for min_df, max_df in ((2, common), (1, 1.0)):  # tiny corpora: keep every term rather than none
-        vectorizer = TfidfVectorizer(analyzer=_identity, sublinear_tf=True, min_df=min_df, max_df=max_df,
-                                     dtype=np.float64)
-        try:
-            return vectorizer.fit_transform(docs).tocsr(), vectorizer.get_feature_names_out()
-        except ValueError:  # "no terms remain": try the looser setting
+        if max_df * n_docs < min_df:
             continue
-    return csr_matrix((len(docs), 0)), np.array([], dtype=object)
-
-
-def _identity(tokens: list[str]) -> list[str]:
-    return tokens
+        cols = np.flatnonzero((df > 0) & (df >= min_df) & (df <= max_df * n_docs))
+        if not len(cols):
+            continue
+        cols = cols[pc.sort_indices(pa.array(terms[cols].tolist(), type=pa.large_string())).to_numpy()]
+        X = counts[:, cols]
+        X.sort_indices()
+        return TfidfTransformer(sublinear_tf=True).fit_transform(X).tocsr(), terms[cols]
+    return csr_matrix((n_docs, 0)), np.array([], dtype=object)
 
 
 def _edges(X: csr_matrix, when: np.ndarray, *, threshold: float, window: np.timedelta64 | None,
@@ -262,7 +352,9 @@ def stories(
         raise ValueError(f"undated must be 'match' or 'alone', not {undated!r}")
     if not 0 < threshold <= 1:
         raise ValueError(f"threshold must be in (0, 1], not {threshold!r}")
-    missing = {"article_id", "outlet", "published", "text"} - set(articles.columns)
+    missing = {"article_id", "outlet", "published"} - set(articles.columns)
+    if "text" not in articles.columns and not _texts.streamed(articles):
+        missing.add("text")
     if missing:
         raise KeyError(f"stories needs the articles columns {sorted(missing)} (from framing.load)")
     arts = articles.drop_duplicates("article_id").reset_index(drop=True)
@@ -270,10 +362,7 @@ def stories(
     known = set(arts["article_id"])
     is_reprint = dup.notna() & dup.isin(known)
     voices = arts[~is_reprint].reset_index(drop=True)
-    titles = voices["title"] if "title" in voices.columns else pd.Series("", index=voices.index)
-    docs = _token_lists(titles, voices["text"], voices["outlet"].astype(str).tolist(), lead_words=lead_words,
-                        shingle=shingle, recurring=recurring)
-    X, vocabulary = _vectors(docs)
+    X, vocabulary = _vectors(*_documents(voices, lead_words=lead_words, shingle=shingle, recurring=recurring))
     when = pd.to_datetime(voices["published"], utc=True).dt.tz_convert(None).to_numpy(dtype="datetime64[ns]")
     gap = None if window is None else np.timedelta64(pd.Timedelta(window).value, "ns")
 
@@ -323,8 +412,10 @@ def _top_terms(X: csr_matrix, label: np.ndarray, vocabulary: np.ndarray, stories
     weight = (member @ X).tocsr()
     out = {}
     for s in range(n_stories):
-        row = weight.getrow(s)
-        top = row.indices[np.lexsort((vocabulary[row.indices], -row.data))][:k]
+        at = slice(weight.indptr[s], weight.indptr[s + 1])
+        indices, data = weight.indices[at], weight.data[at]
+        # weights equal but for rounding (summed in another order) tie, and ties go alphabetically
+        top = indices[np.lexsort((vocabulary[indices], -np.round(data, 9)))][:k]
         out[s] = ", ".join(vocabulary[top])
     return [out.get(s, "") for s in stories_index]
 

@@ -12,6 +12,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from .. import _texts
 from ..schema import HIT_COLUMNS
 from . import _fast_hits
 from .lexicon import Lexicon, load_lexicon
@@ -58,6 +59,10 @@ def find_terms(
     [['Kyiv', 'own', True], ['special military operation', 'distanced', False]]
     """
     sources = (["title"] if titles else []) + ["text"]
+    if _texts.streamed(articles, sources):  # a table read without its texts: a block at a time
+        lex = load_lexicon(lexicon)
+        return _texts.per_block(lambda block: find_terms(block, lex, titles=titles, context=context, engine=engine),
+                                articles, sources)
     return _by_language(articles, lexicon, lambda arts, lex: _fast_hits.hits_table(
         arts, *_matcher_and_spans(lex, engine), sources, context))
 
@@ -128,6 +133,13 @@ def kwic(
             "families": {"kwic": {"variants": {pattern_or_variant: {"patterns": [pattern_or_variant]}}}},
         })
         keep = ("kwic", pattern_or_variant)
+    needed = ("title", "text") if titles else ("text",)
+    if _texts.streamed(articles, needed):  # a table read without its texts: a block at a time
+        lines = _texts.per_block(lambda block: kwic(block, pattern_or_variant, window=window, voice=voice, lexicon=lex,
+                                                    titles=titles), articles, needed)
+        lines = lines.sort_values(["outlet", "published", "article_id", "start"], ignore_index=True,
+                                  na_position="last")
+        return lines.head(max_rows) if max_rows is not None else lines
     hits = find_terms(articles, sub, titles=titles, context=0)
     hits = hits[(hits["family"] == keep[0]) & (hits["variant"] == keep[1])]
     if voice is not None:
@@ -182,6 +194,9 @@ def count_terms(
     [['a1', 'kyiv', 'Kyiv', 2], ['a1', 'kyiv', 'Kiev', 1]]
     """
     sources = (["title"] if titles else []) + ["text"]
+    if _texts.streamed(articles, sources):  # a table read without its texts: a block at a time
+        lex = load_lexicon(lexicon)
+        return _texts.per_block(lambda block: count_terms(block, lex, titles=titles, engine=engine), articles, sources)
     return _by_language(articles, lexicon, lambda arts, lex: _fast_hits.count_table(
         arts, *_matcher_and_spans(lex, engine), sources))
 

@@ -30,6 +30,7 @@ from ..schema import REJECT_COLUMNS, cast_articles, empty_articles
 from .corpus import _context, summary_lines
 from .duplicates import NearDuplicates, rank_published
 from .._builds import remove_stale
+from .._texts import part_order
 from .tasks import CHUNK_BYTES, FILE_SECONDS, default_workers, execute, plan
 
 __all__ = ["IngestSummary", "ingest_to", "read_articles"]
@@ -200,13 +201,7 @@ def _swap(build: Path, out: Path) -> None:
         stale.unlink()
 
 
-def _part_number(path: Path) -> tuple[int, str]:
-    """Parts in task order, also past part-99999 (where names stop sorting as numbers)."""
-    digits = path.stem.rpartition("-")[2]
-    return (int(digits), path.name) if digits.isdigit() else (-1, path.name)
-
-
-def read_articles(path: str | Path, columns: list[str] | None = None) -> pd.DataFrame:
+def read_articles(path: str | Path, columns: list[str] | None = None, *, texts: bool = True) -> pd.DataFrame:
     """The articles table from an ingest's output folder (``articles/part-*.parquet``, or an
     ``articles.parquet`` file), in input order, with the contract's dtypes.
 
@@ -215,9 +210,13 @@ def read_articles(path: str | Path, columns: list[str] | None = None) -> pd.Data
     path : the folder given to ``framing ingest --out`` / :func:`framing.ingest_to`, its
         ``articles`` folder, or a single Parquet file.
     columns : read only these columns (``text`` is most of the bytes; leave it out for metadata).
+    texts : False reads every column but ``text``, ``dropped`` and ``dropped_why`` (about a tenth
+        of the memory). framing's functions still work on such a table: those that need the texts
+        read them from the folder a block at a time (see ``framing._texts``), with the same results.
 
     The table remembers the folder (``table.attrs["framing_source"]``): keyness, similarity and
-    collocations keep the corpus's document-term matrix in its ``dtm/`` subfolder and reuse it.
+    collocations keep the corpus's document-term matrix in its ``dtm/`` subfolder and reuse it, and
+    a table read with ``texts=False`` reads its texts from there.
 
     Examples
     --------
@@ -232,6 +231,14 @@ def read_articles(path: str | Path, columns: list[str] | None = None) -> pd.Data
         source = path
     else:  # the articles folder itself, or one Parquet file
         source = path.parent if path.is_file() or path.name == "articles" else path
+    if not texts:
+        import pyarrow.parquet as pq
+
+        from .._texts import HEAVY, parts
+
+        files = parts(source)
+        names = pq.ParquetFile(files[0]).schema_arrow.names if files else list(empty_articles().columns)
+        columns = [c for c in (columns or names) if c not in HEAVY]
     table = _read_parts(path, columns)
     # where this corpus lives: the document-term matrix is kept there (``dtm/``) and reused
     table.attrs["framing_source"] = str(source.resolve())
@@ -244,7 +251,7 @@ def _read_parts(path: Path, columns: list[str] | None) -> pd.DataFrame:
     elif path.is_dir() and (path / "articles.parquet").is_file():
         path = path / "articles.parquet"
     if path.is_dir():
-        parts = sorted(path.glob("part-*.parquet"), key=_part_number)
+        parts = sorted(path.glob("part-*.parquet"), key=part_order)
         if not parts:
             raise FileNotFoundError(f"{path}: no part-*.parquet files")
         frames = [pd.read_parquet(p, columns=columns) for p in parts]
