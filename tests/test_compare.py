@@ -226,3 +226,19 @@ def test_no_resamples_gives_shares_without_intervals(sample_corpus):
     table = framing.compare(framing.find_terms(arts), arts, n_boot=0)
     used = table[table["family_count"] > 0]
     assert used["share"].notna().all() and used["share_lo"].isna().all() and used["share_hi"].isna().all()
+
+
+def test_bootstrap_over_distinct_rows_has_the_distribution_of_resampling_articles():
+    """Intervals drawn over the distinct count rows equal, within Monte-Carlo error, those of
+    resampling the articles one by one (the textbook cluster bootstrap, written out here)."""
+    rng = np.random.default_rng(5)
+    per_article = rng.poisson(1.5, size=(400, 1)) + 1
+    first = rng.binomial(per_article, 0.3)
+    counts = np.hstack([first, per_article - first, rng.poisson(0.3, size=(400, 1))])
+    lo, hi = bootstrap_shares(counts, n_boot=20_000, rng=np.random.default_rng(6))
+    draws = np.random.default_rng(7).integers(0, len(counts), size=(20_000, len(counts)))
+    sums = counts[draws].sum(axis=1)
+    shares = sums / sums.sum(axis=1, keepdims=True)
+    assert np.allclose(lo, np.quantile(shares, 0.025, axis=0), atol=0.003)
+    assert np.allclose(hi, np.quantile(shares, 0.975, axis=0), atol=0.003)
+    assert len(np.unique(counts, axis=0)) < len(counts) / 5  # the case the shortcut is for

@@ -172,3 +172,29 @@ def test_accented_names_are_whole_names():
     q = framing.find_quotes(arts)
     assert q["speaker"].tolist() == ["Oléna Bólotova", "Oléna Bólotova", "Şahin Çelik"]
     assert q["attribution"].tolist() == ["same sentence", "pronoun", "same sentence"]
+
+
+def test_citations_found_name_first_equal_one_regex_over_the_text():
+    """cited_sources searches the names first and reads the citing words around them; on random
+    text made of names, citing words, "the", agency words and verbs it finds exactly what one regex
+    with the optional parts in front finds with finditer (the way it was written before)."""
+    import random
+    import re
+
+    from framing.analysis.quotes import _citations, _cite_patterns
+
+    (name, before, after), names = _cite_patterns(None)
+    whole = re.compile(before.pattern.replace(r"\Z", "") + name.pattern + after.pattern)
+    words = ["according to", "According  to", "told", "untold", "telling", "quoted by", "reported by",
+             "interview with", "the", "The", "news agency", "agency", "TV", "said", "reported", "reports",
+             "citing", "and", "x", "-", ",", "\n", *random.Random(0).sample(sorted(names), 40)]
+    rng = random.Random(1)
+    kinds = {"pre": 0, "verb": 0, "plain": 0}
+    for _ in range(400):
+        text = rng.choice(["", " "]).join(rng.choice(words) + rng.choice([" ", "", "  ", "\n"])
+                                          for _ in range(rng.randint(1, 30)))
+        expected = [(m.start(), m.end(), m.group("pre"), m.group("src"), m.group("verb")) for m in whole.finditer(text)]
+        assert list(_citations(text, (name, before, after))) == expected, text
+        for _, _, pre, _, verb in expected:
+            kinds["pre" if pre else "verb" if verb else "plain"] += 1
+    assert min(kinds.values()) >= 50, kinds  # every kind of mention was tried

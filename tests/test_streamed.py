@@ -151,3 +151,17 @@ def test_report_from_an_ingest_folder_equals_the_report_from_raw(ingested, sampl
     assert "ingest.json" in files and any(k.startswith("articles/part-") for k in files)
     params = json.loads((built / "manifest.json").read_text())["parameters"]
     assert not params["processed"].startswith("/")  # no absolute path in a report
+
+
+def test_blocks_on_worker_processes_give_the_same_table(both):
+    import functools
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("forked workers: Linux only")
+    full, meta = both
+    run = functools.partial(framing.find_quotes, progress=False)
+    for table in (full, meta.sample(frac=1.0, random_state=2)):
+        alone = _texts.per_block(run, table, size=4)
+        assert_frame_equal(_texts.per_block(run, table, size=4, workers=2), alone)
+    assert len(alone)

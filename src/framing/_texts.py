@@ -225,11 +225,13 @@ def blocks(articles: pd.DataFrame, columns: Sequence[str] = ("text",), size: int
 
 def per_block(func: Callable[[pd.DataFrame], pd.DataFrame], articles: pd.DataFrame,
               columns: Sequence[str] = ("text",), *, size: int = BLOCK, progress: bool | None = False,
-              desc: str = "reading texts") -> pd.DataFrame:
+              desc: str = "reading texts", workers: int = 1) -> pd.DataFrame:
     """``func`` applied to each block of :func:`blocks`, the results concatenated in the table's
     order (by the position of their ``article_id``; a result without rows is ``func`` of no rows).
 
-    `func` must treat each article on its own (a hits table, a quotations table …).
+    `func` must treat each article on its own (a hits table, a quotations table …). With
+    `workers` > 1 the blocks go to forked worker processes (`func` must then be picklable: a
+    module-level function or a ``functools.partial`` of one), a few blocks in flight.
 
     Examples
     --------
@@ -237,15 +239,21 @@ def per_block(func: Callable[[pd.DataFrame], pd.DataFrame], articles: pd.DataFra
     >>> per_block(lambda b: b.assign(n=b["text"].str.len())[["article_id", "n"]], arts, size=2)["n"].tolist()
     [1, 2, 3]
     """
-    results, seen, last, ordered = [], 0, -1, True
-    with bar(None, desc=desc, total=len(articles), progress=progress) as shown:
+    results, sizes, last, ordered = [], [], -1, True
+
+    def frames():
+        nonlocal last, ordered
         for pos, frame in located_blocks(articles, columns, size):
             if len(pos):
                 ordered = ordered and pos[0] > last and bool((np.diff(pos) > 0).all())
                 last = int(pos[-1])
-            results.append(func(frame))
-            seen += len(pos)
-            shown.update(len(pos))
+            sizes.append(len(pos))
+            yield frame
+
+    with bar(None, desc=desc, total=len(articles), progress=progress) as shown:
+        for k, result in enumerate(ordered_map(func, frames(), workers)):
+            results.append(result)
+            shown.update(sizes[k])
     if not results:
         empty = articles.iloc[:0].copy()
         for name in columns:

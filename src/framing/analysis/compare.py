@@ -174,7 +174,13 @@ def compare(
 
 def _joined(table: pd.DataFrame, keys: list[str]) -> pd.Series:
     """One string per row naming its group (several `by` keys joined)."""
-    return table[keys].astype(str).agg(" | ".join, axis=1) if len(table) else pd.Series(dtype=str)
+    if not len(table):
+        return pd.Series(dtype=str)
+    parts = table[keys].astype(str)
+    label = parts.iloc[:, 0].astype(object)
+    for column in parts.columns[1:]:  # column by column: a row-wise join costs seconds per 100k hits
+        label = label + " | " + parts[column].astype(object)
+    return label
 
 
 def _story_ids(articles: pd.DataFrame, stories: pd.DataFrame | None) -> pd.Series:

@@ -12,9 +12,10 @@ sentence before (a quotation that opens its own sentence continues the last spea
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from pathlib import Path
-from typing import Sequence
+from typing import Iterator, Sequence
 
 import numpy as np
 import pandas as pd
@@ -349,9 +350,10 @@ def find_quotes(
     [['direct', 'Sergei Lavrov', 'said', 'same sentence'], ['direct', 'Sergei Lavrov', 'said', 'sentence before'], ['indirect', 'Volodymyr Zelensky', 'claimed', 'same sentence']]
     """
     sp = load_speakers(speakers)
-    if _texts.streamed(articles):  # a table read without its texts: a block of articles at a time
-        found = _texts.per_block(lambda block: find_quotes(block, speakers=speakers, kinds=kinds, progress=False),
-                                 articles, progress=progress, desc="find_quotes")
+    workers = _texts.workers_for(len(articles))
+    if _texts.streamed(articles) or workers > 1:  # a block of articles at a time, on every core
+        run = functools.partial(find_quotes, speakers=speakers, kinds=kinds, progress=False)
+        found = _texts.per_block(run, articles, progress=progress, desc="find_quotes", workers=workers)
         return found.sort_values(["article_id", "start"], kind="stable", ignore_index=True)
     records = []
     languages = articles["language"] if "language" in articles.columns else pd.Series(None, index=articles.index)
@@ -440,21 +442,42 @@ def attribution_verbs(
 
 
 @memo(maxsize=4)
-def _cite_patterns(outlets_source) -> tuple[re.Pattern, dict]:
+@memo(maxsize=8)
+def _cite_patterns(outlets_source) -> tuple[tuple[re.Pattern, re.Pattern, re.Pattern], dict]:
+    """(the name, what may stand before it, what may follow it) and name -> outlet.
+
+    A citation is ``[citing words] [the] NAME [agency …] [verb]``; the name is searched first (one
+    trie of every name), and the optional parts are read around it, which finds what one regex
+    with optional leading parts would find (tested) without trying it at every position."""
     book = load_outlets(*([outlets_source] if outlets_source is not None else []))
     names: dict[str, str] = {}
     for o in book.outlets:
         for n in (o.name, *o.aliases):
             if len(n) >= 2:
                 names[n] = o.name
-    alt = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-    rx = re.compile(
-        r"(?:(?P<pre>[Aa]ccording\s+to|told|telling|tells|(?:quoted|cited|reported)\s+by|interview\s+(?:with|to))\s+)?"
-        rf"(?:the\s+)?(?<![\w])(?P<src>{alt})(?![\w])"
-        r"(?:\s+(?:news\s+agency|News\s+Agency|agency|newspaper|TV|television))?"
-        rf"(?:\s+(?P<verb>{_alternation(load_speakers().citation_verbs)})\b)?"
-    )
-    return rx, names
+    name = re.compile(rf"(?<![\w])(?P<src>{trie_alternation(names)})(?![\w])")
+    before = re.compile(r"(?:(?P<pre>[Aa]ccording\s+to|told|telling|tells|(?:quoted|cited|reported)\s+by|"
+                        r"interview\s+(?:with|to))\s+)?(?:the\s+)?\Z")
+    after = re.compile(r"(?:\s+(?:news\s+agency|News\s+Agency|agency|newspaper|TV|television))?"
+                       rf"(?:\s+(?P<verb>{_alternation(load_speakers().citation_verbs)})\b)?")
+    return (name, before, after), names
+
+
+_CITE_REACH = 300  # characters before a name searched for "according to the", "interview with" …
+
+
+def _citations(text: str, patterns) -> Iterator[tuple[int, int, str | None, str, str | None]]:
+    """(start, end, citing words, name, verb) of each mention of a name, left to right, none
+    overlapping (as ``finditer`` of the whole pattern gives them)."""
+    name, before, after = patterns
+    pos = 0
+    while (m := name.search(text, pos)) is not None:
+        start, end = m.span()
+        lead = before.search(text, max(pos, start - _CITE_REACH), start)
+        tail = after.match(text, end)
+        yield (lead.start() if lead else start), tail.end(), lead.group("pre") if lead else None, m.group("src"), \
+            tail.group("verb")
+        pos = tail.end()
 
 
 def _how(pre: str) -> str:
@@ -486,22 +509,23 @@ def cited_sources(articles: pd.DataFrame, *, outlets=None) -> pd.DataFrame:
     >>> cited_sources(arts)[["source", "how"]].values.tolist()
     [['Sputnik', 'reported'], ['Interfax', 'according to']]
     """
-    rx, names = _cite_patterns(outlets)
-    if _texts.streamed(articles):  # a table read without its texts: a block of articles at a time
-        return _texts.per_block(lambda block: cited_sources(block, outlets=outlets), articles)
+    patterns, names = _cite_patterns(outlets)
+    workers = _texts.workers_for(len(articles))
+    if _texts.streamed(articles) or workers > 1:  # a block of articles at a time, on every core
+        return _texts.per_block(functools.partial(cited_sources, outlets=outlets), articles, workers=workers)
     rows = []
     for aid, outlet, text in zip(articles["article_id"], articles["outlet"], articles["text"]):
         if not isinstance(text, str):
             continue
-        for m in rx.finditer(text):
-            if m.group("pre"):
-                how = _how(m.group("pre"))
-            elif m.group("verb"):
+        for start, end, pre, name, verb in _citations(text, patterns):
+            if pre:
+                how = _how(pre)
+            elif verb:
                 how = "reported"
             else:
                 continue  # a mere mention ("the BBC's correspondent"), not a citation
-            src = names[m.group("src")]
+            src = names[name]
             rows.append({"article_id": aid, "outlet": outlet, "source": src, "how": how,
-                         "start": m.start(), "end": m.end(), "self_citation": src == outlet})
+                         "start": start, "end": end, "self_citation": src == outlet})
     cols = ["article_id", "outlet", "source", "how", "start", "end", "self_citation"]
     return pd.DataFrame(rows, columns=cols).astype({"start": "int64", "end": "int64", "self_citation": bool})

@@ -39,8 +39,13 @@ def bootstrap_shares(
     if n == 0:
         nan = np.full(counts.shape[1], np.nan)
         return nan, nan
-    weights = rng.multinomial(n, np.full(n, 1.0 / n), size=n_boot)  # n_boot × n
-    sums = weights @ counts  # n_boot × variants
+    # Articles with the same counts are interchangeable: drawing n articles with replacement draws
+    # how many copies of each distinct row, multinomial(n, its share of the rows). The same
+    # distribution as resampling the rows one by one, at the cost of the distinct rows (a few
+    # dozen), not the articles (tens of thousands at scale).
+    rows, copies = np.unique(counts, axis=0, return_counts=True)
+    weights = rng.multinomial(n, copies / n, size=n_boot)  # n_boot × distinct rows
+    sums = weights @ rows  # n_boot × variants
     shares = sums / sums.sum(axis=1, keepdims=True)
     alpha = (1 - level) / 2
     return np.quantile(shares, alpha, axis=0), np.quantile(shares, 1 - alpha, axis=0)
