@@ -26,7 +26,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 RECORD = ROOT / "docs" / "benchmarks.json"  # the raw results behind docs/benchmarks.md
 STAGES = ["baseline", "ingest", "ingest_stream", "ingest_files", "find_terms", "count_terms", "keyness",
-          "keyness_peer", "scattertext_pandas", "scattertext_scikit", "matrix", "analysis", "find_quotes", "compare"]
+          "keyness_peer", "scattertext_pandas", "scattertext_scikit", "matrix", "analysis", "find_quotes", "compare",
+          "report"]
 PEERS = ROOT / ".venv-bench"  # Scattertext's own environment: a peer to measure, never a dependency
 PEER_PACKAGES = ["scattertext", "future", "six", "pandas", "pyarrow", "scikit-learn"]
 EXTRA = ["html", "dask"]  # run once, at the first size: HTML against bare trafilatura, Dask 1 vs 2 workers
@@ -78,6 +79,8 @@ def _stage(name: str, path: Path) -> dict:
                  "parent_cpu_s": me.ru_utime + me.ru_stime, "workers_cpu_s": kids.ru_utime + kids.ru_stime}
     elif name == "analysis":
         return _analysis(framing, path)
+    elif name == "report":
+        return _report(framing, path)
     elif name == "html":
         return _html(framing)
     elif name == "dask":
@@ -184,6 +187,36 @@ def _analysis(framing, path: Path) -> dict:
     seconds = timed["keyness_s"] + timed["similarity_s"] + timed["collocations_s"]
     return {"stage": "analysis", "articles": n, "bytes": nbytes, "seconds": seconds, "cache_mb": cache_mb,
             **timed, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def _report(framing, path: Path) -> dict:
+    """``framing report DIR`` on what ``framing ingest --out`` wrote (the ingest is not timed: it is
+    the ``ingest_stream`` stage): every packaged notebook, the explorer and the article pages, with
+    the texts read from the Parquet parts; the time of each step and the peak memory of the process
+    tree (this process and the notebooks' kernels), nothing cached beforehand."""
+    import tempfile
+
+    from framing.report import build_report
+
+    with tempfile.TemporaryDirectory() as work:
+        corpus = Path(work) / "corpus"
+        summary = framing.ingest_to(path, corpus, workers=2, progress=False)
+        steps: dict[str, float] = {}
+        began = time.perf_counter()
+
+        def note(message: str) -> None:  # "[2/6] 02_terminology.ipynb done in 40 s"
+            if " done in " in message or message.startswith("term explorer"):
+                steps[message.split(" done in ")[0].split("] ")[-1] if " done in " in message
+                      else "explorer and article pages"] = round(time.perf_counter() - began - sum(steps.values()), 1)
+
+        with _TreeMemory(0.5) as tree:
+            start = time.perf_counter()
+            build_report(corpus, out=Path(work) / "reports", name="bench", progress=note)
+            seconds = time.perf_counter() - start
+        cache_mb = sum(f.stat().st_size for f in (corpus / "dtm").rglob("*") if f.is_file()) / 2**20
+    return {"stage": "report", "articles": summary.n_articles, "bytes": summary.n_bytes, "seconds": seconds,
+            "steps_s": steps, "cache_mb": cache_mb, **tree.peaks,
+            "peak_rss_mb": tree.peaks.get("tree_rss_mb", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
 
 
 class _TreeMemory:
@@ -481,6 +514,17 @@ def _markdown(results: list[dict]) -> str:
                   f"| {r['collocations_s']:.1f} | {r['keyness_again_s']:.1f} / {r['similarity_again_s']:.1f} / "
                   f"{r['collocations_again_s']:.1f} | {r['keyness_from_disk_s']:.1f} | {r['cache_mb']:,.0f} |"
                   for r in analysis]
+    reports = [r for r in results if r["stage"] == "report"]
+    if reports:
+        lines += ["", "`framing report DIR` on what `framing ingest --out` wrote (`report`; the ingest is the "
+                      "`ingest_stream` stage): seconds per step, nothing cached beforehand, and the peak memory of "
+                      "the process tree (the build and each notebook's kernel, sampled every 0.5 s):", "",
+                  "| articles | total s | steps (s) | tree RSS MB | tree PSS MB | matrix cache MB |",
+                  "|---:|---:|---|---:|---:|---:|"]
+        lines += [f"| {r['size']:,} | {r['seconds']:.0f} | "
+                  + ", ".join(f"{k.replace('.ipynb', '')} {v:.0f}" for k, v in r["steps_s"].items())
+                  + f" | {r.get('tree_rss_mb', 0):,.0f} | {r.get('tree_pss_mb', 0):,.0f} | {r['cache_mb']:,.0f} |"
+                  for r in reports]
     streams = [r for r in results if r["stage"] in ("ingest_stream", "ingest_files") and "tree_pss_mb" in r]
     if streams:
         lines += ["", "Streaming ingest memory (2 workers; MB): the parent's own peak, the largest worker peak, and "

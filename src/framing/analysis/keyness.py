@@ -524,12 +524,22 @@ def collocations(
     dt = document_terms(articles, stop_words=stop_words)
     scorer = getattr(BigramAssocMeasures, measure)
     rows = []
-    for group, block in (docs.groupby("group") if by else [(None, docs)]):
-        sub = dt.matrix[block["row"].to_numpy()][:, :dt.n_unigrams]
+    groups = list(docs.groupby("group")) if by else [(None, docs)]
+    subs = [dt.matrix[block["row"].to_numpy()][:, :dt.n_unigrams] for _, block in groups]
+    may_hold = _holding(docs, dt, joined, phrase, articles)  # per document of docs
+    holders = [may_hold[block.index.to_numpy()] for _, block in groups]
+    if phrase is None:  # one word: the documents whose counts have it
+        col = np.flatnonzero(dt.unigrams == joined)
+        holders = [np.asarray(sub[:, col[0]].todense()).ravel() > 0 if len(col) else np.zeros(sub.shape[0], bool)
+                   for sub in subs]
+    texts = _texts_of(docs.iloc[np.concatenate([block.index.to_numpy()[h] for (_, block), h in zip(groups, holders)])]
+                      if groups else docs.iloc[:0], articles)  # every group's texts in one pass
+    taken = 0
+    for (group, block), sub, held in zip(groups, subs, holders):
         word_fd = dict(zip(dt.unigrams, np.asarray(sub.sum(axis=0)).ravel().tolist()))
-        holders = _holding(block, sub, dt, joined, phrase, articles)
         pair_fd: dict[tuple[str, str], int] = {}
-        for text in _texts_of(block[holders], articles):
+        mine, taken = texts[taken:taken + int(held.sum())], taken + int(held.sum())
+        for text in mine:
             plain = tokenize(text, stop_words=stop_words)
             words = tokenize(phrase.sub(joined, preprocess(text)), stop_words=stop_words) if phrase else plain
             if phrase is not None:  # the joined words replace theirs in the frequencies
@@ -568,23 +578,22 @@ def _texts_of(docs: pd.DataFrame, articles: pd.DataFrame) -> np.ndarray:
     return held["text"].fillna("").astype(str).to_numpy()
 
 
-def _holding(block: pd.DataFrame, sub, dt, joined: str, phrase, articles: pd.DataFrame) -> np.ndarray:
-    """Which documents of `block` can hold the term: for one word, those whose counts have it; for
-    a phrase, those whose lower-cased text holds its longest plain word (or all, if it has none)."""
+def _holding(docs: pd.DataFrame, dt, joined: str, phrase, articles: pd.DataFrame) -> np.ndarray:
+    """Which documents can hold a phrase: those whose lower-cased text holds its longest plain word
+    (all, if it has none; the texts are read once, a block at a time, for a table read without
+    them). One word is looked up in the matrix instead (all True here)."""
     if phrase is None:
-        col = np.flatnonzero(dt.unigrams == joined)
-        if not len(col):
-            return np.zeros(len(block), bool)
-        return np.asarray(sub[:, col[0]].todense()).ravel() > 0
+        return np.ones(len(docs), bool)
     words = [w for w in joined.split("_") if w.isalpha()]
     if not words or not _PLAIN_TERM.fullmatch(joined):  # a regex ("invasion|war"): read every text
-        return np.ones(len(block), bool)
+        return np.ones(len(docs), bool)
     word = max(words, key=len)
-    if "text" not in block:  # read without its texts: a block of articles at a time
-        found = _texts.per_block(lambda b: pd.DataFrame({"article_id": b["article_id"].to_numpy(), "has": [
-            word in t.lower() if isinstance(t, str) else False for t in b["text"]]}), articles.iloc[block["row"].to_numpy()])
-        return found["has"].to_numpy(dtype=bool)
-    return np.fromiter((word in t.lower() for t in block["text"]), dtype=bool, count=len(block))
+    if "text" in docs:
+        return np.fromiter((word in t.lower() for t in docs["text"]), dtype=bool, count=len(docs))
+    rows = np.unique(docs["row"].to_numpy())
+    found = _texts.per_block(lambda b: pd.DataFrame({"article_id": b["article_id"].to_numpy(), "has": [
+        word in t.lower() if isinstance(t, str) else False for t in b["text"]]}), articles.iloc[rows])
+    return found["has"].to_numpy(dtype=bool)[np.searchsorted(rows, docs["row"].to_numpy())]
 
 
 def _count_pairs(words: list[str], joined: str, window: int, pair_fd: dict) -> None:
