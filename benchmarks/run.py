@@ -202,12 +202,15 @@ def _report(framing, path: Path) -> dict:
         corpus = Path(work) / "corpus"
         summary = framing.ingest_to(path, corpus, workers=2, progress=False)
         steps: dict[str, float] = {}
+        step_pss: dict[str, float] = {}
         began = time.perf_counter()
 
         def note(message: str) -> None:  # "[2/6] 02_terminology.ipynb done in 40 s"
             if " done in " in message or message.startswith("term explorer"):
-                steps[message.split(" done in ")[0].split("] ")[-1] if " done in " in message
-                      else "explorer and article pages"] = round(time.perf_counter() - began - sum(steps.values()), 1)
+                name = message.split(" done in ")[0].split("] ")[-1] if " done in " in message \
+                    else "explorer and article pages"
+                steps[name] = round(time.perf_counter() - began - sum(steps.values()), 1)
+                step_pss[name] = round(tree.take())
 
         with _TreeMemory(0.5) as tree:
             start = time.perf_counter()
@@ -215,7 +218,7 @@ def _report(framing, path: Path) -> dict:
             seconds = time.perf_counter() - start
         cache_mb = sum(f.stat().st_size for f in (corpus / "dtm").rglob("*") if f.is_file()) / 2**20
     return {"stage": "report", "articles": summary.n_articles, "bytes": summary.n_bytes, "seconds": seconds,
-            "steps_s": steps, "cache_mb": cache_mb, **tree.peaks,
+            "steps_s": steps, "steps_pss_mb": step_pss, "cache_mb": cache_mb, **tree.peaks,
             "peak_rss_mb": tree.peaks.get("tree_rss_mb", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
 
 
@@ -257,6 +260,12 @@ class _TreeMemory:
                 pss += getattr(info, "pss", info.rss)
             self.peaks["tree_rss_mb"] = max(self.peaks.get("tree_rss_mb", 0), rss / 2**20)
             self.peaks["tree_pss_mb"] = max(self.peaks.get("tree_pss_mb", 0), pss / 2**20)
+            self.since = max(getattr(self, "since", 0), pss / 2**20)
+
+    def take(self) -> float:
+        """The peak summed PSS (MB) since the last call."""
+        peak, self.since = getattr(self, "since", 0), 0
+        return peak
 
 
 def _html(framing) -> dict:
@@ -519,10 +528,12 @@ def _markdown(results: list[dict]) -> str:
         lines += ["", "`framing report DIR` on what `framing ingest --out` wrote (`report`; the ingest is the "
                       "`ingest_stream` stage): seconds per step, nothing cached beforehand, and the peak memory of "
                       "the process tree (the build and each notebook's kernel, sampled every 0.5 s):", "",
-                  "| articles | total s | steps (s) | tree RSS MB | tree PSS MB | matrix cache MB |",
+                  "| articles | total s | steps: seconds (peak tree PSS, MB) | tree RSS MB | tree PSS MB | matrix cache MB |",
                   "|---:|---:|---|---:|---:|---:|"]
         lines += [f"| {r['size']:,} | {r['seconds']:.0f} | "
-                  + ", ".join(f"{k.replace('.ipynb', '')} {v:.0f}" for k, v in r["steps_s"].items())
+                  + ", ".join(f"{k.replace('.ipynb', '')} {v:.0f}"
+                              + (f" ({r['steps_pss_mb'][k]:,.0f})" if k in r.get("steps_pss_mb", {}) else "")
+                              for k, v in r["steps_s"].items())
                   + f" | {r.get('tree_rss_mb', 0):,.0f} | {r.get('tree_pss_mb', 0):,.0f} | {r['cache_mb']:,.0f} |"
                   for r in reports]
     streams = [r for r in results if r["stage"] in ("ingest_stream", "ingest_files") and "tree_pss_mb" in r]

@@ -165,3 +165,25 @@ def test_blocks_on_worker_processes_give_the_same_table(both):
         alone = _texts.per_block(run, table, size=4)
         assert_frame_equal(_texts.per_block(run, table, size=4, workers=2), alone)
     assert len(alone)
+
+
+def test_parts_that_type_a_column_differently_are_read_together(ingested, tmp_path):
+    """A part whose articles had nothing removed stores ``dropped`` as a list of nulls; read with
+    a part that has removed lines, both come back as lists."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    copy = tmp_path / "copy"
+    shutil.copytree(ingested, copy, ignore=shutil.ignore_patterns("dtm"))
+    first = sorted((copy / "articles").glob("part-*.parquet"))[0]
+    table = pq.read_table(first)
+    n = table.num_rows
+    for name in ("dropped", "dropped_why"):
+        table = table.set_column(table.schema.get_field_index(name), name, pa.array([[]] * n, type=pa.list_(pa.null())))
+    pq.write_table(table, first)
+    full, meta = framing.read_articles(copy), framing.read_articles(copy, texts=False)
+    from framing import notebook as nb
+
+    assert_frame_equal(nb.cleaning_example(meta), nb.cleaning_example(full))
+    audit = _texts.per_block(lambda b: b[["article_id", "dropped"]], meta, ("dropped",), size=7)
+    assert audit["dropped"].map(len).sum() == full["dropped"].map(len).sum() > 0

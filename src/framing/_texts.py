@@ -164,37 +164,54 @@ def located_blocks(articles: pd.DataFrame, columns: Sequence[str], size: int) ->
                                 "the table's texts cannot be read")
     index = _positions(articles)
     found = 0
-    held: list[tuple[np.ndarray, dict]] = []
+    held: list[tuple[np.ndarray, pa.Table]] = []
     n_held = 0
 
     def emit():
         pos = np.concatenate([p for p, _ in held])
         frame = articles.iloc[pos].copy()
-        for name in missing:
-            values = [v for _, cols in held for v in cols[name]]
+        for name in missing:  # parts may type a column differently (list<null> where every list is empty)
             dtype = ARTICLE_COLUMNS.get(name, object)
-            frame[name] = pd.array(values, dtype=dtype) if dtype is not object else pd.Series(
-                values, index=frame.index, dtype=object)
+            if isinstance(dtype, pd.StringDtype):  # Arrow strings stay Arrow strings (no Python objects)
+                column = pa.chunked_array([t.column(name).cast(pa.large_string()) for _, t in held],
+                                          type=pa.large_string())
+                frame[name] = dtype.__from_arrow__(column)
+            else:
+                values = [v for _, t in held for v in t.column(name).to_pylist()]
+                frame[name] = pd.Series(values, index=frame.index, dtype=object)
         return pos, frame
 
     for path in files:
-        names = set(pq.ParquetFile(path).schema_arrow.names)
-        absent = [c for c in missing if c not in names]
+        file = pq.ParquetFile(path)
+        absent = [c for c in missing if c not in file.schema_arrow.names]
         if absent:
             raise TextsError(f"{path}: no column {', '.join(map(repr, absent))}")
-        for batch in pq.ParquetFile(path).iter_batches(batch_size=size, columns=["article_id", *missing]):
-            pos = index.get_indexer(batch.column(0).to_numpy(zero_copy_only=False))
-            keep = pos >= 0
-            if not keep.any():
-                continue
-            if not keep.all():
-                batch = batch.filter(pa.array(keep))
-            held.append((pos[keep], {name: batch.column(1 + k).to_pylist() for k, name in enumerate(missing)}))
-            n_held += int(keep.sum())
-            found += int(keep.sum())
-            if n_held >= size:
-                yield emit()
-                held, n_held = [], 0
+        # the ids first (a few bytes an article): a part none of whose articles is wanted is not read
+        wanted = index.get_indexer(file.read(columns=["article_id"]).column(0).to_numpy())
+        if not (wanted >= 0).any():
+            continue
+        start = 0
+        for group in range(file.num_row_groups):
+            rows = file.metadata.row_group(group).num_rows
+            in_group = wanted[start:start + rows]
+            if (in_group >= 0).any():
+                at = 0
+                for batch in file.iter_batches(batch_size=size, row_groups=[group], columns=list(missing)):
+                    pos = in_group[at:at + batch.num_rows]
+                    at += batch.num_rows
+                    keep = pos >= 0
+                    if not keep.any():
+                        continue
+                    table = pa.Table.from_batches([batch])
+                    if not keep.all():
+                        table = table.filter(pa.array(keep))
+                    held.append((pos[keep], table))
+                    n_held += int(keep.sum())
+                    found += int(keep.sum())
+                    if n_held >= size:
+                        yield emit()
+                        held, n_held = [], 0
+            start += rows
     if held:
         yield emit()
     if found < len(articles):

@@ -123,7 +123,8 @@ def matrix_counts(articles: pd.DataFrame, docs: pd.DataFrame, part: Part, ngram_
     else:
         dt = document_terms(articles, part=part, stop_words=stop_words, progress=progress)
         rows = docs["row"].to_numpy()
-    sub = dt.matrix[rows]
+    identity = len(rows) == dt.matrix.shape[0] and bool((rows == np.arange(len(rows))).all())
+    sub = dt.matrix if identity else dt.matrix[rows]  # every row in order: no copy of the matrix
     if ngram_range == (1, 1):
         sub = sub[:, :dt.n_unigrams]
     # no column subset: on a corpus-wide matrix it costs more than the statistics
