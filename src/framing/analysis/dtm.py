@@ -170,7 +170,8 @@ def stacked(first: DocumentTerms, second: DocumentTerms) -> DocumentTerms:
     keys = keys[np.concatenate([[True], keys[1:] != keys[:-1]])] if len(keys) else keys
 
     def columns(dt: DocumentTerms, uni_map: np.ndarray, bi_keys: np.ndarray) -> np.ndarray:
-        return np.concatenate([uni_map, n_uni + np.searchsorted(keys, bi_keys)])
+        cols = np.concatenate([uni_map, n_uni + np.searchsorted(keys, bi_keys)])
+        return cols.astype(np.int32) if n_uni + len(keys) < 2**31 else cols  # half the memory per count
 
     def moved(dt: DocumentTerms, cols: np.ndarray) -> sparse.csr_matrix:
         m = dt.matrix.tocsr()
@@ -294,17 +295,26 @@ def _count(texts, stop_words, progress, workers: int | None = None
     n_uni = len(unigrams)
     keys, numbers = _numbered([b[1] for _, b in parts])
     width = n_uni + len(keys)
-    blocks = []
-    for n_rows, (uni, bi), bi_cols in zip(sizes, parts, numbers):
+    # the matrix's arrays are filled block by block, each block's pieces freed as it is copied in
+    # (no second copy of the whole matrix, as stacking per-block matrices would make)
+    nnz = sum(len(uni[2]) + len(bi[2]) for uni, bi in parts)
+    big = nnz >= 2**31 or width >= 2**31
+    data = np.empty(nnz, dtype=np.int32)
+    indices = np.empty(nnz, dtype=np.int64 if big else np.int32)
+    indptr = np.zeros(sum(sizes) + 1, dtype=np.int64 if big else np.int32)
+    at = row_at = 0
+    for k, n_rows in enumerate(sizes):
+        (uni, bi), bi_cols = parts[k], numbers[k]
+        parts[k] = numbers[k] = None
         rows = np.concatenate([uni[0], bi[0]])
-        cols = np.concatenate([uni[1], n_uni + bi_cols])
-        counts = np.concatenate([uni[2], bi[2]])
         order = np.argsort(rows, kind="stable")  # a row's unigrams, then its bigrams: sorted columns
-        indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=n_rows))]).astype(np.int32)
-        blocks.append(sparse.csr_matrix((counts[order], cols[order].astype(np.int32 if width < 2**31 else np.int64),
-                                         indptr), shape=(n_rows, width)))
+        end = at + len(rows)
+        data[at:end] = np.concatenate([uni[2], bi[2]])[order]
+        indices[at:end] = np.concatenate([uni[1], n_uni + bi_cols])[order]
+        indptr[row_at + 1:row_at + n_rows + 1] = at + np.cumsum(np.bincount(rows, minlength=n_rows))
+        at, row_at = end, row_at + n_rows
     parts.clear()
-    matrix = sparse.vstack(blocks, format="csr") if blocks else sparse.csr_matrix((n_docs, width), dtype=np.int32)
+    matrix = sparse.csr_matrix((data, indices, indptr), shape=(n_docs, width))
     matrix.has_sorted_indices = True
     bigrams = np.column_stack([keys // _SHIFT, keys % _SHIFT]).astype(np.int32) if len(keys) \
         else np.zeros((0, 2), np.int32)
