@@ -402,8 +402,9 @@ def _merged(results: list[dict], extras: list[dict], recorded: list[dict]) -> tu
     done = {(r["size"], r["stage"]) for r in results + extras}
     kept = [r for r in recorded if (r["size"], r["stage"]) not in done]
     days = {(r["size"], r.get("date")) for r in kept if r["stage"] in STAGES}
-    kept += [r for r in recorded if r["stage"] == "baseline" and (r["size"], r.get("date")) in days
-             and (r["size"], r["stage"]) in done]
+    have = {(r["size"], r.get("date")) for r in results if r["stage"] == "baseline"}  # this run's own
+    older = {(r["size"], r.get("date")): r for r in recorded if r["stage"] == "baseline"}  # the day's last
+    kept += [r for key, r in older.items() if key in days and key not in have and (r["size"], "baseline") in done]
     for r in kept:
         (extras if r["stage"] in EXTRA else results).append(r)
     results.sort(key=lambda r: (r["size"], r.get("date", ""), STAGES.index(r["stage"])))
@@ -437,7 +438,9 @@ def _write(results: list[dict], extras: list[dict]) -> None:
         "framing's tokenizer, group sums, numpy); `matrix` is `framing.analysis.dtm.document_terms` alone; "
         "`analysis` is keyness + outlet_similarity + collocations after the matrix (table below); `find_quotes` "
         "finds quotations, speakers and verbs; `compare` is the 2,000-resample cluster bootstrap of the term shares "
-        "(the hits found before the clock starts); `scattertext_pandas` and `scattertext_scikit` are Scattertext's "
+        "(the hits found before the clock starts); `report` is `framing report DIR` on what `framing ingest --out` "
+        "wrote, every packaged notebook with the texts read from the Parquet parts (its MB/s is the raw corpus's "
+        "bytes over the report's seconds; table below); `scattertext_pandas` and `scattertext_scikit` are Scattertext's "
         "`CorpusFromPandas` (its whitespace tokenizer) and `CorpusFromScikit` (over `CountVectorizer(ngram_range=(1, 2))`) "
         "building a corpus and its per-outlet term counts (`benchmarks/peers.py`, in its own environment "
         "`.venv-bench`: Scattertext is not a dependency of framing). Above 100,000 articles the JSONL corpus repeats the 100,000 "

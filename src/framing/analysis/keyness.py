@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 from typing import Literal, Sequence
 
@@ -17,6 +18,7 @@ from sklearn.metrics.pairwise import cosine_similarity
 from sklearn.preprocessing import normalize
 
 from .. import _texts
+from .._cache import derived
 from .._progress import bar
 from .compare import group_keys
 from .dtm import document_terms, stacked
@@ -138,6 +140,11 @@ class Terms:
     def __init__(self, dt, n: int) -> None:
         self._dt, self._n = dt, n
 
+    @property
+    def owner(self):
+        """The document-term matrix the names come from."""
+        return self._dt
+
     def __len__(self) -> int:
         return self._n
 
@@ -237,13 +244,26 @@ def keyness(
             docs = documents(_texts.with_columns(articles, ("title", "text")), by, part=part, dedupe=dedupe,
                              outlets=outlets)
         matrix, vocab = term_counts(docs, ngram_range, stop_words, progress)
-    totals = Totals.from_matrix(matrix, vocab, docs["group"].to_numpy())
+    totals = _totals(matrix, vocab, docs)
     table = keyness_from_totals(totals, by, target, reference, method=method, min_count=min_count,
                                 alpha0=alpha0, correction=correction, bootstrap=bootstrap, level=level,
                                 seed=seed, matrix=matrix, groups=docs["group"].to_numpy())
     if keep_outlet_names or by == "part" or table.empty:
         return table
     return _without_own_names(table, articles, docs, by, target, stop_words, outlets)
+
+
+def _totals(matrix: sparse.csr_matrix, vocab, docs: pd.DataFrame) -> Totals:
+    """:meth:`Totals.from_matrix` of the documents' groups, kept with the corpus's document-term
+    matrix while it lives (a second keyness of the same grouping reuses the sums)."""
+    groups = docs["group"].to_numpy()
+    if not isinstance(vocab, Terms):
+        return Totals.from_matrix(matrix, vocab, groups)
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(pd.util.hash_array(np.asarray(groups, dtype=object).astype(str).astype(object)).tobytes())
+    digest.update(docs["row"].to_numpy(dtype=np.int64).tobytes())
+    key = ("totals", matrix.shape, digest.hexdigest())
+    return derived(vocab.owner, key, lambda: Totals.from_matrix(matrix, vocab, groups))
 
 
 def own_names(articles: pd.DataFrame, outlets=None, stop_words=STOP_WORDS) -> dict[str, list[tuple[str, ...]]]:
@@ -386,16 +406,20 @@ def keyness_from_totals(totals: Totals, by, target=None, reference=None, *, meth
             raise KeyError(f"no group {t!r} in {by!r}; groups: {names}")
     if bootstrap and matrix is None:
         raise ValueError("bootstrap needs the document matrix: use framing.keyness on a pandas table")
-    if isinstance(totals.vocab, Terms):  # name, once, every term some table can show
-        wanted = totals.pooled >= max(min_count, 1)
-        named = np.empty(len(totals.vocab), dtype=object)
-        named[wanted] = totals.vocab[wanted]
-        totals.vocab = named
+    # A term used fewer than min_count times in the whole corpus is in no table (target and
+    # reference together use it at most that often): the statistics run on the other columns only,
+    # with the group sizes and the prior's total taken over the whole vocabulary first.
+    candidate = np.flatnonzero(totals.pooled >= max(min_count, 1))
     prior = _prior(totals.pooled.astype(float), alpha0)
     prior_sum = prior.sum()  # α0 over the whole vocabulary
+    sizes = np.asarray(totals.counts.sum(axis=1)).ravel().astype(float)  # each group's tokens
+    vocab = totals.vocab[candidate] if isinstance(totals.vocab, Terms) else np.asarray(totals.vocab)[candidate]
+    within = Totals(totals.names, np.asarray(vocab, dtype=object), totals.counts[:, candidate],
+                    totals.docs[:, candidate])
     out = [
-        _keyness_one(totals, t, reference, method=method, min_count=min_count, prior=prior, prior_sum=prior_sum,
-                     correction=correction, bootstrap=bootstrap, level=level, seed=seed, matrix=matrix, groups=groups)
+        _keyness_one(within, t, reference, method=method, min_count=min_count, prior=prior[candidate],
+                     prior_sum=prior_sum, correction=correction, bootstrap=bootstrap, level=level, seed=seed,
+                     matrix=matrix, groups=groups, sizes=sizes, columns=candidate, prior_all=prior)
         for t in targets
     ]
     table = pd.concat(out, ignore_index=True) if out else pd.DataFrame()
@@ -408,7 +432,11 @@ def keyness_from_totals(totals: Totals, by, target=None, reference=None, *, meth
 
 
 def _keyness_one(totals: Totals, target, reference, *, method, min_count, prior, prior_sum, correction,
-                 bootstrap, level, seed, matrix=None, groups=None) -> pd.DataFrame:
+                 bootstrap, level, seed, matrix=None, groups=None, sizes=None, columns=None,
+                 prior_all=None) -> pd.DataFrame:
+    """One target's table. `totals` may hold only some columns of the vocabulary (`columns`, with
+    `prior` theirs): `sizes` are then the groups' token counts over the whole vocabulary and
+    `prior_all` the whole prior (for the bootstrap)."""
     names = np.asarray(totals.names, dtype=object)
     in_target = names == target
     if reference is None:
@@ -419,7 +447,10 @@ def _keyness_one(totals: Totals, target, reference, *, method, min_count, prior,
     vocab = totals.vocab
     a_all = totals.row_sum(totals.counts, in_target)
     c_all = totals.pooled - a_all if reference is None else totals.row_sum(totals.counts, in_reference)
-    n_t, n_r = float(a_all.sum()), float(c_all.sum())
+    if sizes is None:
+        n_t, n_r = float(a_all.sum()), float(c_all.sum())
+    else:
+        n_t, n_r = float(sizes[in_target].sum()), float(sizes[in_reference].sum())
     keep = (a_all + c_all) >= max(min_count, 1)
     a, c = a_all[keep], c_all[keep]
     docs_target = totals.row_sum(totals.docs, in_target)[keep]
@@ -435,7 +466,12 @@ def _keyness_one(totals: Totals, target, reference, *, method, min_count, prior,
         if bootstrap:
             doc_t = groups == target
             doc_r = ~doc_t if reference is None else np.isin(groups, refs) & ~doc_t
-            lo, hi = _bootstrap_delta(matrix[doc_t], matrix[doc_r], keep, prior, bootstrap, level, seed)
+            whole = keep
+            if columns is not None:  # the mask over the matrix's own columns
+                whole = np.zeros(len(prior_all), dtype=bool)
+                whole[columns[keep]] = True
+            lo, hi = _bootstrap_delta(matrix[doc_t], matrix[doc_r], whole, prior if columns is None else prior_all,
+                                      bootstrap, level, seed)
             table["delta_lo"], table["delta_hi"] = lo, hi
     elif method == "chi2":
         table["statistic"], table["p"] = chi2_2x2(a, c, n_t, n_r, correction=correction)
@@ -447,7 +483,13 @@ def _keyness_one(totals: Totals, target, reference, *, method, min_count, prior,
     table["few_docs"] = table["docs_target"] <= 2
     cols = ["group", "term", "statistic", "p", "q", "n_target", "n_reference", "docs_target", "few_docs"]
     cols += [c for c in ("delta", "delta_lo", "delta_hi") if c in table]
-    return table[cols].sort_values(["statistic", "term"], ascending=[False, True], ignore_index=True)
+    # largest statistic first (NaN last), ties by term: the terms ranked by Arrow (code-point order, as
+    # Python compares strings), then one numpy lexsort, instead of pandas sorting Python strings
+    terms = pa.array(table["term"].astype(object).tolist(), type=pa.large_string())
+    rank = np.empty(len(table), dtype=np.int64)
+    rank[pc.sort_indices(terms).to_numpy()] = np.arange(len(table))
+    order = np.lexsort((rank, -table["statistic"].to_numpy(dtype=float)))
+    return table[cols].iloc[order].reset_index(drop=True)
 
 
 def _prior(pooled: np.ndarray, alpha0: float | None) -> np.ndarray:
