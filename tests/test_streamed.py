@@ -187,3 +187,15 @@ def test_parts_that_type_a_column_differently_are_read_together(ingested, tmp_pa
     assert_frame_equal(nb.cleaning_example(meta), nb.cleaning_example(full))
     audit = _texts.per_block(lambda b: b[["article_id", "dropped"]], meta, ("dropped",), size=7)
     assert audit["dropped"].map(len).sum() == full["dropped"].map(len).sum() > 0
+
+
+def test_an_ingest_folder_without_parts_is_a_clear_error(tmp_path):
+    from framing.report import ReportError, build_report
+
+    folder = tmp_path / "corpus"
+    (folder / "articles").mkdir(parents=True)
+    (folder / "ingest.json").write_text("{}")
+    with pytest.raises(ReportError, match=r"corpus: the ingested articles cannot be read: .*no part-\*\.parquet") as err:
+        build_report(folder, out=tmp_path / "reports")
+    assert err.value.code == 3
+    assert not any((tmp_path / "reports").glob(".*building*"))  # nothing left behind

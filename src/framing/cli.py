@@ -25,6 +25,7 @@ _REPORT_EXAMPLES = """examples:
   framing report                                   # the bundled demo corpus, into reports/sample/
   framing report data/raw --name spring-2022 -p freq month -p max_rows 30
   framing report data/raw --notebooks my_notebooks/ --lexicon my_lexicon.yaml --headline kyiv
+  framing ingest big/ --out data/processed && framing report data/processed   # texts stay on disk
 """
 _INIT_EXAMPLES = """examples:
   framing init my-study && cd my-study && framing report
@@ -245,11 +246,13 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("report", help="run the notebooks on a raw folder and render the HTML report",
                        formatter_class=raw_help, epilog=_REPORT_EXAMPLES,
-                       description="Ingest RAW, execute the numbered notebooks with papermill and write "
+                       description="Ingest RAW (or read a folder `framing ingest --out` wrote, texts left on disk), "
+                                   "execute the numbered notebooks with papermill and write "
                                    "OUT/NAME/ (index.html, one page per notebook, executed notebooks, manifest.json). "
                                    f"Exit codes: 0 done, 2 bad arguments, 3 nothing could be read, "
                                    f"{EXIT_NOTEBOOK} a notebook failed (the previous report is left untouched).")
-    p.add_argument("raw", nargs="?", help="raw folder or file (default: the demo corpus bundled with framing)")
+    p.add_argument("raw", nargs="?", help="raw folder or file, or a folder `framing ingest --out` wrote "
+                                         "(default: the demo corpus bundled with framing)")
     p.add_argument("--out", default="reports", help="where reports go (default reports/)")
     p.add_argument("--name", help="report folder name: letters, digits, '.', '_', '-', at most 64, starting "
                                   "with a letter or digit (default: the raw folder's name, made so)")
