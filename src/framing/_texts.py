@@ -118,21 +118,23 @@ def streamed(articles: pd.DataFrame, columns: Sequence[str] = ("text",)) -> bool
     False
     """
     missing = [c for c in columns if c not in articles.columns]
-    if not missing:
-        return False
-    if source_of(articles) is None:
-        if set(missing) & set(HEAVY):
-            _missing(articles, missing)
-        return False
-    return True
+    folder = source_of(articles) is not None
+    if missing and not folder and set(missing) & set(HEAVY):
+        raise _no_folder(missing)
+    return bool(missing) and folder
+
+
+def _no_folder(missing: list[str]) -> TextsError:
+    return TextsError(f"the articles table has no {', '.join(map(repr, missing))} column; give the table "
+                      "with its texts, or read it with framing.read_articles(DIR, texts=False) so that they "
+                      "can be read from DIR")
 
 
 def _missing(articles: pd.DataFrame, columns: Sequence[str]) -> list[str]:
+    """The `columns` the table lacks (an error if it lacks any and does not know its folder)."""
     missing = [c for c in columns if c not in articles.columns]
     if missing and source_of(articles) is None:
-        raise TextsError(f"the articles table has no {', '.join(map(repr, missing))} column; give the table "
-                         "with its texts, or read it with framing.read_articles(DIR, texts=False) so that they "
-                         "can be read from DIR")
+        raise _no_folder(missing)
     return missing
 
 

@@ -379,62 +379,57 @@ def is_ingested(folder: Path) -> bool:
     return folder.is_dir() and (folder / "ingest.json").is_file() and (folder / "articles").is_dir()
 
 
-def _stage_ingested(plan: _Plan, tmp: Path):
+def _read_ingested(raw: Path):
     """A corpus ``framing ingest --out`` wrote: the articles without their texts (every stage reads
-    the texts from the folder's Parquet a block at a time), its rejects, and the parameters every
-    notebook gets; ``processed`` is the folder's path relative to the build folder (the report and
-    its build folder are siblings, so the path holds for both), and the document-term matrix the
-    notebooks count is kept in the folder's ``dtm/`` for the next build."""
+    the texts from the folder's Parquet a block at a time) and its rejects."""
     from .ingestion import Corpus, read_articles
     from .schema import cast_rejects, empty_rejects
 
-    for sub in ("notebooks", "data", "figures"):
-        (tmp / sub).mkdir(parents=True)
     try:
-        articles = read_articles(plan.raw, texts=False)
+        articles = read_articles(raw, texts=False)
     except (OSError, ValueError) as exc:
-        raise ReportError(f"{plan.raw}: the ingested articles cannot be read: {exc}", code=3) from exc
+        raise ReportError(f"{raw}: the ingested articles cannot be read: {exc}", code=3) from exc
     if articles.empty:
-        raise ReportError(f"{plan.raw}: the ingest holds no article", code=3)
-    rejects_file = plan.raw / "rejects.csv"
+        raise ReportError(f"{raw}: the ingest holds no article", code=3)
+    rejects_file = raw / "rejects.csv"
     rejects = cast_rejects(pd.read_csv(rejects_file, dtype=str, keep_default_na=False)) if rejects_file.is_file() \
         else empty_rejects()
-    if (plan.raw / "outlets.yaml").is_file():  # the outlets file the ingest used, put beside it
-        shutil.copyfile(plan.raw / "outlets.yaml", tmp / "data" / "outlets.yaml")
-    if plan.lexicon is not None:
-        shutil.copyfile(plan.lexicon, tmp / "data" / "lexicon.yaml")
-    base = {"raw": plan.raw.name, "processed": os.path.relpath(plan.raw.resolve(), tmp.resolve()),
-            "lexicon": "data/lexicon.yaml" if plan.lexicon else None, "progress": False,
-            "figure_format": plan.figure_format, "headline": plan.headline}
-    return Corpus(articles=articles, rejects=rejects, n_files=0), base
+    return Corpus(articles=articles, rejects=rejects, n_files=0)
 
 
 def _stage_inputs(plan: _Plan, tmp: Path):
     """Ingest the raw folder once into ``tmp/data`` (with the outlets and lexicon files it used);
-    returns the corpus and the parameters every notebook gets (paths relative to ``tmp``). A
-    folder ``framing ingest --out`` wrote is read where it is (:func:`_stage_ingested`)."""
+    returns the corpus and the parameters every notebook gets (paths relative to ``tmp``).
+
+    A folder ``framing ingest --out`` wrote is read where it is (:func:`_read_ingested`):
+    ``processed`` is then its path relative to the build folder (the report and its build folder
+    are siblings, so the path holds for both), and the document-term matrix the notebooks count is
+    kept in its ``dtm/`` for the next build."""
     from .ingestion import ingest
 
-    if is_ingested(plan.raw):
-        return _stage_ingested(plan, tmp)
     for sub in ("notebooks", "data", "figures"):
         (tmp / sub).mkdir(parents=True)
-    corpus = ingest(plan.raw, manifest=plan.manifest, workers=plan.workers, progress=False,
-                    follow_links=plan.follow_links)
-    if corpus.articles.empty:
-        raise ReportError(f"{plan.raw}: no article could be read ({len(corpus.rejects)} rejected inputs)", code=3)
-    corpus.articles.to_parquet(tmp / "data" / "articles.parquet", index=False)
-    # the notebooks read data/articles.parquet: the document-term matrix the first one counts is kept
-    # in data/dtm/ for the others (and for the explorer, in this process); removed before publishing
-    corpus.articles.attrs["framing_source"] = str((tmp / "data").resolve())
-    corpus.rejects.to_csv(tmp / "data" / "rejects.csv", index=False)
+    if is_ingested(plan.raw):
+        corpus = _read_ingested(plan.raw)
+        processed = os.path.relpath(plan.raw.resolve(), tmp.resolve())
+    else:
+        corpus = ingest(plan.raw, manifest=plan.manifest, workers=plan.workers, progress=False,
+                        follow_links=plan.follow_links)
+        if corpus.articles.empty:
+            raise ReportError(f"{plan.raw}: no article could be read ({len(corpus.rejects)} rejected inputs)", code=3)
+        corpus.articles.to_parquet(tmp / "data" / "articles.parquet", index=False)
+        # the notebooks read data/articles.parquet: the document-term matrix the first one counts is
+        # kept in data/dtm/ for the others (and for the explorer, in this process); removed before publishing
+        corpus.articles.attrs["framing_source"] = str((tmp / "data").resolve())
+        corpus.rejects.to_csv(tmp / "data" / "rejects.csv", index=False)
+        processed = "data"
     sidecar = (plan.raw if plan.raw.is_dir() else plan.raw.parent) / "outlets.yaml"
     if sidecar.exists():
         shutil.copyfile(sidecar, tmp / "data" / "outlets.yaml")
     if plan.lexicon is not None:
         shutil.copyfile(plan.lexicon, tmp / "data" / "lexicon.yaml")
     # paths relative to the build folder: no absolute path ever reaches a page
-    base = {"raw": plan.raw.name, "processed": "data", "lexicon": "data/lexicon.yaml" if plan.lexicon else None,
+    base = {"raw": plan.raw.name, "processed": processed, "lexicon": "data/lexicon.yaml" if plan.lexicon else None,
             "progress": False,  # a bar in a cell's output would make two builds differ
             "figure_format": plan.figure_format, "headline": plan.headline}
     return corpus, base

@@ -30,8 +30,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import functools
 import os
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -278,7 +278,7 @@ def _count(texts, stop_words, progress, workers: int | None = None
     :class:`_Streamed` corpus whose texts are read a block at a time."""
     stops = frozenset(stop_words or ())
     n_docs = len(texts)
-    workers = _workers(n_docs) if workers is None else workers
+    workers = _texts.workers_for(n_docs, from_items=PARALLEL_FROM) if workers is None else workers
     index: dict[str, int] = {}
     parts, sizes = [], []
     feed = _fed(texts, stops, workers) if isinstance(texts, _Streamed) else _blocks(texts, stops, workers)
@@ -359,14 +359,6 @@ PARALLEL_FROM = 20_000
 _SHARED: dict = {}  # the texts a forked worker reads (set before the pool starts)
 
 
-def _workers(n_docs: int) -> int:
-    """Worker processes for `n_docs` documents: forked ones, so on Linux only (elsewhere the texts
-    would have to be pickled to each worker, which costs what it saves)."""
-    if n_docs < PARALLEL_FROM or not sys.platform.startswith("linux"):
-        return 1
-    return max(1, min(len(os.sched_getaffinity(0)), 8))
-
-
 class _blocks:
     """The tokenized blocks in order: in this process, or from forked worker processes that read
     the texts they inherited (nothing is pickled to them but a block's start)."""
@@ -413,38 +405,26 @@ class _Streamed:
 
 
 class _fed:
-    """The tokenized blocks of a :class:`_Streamed` corpus in order: read here, tokenized here or in
-    worker processes (a few blocks in flight, so memory holds a few blocks of text, not the corpus)."""
+    """The tokenized blocks of a :class:`_Streamed` corpus in order, as (size, tokens): read here,
+    tokenized here or on worker processes (:func:`framing._texts.ordered_map`: a few blocks in
+    flight, so memory holds a few blocks of text, not the corpus)."""
 
     def __init__(self, texts: _Streamed, stops, workers: int) -> None:
-        self.texts, self.stops, self.workers, self.pool = texts, stops, workers, None
+        self.texts, self.stops, self.workers = texts, stops, workers
 
     def __enter__(self):
-        if self.workers <= 1:
-            return ((len(block), _tokens(block, self.stops)) for block in self.texts)
-        import collections
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
+        sizes: list[int] = []
 
-        context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
-        self.pool = pool = ProcessPoolExecutor(self.workers, mp_context=context)
-
-        def results():
-            pending: collections.deque = collections.deque()
+        def blocks():
             for block in self.texts:
-                pending.append((len(block), pool.submit(_tokens, block, self.stops)))
-                if len(pending) > 2 * self.workers:
-                    size, future = pending.popleft()
-                    yield size, future.result()
-            while pending:
-                size, future = pending.popleft()
-                yield size, future.result()
+                sizes.append(len(block))
+                yield block
 
-        return results()
+        self.tokenized = _texts.ordered_map(functools.partial(_tokens, stops=self.stops), blocks(), self.workers)
+        return ((sizes[k], tokens) for k, tokens in enumerate(self.tokenized))
 
     def __exit__(self, *exc) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(cancel_futures=True)
+        self.tokenized.close()  # stops the worker pool, also when counting failed half-way
 
 
 def _tokens_shared(start: int):

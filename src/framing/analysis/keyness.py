@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import re
 from typing import Literal, Sequence
 
@@ -568,21 +569,15 @@ def collocations(
     scorer = getattr(BigramAssocMeasures, measure)
     rows = []
     groups = list(docs.groupby("group")) if by else [(None, docs)]
-    subs = [dt.matrix[block["row"].to_numpy()][:, :dt.n_unigrams] for _, block in groups]
-    may_hold = _holding(docs, dt, joined, phrase, articles)  # per document of docs
-    holders = [may_hold[block.index.to_numpy()] for _, block in groups]
-    if phrase is None:  # one word: the documents whose counts have it
-        col = np.flatnonzero(dt.unigrams == joined)
-        holders = [np.asarray(sub[:, col[0]].todense()).ravel() > 0 if len(col) else np.zeros(sub.shape[0], bool)
-                   for sub in subs]
-    texts = _texts_of(docs.iloc[np.concatenate([block.index.to_numpy()[h] for (_, block), h in zip(groups, holders)])]
-                      if groups else docs.iloc[:0], articles)  # every group's texts in one pass
-    taken = 0
-    for (group, block), sub, held in zip(groups, subs, holders):
+    holds = _holding(docs, dt, joined, phrase, articles)  # per document of docs
+    held = [block.index.to_numpy()[holds[block.index.to_numpy()]] for _, block in groups]
+    # every group's texts in one pass (from the ingest folder for a table read without them)
+    texts = iter(_texts_of(docs.iloc[np.concatenate([np.zeros(0, np.int64), *held])], articles))
+    for (group, block), mine in zip(groups, held):
+        sub = dt.matrix[block["row"].to_numpy()][:, :dt.n_unigrams]
         word_fd = dict(zip(dt.unigrams, np.asarray(sub.sum(axis=0)).ravel().tolist()))
         pair_fd: dict[tuple[str, str], int] = {}
-        mine, taken = texts[taken:taken + int(held.sum())], taken + int(held.sum())
-        for text in mine:
+        for text in itertools.islice(texts, len(mine)):
             plain = tokenize(text, stop_words=stop_words)
             words = tokenize(phrase.sub(joined, preprocess(text)), stop_words=stop_words) if phrase else plain
             if phrase is not None:  # the joined words replace theirs in the frequencies
@@ -622,11 +617,14 @@ def _texts_of(docs: pd.DataFrame, articles: pd.DataFrame) -> np.ndarray:
 
 
 def _holding(docs: pd.DataFrame, dt, joined: str, phrase, articles: pd.DataFrame) -> np.ndarray:
-    """Which documents can hold a phrase: those whose lower-cased text holds its longest plain word
-    (all, if it has none; the texts are read once, a block at a time, for a table read without
-    them). One word is looked up in the matrix instead (all True here)."""
+    """Which documents of `docs` can hold the term: for one word, those whose counts have it; for a
+    phrase, those whose lower-cased text holds its longest plain word (all, if it has none; the
+    texts are read once, a block at a time, for a table read without them)."""
     if phrase is None:
-        return np.ones(len(docs), bool)
+        col = np.flatnonzero(dt.unigrams == joined)
+        if not len(col):
+            return np.zeros(len(docs), bool)
+        return np.asarray(dt.matrix[:, [col[0]]].todense()).ravel()[docs["row"].to_numpy()] > 0
     words = [w for w in joined.split("_") if w.isalpha()]
     if not words or not _PLAIN_TERM.fullmatch(joined):  # a regex ("invasion|war"): read every text
         return np.ones(len(docs), bool)

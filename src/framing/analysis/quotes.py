@@ -349,12 +349,12 @@ def find_quotes(
     >>> find_quotes(arts)[["kind", "speaker", "verb", "attribution"]].values.tolist()
     [['direct', 'Sergei Lavrov', 'said', 'same sentence'], ['direct', 'Sergei Lavrov', 'said', 'sentence before'], ['indirect', 'Volodymyr Zelensky', 'claimed', 'same sentence']]
     """
-    sp = load_speakers(speakers)
     workers = _texts.workers_for(len(articles))
     if _texts.streamed(articles) or workers > 1:  # a block of articles at a time, on every core
         run = functools.partial(find_quotes, speakers=speakers, kinds=kinds, progress=False)
         found = _texts.per_block(run, articles, progress=progress, desc="find_quotes", workers=workers)
         return found.sort_values(["article_id", "start"], kind="stable", ignore_index=True)
+    sp = load_speakers(speakers)
     records = []
     languages = articles["language"] if "language" in articles.columns else pd.Series(None, index=articles.index)
     rows = zip(articles["article_id"], articles["outlet"], articles["published"], articles["text"], languages)
@@ -442,7 +442,6 @@ def attribution_verbs(
 
 
 @memo(maxsize=4)
-@memo(maxsize=8)
 def _cite_patterns(outlets_source) -> tuple[tuple[re.Pattern, re.Pattern, re.Pattern], dict]:
     """(the name, what may stand before it, what may follow it) and name -> outlet.
 
@@ -509,10 +508,10 @@ def cited_sources(articles: pd.DataFrame, *, outlets=None) -> pd.DataFrame:
     >>> cited_sources(arts)[["source", "how"]].values.tolist()
     [['Sputnik', 'reported'], ['Interfax', 'according to']]
     """
-    patterns, names = _cite_patterns(outlets)
     workers = _texts.workers_for(len(articles))
     if _texts.streamed(articles) or workers > 1:  # a block of articles at a time, on every core
         return _texts.per_block(functools.partial(cited_sources, outlets=outlets), articles, workers=workers)
+    patterns, names = _cite_patterns(outlets)
     rows = []
     for aid, outlet, text in zip(articles["article_id"], articles["outlet"], articles["text"]):
         if not isinstance(text, str):
