@@ -1,0 +1,118 @@
+"""Fixed units for hand labels of body and chrome in the shared corpora (issue 19, item 6).
+
+Most texts of ``../shared/corpora`` are one glued line (a page's text with its chrome), so "a line"
+has to be defined before anyone labels one. A unit is a piece of a raw line cut at a sentence end
+followed by a space, or at a seam where two pieces were glued without one ("…agoShare", "…said.The").
+The cut is deliberately simple and frozen: it is *not* framing's cleaning, and it must not change once
+labels exist (the labels in ``tests/data/corpora_line_labels.csv`` point at units by number and start
+offset). :func:`sample` draws the labelled articles; :func:`kept` decides whether a unit survived a
+cleaning.
+
+    .venv/bin/python benchmarks/line_units.py ID [ID ...]     # print the units of these articles, numbered
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import sys
+from collections import Counter
+from pathlib import Path
+
+import regex
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "corpora"
+FILES = ["ukraine-war-en-2022-2023/articles.jsonl", "ukraine-opinion-en-2024-2026/articles.jsonl",
+         *(f"ru-uk-2022-2025/{n}" for n in ["meduza_scrape_ru.jsonl", "nktkln_tg_ru.jsonl", "ppn_rrn_ru.jsonl",
+                                            "ppn_rrn_ua.jsonl", "tsn_tg_uk.jsonl", "ukr_news_analyser_uk.jsonl"])]
+SEED = 19
+N_ARTICLES = 40
+
+_CUT = regex.compile(
+    r"(?<=[.!?…][\"”»’)]?)\s+(?=[\"“«(]?[\p{Lu}\d])"  # a sentence end, a space, a capital or digit
+    r"|(?<=\p{Ll}{2})(?=\p{Lu}\p{Ll})"  # "agoShare", "NewsBBC": lower then Capitalised, no space
+    r"|(?<=\p{Ll}[.!?])(?=[\"“«]?\p{Lu})"  # "said.The"
+)
+_TOKEN = regex.compile(r"\w+")
+
+
+def units(text: str) -> list[tuple[int, int]]:
+    """(start, end) offsets in `text` of its units, in order; blank pieces are skipped.
+
+    >>> t = "Published8 hours agoShare\\nTalks went on. Officials said.The end"
+    >>> [t[a:b] for a, b in units(t)]
+    ['Published8 hours ago', 'Share', 'Talks went on.', 'Officials said.', 'The end']
+    """
+    out = []
+    pos = 0
+    for line in text.split("\n"):
+        start = pos
+        pos += len(line) + 1
+        cuts = [0, *(m.start() for m in _CUT.finditer(line)), len(line)]
+        for a, b in zip(cuts, cuts[1:]):
+            piece = line[a:b]
+            lead = len(piece) - len(piece.lstrip())
+            if piece.strip():
+                out.append((start + a + lead, start + a + len(piece.rstrip())))
+    return out
+
+
+def records() -> dict[str, dict]:
+    """Every record of the shared JSONL corpora that has a text, by id (ids are unique across them)."""
+    out = {}
+    for name in FILES:
+        with (SHARED / name).open(encoding="utf-8") as fh:
+            for line in fh:
+                rec = json.loads(line)
+                if rec.get("text"):
+                    out[rec["id"]] = rec
+    return out
+
+
+def sample(recs: dict[str, dict] | None = None, n: int = N_ARTICLES, seed: int = SEED) -> list[str]:
+    """`n` article keys drawn at random, round-robin across outlets (each outlet once before any twice)."""
+    recs = records() if recs is None else recs
+    rng = random.Random(seed)
+    by_outlet: dict[str, list[str]] = {}
+    for key in sorted(recs):
+        by_outlet.setdefault(recs[key]["outlet"], []).append(key)
+    for keys in by_outlet.values():
+        rng.shuffle(keys)
+    outlets = sorted(by_outlet)
+    rng.shuffle(outlets)
+    picked: list[str] = []
+    depth = 0
+    while len(picked) < n:
+        for outlet in outlets:
+            if depth < len(by_outlet[outlet]) and len(picked) < n:
+                picked.append(by_outlet[outlet][depth])
+        depth += 1
+    return picked
+
+
+def _shingles(text: str, n: int = 4) -> Counter:
+    tokens = [t.lower() for t in _TOKEN.findall(text)]
+    return Counter(tuple(tokens[i:i + n]) for i in range(max(1, len(tokens) - n + 1)) if tokens[i:i + n])
+
+
+def kept(unit: str, body: str, body_shingles: Counter | None = None) -> bool:
+    """Whether a unit survived in the cleaned `body`: half or more of its 4-token shingles are there
+    (a unit of fewer than four tokens: its tokens, in order, are)."""
+    mine = _shingles(unit)
+    if not mine:
+        return True
+    if len(_TOKEN.findall(unit)) < 4:
+        words = " ".join(t.lower() for t in _TOKEN.findall(unit))
+        return f" {words} " in " " + " ".join(t.lower() for t in _TOKEN.findall(body)) + " "
+    have = _shingles(body) if body_shingles is None else body_shingles
+    return sum(min(c, have[s]) for s, c in mine.items()) >= 0.5 * sum(mine.values())
+
+
+if __name__ == "__main__":
+    recs = records()
+    for key in sys.argv[1:] or sample(recs):
+        rec = recs[key]
+        print(f"### {key}  outlet={rec['outlet']}  title={rec.get('title')!r}")
+        for i, (a, b) in enumerate(units(rec["text"])):
+            print(f"{i}\t{a}\t{rec['text'][a:b]}")
+        print()
