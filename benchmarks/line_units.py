@@ -95,17 +95,28 @@ def _shingles(text: str, n: int = 4) -> Counter:
     return Counter(tuple(tokens[i:i + n]) for i in range(max(1, len(tokens) - n + 1)) if tokens[i:i + n])
 
 
-def kept(unit: str, body: str, body_shingles: Counter | None = None) -> bool:
-    """Whether a unit survived in the cleaned `body`: half or more of its 4-token shingles are there
-    (a unit of fewer than four tokens: its tokens, in order, are)."""
-    mine = _shingles(unit)
+def kept(text: str, span: tuple[int, int], body: str, body_shingles: Counter | None = None) -> bool:
+    """Whether the unit at `span` of `text` survived in the cleaned `body`: half or more of the 4-token
+    shingles that touch it, read in its place in the text (so with up to three tokens of the units
+    around it), are in the body. A one-word unit such as "News" is kept only where it still stands
+    next to what stood around it, not wherever the word occurs in the body."""
+    a, b = span
+    before = [t.lower() for t in _TOKEN.findall(text[max(0, a - 200):a])][-3:]
+    mine = [t.lower() for t in _TOKEN.findall(text[a:b])]
+    after = [t.lower() for t in _TOKEN.findall(text[b:b + 200])][:3]
     if not mine:
         return True
-    if len(_TOKEN.findall(unit)) < 4:
-        words = " ".join(t.lower() for t in _TOKEN.findall(unit))
-        return f" {words} " in " " + " ".join(t.lower() for t in _TOKEN.findall(body)) + " "
+    if len(mine) >= 4:
+        grams = _shingles(text[a:b])
+    else:
+        tokens = before + mine + after
+        first = len(before)
+        grams = Counter(tuple(tokens[i:i + 4]) for i in range(max(0, first - 3), min(first + len(mine), len(tokens) - 3))
+                        if len(tokens[i:i + 4]) == 4)
+        if not grams:  # a text of fewer than four tokens
+            return " ".join(mine) in " ".join(t.lower() for t in _TOKEN.findall(body))
     have = _shingles(body) if body_shingles is None else body_shingles
-    return sum(min(c, have[s]) for s, c in mine.items()) >= 0.5 * sum(mine.values())
+    return sum(min(c, have[s]) for s, c in grams.items()) >= 0.5 * sum(grams.values())
 
 
 if __name__ == "__main__":

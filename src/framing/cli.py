@@ -1,4 +1,4 @@
-"""The `framing` command: `framing init`, `framing ingest`, `framing report`."""
+"""The `framing` command: `framing init`, `framing ingest`, `framing report`, `framing train-chrome`."""
 
 from __future__ import annotations
 
@@ -26,6 +26,10 @@ _REPORT_EXAMPLES = """examples:
   framing report data/raw --name spring-2022 -p freq month -p max_rows 30
   framing report data/raw --notebooks my_notebooks/ --lexicon my_lexicon.yaml --headline kyiv
   framing ingest big/ --out data/processed && framing report data/processed   # texts stay on disk
+"""
+_TRAIN_EXAMPLES = """examples:
+  framing train-chrome labelled/ --out my_chrome.json      # labelled/NAME/dump.txt + labelled/NAME/truth.txt
+  echo 'chrome_model: my_chrome.json' > my_rules.yaml && framing ingest raw/ --boilerplate my_rules.yaml
 """
 _INIT_EXAMPLES = """examples:
   framing init my-study && cd my-study && framing report
@@ -204,6 +208,34 @@ def _report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _train_chrome(args: argparse.Namespace) -> int:
+    import json
+
+    from .knowledge.chrome_model import ModelError
+    from .ingestion.train_chrome import held_out, train_folder
+
+    out = Path(args.out)
+    if out.exists() and not args.force:
+        print(f"framing train-chrome: error: {out} exists (--force replaces it)", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        model = train_folder(args.folder)
+        check = held_out(args.folder, folds=args.folds) if args.folds else None
+    except ModelError as exc:
+        print(f"framing train-chrome: error: {exc}", file=sys.stderr)
+        return EXIT_NOTHING_READ
+    if check:
+        model.about["held_out"] = check
+    _write_atomic(out, lambda tmp: tmp.write_text(json.dumps(model.to_json(), indent=1) + "\n", encoding="utf-8"))
+    print(f"{out}: trained on {model.about['pages']} pages, {model.about['lines']} lines "
+          f"({model.about['body_lines']} body)")
+    if check:
+        print(f"lines of pages held out ({args.folds} folds): body kept {check['body_recall']:.3f}, "
+              f"chrome removed {check['chrome_recall']:.3f}, body share of what is kept {check['body_precision']:.3f}")
+    print("use it: a boilerplate YAML with `chrome_model: " + str(out) + "`, passed as --boilerplate / boilerplate=")
+    return EXIT_OK
+
+
 def _parser() -> argparse.ArgumentParser:
     from . import __version__
 
@@ -243,6 +275,20 @@ def _parser() -> argparse.ArgumentParser:
                         "(default 120; 0: no limit)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(run=_ingest)
+
+    p = sub.add_parser("train-chrome", help="retrain the line model that tells body from chrome, from labelled pages",
+                       formatter_class=raw_help, epilog=_TRAIN_EXAMPLES,
+                       description="Train the line model (framing.ingestion.chrome) on FOLDER: subfolders each "
+                                   "holding dump.txt (a page's raw text) and truth.txt (its article body), or "
+                                   "pairs NAME.txt and NAME.truth.txt. Lines are cut as cleaning cuts them and "
+                                   "labelled body when their words are in the truth. Writes the model as JSON "
+                                   "and prints line figures on pages held out of training.")
+    p.add_argument("folder", help="the labelled folder")
+    p.add_argument("--out", required=True, help="the model file to write (JSON)")
+    p.add_argument("--folds", type=int, default=5,
+                   help="check on pages held out, in this many folds (default 5; 0: no check)")
+    p.add_argument("--force", action="store_true", help="replace --out if it exists")
+    p.set_defaults(run=_train_chrome)
 
     p = sub.add_parser("report", help="run the notebooks on a raw folder and render the HTML report",
                        formatter_class=raw_help, epilog=_REPORT_EXAMPLES,

@@ -13,6 +13,7 @@ from ..text.prefilter import Prefilter, may_match, prefilter_for
 __all__ = [
     "Cleaned",
     "clean_text",
+    "page_lines",
     "normalize_whitespace",
     "repair_glued_sentences",
     "split_glued_lines",
@@ -50,6 +51,7 @@ class Cleaned:
     header : every line before the first body paragraph, dropped or not, for the metadata readers.
     lines : every line after splitting and the footer cut (signatures and wire signs are read here).
     keys : :func:`line_key` of each paragraph (computed once here; later steps compare by them).
+    by_model : the lines the line model dropped (the rules kept them): still candidates for a title.
     """
 
     paragraphs: list[str]
@@ -57,6 +59,7 @@ class Cleaned:
     header: list[str] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)
     keys: list[str] = field(default_factory=list)
+    by_model: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         if len(self.keys) != len(self.paragraphs):
@@ -208,13 +211,17 @@ def _is_prose(line: str) -> bool:
     return is_body_paragraph(line) or len(line.split()) >= 30
 
 
-def _cut_footer(lines: list[str], rules: Boilerplate, dropped: list, drop=None, footer=None) -> list[str]:
+def _cut_footer(lines: list[str], rules: Boilerplate, dropped: list, drop=None, footer=None,
+                main: int | None = None) -> list[str]:
     """Keep lines up to the first footer marker met once the body has begun (`footer`: the
-    footer patterns worth trying, default all)."""
+    footer patterns worth trying, default all). `main`, when known, is the first line of the page's
+    main text (the line model's): a marker before it ends nothing ("Related Articles" above the story)."""
     body_started = False
     footer = rules.footer if footer is None else footer
     for i, line in enumerate(lines):
         hits = [m.start() for p in footer if (m := p.search(line))]
+        if hits and main is not None and i < main:
+            continue  # a marker above the main text: the line model judges the line itself
         if hits:
             cut = min(hits)
             before = line[:cut].rstrip()
@@ -301,7 +308,87 @@ def _drop_repeats(lines: list[str], dropped: list, keys: list[str] | None = None
     return kept, kept_keys
 
 
-def clean_text(text: str, *, title: str | None = None, rules: Boilerplate | None = None) -> Cleaned:
+#: A table-cell or menu separator: a pipe with a space or a line's edge on both sides ("| Home | News |",
+#: a layout table flattened by an extractor): each cell its own line.
+_CELLS = re.compile(r"(?:^|(?<= ))\\?\|(?= |$)", re.MULTILINE)
+
+
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]{0,20}(?:\s[^<>]{0,500})?/?>")
+#: Elements that start and end a line of text, as a browser lays them out.
+_BLOCKS = frozenset("address article aside blockquote br caption center dd details div dl dt fieldset figcaption figure "
+                    "footer form h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section summary table td th tr ul".split())
+
+
+def _markup_as_text(line: str) -> str:
+    """A line of raw HTML (a page whose markup broke leaves it in a text dump) as the text a browser
+    shows, one block a line; scripts, styles and comments out. Read by lxml.
+
+    >>> _markup_as_text('<div><script>var x = 1;</script><p>Talks went on.</p><p>Both sides &amp; all.</p></div>')
+    'Talks went on.\\nBoth sides & all.'
+    """
+    import lxml.etree
+    import lxml.html
+
+    try:
+        root = lxml.html.fragment_fromstring(line, create_parent="div")
+    except (lxml.etree.ParserError, ValueError):
+        return line
+    for bad in root.xpath("//script|//style|//noscript|//template"):
+        bad.drop_tree()  # its tail, the text after it, stays
+    for el in root.iter():
+        if isinstance(el.tag, str) and el.tag.lower() in _BLOCKS:
+            el.tail = "\n" + (el.tail or "")
+            el.text = "\n" + (el.text or "")
+    return "\n".join(x.strip() for x in root.text_content().split("\n") if x.strip())
+
+
+#: A hard-wrapped line is at most this long (e-mail and terminal texts wrap at 72 to 80 characters).
+WRAP_WIDTH = 120
+
+
+def _join_wrapped(text: str) -> str:
+    """Hard-wrapped prose made whole again: a line of six words or more, 40 to :data:`WRAP_WIDTH`
+    characters long, that stops mid-sentence (on a letter or a comma), and a next line
+    that starts with a small letter, are one line."""
+    if "\n" not in text:
+        return text
+    lines = text.split("\n")
+    out = [lines[0]]
+    for prev, line in zip(lines, lines[1:]):
+        if (line[:1].islower() and (prev[-1:].isalpha() or prev[-1:] in ",;") and 40 <= len(prev) <= WRAP_WIDTH
+                and prev.count(" ") >= 5):
+            out[-1] = out[-1] + " " + line
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
+def page_lines(text: str, rules: Boilerplate | None = None) -> list[str]:
+    """A raw text's lines as cleaning judges them: whitespace normalised, hard-wrapped prose joined,
+    flattened table cells, glued seams and glued sentences cut apart, blank lines gone.
+
+    Examples
+    --------
+    >>> page_lines("Title - BBC NewsBBC HomepageSkip to content\\n\\n It ended.Talks resume ")
+    ['Title - BBC News', 'BBC HomepageSkip to content', 'It ended. Talks resume']
+    >>> page_lines("| | Home | | The foreign minister told reporters on Monday that\\nthe talks would go on. | |")
+    ['Home', 'The foreign minister told reporters on Monday that the talks would go on.']
+    """
+    text = normalize_whitespace(text)
+    if "<" in text and ">" in text:
+        text = "\n".join(_markup_as_text(line) if len(_TAG.findall(line, 0, 100_000)) >= 3 else line
+                          for line in text.split("\n"))
+    if "|" in text:
+        text = _CELLS.sub("\n", text)
+    text = split_glued_lines(_join_wrapped(text), rules or load_boilerplate())
+    for pattern in _GLUED:  # no glue pattern spans a line break: the whole text at once
+        text = pattern.sub(r"\g<0> ", text)
+    lines = [x.strip() for x in text.split("\n")]
+    return [_GLUED_STRAIGHT.sub(_space_straight_quote, x) if '"' in x else x for x in lines if x]
+
+
+def clean_text(text: str, *, title: str | None = None, rules: Boilerplate | None = None,
+               model: bool = True, edges_only: bool = False) -> Cleaned:
     """Clean one raw article text: chrome out, repeats out, the article's own paragraphs in order.
 
     Parameters
@@ -309,6 +396,11 @@ def clean_text(text: str, *, title: str | None = None, rules: Boilerplate | None
     text : the raw text (a dump, a page's extracted text, or an export's text field).
     title : the headline when it is known; lines equal to it are dropped from the body.
     rules : boilerplate rules (default: the packaged ones).
+    model : judge the lines the rules keep with the line model too (:mod:`framing.ingestion.chrome`;
+        the rules' ``chrome_model`` names it, ``off`` turns it off): a line it finds unlike body text
+        is dropped, its kind of chrome in `dropped`.
+    edges_only : the model judges only the lines before and after the main text (for text that an
+        HTML extractor already chose: its lists and short lines inside the story stay).
 
     Examples
     --------
@@ -321,23 +413,21 @@ def clean_text(text: str, *, title: str | None = None, rules: Boilerplate | None
     """
     rules = rules or load_boilerplate()
     dropped: list[tuple[str, str]] = []
-    text = split_glued_lines(normalize_whitespace(text), rules)
-    for pattern in _GLUED:  # no glue pattern spans a line break: the whole text at once
-        text = pattern.sub(r"\g<0> ", text)
-    lines = [x.strip() for x in text.split("\n")]
-    lines = [_GLUED_STRAIGHT.sub(_space_straight_quote, x) if '"' in x else x for x in lines if x]
+    lines = page_lines(text, rules)
     all_lines = list(lines)
     joined = "\n".join(lines)  # most rules match nowhere in a text: rule them out once
     low = joined.lower()
     prefilter = _prefilter(rules)
     found = prefilter.found(joined, low)
     drop = prefilter.present("drop", rules.drop, joined, low, found, key=lambda x: x[1])
-    lines = _cut_footer(lines, rules, dropped, drop, prefilter.present("footer", rules.footer, joined, low, found))
+    body_p, main = _body_probabilities(all_lines, rules, edges_only) if model else (None, None)
+    lines = _cut_footer(lines, rules, dropped, drop, prefilter.present("footer", rules.footer, joined, low, found), main)
     title_key = line_key(title) if title else None
     kept: list[str] = []
     keys: list[str] = []
     shortened: dict[str, str] = {}  # a long line without the sentences a rule removed -> the line
-    for line in lines:
+    by_model: set[str] = set()
+    for i, line in enumerate(lines):
         why = _drop_reason(line, rules, drop)
         if why and line.count(" ") >= LONG_LINE_WORDS:  # never a whole long paragraph for a short match
             shorter = _drop_sentences(line, rules, drop, dropped)
@@ -348,25 +438,149 @@ def clean_text(text: str, *, title: str | None = None, rules: Boilerplate | None
         key = line_key(line) if why is None else ""
         if why is None and title_key and key == title_key:
             why = "headline"
+        if why is None and body_p is not None and body_p[i] is not None:
+            why = chrome_kind(line)
+            by_model.add(line)
         if why:
             dropped.append((line, why))
         else:
             kept.append(line)
             keys.append(key)
     kept, keys = _drop_repeats(kept, dropped, keys)
+    if by_model and sum(len(x.split()) for x in kept) < 5:  # the model left nothing: it cannot tell here
+        return clean_text(text, title=title, rules=rules, model=False)
     if not kept and any(why == "headline" for _, why in dropped):  # a post that is its headline (Telegram
         kept = [line for line, why in dropped if why == "headline"][:1]  # teasers): the headline is the text
         keys = [line_key(kept[0])]
         dropped = [(line, why) for line, why in dropped if not (why == "headline" and line == kept[0])]
-    first_body = next((i for i, x in enumerate(kept) if is_body_paragraph(x)), None)
+    first_body = next((i for i, x in enumerate(kept) if is_body_paragraph(x) or x.count(" ") >= LONG_LINE_WORDS), None)
     if first_body is None:  # no prose paragraph at all: keep what survived the rules
         return Cleaned(paragraphs=kept, dropped=_note_large_drop(dropped, kept, all_lines), header=lines[:12],
-                       lines=all_lines, keys=keys)
+                       lines=all_lines, keys=keys, by_model=by_model)
     dropped.extend((x, "header") for x in kept[:first_body])
     header = lines[: lines.index(shortened.get(kept[first_body], kept[first_body]))]
     paragraphs = kept[first_body:]
     return Cleaned(paragraphs=paragraphs, dropped=_note_large_drop(dropped, paragraphs, all_lines), header=header,
-                   lines=all_lines, keys=keys[first_body:])
+                   lines=all_lines, keys=keys[first_body:], by_model=by_model)
+
+
+#: A line with more than this share of markup characters (``code_share``) is never protected as prose.
+CODE_SHARE = 0.02
+#: A sentence-like line next to the main text is kept unless the model is at least this sure it is not body.
+KEEP_SENTENCE_BELOW = 0.1
+
+
+def _body_probabilities(lines: list[str], rules: Boilerplate, edges_only: bool = False) -> tuple[list | None, int | None]:
+    """The line model's verdicts: (for each line, None to keep it or the model's body probability
+    to drop it; the first line of the page's main text), or (None, None) when there is no model, too
+    few lines to judge (fewer than three) or no line the model takes for body (it cannot tell here).
+
+    The main text is the run of lines with the most words the model takes for body, net of those it
+    does not (a maximum subarray). A lost body line is worse than a kept chrome line, so the model
+    never drops, inside the main text: a line of :data:`LONG_LINE_WORDS` words or more (a glued
+    export line is out of what it learned; the main text counts it as body), or a line that reads like
+    a sentence (ends like one, four words or more); nor such a sentence in the run of them that
+    continues the main text either side, unless its probability is
+    below :data:`KEEP_SENTENCE_BELOW`; nor the lines of a list the body introduces (:func:`_keep_lists`).
+    `edges_only` (a page's text as trafilatura extracted it: its own judgement of the page came first):
+    the model drops nothing inside the main text, only around it."""
+    if rules.chrome_model == "off" or len(lines) < 3:
+        return None, None
+    from ..knowledge.chrome_model import load_model
+    from .chrome import FEATURES, code_share, line_features
+
+    model = load_model(rules.chrome_model)
+    p = model.probabilities(line_features(lines), FEATURES).tolist()
+    best, span, run, start = 0.0, None, 0.0, 0
+    long = [line.count(" ") >= LONG_LINE_WORDS and code_share(line) < CODE_SHARE for line in lines]
+    for i, (q, line) in enumerate(zip(p, lines, strict=True)):
+        words = line.count(" ") + 1
+        gain = ((1.0 if long[i] else q) - model.threshold) * max(words, len(line) / 6)  # CJK: 6 characters a word
+        run, start = (gain, i) if run <= 0 else (run + gain, start)
+        if run > best:
+            best, span = run, (start, i)
+    if span is None:
+        return None, None
+    keep = [q >= model.threshold for q in p]
+    sentence = [(line.count(" ") >= 3 or len(line) >= 20) and line.rstrip(_CLOSING).endswith(_SENTENCE_END)
+                for line in lines]
+    first, last = span
+    for i in range(first, last + 1):
+        keep[i] = keep[i] or sentence[i] or edges_only or long[i]
+    for _ in range(2):  # a list may continue the main text, and sentences may follow the list
+        _extend(keep, sentence, p, first, last)
+        _keep_lists(lines, keep, sentence)
+    return [None if k else float(q) for k, q in zip(keep, p, strict=True)], first
+
+
+#: A list item: a line of at most this many words.
+LIST_ITEM_WORDS = 30
+
+
+def _extend(keep: list[bool], sentence: list[bool], p: list[float], first: int, last: int) -> None:
+    """Keep the sentences that continue the kept lines around the main text (lines first..last)."""
+    n = len(keep)
+    while last + 1 < n and keep[last + 1]:
+        last += 1
+    while first > 0 and keep[first - 1]:
+        first -= 1
+    for step, i in ((1, last + 1), (-1, first - 1)):
+        while 0 <= i < n and (keep[i] or (sentence[i] and p[i] >= KEEP_SENTENCE_BELOW)):
+            keep[i] = True
+            i += step
+
+
+def _keep_lists(lines: list[str], keep: list[bool], sentence: list[bool]) -> None:
+    """Keep the lists of the body: a line of four words or more ending in a colon, then two or more
+    short lines, then a line kept as body or reading like a sentence ("… losses were approximately:",
+    "tanks – 732", …, "Data are being updated."). A list of links after "Read more:" is not followed
+    by more body."""
+    n = len(lines)
+    for i, line in enumerate(lines):
+        if not line.endswith(":") or line.count(" ") < 3:
+            continue
+        j = i + 1
+        while j < n and not keep[j] and not sentence[j] and lines[j].count(" ") < LIST_ITEM_WORDS \
+                and not lines[j].endswith(":"):
+            j += 1
+        if j - i - 1 >= 2 and j < n and (keep[j] or sentence[j]):
+            for k in range(i, j + 1):
+                keep[k] = True
+
+
+_SENTENCE_END = tuple(".!?…。！？")
+_CLOSING = "\"”’»)'"
+
+
+_CREDIT = re.compile(r"(?i)\b(?:photo(?:graph)?s?|image|picture|credit|getty|reuters|afp|ap photo|epa|shutterstock|"
+                     r"фото|світлина)\b|©")
+_PITCH = re.compile(r"(?i)\b(?:sign ?up|subscribe|newsletter|download|app|follow us|join us|donate|support us|"
+                    r"подпи|підпис)")
+_SHARE = re.compile(r"(?i)\b(?:share|tweet|e-?mail|print|comments?|whatsapp|facebook|twitter|linkedin|"
+                    r"поделиться|поділитися)\b")
+_STAMP = re.compile(r"(?i)\b(?:\d{1,2}:\d{2}|updated|published|posted|ago|\d{4})\b")
+
+
+def chrome_kind(line: str) -> str:
+    """The kind of chrome a line the model dropped looks like, for ``dropped_why``: ``advert``,
+    ``caption`` (a credit), ``promo`` (a newsletter, app or donation pitch), ``share``, ``stamp``
+    (a date or time), or ``chrome``.
+
+    >>> chrome_kind("Sign up for our morning newsletter"), chrome_kind("Updated at 14.03 BST 2h ago")
+    ('promo', 'stamp')
+    """
+    words = line.count(" ") + 1
+    if line.strip().lower() in ("advertisement", "advertising", "реклама", "sponsored"):
+        return "advert"
+    if _CREDIT.search(line):
+        return "caption"
+    if _PITCH.search(line):
+        return "promo"
+    if words <= 6 and _SHARE.search(line):
+        return "share"
+    if words <= 12 and _STAMP.search(line):
+        return "stamp"
+    return "chrome"
 
 
 #: A line of this many words or more is a paragraph of prose: a rule that matches part of it

@@ -23,7 +23,7 @@ import pandas as pd
 
 from ..schema import cast_articles, empty_articles
 from .._deadline import TimeLimit, deadline
-from .clean import clean_text, is_body_paragraph, line_key
+from .clean import clean_text, is_body_paragraph, line_key, sentences
 from .duplicates import signatures
 from ..speedups import langid
 from .meta import detect_languages, find_author, find_outlet, find_published, find_title, find_wire
@@ -198,7 +198,7 @@ def _same_post(key: str, title_key: str) -> bool:
 def _article(raw: RawArticle, *, entry: Mapping[str, str], rules: Boilerplate, outlets: Outlets) -> dict | Reject:
     """Clean one raw article and read its metadata; a Reject when no body is left."""
     given_title = entry.get("title") or raw.title
-    cleaned = clean_text(raw.text, title=given_title, rules=rules)
+    cleaned = clean_text(raw.text, title=given_title, rules=rules, edges_only=raw.reader == "html")
     if not cleaned.paragraphs or sum(len(p.split()) for p in cleaned.paragraphs) < 5:
         return Reject(raw.source_path, "no_body",
                       f"nothing but chrome: {len(cleaned.dropped)} line(s) removed, fewer than 5 words left")
@@ -209,7 +209,7 @@ def _article(raw: RawArticle, *, entry: Mapping[str, str], rules: Boilerplate, o
         manifest=entry.get("outlet"), given=raw.outlet, url=url, lines=cleaned.lines,
         header=cleaned.header, sitename=raw.sitename, outlets=outlets, title=given_title,
     )
-    chrome = {line_key(x) for x, why in cleaned.dropped if why not in ("header", "repeat")}
+    chrome = {line_key(x) for x, why in cleaned.dropped if why not in ("header", "repeat") and x not in cleaned.by_model}
     title = None if only_headline else find_title(cleaned.header, given=given_title, outlets=outlets, skip=chrome)
     paragraphs, keys = cleaned.paragraphs, cleaned.keys
     dropped = [*raw.dropped, *cleaned.dropped] if raw.dropped else cleaned.dropped
@@ -263,6 +263,55 @@ def _drop_recurring(records: list[dict]) -> None:
             if keep and any(is_body_paragraph(p) for p in keep):
                 rec["_dropped"] = rec["_dropped"] + [(p, "recurring") for p in rec["_paragraphs"] if p not in keep]
                 rec["_paragraphs"], rec["_keys"] = keep, [k for _, k in pairs]
+
+
+#: The sentences at a body's edges that the recurring-sentence pass compares: the first ones and the
+#: last ones (an outlet's pitch, self-description or sign-off sits there, glued to the story or not).
+EDGE_FIRST, EDGE_LAST = 2, 3
+
+
+def _edge_sentences(paragraphs: list[str]) -> list[tuple[int, str]]:
+    """(paragraph index, sentence) of the first EDGE_FIRST and last EDGE_LAST sentences of a body."""
+    if not paragraphs:
+        return []
+    ends = {0, len(paragraphs) - 1}
+    found = [(i, x) for i in sorted(ends) for x in sentences(paragraphs[i])]
+    return found if len(found) <= EDGE_FIRST + EDGE_LAST else found[:EDGE_FIRST] + found[-EDGE_LAST:]
+
+
+def _drop_recurring_sentences(records: list[dict]) -> None:
+    """Treat a sentence of three words or more that recurs at the start or end of many articles of
+    one outlet (the same floor as for paragraphs) as that outlet's chrome, glued into a paragraph or
+    not: "The Kyiv Independent is an award-winning…", "Read us without a VPN here: …". Only the
+    edges are compared: a background sentence an outlet repeats inside its stories is its own voice."""
+    by_outlet: dict[str, list[dict]] = defaultdict(list)
+    for rec in records:
+        by_outlet[rec["outlet"]].append(rec)
+    for recs in by_outlet.values():
+        distinct = list({tuple(r["_paragraphs"]): r for r in recs}.values())
+        if len(distinct) < RECUR_MIN_ARTICLES:
+            continue
+        edges = {id(r): _edge_sentences(r["_paragraphs"]) for r in recs}
+        counts = Counter(key for r in distinct for key in {line_key(x) for _, x in edges[id(r)]}
+                         if key.count(" ") >= 2)
+        floor = max(RECUR_MIN_ARTICLES, RECUR_MIN_SHARE * len(distinct))
+        recurring = {k for k, n in counts.items() if n >= floor}
+        if not recurring:
+            continue
+        for rec in recs:
+            gone = [(i, x) for i, x in edges[id(rec)] if line_key(x) in recurring]
+            if not gone:
+                continue
+            paragraphs = list(rec["_paragraphs"])
+            for i in sorted({i for i, _ in gone}):
+                drop = {x for j, x in gone if j == i}
+                paragraphs[i] = " ".join(x for x in sentences(paragraphs[i]) if x not in drop)
+            keep = [(p, k if p == old else line_key(p)) for p, old, k in
+                    zip(paragraphs, rec["_paragraphs"], rec["_keys"], strict=True) if p]
+            if any(is_body_paragraph(p) for p, _ in keep):
+                rec["_dropped"] = rec["_dropped"] + [(x, "recurring") for _, x in gone]
+                rec["_paragraphs"] = [p for p, _ in keep]
+                rec["_keys"] = [k if len(p.split()) <= RECUR_MAX_WORDS else None for p, k in keep]
 
 
 def _finish(records: list[dict]) -> pd.DataFrame:
@@ -340,6 +389,7 @@ def run_task(task: Task, context: Context | None = None) -> Result:
             else:
                 (rejects if isinstance(result, Reject) else records).append(result)
     _drop_recurring(records)
+    _drop_recurring_sentences(records)
     articles = _finish(records)
     sigs = signatures(articles["text"])  # (the paragraphs' keys would do, but held for a whole unit they cost much memory)
     part = None

@@ -12,7 +12,7 @@ from . import RulesError, Source, compile_list, packaged_yaml, read_yaml
 __all__ = ["Boilerplate", "load_boilerplate"]
 
 
-_BOILERPLATE_KEYS = {"split_before", "split_after", "footer", "drop", "nav_words"}
+_BOILERPLATE_KEYS = {"split_before", "split_after", "footer", "drop", "nav_words", "chrome_model"}
 
 
 @dataclass(frozen=True, eq=False)  # hashed by identity: derived values (prefilters) are kept per object
@@ -24,6 +24,8 @@ class Boilerplate:
     footer: tuple[re.Pattern, ...] = ()
     drop: tuple[tuple[str, re.Pattern], ...] = ()
     nav_words: frozenset[str] = frozenset()
+    #: the line model's JSON file (framing.ingestion.chrome); None: the packaged model; "off": none
+    chrome_model: str | None = None
 
 
 def _merge_lists(base: dict, extra: dict, where: str) -> dict:
@@ -32,7 +34,9 @@ def _merge_lists(base: dict, extra: dict, where: str) -> dict:
         raise RulesError(f"{where}: unknown key(s) {sorted(unknown)}; known: {sorted(_BOILERPLATE_KEYS)}")
     out = {k: (dict(v) if isinstance(v, dict) else list(v or [])) for k, v in base.items()}
     for key, value in extra.items():
-        if key == "drop":
+        if key == "chrome_model":
+            out[key] = value
+        elif key == "drop":
             if not isinstance(value, dict):
                 raise RulesError(f"{where}: drop: expected a mapping category -> list of regexes")
             drop = out.setdefault("drop", {})
@@ -73,6 +77,19 @@ def _build_boilerplate(extra: Source) -> Boilerplate:
             (cat, pat) for cat, pats in drop.items() for pat in compile_list(pats, f"{where}: drop.{cat}")
         ),
         nav_words=frozenset(str(w).lower() for w in data.get("nav_words") or ()),
+        chrome_model=_chrome_model(data.get("chrome_model"), where),
     )
+
+
+def _chrome_model(value, where: str) -> str | None:
+    """The line model named by a rules file, checked now (a bad file fails at load, naming it)."""
+    if value is None or value is False or str(value).lower() == "off":
+        return None if value is None else "off"
+    from .chrome_model import ModelError, load_model
+    try:
+        load_model(str(value))
+    except ModelError as exc:
+        raise RulesError(f"{where}: chrome_model: {exc}") from None
+    return str(value)
 
 

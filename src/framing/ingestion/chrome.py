@@ -1,0 +1,253 @@
+"""Chrome or body, line by line, without a site rule: shallow text features and a linear model.
+
+A page dump's lines are judged by what they look like, not by which site they come from — the idea
+of Kohlschütter, Fankhauser & Nejdl, *Boilerplate Detection using Shallow Text Features* (WSDM 2010):
+the number of words of a line and of its neighbours, how much of it is function words (jusText's
+stop-word density, Pomikálek 2011), whether it ends like a sentence, capitals, digits, links, the
+words of a page's furniture ("share", "sign up", "read more", "©"), where it sits on the page and how
+far it is from the longest run of prose. Two logistic regressions: the first reads each line's own
+features and its neighbours', the second adds the first's verdicts on the lines around it (context
+smoothing: a short subhead between paragraphs is body, a sentence inside a block of links is not).
+
+The model is data (``framing/data/chrome_model.json``: feature names, scaling, coefficients), trained
+by :func:`train` from a labelled folder, so a user can retrain it on their own pages::
+
+    framing train-chrome LABELLED_DIR --out my_model.json
+
+Examples
+--------
+>>> lines = ["Home", "World", "Sign up for our newsletter", "Talks went on in Geneva on Monday, officials said, and "
+...          "both sides called them useful.", "The next round is due in March, a diplomat told reporters.", "Share this"]
+>>> [round(p, 1) > 0.5 for p in body_probability(lines)]
+[False, False, False, True, True, False]
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+
+from .._cache import memo
+from ..knowledge.chrome_model import SMOOTH, ChromeModel, ModelError, load_model, shifted, smooth_features
+
+__all__ = ["ChromeModel", "load_model", "line_features", "body_probability", "FEATURES", "train", "labels_from_truth",
+           "code_share",
+           "ModelError"]
+
+#: Words of a page's furniture in the languages framing reads; a line made of them is chrome
+#: wherever it comes from. Matched as whole words, lower-cased.
+_UI = re.compile(
+    r"\b(?:share|shares|shared|tweet|email|e-mail|print|comments?|subscribe|subscription|sign ?(?:up|in)|log ?in|"
+    r"register|newsletters?|follow|read more|continue reading|more on|related|advertisement|advertising|sponsored|"
+    r"cookies?|privacy|terms|copyright|rights reserved|click|download|app|menu|search|home|login|facebook|"
+    r"twitter|whatsapp|linkedin|instagram|telegram|youtube|reddit|pinterest|photo|photograph|image|video|"
+    r"caption|getty|reuters|afp|ap|updated|published|posted|ago|"
+    r"поделиться|подписаться|подпишитесь|реклама|читайте|подробнее|фото|видео|"
+    r"поділитися|підписатися|підписуйтесь|реклама|читати|читайте|детальніше)\b")
+_DATE = re.compile(r"\b(?:\d{1,2}:\d{2}|(?:19|20)\d{2}|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|"
+                   r"july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|"
+                   r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|am|pm|gmt|bst|est|utc)\b")
+_LINKISH = re.compile(r"https?://|www\.|\.com\b|@\w|#\w|\S+\.(?:html?|php)\b")
+_WORD = re.compile(r"\w+")
+_ALPHA = re.compile(r"[^\W\d_]+")
+_TERMINAL = tuple('.!?…。！？')  # with the full-width marks of Chinese and Japanese
+_CLOSERS = '"”’»)\''
+
+
+def _stopwords() -> frozenset[str]:
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    from ..knowledge import packaged_yaml
+
+    lists = packaged_yaml("stopwords.yaml")  # our Russian and Ukrainian function words
+    return frozenset(ENGLISH_STOP_WORDS) | {str(w) for lang in ("ru", "uk") for w in lists.get(lang) or ()}
+
+
+#: Each line's own features, in the order of :func:`_own`.
+OWN = ["log_words", "log_chars", "mean_word_len", "stop_ratio", "short_ratio", "ends_sentence", "ends_colon", "commas",
+       "capitalised", "all_caps", "digits", "non_alnum", "linkish", "ui_words", "date_words", "copyright",
+       "starts_mark", "pipes", "code", "in_prose_span", "prose_distance", "position"]
+#: The neighbours whose features a line also sees, and which of their features.
+_NEAR = (-2, -1, 1, 2)
+_NEAR_OWN = ["log_words", "stop_ratio", "ends_sentence", "ui_words"]
+FEATURES = [*OWN, *(f"{f}@{d:+d}" for d in _NEAR for f in _NEAR_OWN)]
+
+
+def _own(line: str, stop: frozenset[str]) -> list[float]:
+    words = line.split()
+    n = len(words)
+    tokens = _WORD.findall(line)
+    alpha = _ALPHA.findall(line)
+    low = line.lower()
+    n_tok = max(len(tokens), 1)
+    n_alpha = max(len(alpha), 1)
+    stripped = line.rstrip(_CLOSERS)
+    return [
+        math.log1p(n),
+        math.log1p(len(line)),
+        sum(len(t) for t in tokens) / n_tok,
+        sum(1 for t in tokens if t.lower() in stop) / n_tok,
+        sum(1 for t in alpha if len(t) <= 3) / n_alpha,
+        float(stripped.endswith(_TERMINAL)),
+        float(line.endswith(":")),
+        line.count(",") / max(n, 1),
+        sum(1 for t in alpha if t[0].isupper()) / n_alpha,
+        sum(1 for t in alpha if len(t) > 1 and t.isupper()) / n_alpha,
+        sum(c.isdigit() for c in line) / max(len(line), 1),
+        sum(not (c.isalnum() or c.isspace()) for c in line) / max(len(line), 1),
+        float(bool(_LINKISH.search(low))),
+        min(len(_UI.findall(low)), 3) / 3,
+        min(len(_DATE.findall(low)), 3) / 3,
+        float("©" in line or "all rights reserved" in low or "(c)" in low),
+        float(line[:1] in "|•·›»>-–—*▪►"),
+        float(line.count("|") + line.count("•") + line.count("·") >= 2),
+        code_share(line),
+        0.0, 0.0, 0.0,  # the page-level three, filled in by line_features
+    ]
+
+
+_ENDS = OWN.index("ends_sentence")
+
+
+_CODE_CHARS = str.maketrans("", "", "<>{}=;")
+
+
+def code_share(line: str) -> float:
+    """The share of a line's characters that are markup or script punctuation (``< > { } = ;``):
+    a page whose markup broke leaves its scripts and tags in the text as long "lines".
+
+    >>> code_share('obj.style.fontSize = fontSize+"pt";') > 0.04, code_share("Talks went on; both sides agreed.") < 0.04
+    (True, True)
+    """
+    return (len(line) - len(line.translate(_CODE_CHARS))) / max(len(line), 1)
+
+
+def _prose(row: list[float]) -> bool:
+    """Eight words or more, or 40 characters (a language written without spaces), ending like a sentence."""
+    return (row[0] >= math.log1p(8) or row[1] >= math.log1p(40)) and row[_ENDS] == 1.0
+
+
+def line_features(lines: list[str], stop: frozenset[str] | None = None) -> np.ndarray:
+    """The :data:`FEATURES` of every line of one text, one row a line (lines of a page, in order).
+
+    The page-level features: ``in_prose_span`` is 1 inside the run of lines that holds the most words
+    of prose (lines of eight or more words ending like a sentence, allowing short gaps), with
+    ``prose_distance`` the distance to it in lines (log), and ``position`` a line's place on the page
+    from 0 to 1.
+
+    >>> line_features(["Home", "Talks went on in Geneva on Monday, officials said."]).shape[1] == len(FEATURES)
+    True
+    """
+    stop = _stopwords_once() if stop is None else stop
+    n = len(lines)
+    own = np.array([_own(x, stop) for x in lines], dtype=np.float64).reshape(n, len(OWN))
+    if n:
+        prose = np.array([_prose(r) for r in own.tolist()])
+        words = np.maximum(np.expm1(own[:, 0]), np.expm1(own[:, 1]) / 6)  # 6 characters a word, for CJK
+        start, end = _prose_span(prose, words)
+        idx = np.arange(n)
+        own[:, OWN.index("in_prose_span")] = (idx >= start) & (idx <= end)
+        dist = np.where(idx < start, start - idx, np.where(idx > end, idx - end, 0))
+        own[:, OWN.index("prose_distance")] = np.log1p(dist)
+        own[:, OWN.index("position")] = idx / max(n - 1, 1)
+    cols = [OWN.index(f) for f in _NEAR_OWN]
+    near = [shifted(own[:, cols], d) for d in _NEAR]
+    return np.hstack([own, *near]) if n else np.zeros((0, len(FEATURES)))
+
+
+def _prose_span(prose: np.ndarray, words: np.ndarray) -> tuple[int, int]:
+    """The run of lines with the largest sum of +words for prose lines and -(a little) for the
+    others (a maximum subarray, Kadane's): the page's main text block."""
+    gain = np.where(prose, words, -np.minimum(words, 10.0) - 1.0)
+    best, best_span, run, run_start = -math.inf, (0, -1), 0.0, 0
+    for i, g in enumerate(gain.tolist()):
+        if run <= 0:
+            run, run_start = g, i
+        else:
+            run += g
+        if run > best:
+            best, best_span = run, (run_start, i)
+    return best_span if best > 0 else (0, -1)
+
+
+@memo(maxsize=1)
+def _stopwords_once() -> frozenset[str]:
+    return _stopwords()
+
+
+def body_probability(lines: list[str], model: ChromeModel | None = None) -> list[float]:
+    """The probability that each line of one page is body text."""
+    model = model or load_model()
+    return model.probabilities(line_features(lines), FEATURES).tolist()
+
+
+def train(pages: list[tuple[list[str], list[int]]], *, threshold: float = 0.5, about: dict | None = None,
+          c: float = 1.0) -> ChromeModel:
+    """A model from labelled pages: each a list of lines and a label per line (1 body, 0 chrome).
+
+    The second stage learns from the first stage's out-of-fold probabilities (five folds over the
+    pages), so that it sees verdicts as noisy as the ones it will get.
+    """
+    from sklearn.linear_model import LogisticRegression
+
+    pages = [(lines, labels) for lines, labels in pages if lines]
+    if len(pages) < 5:
+        raise ModelError(f"{len(pages)} labelled page(s); at least 5 are needed")
+    xs = [line_features(lines) for lines, _ in pages]
+    ys = [np.asarray(labels, dtype=int) for _, labels in pages]
+    x, y = np.vstack(xs), np.concatenate(ys)
+    if y.min() == y.max():
+        raise ModelError("every labelled line has the same label; a model needs body and chrome lines")
+    mean, scale = x.mean(axis=0), x.std(axis=0)
+    scale[scale == 0] = 1.0
+    zs = [(a - mean) / scale for a in xs]
+    first = LogisticRegression(C=c, max_iter=2000, class_weight="balanced").fit(np.vstack(zs), y)
+    folds = np.arange(len(pages)) % 5
+    oof = []
+    for k in range(5):
+        train_idx = [i for i in range(len(pages)) if folds[i] != k]
+        fit = LogisticRegression(C=c, max_iter=2000, class_weight="balanced").fit(
+            np.vstack([zs[i] for i in train_idx]), np.concatenate([ys[i] for i in train_idx]))
+        oof.append({i: fit.predict_proba(zs[i])[:, 1] for i in range(len(pages)) if folds[i] == k})
+    probs = [next(o[i] for o in oof if i in o) for i in range(len(pages))]
+    second_x = np.vstack([np.hstack([z, smooth_features(p)]) for z, p in zip(zs, probs, strict=True)])
+    second = LogisticRegression(C=c, max_iter=2000, class_weight="balanced").fit(second_x, y)
+    return ChromeModel(features=tuple(FEATURES), smooth=tuple(SMOOTH), mean=mean, scale=scale, coef=first.coef_[0],
+                       intercept=float(first.intercept_[0]), smooth_coef=second.coef_[0],
+                       smooth_intercept=float(second.intercept_[0]), threshold=threshold,
+                       about={**(about or {}), "pages": len(pages), "lines": int(len(y)), "body_lines": int(y.sum())})
+
+
+_TOKEN = re.compile(r"\w+")
+
+
+def _tokens(text: str) -> list[str]:
+    return [t.lower() for t in _TOKEN.findall(text)]
+
+
+def labels_from_truth(lines: list[str], truth: str) -> list[int]:
+    """Label a page's lines from its labelled body: 1 (body) for a line half or more of whose
+    4-token shingles are in `truth`, or, for a line of fewer than four tokens, a line of `truth`
+    itself (a subhead) — or a piece of one that sits between the first and last body lines; else 0.
+
+    >>> labels_from_truth(["Menu", "Talks went on in Geneva.", "Share"], "Talks went on in Geneva.")
+    [0, 1, 0]
+    """
+    truth_tokens = _tokens(truth)
+    have = {tuple(truth_tokens[i:i + 4]) for i in range(max(1, len(truth_tokens) - 3))}
+    whole = {" ".join(_tokens(x)) for x in truth.split("\n") if x.strip()}
+    joined = " " + " ".join(truth_tokens) + " "
+    out = []
+    for line in lines:
+        tokens = _tokens(line)
+        if len(tokens) >= 4:
+            grams = [tuple(tokens[i:i + 4]) for i in range(len(tokens) - 3)]
+            out.append(int(sum(g in have for g in grams) >= 0.5 * len(grams)))
+        else:
+            key = " ".join(tokens)
+            out.append(1 if key and key in whole else (2 if key and f" {key} " in joined else 0))
+    body = [i for i, x in enumerate(out) if x == 1]
+    first, last = (body[0], body[-1]) if body else (0, -1)
+    return [int(first <= i <= last) if x == 2 else x for i, x in enumerate(out)]
