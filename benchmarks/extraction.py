@@ -10,8 +10,9 @@
    the sites, and the dump path is scored on the pages of the sites it did not see. Only these
    held-out figures say how the model does on a site nobody trained on; the packaged model's figure
    on the same pages (it was trained on all of them) is printed beside them, marked *tuned*.
-3. The 40 hand-labelled articles of the shared corpora (``tests/data/corpora_line_labels.csv``, labels
-   written before anyone looked at framing's output on them): chrome units removed, body units kept.
+3. Two sets of 40 hand-labelled articles of the shared corpora (``tests/data/corpora_line_labels*.csv``,
+   labels written before anyone looked at framing's output on them; set a was then looked at while
+   tuning, set b never): chrome units removed, body units kept.
 
 Results are printed as Markdown tables; ``--out FILE`` also writes them there.
 """
@@ -149,15 +150,16 @@ def devset_tables(skip_folds: bool = False) -> tuple[str, dict]:
     return "\n".join(lines), figures
 
 
-def corpora_units(boilerplate=None, whole: bool = True) -> tuple[str, dict]:
-    """Unit-level figures on the hand labels. `whole`: ingest the whole files the 40 articles come
-    from, as a user would (the recurring-line pass sees each outlet's other articles); else the 40
-    records alone."""
+def corpora_units(boilerplate=None, whole: bool = True, which: str = "a") -> tuple[str, dict]:
+    """Unit-level figures on the hand labels of set `which` ("a": looked at while tuning, "b": blind).
+    `whole`: ingest the whole files the 40 articles come from, as a user would (the recurring passes
+    see each outlet's other articles); else the 40 records alone."""
     sys.path.insert(0, str(HERE))
     import line_units
     import framing
 
-    labels = list(csv.DictReader(LABELS.open(encoding="utf-8")))
+    path = LABELS.with_name(line_units.LABEL_SETS[which][0])
+    labels = list(csv.DictReader(path.open(encoding="utf-8")))
     wanted = {r["article"] for r in labels}
     recs = line_units.records()
     where: dict[str, tuple[str, int]] = {}  # id -> (file name, line number) in what is ingested
@@ -223,10 +225,14 @@ def main(argv=None) -> None:
         text, _ = devset_tables(args.skip_folds)
         parts += ["## Extraction development set", text]
     if args.only != "devset":
-        parts += ["", "## Hand-labelled units of 40 shared-corpora articles"]
-        for title, rules in (("framing (rules and line model)", None), ("rules only (line model off)", {"chrome_model": "off"})):
-            text, _ = corpora_units(rules)
-            parts += ["", f"**{title}**, the whole corpora ingested", text]
+        parts += ["", "## Hand-labelled units of shared-corpora articles (2 sets of 40)",
+                  "", "Set a was looked at while the cleaning was tuned (its figures are *tuned*); set b was "
+                  "labelled later and never looked at (its figures are *blind*)."]
+        for which, kind in (("a", "tuned"), ("b", "blind")):
+            for title, rules in (("framing (rules and line model)", None),
+                                 ("rules only (line model off)", {"chrome_model": "off"})):
+                text, _ = corpora_units(rules, which=which)
+                parts += ["", f"**Set {which} (*{kind}*): {title}**, the whole corpora ingested", text]
     out = "\n".join(parts) + "\n"
     print(out)
     if args.out:

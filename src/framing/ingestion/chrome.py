@@ -44,7 +44,8 @@ _UI = re.compile(
     r"cookies?|privacy|terms|copyright|rights reserved|click|download|app|menu|search|home|login|facebook|"
     r"twitter|whatsapp|linkedin|instagram|telegram|youtube|reddit|pinterest|photo|photograph|image|video|"
     r"caption|getty|reuters|afp|ap|updated|published|posted|ago|"
-    r"поделиться|подписаться|подпишитесь|реклама|читайте|подробнее|фото|видео|"
+    r"поделиться|подписаться|подпишитесь|реклама|читайте|подробнее|фото|видео|телеграм|фейсбук|твиттер|"
+    r"вконтакте|ютуб|"
     r"поділитися|підписатися|підписуйтесь|реклама|читати|читайте|детальніше)\b")
 _DATE = re.compile(r"\b(?:\d{1,2}:\d{2}|(?:19|20)\d{2}|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|"
                    r"july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|"

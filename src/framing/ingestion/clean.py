@@ -459,9 +459,81 @@ def clean_text(text: str, *, title: str | None = None, rules: Boilerplate | None
                        lines=all_lines, keys=keys, by_model=by_model)
     dropped.extend((x, "header") for x in kept[:first_body])
     header = lines[: lines.index(shortened.get(kept[first_body], kept[first_body]))]
-    paragraphs = kept[first_body:]
+    paragraphs, keys = _without_pull_quotes(kept[first_body:], keys[first_body:], dropped)
+    paragraphs, keys = _without_closing_bio(paragraphs, keys, dropped)
     return Cleaned(paragraphs=paragraphs, dropped=_note_large_drop(dropped, paragraphs, all_lines), header=header,
-                   lines=all_lines, keys=keys[first_body:], by_model=by_model)
+                   lines=all_lines, keys=keys, by_model=by_model)
+
+
+#: A sentence of at least this many words, met twice in one body, is a pull quote the second time.
+PULL_QUOTE_WORDS = 8
+
+
+def _without_pull_quotes(paragraphs: list[str], keys: list[str], dropped: list) -> tuple[list[str], list[str]]:
+    """The body with each sentence of :data:`PULL_QUOTE_WORDS` words or more only once: a pull quote
+    repeats a sentence of the story, as a paragraph of its own (that copy goes) or glued into another
+    paragraph (the later copy goes). Dropped as ``pull_quote``."""
+    if len(paragraphs) < 2 and (not paragraphs or paragraphs[0].count(". ") < 2):
+        return paragraphs, keys
+    split = [sentences(p) for p in paragraphs]
+    seen: dict[str, int] = {}
+    repeated = set()
+    for n, parts in enumerate(split):
+        for x in parts:
+            if x.count(" ") + 1 >= PULL_QUOTE_WORDS:
+                key = line_key(x)
+                if key in seen:
+                    repeated.add(key)
+                seen.setdefault(key, n)
+    if not repeated:
+        return paragraphs, keys
+    out, out_keys, met = [], [], set()
+    for n, (paragraph, parts, key) in enumerate(zip(paragraphs, split, keys, strict=True)):
+        alone = len(parts) == 1 and line_key(parts[0]) in repeated
+        if alone and any(line_key(parts[0]) in {line_key(y) for y in other}
+                         for m, other in enumerate(split) if m != n and len(other) > 1):
+            dropped.append((paragraph, "pull_quote"))  # the standalone copy of a sentence the story has
+            continue
+        kept_parts = []
+        for x in parts:
+            k = line_key(x)
+            if k in repeated and k in met and not alone:
+                dropped.append((x, "pull_quote"))
+            else:
+                kept_parts.append(x)
+                met.add(k)
+        if kept_parts:
+            text = paragraph if len(kept_parts) == len(parts) else " ".join(kept_parts)
+            out.append(text)
+            out_keys.append(key if text == paragraph else line_key(text))
+    return out, out_keys
+
+
+_BIO = re.compile(r"^((?:[A-Z][\w'’.-]*\s){1,3}([A-Z][\w'’-]+))(?:,[^,]{1,80},)?\s(?:is|was|has been|serves as)\s"
+                  r"(?:a|an|the|currently|also|founder|president|director|editor|professor|senior|chief|former)\b")
+
+
+def _without_closing_bio(paragraphs: list[str], keys: list[str], dropped: list) -> tuple[list[str], list[str]]:
+    """The body without an author's bio at its end: from the first of its last three sentences that
+    reads "<Name> is a …" about a person whose surname the story never mentioned before (a bio box
+    glued to the text, or its own paragraph). Dropped as ``about_author``."""
+    if not paragraphs:
+        return paragraphs, keys
+    last = sentences(paragraphs[-1])
+    for i in range(max(0, len(last) - 3), len(last)):
+        match = _BIO.match(last[i])
+        if not match:
+            continue
+        surname = match.group(2)
+        before = "\n".join(paragraphs[:-1] + [" ".join(last[:i])])
+        if re.search(rf"\b{re.escape(surname)}\b", before) or len(before.split()) < 50:
+            continue
+        dropped.extend((x, "about_author") for x in last[i:])
+        rest = " ".join(last[:i])
+        if rest:
+            return paragraphs[:-1] + [rest], keys[:-1] + [line_key(rest)]
+        return paragraphs[:-1], keys[:-1]
+    return paragraphs, keys
 
 
 #: A line with more than this share of markup characters (``code_share``) is never protected as prose.
