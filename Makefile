@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help report test lab ingest bench clean
+.PHONY: help report test lab ingest bench extraction clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -28,6 +28,9 @@ lab: $(STAMP) ## open JupyterLab on the notebooks
 
 bench: $(STAMP) ## benchmarks against the CountVectorizer baseline (SIZES="10000 100000"), writes docs/benchmarks.md
 	$(BIN)/python benchmarks/run.py --sizes $(or $(SIZES),10000)
+
+extraction: $(STAMP) ## body extraction on ../shared/extraction-devset (held-out sites) and the hand labels, writes docs/extraction.md
+	$(BIN)/python benchmarks/extraction.py --out docs/extraction.md
 
 ingest: $(STAMP) ## ingest RAW=folder into data/processed (default: the sample)
 	$(BIN)/framing ingest $(or $(RAW),data/raw/sample) --out data/processed

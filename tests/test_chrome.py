@@ -198,3 +198,28 @@ def test_hand_labelled_units_of_the_shared_corpora():
     _, figures = extraction.corpora_units()
     assert figures["body_recall"] >= 0.99, figures  # measured 0.994: 5 of 895 body units lost
     assert figures["chrome_recall"] >= 0.88, figures  # measured 0.90
+
+
+def test_a_rule_dropped_line_does_not_cut_the_story_short():
+    text = "\n".join(STORY[:1] + ["We stand with the islanders pic.twitter.com/AbC123 — Jane Roe (@janeroe) July 3, 2022",
+                                 "Advertisement", "The next vote is due in March, a councillor said after the meeting."])
+    cleaned = clean_text(text)
+    assert cleaned.paragraphs == [STORY[0], "The next vote is due in March, a councillor said after the meeting."]
+    assert [why for _, why in cleaned.dropped] == ["embedded_post", "advert"]
+
+
+def test_what_ends_many_articles_of_one_outlet_alike_is_its_chrome(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    towns = ["Northport", "Eastwick", "Southby", "Westmere", "Midvale", "Lowfield", "Highcombe", "Brookend"]
+    with open(raw / "feed.jsonl", "w", encoding="utf-8") as fh:
+        for n, town in enumerate(towns):
+            author = ["Jane Roe", "John Doe"][n % 2]
+            text = (f"The ferry to {town} ran late on Monday after a storm, the harbour office said. "
+                    f"Islanders in {town} waited for {n + 2} hours before the crossing. "
+                    f"Read our coverage on the Harbour Gazette channel in Telegram. {author} Telegram Facebook Bookmark PDF Write to us")
+            fh.write(json.dumps({"outlet": "Harbour Gazette", "title": f"Ferry late to {town}", "text": text}) + "\n")
+    articles = framing.ingest(raw).articles
+    assert articles["text"].str.endswith("before the crossing.").all(), articles["text"].tolist()
+    gone = [x for d, w in zip(articles["dropped"], articles["dropped_why"]) for x, why in zip(d, w) if why == "recurring"]
+    assert "Read our coverage on the Harbour Gazette channel in Telegram." in gone

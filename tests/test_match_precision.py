@@ -1,6 +1,7 @@
 """Is it the word we mean? Term matches judged by reading (tests/data/term_match_labels.csv: 185 body
 hits of the shared English corpora, labelled correct / wrong / generic before the exclusions below
-were written), and the fixed expressions that name something else."""
+were written; one, inside an embedded tweet, went with issue 19's cleaning, and the offsets of the
+others moved with the text), and the fixed expressions that name something else."""
 
 from __future__ import annotations
 

@@ -32,6 +32,7 @@ _ODD_CHAR = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad\t\f\v\u00a0\u1680\u200
 _GLUED = (  # each starts with its punctuation mark, so that re can skip to the candidates
     re.compile(r"[.!?](?<=[a-z][a-z][.!?])(?=[A-Z][a-z]|[“‘])"),  # "peace.Moscow", "said.“We" — not "U.S."
     re.compile(r"[”’](?<=[a-z][.!?][”’])(?=[A-Z“])"),  # "…diplomacy.”Moscow"
+    re.compile(r"[.!?](?<=[a-z][”’»][.!?])(?=[A-Z][a-z])"),  # "…for Ukraine”.The"
 )
 _GLUED_STRAIGHT = re.compile(r'(?<=[a-z])[.!?]"(?=[A-Z])')
 _TERMINAL = tuple('.!?…:;"”’»)')
@@ -420,7 +421,8 @@ def clean_text(text: str, *, title: str | None = None, rules: Boilerplate | None
     prefilter = _prefilter(rules)
     found = prefilter.found(joined, low)
     drop = prefilter.present("drop", rules.drop, joined, low, found, key=lambda x: x[1])
-    body_p, main = _body_probabilities(all_lines, rules, edges_only) if model else (None, None)
+    reasons = [_drop_reason(x, rules, drop) for x in all_lines]
+    body_p, main = _body_probabilities(all_lines, rules, edges_only, reasons) if model else (None, None)
     lines = _cut_footer(lines, rules, dropped, drop, prefilter.present("footer", rules.footer, joined, low, found), main)
     title_key = line_key(title) if title else None
     kept: list[str] = []
@@ -428,9 +430,9 @@ def clean_text(text: str, *, title: str | None = None, rules: Boilerplate | None
     shortened: dict[str, str] = {}  # a long line without the sentences a rule removed -> the line
     by_model: set[str] = set()
     for i, line in enumerate(lines):
-        why = _drop_reason(line, rules, drop)
-        if why and line.count(" ") >= LONG_LINE_WORDS:  # never a whole long paragraph for a short match
-            shorter = _drop_sentences(line, rules, drop, dropped)
+        why = reasons[i] if line is all_lines[i] else _drop_reason(line, rules, drop)
+        if why and (line.count(" ") >= LONG_LINE_WORDS or why in SENTENCE_CATEGORIES):  # never a whole
+            shorter = _drop_sentences(line, rules, drop, dropped, why in SENTENCE_CATEGORIES)  # paragraph for a short match
             if shorter == "":
                 continue
             if shorter is not None:
@@ -509,31 +511,35 @@ def _without_pull_quotes(paragraphs: list[str], keys: list[str], dropped: list) 
     return out, out_keys
 
 
-_BIO = re.compile(r"^((?:[A-Z][\w'’.-]*\s){1,3}([A-Z][\w'’-]+))(?:,[^,]{1,80},)?\s(?:is|was|has been|serves as)\s"
+_BIO = re.compile(r"((?:[A-Z][\w'’.-]*\s){1,3}([A-Z][\w'’-]+))(?:,[^,]{1,80},)?\s(?:is|was|has been|serves as)\s"
                   r"(?:a|an|the|currently|also|founder|president|director|editor|professor|senior|chief|former)\b")
 
 
 def _without_closing_bio(paragraphs: list[str], keys: list[str], dropped: list) -> tuple[list[str], list[str]]:
-    """The body without an author's bio at its end: from the first of its last three sentences that
-    reads "<Name> is a …" about a person whose surname the story never mentioned before (a bio box
-    glued to the text, or its own paragraph). Dropped as ``about_author``."""
+    """The body without an author's bio at its end: from the first of the last four sentence starts
+    of the last paragraph that reads "<Name> is a …" (``Gregory P. Wilson is a consultant …``) about
+    a person whose surname the story never mentioned before (a bio box glued to the text, or its own
+    paragraph), to the end. Dropped as ``about_author``."""
     if not paragraphs:
         return paragraphs, keys
-    last = sentences(paragraphs[-1])
-    for i in range(max(0, len(last) - 3), len(last)):
-        match = _BIO.match(last[i])
+    tail = paragraphs[-1]
+    starts = [0, *(m.end() for m in _SENTENCE_START.finditer(tail))]
+    for pos in starts[-4:]:
+        match = _BIO.match(tail, pos)
         if not match:
             continue
-        surname = match.group(2)
-        before = "\n".join(paragraphs[:-1] + [" ".join(last[:i])])
-        if re.search(rf"\b{re.escape(surname)}\b", before) or len(before.split()) < 50:
+        before = "\n".join(paragraphs[:-1] + [tail[:pos]])
+        if re.search(rf"\b{re.escape(match.group(2))}\b", before) or len(before.split()) < 50:
             continue
-        dropped.extend((x, "about_author") for x in last[i:])
-        rest = " ".join(last[:i])
+        dropped.append((tail[pos:], "about_author"))
+        rest = tail[:pos].rstrip()
         if rest:
             return paragraphs[:-1] + [rest], keys[:-1] + [line_key(rest)]
         return paragraphs[:-1], keys[:-1]
     return paragraphs, keys
+
+
+_SENTENCE_START = re.compile(r"[.!?…][\"”’»)]?\s+")
 
 
 #: A line with more than this share of markup characters (``code_share``) is never protected as prose.
@@ -542,7 +548,8 @@ CODE_SHARE = 0.02
 KEEP_SENTENCE_BELOW = 0.1
 
 
-def _body_probabilities(lines: list[str], rules: Boilerplate, edges_only: bool = False) -> tuple[list | None, int | None]:
+def _body_probabilities(lines: list[str], rules: Boilerplate, edges_only: bool = False,
+                        reasons: list | None = None) -> tuple[list | None, int | None]:
     """The line model's verdicts: (for each line, None to keep it or the model's body probability
     to drop it; the first line of the page's main text), or (None, None) when there is no model, too
     few lines to judge (fewer than three) or no line the model takes for body (it cannot tell here).
@@ -579,8 +586,9 @@ def _body_probabilities(lines: list[str], rules: Boilerplate, edges_only: bool =
     first, last = span
     for i in range(first, last + 1):
         keep[i] = keep[i] or sentence[i] or edges_only or long[i]
+    ruled = [bool(x) for x in reasons] if reasons is not None else [False] * len(lines)
     for _ in range(2):  # a list may continue the main text, and sentences may follow the list
-        _extend(keep, sentence, p, first, last)
+        _extend(keep, sentence, p, first, last, ruled)
         _keep_lists(lines, keep, sentence)
     return [None if k else float(q) for k, q in zip(keep, p, strict=True)], first
 
@@ -589,16 +597,18 @@ def _body_probabilities(lines: list[str], rules: Boilerplate, edges_only: bool =
 LIST_ITEM_WORDS = 30
 
 
-def _extend(keep: list[bool], sentence: list[bool], p: list[float], first: int, last: int) -> None:
-    """Keep the sentences that continue the kept lines around the main text (lines first..last)."""
+def _extend(keep: list[bool], sentence: list[bool], p: list[float], first: int, last: int,
+            ruled: list[bool]) -> None:
+    """Keep the sentences that continue the kept lines around the main text (lines first..last); a
+    line a rule drops (an embedded post, "Advertisement") does not end the run, it is stepped over."""
     n = len(keep)
     while last + 1 < n and keep[last + 1]:
         last += 1
     while first > 0 and keep[first - 1]:
         first -= 1
     for step, i in ((1, last + 1), (-1, first - 1)):
-        while 0 <= i < n and (keep[i] or (sentence[i] and p[i] >= KEEP_SENTENCE_BELOW)):
-            keep[i] = True
+        while 0 <= i < n and (keep[i] or ruled[i] or (sentence[i] and p[i] >= KEEP_SENTENCE_BELOW)):
+            keep[i] = keep[i] or not ruled[i]
             i += step
 
 
@@ -675,7 +685,12 @@ def sentences(paragraph: str) -> list[str]:
     return [s for s in _SENTENCE_BREAK.split(paragraph) if s.strip()]
 
 
-def _drop_sentences(line: str, rules: Boilerplate, drop, dropped: list) -> str | None:
+#: Categories whose matches take only their own sentences out of a line of any length: an embedded
+#: post sits inside the story's text, whose own sentences around it stay.
+SENTENCE_CATEGORIES = frozenset({"embedded_post"})
+
+
+def _drop_sentences(line: str, rules: Boilerplate, drop, dropped: list, any_length: bool = False) -> str | None:
     """The long `line` without the sentences a drop rule matches (those go to `dropped`); None when
     the line goes whole: a rule matches it but none of its sentences alone (a run of icon captions),
     or the sentences no rule matches are fewer than :data:`LONG_LINE_WORDS` words (a menu whose
@@ -687,7 +702,7 @@ def _drop_sentences(line: str, rules: Boilerplate, drop, dropped: list) -> str |
     verdicts = [(sentence, _drop_reason(sentence, rules, drop)) for sentence in parts]
     if not any(why for _, why in verdicts):
         return None
-    if sum(len(sentence.split()) for sentence, why in verdicts if not why) < LONG_LINE_WORDS:
+    if not any_length and sum(len(sentence.split()) for sentence, why in verdicts if not why) < LONG_LINE_WORDS:
         return None  # what the rule leaves is a tail of the same chrome, not a paragraph of prose
     dropped.extend((sentence, why) for sentence, why in verdicts if why)
     return " ".join(sentence for sentence, why in verdicts if not why)

@@ -314,6 +314,54 @@ def _drop_recurring_sentences(records: list[dict]) -> None:
                 rec["_keys"] = [k if len(p.split()) <= RECUR_MAX_WORDS else None for p, k in keep]
 
 
+#: The longest run of words at a body's end that the recurring-ends pass compares, and the shortest
+#: it removes.
+END_MAX_WORDS, END_MIN_WORDS = 15, 3
+#: ... and the share of an outlet's articles that must end with the same words (an exact run of three
+#: words or more ending many bodies is rarely the story's own: "…, the ministry said." ends a few).
+END_MIN_SHARE = 0.15
+
+
+def _drop_recurring_ends(records: list[dict], rounds: int = 3) -> None:
+    """Treat the words that end many articles of one outlet alike (the same floor as for paragraphs)
+    as that outlet's chrome, glued to the last sentence or not: a share bar ("Телеграм Фейсбук Твиттер
+    PDF Напишите нам"), a sign-off. The longest such run of three words or more is cut; a few rounds,
+    so that a bar with a varying word before it ("В закладки", an author's name) goes too."""
+    by_outlet: dict[str, list[dict]] = defaultdict(list)
+    for rec in records:
+        if rec["_paragraphs"]:
+            by_outlet[rec["outlet"]].append(rec)
+    for recs in by_outlet.values():
+        for _ in range(rounds):
+            distinct = list({tuple(r["_paragraphs"]): r for r in recs}.values())
+            if len(distinct) < RECUR_MIN_ARTICLES:
+                break
+            tails = {id(r): [line_key(w) for w in r["_paragraphs"][-1].split()[-END_MAX_WORDS:]] for r in recs}
+            counts = Counter(tuple(t[-n:]) for r in distinct for t in [tails[id(r)]]
+                             for n in range(END_MIN_WORDS, len(t) + 1))
+            floor = max(RECUR_MIN_ARTICLES, END_MIN_SHARE * len(distinct))
+            cut_any = False
+            for rec in recs:
+                t = tails[id(rec)]
+                n = next((n for n in range(len(t), END_MIN_WORDS - 1, -1) if counts[tuple(t[-n:])] >= floor
+                          and any(t[-n:])), 0)
+                if not n:
+                    continue
+                words = rec["_paragraphs"][-1].split()
+                rest, gone = " ".join(words[:-n]), " ".join(words[-n:])
+                paragraphs = rec["_paragraphs"][:-1] + ([rest] if rest else [])
+                if not any(is_body_paragraph(p) or len(p.split()) >= 40 for p in paragraphs):
+                    continue
+                rec["_dropped"] = rec["_dropped"] + [(gone, "recurring")]
+                keys = rec["_keys"][:-1]
+                if rest:
+                    keys.append(line_key(rest) if len(rest.split()) <= RECUR_MAX_WORDS else None)
+                rec["_paragraphs"], rec["_keys"] = paragraphs, keys
+                cut_any = True
+            if not cut_any:
+                break
+
+
 def _finish(records: list[dict]) -> pd.DataFrame:
     if not records:
         return cast_articles(empty_articles())
@@ -390,6 +438,7 @@ def run_task(task: Task, context: Context | None = None) -> Result:
                 (rejects if isinstance(result, Reject) else records).append(result)
     _drop_recurring(records)
     _drop_recurring_sentences(records)
+    _drop_recurring_ends(records)
     articles = _finish(records)
     sigs = signatures(articles["text"])  # (the paragraphs' keys would do, but held for a whole unit they cost much memory)
     part = None
