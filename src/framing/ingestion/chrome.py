@@ -18,12 +18,21 @@ Examples
 --------
 >>> lines = ["Home", "World", "Sign up for our newsletter", "Talks went on in Geneva on Monday, officials said, and "
 ...          "both sides called them useful.", "The next round is due in March, a diplomat told reporters.", "Share this"]
->>> [round(p, 1) > 0.5 for p in body_probability(lines)]
-[False, False, False, True, True, False]
+>>> p = body_probability(lines)
+>>> p[3] > 0.5 > max(p[:3] + p[5:])
+True
+
+The model alone may doubt a short closing sentence (the fifth line here); cleaning keeps the
+sentences that continue the main text:
+
+>>> from framing.ingestion.clean import clean_text
+>>> clean_text("\\n".join(lines)).paragraphs == lines[3:5]
+True
 """
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 
@@ -37,20 +46,20 @@ __all__ = ["ChromeModel", "load_model", "line_features", "body_probability", "FE
            "ModelError"]
 
 #: Words of a page's furniture in the languages framing reads; a line made of them is chrome
-#: wherever it comes from. Matched as whole words, lower-cased.
-_UI = re.compile(
-    r"\b(?:share|shares|shared|tweet|email|e-mail|print|comments?|subscribe|subscription|sign ?(?:up|in)|log ?in|"
-    r"register|newsletters?|follow|read more|continue reading|more on|related|advertisement|advertising|sponsored|"
-    r"cookies?|privacy|terms|copyright|rights reserved|click|download|app|menu|search|home|login|facebook|"
-    r"twitter|whatsapp|linkedin|instagram|telegram|youtube|reddit|pinterest|photo|photograph|image|video|"
-    r"caption|getty|reuters|afp|ap|updated|published|posted|ago|"
-    r"поделиться|подписаться|подпишитесь|реклама|читайте|подробнее|фото|видео|телеграм|фейсбук|твиттер|"
-    r"вконтакте|ютуб|"
-    r"поділитися|підписатися|підписуйтесь|реклама|читати|читайте|детальніше)\b")
-_DATE = re.compile(r"\b(?:\d{1,2}:\d{2}|(?:19|20)\d{2}|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|"
-                   r"july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|"
-                   r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|am|pm|gmt|bst|est|utc)\b")
-_LINKISH = re.compile(r"https?://|www\.|\.com\b|@\w|#\w|\S+\.(?:html?|php)\b")
+#: wherever it comes from. Counted as lower-cased tokens (and the few phrases below as substrings).
+_UI_WORDS = frozenset("""share shares shared tweet email print comment comments subscribe subscription signup
+    login register newsletter newsletters follow related advertisement advertising sponsored cookie cookies
+    privacy terms copyright click download app menu search home facebook twitter whatsapp linkedin instagram
+    telegram youtube reddit pinterest photo photograph image video caption getty reuters afp ap updated published
+    posted ago поделиться подписаться подпишитесь реклама читайте подробнее фото видео телеграм фейсбук твиттер
+    вконтакте ютуб поділитися підписатися підписуйтесь читати детальніше""".split())
+_UI_PHRASES = ("sign up", "sign in", "log in", "read more", "continue reading", "more on", "rights reserved", "e-mail")
+_DATE_WORDS = frozenset("""jan january feb february mar march apr april may jun june jul july aug august sep sept
+    september oct october nov november dec december monday tuesday wednesday thursday friday saturday sunday
+    am pm gmt bst est utc""".split())
+_DIGITS = b"0123456789"
+_PUNCT = bytes(c for c in range(33, 127) if not chr(c).isalnum())  # ASCII punctuation
+_LINK_MARKS = ("http://", "https://", "www.", ".com", "@", "#", ".htm", ".php")
 _WORD = re.compile(r"\w+")
 _ALPHA = re.compile(r"[^\W\d_]+")
 _TERMINAL = tuple('.!?…。！？')  # with the full-width marks of Chinese and Japanese
@@ -76,43 +85,54 @@ _NEAR_OWN = ["log_words", "stop_ratio", "ends_sentence", "ui_words"]
 FEATURES = [*OWN, *(f"{f}@{d:+d}" for d in _NEAR for f in _NEAR_OWN)]
 
 
+#: The share features of a long line are read on its first this many characters (a sample: a
+#: paragraph's shares do not change along it, and the cost of a line stays bounded).
+SAMPLE_CHARS = 200
+
+
 def _own(line: str, stop: frozenset[str]) -> list[float]:
-    words = line.split()
-    n = len(words)
+    n = line.count(" ") + 1  # runs of spaces are one space by now
+    full = len(line)
+    end = line.rstrip(_CLOSERS)
+    ends = float(end.endswith(_TERMINAL))
+    if full > SAMPLE_CHARS:
+        line = line[:SAMPLE_CHARS]
     tokens = _WORD.findall(line)
-    alpha = _ALPHA.findall(line)
     low = line.lower()
+    lows = _WORD.findall(low)
+    ui = sum(map(_UI_WORDS.__contains__, lows)) + sum(phrase in low for phrase in _UI_PHRASES)
+    dates = sum(map(_DATE_WORDS.__contains__, lows)) + low.count(":") + sum(
+        1 for t in lows if len(t) == 4 and t[:2] in ("19", "20") and t.isdigit())
+    raw = line.encode("utf-8", "surrogatepass")  # counted on bytes: C-speed deletions
+    digits = len(raw) - len(raw.translate(None, _DIGITS))
+    marks = len(raw) - len(raw.translate(None, _PUNCT))
+    alpha = list(filter(str.isalpha, tokens))
+    lengths = list(map(len, alpha))
     n_tok = max(len(tokens), 1)
     n_alpha = max(len(alpha), 1)
-    stripped = line.rstrip(_CLOSERS)
-    return [
+    size = max(len(line), 1)
+    return [  # builtins mapped over the tokens: this runs for every line of every text
         math.log1p(n),
-        math.log1p(len(line)),
-        sum(len(t) for t in tokens) / n_tok,
-        sum(1 for t in tokens if t.lower() in stop) / n_tok,
-        sum(1 for t in alpha if len(t) <= 3) / n_alpha,
-        float(stripped.endswith(_TERMINAL)),
-        float(line.endswith(":")),
-        line.count(",") / max(n, 1),
-        sum(1 for t in alpha if t[0].isupper()) / n_alpha,
-        sum(1 for t in alpha if len(t) > 1 and t.isupper()) / n_alpha,
-        sum(c.isdigit() for c in line) / max(len(line), 1),
-        sum(not (c.isalnum() or c.isspace()) for c in line) / max(len(line), 1),
-        float(bool(_LINKISH.search(low))),
-        min(len(_UI.findall(low)), 3) / 3,
-        min(len(_DATE.findall(low)), 3) / 3,
+        math.log1p(full),
+        sum(map(len, tokens)) / n_tok,
+        sum(map(stop.__contains__, lows)) / n_tok,
+        (len(lengths) - sum(map((3).__lt__, lengths))) / n_alpha,
+        ends,
+        float(end.endswith(":")),
+        line.count(",") / max(line.count(" ") + 1, 1),
+        sum(map(str.istitle, alpha)) / n_alpha,
+        sum(map(str.isupper, alpha)) / n_alpha,
+        digits / size,
+        marks / size,
+        float(any(mark in low for mark in _LINK_MARKS)),
+        min(ui, 3) / 3,
+        min(dates, 3) / 3,
         float("©" in line or "all rights reserved" in low or "(c)" in low),
         float(line[:1] in "|•·›»>-–—*▪►"),
         float(line.count("|") + line.count("•") + line.count("·") >= 2),
         code_share(line),
         0.0, 0.0, 0.0,  # the page-level three, filled in by line_features
     ]
-
-
-_ENDS = OWN.index("ends_sentence")
-
-
-_CODE_CHARS = str.maketrans("", "", "<>{}=;")
 
 
 def code_share(line: str) -> float:
@@ -122,7 +142,17 @@ def code_share(line: str) -> float:
     >>> code_share('obj.style.fontSize = fontSize+"pt";') > 0.04, code_share("Talks went on; both sides agreed.") < 0.04
     (True, True)
     """
-    return (len(line) - len(line.translate(_CODE_CHARS))) / max(len(line), 1)
+    raw = line.encode("utf-8", "surrogatepass")
+    return (len(raw) - len(raw.translate(None, b"<>{}=;"))) / max(len(line), 1)
+
+
+@functools.lru_cache(maxsize=1 << 15)
+def _own_default(line: str) -> tuple[float, ...]:
+    """:func:`_own` with the packaged stop words, remembered: a site's furniture lines recur page after page."""
+    return tuple(_own(line, _stopwords_once()))
+
+
+_ENDS = OWN.index("ends_sentence")
 
 
 def _prose(row: list[float]) -> bool:
@@ -143,7 +173,8 @@ def line_features(lines: list[str], stop: frozenset[str] | None = None) -> np.nd
     """
     stop = _stopwords_once() if stop is None else stop
     n = len(lines)
-    own = np.array([_own(x, stop) for x in lines], dtype=np.float64).reshape(n, len(OWN))
+    own_of = _own_default if stop is _stopwords_once() else lambda x: _own(x, stop)
+    own = np.array([own_of(x) for x in lines], dtype=np.float64).reshape(n, len(OWN))
     if n:
         prose = np.array([_prose(r) for r in own.tolist()])
         words = np.maximum(np.expm1(own[:, 0]), np.expm1(own[:, 1]) / 6)  # 6 characters a word, for CJK

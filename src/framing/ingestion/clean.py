@@ -477,13 +477,18 @@ def _without_pull_quotes(paragraphs: list[str], keys: list[str], dropped: list) 
     paragraph (the later copy goes). Dropped as ``pull_quote``."""
     if len(paragraphs) < 2 and (not paragraphs or paragraphs[0].count(". ") < 2):
         return paragraphs, keys
+    # a quick look first (most bodies repeat no sentence): pieces between sentence ends, compared whole
+    pieces = "\n".join(paragraphs).replace("? ", ". ").replace("! ", ". ").replace("\n", ". ").split(". ")
+    looked = [x.strip(_AROUND).lower() for x in pieces if x.count(" ") + 1 >= PULL_QUOTE_WORDS]
+    if len(looked) == len(set(looked)):
+        return paragraphs, keys
     split = [sentences(p) for p in paragraphs]
     seen: dict[str, int] = {}
     repeated = set()
     for n, parts in enumerate(split):
         for x in parts:
             if x.count(" ") + 1 >= PULL_QUOTE_WORDS:
-                key = line_key(x)
+                key = _quote_key(x)
                 if key in seen:
                     repeated.add(key)
                 seen.setdefault(key, n)
@@ -491,14 +496,14 @@ def _without_pull_quotes(paragraphs: list[str], keys: list[str], dropped: list) 
         return paragraphs, keys
     out, out_keys, met = [], [], set()
     for n, (paragraph, parts, key) in enumerate(zip(paragraphs, split, keys, strict=True)):
-        alone = len(parts) == 1 and line_key(parts[0]) in repeated
-        if alone and any(line_key(parts[0]) in {line_key(y) for y in other}
+        alone = len(parts) == 1 and _quote_key(parts[0]) in repeated
+        if alone and any(_quote_key(parts[0]) in {_quote_key(y) for y in other}
                          for m, other in enumerate(split) if m != n and len(other) > 1):
             dropped.append((paragraph, "pull_quote"))  # the standalone copy of a sentence the story has
             continue
         kept_parts = []
         for x in parts:
-            k = line_key(x)
+            k = _quote_key(x)
             if k in repeated and k in met and not alone:
                 dropped.append((x, "pull_quote"))
             else:
@@ -509,6 +514,15 @@ def _without_pull_quotes(paragraphs: list[str], keys: list[str], dropped: list) 
             out.append(text)
             out_keys.append(key if text == paragraph else line_key(text))
     return out, out_keys
+
+
+def _quote_key(sentence: str) -> str:
+    """A sentence lower-cased without the marks around it: a pull quote set in quotation marks has
+    the key of the sentence it repeats (cheaper than :func:`line_key`; compared within one body)."""
+    return sentence.strip(_AROUND).lower()
+
+
+_AROUND = " \"'“”‘’«»„.,;:!?…—–-"
 
 
 _BIO = re.compile(r"((?:[A-Z][\w'’.-]*\s){1,3}([A-Z][\w'’-]+))(?:,[^,]{1,80},)?\s(?:is|was|has been|serves as)\s"
@@ -565,13 +579,18 @@ def _body_probabilities(lines: list[str], rules: Boilerplate, edges_only: bool =
     the model drops nothing inside the main text, only around it."""
     if rules.chrome_model == "off" or len(lines) < 3:
         return None, None
+    sentence = [(line.count(" ") >= 3 or len(line) >= 20) and line.rstrip(_CLOSING).endswith(_SENTENCE_END)
+                for line in lines]
+    if not any(line.count(" ") < LONG_LINE_WORDS and not is_sentence and not (reasons and reasons[i])
+               for i, (line, is_sentence) in enumerate(zip(lines, sentence, strict=True))):
+        return None, None  # every line is prose or already a rule's: nothing the model would take (and it costs)
     from ..knowledge.chrome_model import load_model
     from .chrome import FEATURES, code_share, line_features
 
     model = load_model(rules.chrome_model)
     p = model.probabilities(line_features(lines), FEATURES).tolist()
     best, span, run, start = 0.0, None, 0.0, 0
-    long = [line.count(" ") >= LONG_LINE_WORDS and code_share(line) < CODE_SHARE for line in lines]
+    long = [line.count(" ") >= LONG_LINE_WORDS and code_share(line[:300]) < CODE_SHARE for line in lines]
     for i, (q, line) in enumerate(zip(p, lines, strict=True)):
         words = line.count(" ") + 1
         gain = ((1.0 if long[i] else q) - model.threshold) * max(words, len(line) / 6)  # CJK: 6 characters a word
@@ -581,8 +600,6 @@ def _body_probabilities(lines: list[str], rules: Boilerplate, edges_only: bool =
     if span is None:
         return None, None
     keep = [q >= model.threshold for q in p]
-    sentence = [(line.count(" ") >= 3 or len(line) >= 20) and line.rstrip(_CLOSING).endswith(_SENTENCE_END)
-                for line in lines]
     first, last = span
     for i in range(first, last + 1):
         keep[i] = keep[i] or sentence[i] or edges_only or long[i]
