@@ -223,3 +223,11 @@ def test_what_ends_many_articles_of_one_outlet_alike_is_its_chrome(tmp_path):
     assert articles["text"].str.endswith("before the crossing.").all(), articles["text"].tolist()
     gone = [x for d, w in zip(articles["dropped"], articles["dropped_why"]) for x, why in zip(d, w) if why == "recurring"]
     assert "Read our coverage on the Harbour Gazette channel in Telegram." in gone
+
+
+def test_a_list_that_ends_the_story_is_kept_when_the_story_introduces_it():
+    items = [f"Player {n} (Harbour College)" for n in range(1, 9)]
+    text = "\n".join(["Home", "Sport"] + STORY + ["Below is the list of the players the club has invited to the trials:"]
+                     + items)
+    cleaned = clean_text(text)
+    assert cleaned.paragraphs[-len(items):] == items

@@ -610,8 +610,9 @@ def _body_probabilities(lines: list[str], rules: Boilerplate, edges_only: bool =
     return [None if k else float(q) for k, q in zip(keep, p, strict=True)], first
 
 
-#: A list item: a line of at most this many words.
-LIST_ITEM_WORDS = 30
+#: A list item: a line of at most this many words; a list the body introduces, at most this many items
+#: when nothing of the story follows it.
+LIST_ITEM_WORDS, MAX_LIST_ITEMS = 30, 100
 
 
 def _extend(keep: list[bool], sentence: list[bool], p: list[float], first: int, last: int,
@@ -632,8 +633,9 @@ def _extend(keep: list[bool], sentence: list[bool], p: list[float], first: int, 
 def _keep_lists(lines: list[str], keep: list[bool], sentence: list[bool]) -> None:
     """Keep the lists of the body: a line of four words or more ending in a colon, then two or more
     short lines, then a line kept as body or reading like a sentence ("… losses were approximately:",
-    "tanks – 732", …, "Data are being updated."). A list of links after "Read more:" is not followed
-    by more body."""
+    "tanks – 732", …, "Data are being updated."); or, when the colon line is kept as body or is a
+    line of eight words or more right after the kept story, up to :data:`MAX_LIST_ITEMS` short lines after it. A list of links after "Read more:" is neither
+    followed by more body nor introduced by a line the model keeps."""
     n = len(lines)
     for i, line in enumerate(lines):
         if not line.endswith(":") or line.count(" ") < 3:
@@ -642,8 +644,9 @@ def _keep_lists(lines: list[str], keep: list[bool], sentence: list[bool]) -> Non
         while j < n and not keep[j] and not sentence[j] and lines[j].count(" ") < LIST_ITEM_WORDS \
                 and not lines[j].endswith(":"):
             j += 1
-        if j - i - 1 >= 2 and j < n and (keep[j] or sentence[j]):
-            for k in range(i, j + 1):
+        introduced = keep[i] or (line.count(" ") >= 7 and i > 0 and keep[i - 1])  # the story goes on into it
+        if j - i - 1 >= 2 and (j < n and (keep[j] or sentence[j]) or introduced and j - i - 1 <= MAX_LIST_ITEMS):
+            for k in range(i, min(j + 1, n)):
                 keep[k] = True
 
 
@@ -713,10 +716,14 @@ def _drop_sentences(line: str, rules: Boilerplate, drop, dropped: list, any_leng
     or the sentences no rule matches are fewer than :data:`LONG_LINE_WORDS` words (a menu whose
     last sentence is "The BBC is not responsible for the content of external sites.")."""
     parts = sentences(line)
-    for _, pattern in rules.drop if drop is None else drop:
-        if pattern.search(line) and not any(pattern.search(part) for part in parts):
+    matching = [(category, pattern) for category, pattern in (rules.drop if drop is None else drop)
+                if pattern.search(line)]
+    for _, pattern in matching:
+        if not any(pattern.search(part) for part in parts):
             return None  # this rule matches the line only as a whole
-    verdicts = [(sentence, _drop_reason(sentence, rules, drop)) for sentence in parts]
+    # only the rules that match the line: a rule anchored at a line's start ("^Photograph: ") would
+    # match at a sentence's start that may hold the story glued behind a credit
+    verdicts = [(sentence, _drop_reason(sentence, rules, matching)) for sentence in parts]
     if not any(why for _, why in verdicts):
         return None
     if not any_length and sum(len(sentence.split()) for sentence, why in verdicts if not why) < LONG_LINE_WORDS:
