@@ -12,20 +12,15 @@ import re
 
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
+from ..knowledge import ru_uk_stop_words
+
 __all__ = ["STOP_WORDS", "RU_UK_STOP_WORDS", "TOKEN_PATTERN", "APOSTROPHES", "preprocess", "tokenize"]
 
 #: Words of news prose that say nothing about framing, added to scikit-learn's list.
 NEWS_STOP_WORDS = frozenset({"said", "says", "say", "mr", "ms", "mrs", "told", "according", "also", "just"})
 
-def _cyrillic_stop_words() -> frozenset[str]:
-    from ..knowledge import packaged_yaml
-
-    lists = packaged_yaml("stopwords.yaml")
-    return frozenset(str(w) for lang in ("ru", "uk") for w in lists.get(lang) or ())
-
-
 #: Russian and Ukrainian function words (``framing/data/stopwords.yaml``, our own lists).
-RU_UK_STOP_WORDS = _cyrillic_stop_words()
+RU_UK_STOP_WORDS = ru_uk_stop_words()
 
 #: The stop words used by default: scikit-learn's English list, NEWS_STOP_WORDS, and the Russian and
 #: Ukrainian function words (they never meet English text, so English counts are unchanged).

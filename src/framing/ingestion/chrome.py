@@ -32,17 +32,17 @@ True
 
 from __future__ import annotations
 
-import functools
 import math
 import re
 
 import numpy as np
 
 from .._cache import memo
+from ..knowledge import ru_uk_stop_words
 from ..knowledge.chrome_model import SMOOTH, ChromeModel, ModelError, load_model, shifted, smooth_features
 
 __all__ = ["ChromeModel", "load_model", "line_features", "body_probability", "FEATURES", "train", "labels_from_truth",
-           "code_share",
+           "code_share", "max_run", "SENTENCE_END", "CLOSERS",
            "ModelError"]
 
 #: Words of a page's furniture in the languages framing reads; a line made of them is chrome
@@ -61,18 +61,9 @@ _DIGITS = b"0123456789"
 _PUNCT = bytes(c for c in range(33, 127) if not chr(c).isalnum())  # ASCII punctuation
 _LINK_MARKS = ("http://", "https://", "www.", ".com", "@", "#", ".htm", ".php")
 _WORD = re.compile(r"\w+")
-_ALPHA = re.compile(r"[^\W\d_]+")
-_TERMINAL = tuple('.!?…。！？')  # with the full-width marks of Chinese and Japanese
-_CLOSERS = '"”’»)\''
-
-
-def _stopwords() -> frozenset[str]:
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
-    from ..knowledge import packaged_yaml
-
-    lists = packaged_yaml("stopwords.yaml")  # our Russian and Ukrainian function words
-    return frozenset(ENGLISH_STOP_WORDS) | {str(w) for lang in ("ru", "uk") for w in lists.get(lang) or ()}
+#: A sentence's end (with the full-width marks of Chinese and Japanese), and what may close it after.
+SENTENCE_END = tuple('.!?…。！？')
+CLOSERS = '"”’»)\''
 
 
 #: Each line's own features, in the order of :func:`_own`.
@@ -93,8 +84,8 @@ SAMPLE_CHARS = 200
 def _own(line: str, stop: frozenset[str]) -> list[float]:
     n = line.count(" ") + 1  # runs of spaces are one space by now
     full = len(line)
-    end = line.rstrip(_CLOSERS)
-    ends = float(end.endswith(_TERMINAL))
+    end = line.rstrip(CLOSERS)
+    ends = float(end.endswith(SENTENCE_END))
     if full > SAMPLE_CHARS:
         line = line[:SAMPLE_CHARS]
     tokens = _WORD.findall(line)
@@ -146,7 +137,7 @@ def code_share(line: str) -> float:
     return (len(raw) - len(raw.translate(None, b"<>{}=;"))) / max(len(line), 1)
 
 
-@functools.lru_cache(maxsize=1 << 15)
+@memo(maxsize=1 << 15)
 def _own_default(line: str) -> tuple[float, ...]:
     """:func:`_own` with the packaged stop words, remembered: a site's furniture lines recur page after page."""
     return tuple(_own(line, _stopwords_once()))
@@ -189,24 +180,33 @@ def line_features(lines: list[str], stop: frozenset[str] | None = None) -> np.nd
     return np.hstack([own, *near]) if n else np.zeros((0, len(FEATURES)))
 
 
+def max_run(gains: list[float]) -> tuple[int, int] | None:
+    """(first, last) of the run of consecutive items with the largest positive sum (Kadane's
+    maximum subarray; the first such run on a tie), or None when no item is positive.
+
+    >>> max_run([-1.0, 2.0, -0.5, 3.0, -9.0, 4.0]), max_run([-1.0, -2.0])
+    ((1, 3), None)
+    """
+    best, span, run, start = 0.0, None, 0.0, 0
+    for i, g in enumerate(gains):
+        run, start = (g, i) if run <= 0 else (run + g, start)
+        if run > best:
+            best, span = run, (start, i)
+    return span
+
+
 def _prose_span(prose: np.ndarray, words: np.ndarray) -> tuple[int, int]:
     """The run of lines with the largest sum of +words for prose lines and -(a little) for the
-    others (a maximum subarray, Kadane's): the page's main text block."""
-    gain = np.where(prose, words, -np.minimum(words, 10.0) - 1.0)
-    best, best_span, run, run_start = -math.inf, (0, -1), 0.0, 0
-    for i, g in enumerate(gain.tolist()):
-        if run <= 0:
-            run, run_start = g, i
-        else:
-            run += g
-        if run > best:
-            best, best_span = run, (run_start, i)
-    return best_span if best > 0 else (0, -1)
+    others (:func:`max_run`): the page's main text block; (0, -1) when there is none."""
+    return max_run(np.where(prose, words, -np.minimum(words, 10.0) - 1.0).tolist()) or (0, -1)
 
 
 @memo(maxsize=1)
 def _stopwords_once() -> frozenset[str]:
-    return _stopwords()
+    """scikit-learn's English stop words and our Russian and Ukrainian function words."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(ENGLISH_STOP_WORDS) | ru_uk_stop_words()
 
 
 def body_probability(lines: list[str], model: ChromeModel | None = None) -> list[float]:

@@ -8,7 +8,9 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from ..knowledge.boilerplate import Boilerplate, load_boilerplate
+from ..knowledge.chrome_model import load_model
 from ..text.prefilter import Prefilter, may_match, prefilter_for
+from .chrome import CLOSERS, FEATURES, SENTENCE_END, code_share, line_features, max_run
 
 __all__ = [
     "Cleaned",
@@ -579,24 +581,16 @@ def _body_probabilities(lines: list[str], rules: Boilerplate, edges_only: bool =
     the model drops nothing inside the main text, only around it."""
     if rules.chrome_model == "off" or len(lines) < 3:
         return None, None
-    sentence = [(line.count(" ") >= 3 or len(line) >= 20) and line.rstrip(_CLOSING).endswith(_SENTENCE_END)
+    sentence = [(line.count(" ") >= 3 or len(line) >= 20) and line.rstrip(CLOSERS).endswith(SENTENCE_END)
                 for line in lines]
     if not any(line.count(" ") < LONG_LINE_WORDS and not is_sentence and not (reasons and reasons[i])
                for i, (line, is_sentence) in enumerate(zip(lines, sentence, strict=True))):
         return None, None  # every line is prose or already a rule's: nothing the model would take (and it costs)
-    from ..knowledge.chrome_model import load_model
-    from .chrome import FEATURES, code_share, line_features
-
     model = load_model(rules.chrome_model)
     p = model.probabilities(line_features(lines), FEATURES).tolist()
-    best, span, run, start = 0.0, None, 0.0, 0
     long = [line.count(" ") >= LONG_LINE_WORDS and code_share(line[:300]) < CODE_SHARE for line in lines]
-    for i, (q, line) in enumerate(zip(p, lines, strict=True)):
-        words = line.count(" ") + 1
-        gain = ((1.0 if long[i] else q) - model.threshold) * max(words, len(line) / 6)  # CJK: 6 characters a word
-        run, start = (gain, i) if run <= 0 else (run + gain, start)
-        if run > best:
-            best, span = run, (start, i)
+    span = max_run([((1.0 if is_long else q) - model.threshold) * max(line.count(" ") + 1, len(line) / 6)
+                    for q, line, is_long in zip(p, lines, long, strict=True)])  # CJK: 6 characters a word
     if span is None:
         return None, None
     keep = [q >= model.threshold for q in p]
@@ -650,8 +644,6 @@ def _keep_lists(lines: list[str], keep: list[bool], sentence: list[bool]) -> Non
                 keep[k] = True
 
 
-_SENTENCE_END = tuple(".!?…。！？")
-_CLOSING = "\"”’»)'"
 
 
 _CREDIT = re.compile(r"(?i)\b(?:photo(?:graph)?s?|image|picture|credit|getty|reuters|afp|ap photo|epa|shutterstock|"

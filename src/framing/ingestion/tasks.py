@@ -239,13 +239,23 @@ def _article(raw: RawArticle, *, entry: Mapping[str, str], rules: Boilerplate, o
     }
 
 
-def _drop_recurring(records: list[dict]) -> None:
-    """Treat short paragraphs that recur across many articles of one outlet as that outlet's chrome."""
-    by_outlet: dict[str, list[dict]] = defaultdict(list)
+def _by_outlet(records: list[dict]) -> list[list[dict]]:
+    """The records, one list an outlet."""
+    groups: dict[str, list[dict]] = defaultdict(list)
     for rec in records:
-        by_outlet[rec["outlet"]].append(rec)
-    for recs in by_outlet.values():
-        distinct = {tuple(r["_paragraphs"]): r for r in recs}.values()  # copies count once
+        groups[rec["outlet"]].append(rec)
+    return list(groups.values())
+
+
+def _distinct(recs: list[dict]) -> list[dict]:
+    """One record for each body: copies count once in the recurring passes."""
+    return list({tuple(r["_paragraphs"]): r for r in recs}.values())
+
+
+def _drop_recurring(groups: list[list[dict]]) -> None:
+    """Treat short paragraphs that recur across many articles of one outlet as that outlet's chrome."""
+    for recs in groups:
+        distinct = _distinct(recs)
         if len(distinct) < RECUR_MIN_ARTICLES:
             continue
         counts = Counter(
@@ -279,16 +289,13 @@ def _edge_sentences(paragraphs: list[str]) -> list[tuple[int, str]]:
     return found if len(found) <= EDGE_FIRST + EDGE_LAST else found[:EDGE_FIRST] + found[-EDGE_LAST:]
 
 
-def _drop_recurring_sentences(records: list[dict]) -> None:
+def _drop_recurring_sentences(groups: list[list[dict]]) -> None:
     """Treat a sentence of three words or more that recurs at the start or end of many articles of
     one outlet (the same floor as for paragraphs) as that outlet's chrome, glued into a paragraph or
     not: "The Kyiv Independent is an award-winning…", "Read us without a VPN here: …". Only the
     edges are compared: a background sentence an outlet repeats inside its stories is its own voice."""
-    by_outlet: dict[str, list[dict]] = defaultdict(list)
-    for rec in records:
-        by_outlet[rec["outlet"]].append(rec)
-    for recs in by_outlet.values():
-        distinct = list({tuple(r["_paragraphs"]): r for r in recs}.values())
+    for recs in groups:
+        distinct = _distinct(recs)
         if len(distinct) < RECUR_MIN_ARTICLES:
             continue
         edges = {id(r): _edge_sentences(r["_paragraphs"]) for r in recs}
@@ -322,18 +329,15 @@ END_MAX_WORDS, END_MIN_WORDS = 15, 3
 END_MIN_SHARE = 0.15
 
 
-def _drop_recurring_ends(records: list[dict], rounds: int = 3) -> None:
+def _drop_recurring_ends(groups: list[list[dict]], rounds: int = 3) -> None:
     """Treat the words that end many articles of one outlet alike (the same floor as for paragraphs)
     as that outlet's chrome, glued to the last sentence or not: a share bar ("Телеграм Фейсбук Твиттер
     PDF Напишите нам"), a sign-off. The longest such run of three words or more is cut; a few rounds,
     so that a bar with a varying word before it ("В закладки", an author's name) goes too."""
-    by_outlet: dict[str, list[dict]] = defaultdict(list)
-    for rec in records:
-        if rec["_paragraphs"]:
-            by_outlet[rec["outlet"]].append(rec)
-    for recs in by_outlet.values():
+    for group in groups:
+        recs = [r for r in group if r["_paragraphs"]]
         for _ in range(rounds):
-            distinct = list({tuple(r["_paragraphs"]): r for r in recs}.values())
+            distinct = _distinct(recs)
             if len(distinct) < RECUR_MIN_ARTICLES:
                 break
             tails = {id(r): [line_key(w) for w in r["_paragraphs"][-1].split()[-END_MAX_WORDS:]] for r in recs}
@@ -436,9 +440,10 @@ def run_task(task: Task, context: Context | None = None) -> Result:
                 notes.append(str(result))
             else:
                 (rejects if isinstance(result, Reject) else records).append(result)
-    _drop_recurring(records)
-    _drop_recurring_sentences(records)
-    _drop_recurring_ends(records)
+    groups = _by_outlet(records)  # the three passes of corpus evidence, outlet by outlet
+    _drop_recurring(groups)
+    _drop_recurring_sentences(groups)
+    _drop_recurring_ends(groups)
     articles = _finish(records)
     sigs = signatures(articles["text"])  # (the paragraphs' keys would do, but held for a whole unit they cost much memory)
     part = None

@@ -17,7 +17,7 @@ import yaml
 
 from .._cache import memo
 
-__all__ = ["RulesError", "Source", "compile_list", "compile_regex", "packaged_yaml", "read_yaml"]
+__all__ = ["RulesError", "Source", "compile_list", "compile_regex", "packaged_yaml", "read_yaml", "ru_uk_stop_words"]
 
 
 class RulesError(ValueError):
@@ -89,3 +89,11 @@ def compile_list(values: Any, where: str) -> tuple[re.Pattern, ...]:
     if not isinstance(values, list):
         raise RulesError(f"{where}: expected a list of regexes, got {type(values).__name__}")
     return tuple(compile_regex(p, f"{where}[{i}]") for i, p in enumerate(values))
+
+
+@memo(maxsize=1)
+def ru_uk_stop_words() -> frozenset[str]:
+    """The Russian and Ukrainian function words of ``framing/data/stopwords.yaml`` (our own lists),
+    for counting (keyness, collocations) and for telling prose from chrome (the line model)."""
+    lists = packaged_yaml("stopwords.yaml")
+    return frozenset(str(w) for lang in ("ru", "uk") for w in lists.get(lang) or ())
