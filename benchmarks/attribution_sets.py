@@ -1,0 +1,118 @@
+"""Article sets for issue 20's new hand labels: quotations (speaker, verb) and term hits (real use, voice).
+
+Every English article of ``../shared/corpora`` that any earlier label file names is left out, so the
+new sets are articles nobody tuned on. Two quotation sets are drawn per outlet, round-robin, from
+articles that hold at least four quotation marks: ``dev`` (labels the developer may read while
+tuning) and ``blind`` (figures only; nobody looks at framing's output on them article by article).
+The draw is seeded and frozen: labels point at these articles by corpus and ``source_path``.
+
+    .venv/bin/python benchmarks/attribution_sets.py dev|blind     # list the set: corpus, source_path, outlet
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import random
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPORA = ROOT.parent / "shared" / "corpora"
+ENGLISH = ["ukraine-war-en-2022-2023", "ukraine-opinion-en-2024-2026"]
+LABEL_FILES = ["quote_labels.csv", "voice_labels.csv", "term_match_labels.csv", "corpora_line_labels.csv",
+               "corpora_line_labels_b.csv"]
+SEED = 20
+PER_OUTLET = {"dev": 3, "blind": 5}
+MARKS = ('"', "“", "”", "‘", "’", "´")
+
+
+def used() -> set[str]:
+    """Keys (``corpus/source_path`` and record ids) of every article an earlier label file names."""
+    out = set()
+    for name in LABEL_FILES:
+        with open(ROOT / "tests" / "data" / name, newline="", encoding="utf-8") as handle:
+            for row in csv.DictReader(handle):
+                out.add(f"{row['corpus']}/{row['source_path']}" if "source_path" in row else row["article"])
+    return out
+
+
+def records() -> list[dict]:
+    """The English records with corpus and source_path (``articles.jsonl#N``, N counted from 1)."""
+    out = []
+    for corpus in ENGLISH:
+        with open(CORPORA / corpus / "articles.jsonl", encoding="utf-8") as handle:
+            for number, line in enumerate(handle, 1):
+                rec = json.loads(line)
+                out.append({"corpus": corpus, "source_path": f"articles.jsonl#{number}", **rec})
+    return out
+
+
+def draw() -> dict[str, list[dict]]:
+    """The frozen sets: {"dev": [...], "blind": [...]}, each a list of records."""
+    taken = used()
+    by_outlet = defaultdict(list)
+    for rec in records():
+        text = rec.get("text") or ""
+        if {f"{rec['corpus']}/{rec['source_path']}", rec["id"]} & taken or sum(text.count(m) for m in MARKS) < 4:
+            continue
+        by_outlet[rec["outlet"]].append(rec)
+    rng = random.Random(SEED)
+    for outlet in sorted(by_outlet):
+        rng.shuffle(by_outlet[outlet])
+    sets = {}
+    start = 0
+    for name, n in PER_OUTLET.items():
+        sets[name] = [rec for outlet in sorted(by_outlet) for rec in by_outlet[outlet][start:start + n]]
+        start += n
+    return sets
+
+
+if __name__ == "__main__":
+    for rec in draw()[sys.argv[1]]:
+        print(rec["corpus"], rec["source_path"], rec["outlet"], sep="\t")
+
+
+HIT_SEED = 21
+HIT_STRATA = {"any hit": 250, "near a quotation mark or a distancing word": 110}
+NEAR = ("\"", "“", "”", "‘", "’", "so-called", "so called", "self-", "what ", "alleged", "purported")
+
+
+def hits_to_label() -> "pandas.DataFrame":
+    """The term hits to judge (real use, voice): drawn from English articles no label file names and
+    outside the ``dev`` quotation set, matched with the packaged lexicon *without* its ``exclude``
+    lists, so a fixed expression the lexicon sets aside can be judged too. Two strata, seeded: any
+    body hit, and hits with a quotation mark or a distancing word within 60 characters."""
+    import warnings
+
+    import pandas as pd
+    import copy
+
+    import framing
+    from framing.knowledge import packaged_yaml
+
+    taken = used() | {f"{r['corpus']}/{r['source_path']}" for r in draw()["dev"]}
+    lexicon = copy.deepcopy(packaged_yaml("lexicon.yaml"))
+    for family in lexicon["families"].values():
+        family.pop("exclude", None)
+    frames = []
+    for corpus in ENGLISH:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            arts = framing.ingest(CORPORA / corpus).articles
+        arts = arts[[f"{corpus}/{p}" not in taken for p in arts["source_path"]]]
+        hits = framing.find_terms(arts, lexicon, titles=False)
+        hits = hits.merge(arts[["article_id", "source_path", "text"]], on="article_id")
+        hits["corpus"] = corpus
+        frames.append(hits)
+    hits = pd.concat(frames, ignore_index=True)
+    window = [t[max(0, s - 60):e + 60] for t, s, e in zip(hits["text"], hits["start"], hits["end"])]
+    near = pd.Series([any(m in w for m in NEAR) for w in window], index=hits.index)
+    first = hits.sample(HIT_STRATA["any hit"], random_state=HIT_SEED)
+    rest = hits[near & ~hits.index.isin(first.index)]
+    second = rest.sample(HIT_STRATA["near a quotation mark or a distancing word"], random_state=HIT_SEED)
+    first = first.assign(stratum="any hit")
+    second = second.assign(stratum="near a quotation mark or a distancing word")
+    out = pd.concat([first, second])
+    return out[["corpus", "source_path", "start", "end", "family", "variant", "matched", "text", "stratum"]]
