@@ -26,13 +26,14 @@ def _print(name: str, scores: dict) -> None:
 
 
 def main() -> None:
-    for name in ("quote_labels_dev.csv", "quote_labels_blind.csv"):
+    for name in ("quote_labels_dev.csv", "quote_labels_dev2.csv", "quote_labels_blind.csv"):
         path = scoring.DATA / name
         if path.exists():
             labels = pd.read_csv(path, keep_default_na=False)
             _print(name, scoring.quote_scores(scoring.quote_table(labels)))
-    labels = pd.read_csv(scoring.DATA / "hit_labels_blind.csv")
-    _print("hit_labels_blind.csv", scoring.hit_scores(scoring.hit_table(labels)))
+    for name in ("hit_labels_dev.csv", "hit_labels_blind.csv"):
+        labels = pd.read_csv(scoring.DATA / name)
+        _print(name, scoring.hit_scores(scoring.hit_table(labels)))
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ articles that hold at least four quotation marks: ``dev`` (labels the developer 
 tuning) and ``blind`` (figures only; nobody looks at framing's output on them article by article).
 The draw is seeded and frozen: labels point at these articles by corpus and ``source_path``.
 
-    .venv/bin/python benchmarks/attribution_sets.py dev|blind     # list the set: corpus, source_path, outlet
+    .venv/bin/python benchmarks/attribution_sets.py dev|blind|dev2     # list the set: corpus, source_path, outlet
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ ENGLISH = ["ukraine-war-en-2022-2023", "ukraine-opinion-en-2024-2026"]
 LABEL_FILES = ["quote_labels.csv", "voice_labels.csv", "term_match_labels.csv", "corpora_line_labels.csv",
                "corpora_line_labels_b.csv"]
 SEED = 20
-PER_OUTLET = {"dev": 3, "blind": 5}
+PER_OUTLET = {"dev": 3, "blind": 5, "dev2": 4}  # in this order: each set takes the next articles
 MARKS = ('"', "“", "”", "‘", "’", "´")
 
 
@@ -76,10 +76,11 @@ if __name__ == "__main__":
 
 HIT_SEED = 21
 HIT_STRATA = {"any hit": 250, "near a quotation mark or a distancing word": 110}
+DEV_HITS = 250
 NEAR = ("\"", "“", "”", "‘", "’", "so-called", "so called", "self-", "what ", "alleged", "purported")
 
 
-def hits_to_label() -> "pandas.DataFrame":
+def hits_to_label(which: str = "blind") -> "pandas.DataFrame":
     """The term hits to judge (real use, voice): drawn from English articles no label file names and
     outside the ``dev`` quotation set, matched with the packaged lexicon *without* its ``exclude``
     lists, so a fixed expression the lexicon sets aside can be judged too. Two strata, seeded: any
@@ -93,6 +94,9 @@ def hits_to_label() -> "pandas.DataFrame":
     from framing.knowledge import packaged_yaml
 
     taken = used() | {f"{r['corpus']}/{r['source_path']}" for r in draw()["dev"]}
+    if which == "dev":  # a tuning set: other articles than the blind hits', another seed, one stratum
+        blind = pd.read_csv(ROOT / "tests" / "data" / "hit_labels_blind.csv")
+        taken |= {f"{c}/{p}" for c, p in zip(blind["corpus"], blind["source_path"])}
     lexicon = copy.deepcopy(packaged_yaml("lexicon.yaml"))
     for family in lexicon["families"].values():
         family.pop("exclude", None)
@@ -109,6 +113,9 @@ def hits_to_label() -> "pandas.DataFrame":
     hits = pd.concat(frames, ignore_index=True)
     window = [t[max(0, s - 60):e + 60] for t, s, e in zip(hits["text"], hits["start"], hits["end"])]
     near = pd.Series([any(m in w for m in NEAR) for w in window], index=hits.index)
+    if which == "dev":
+        return hits.sample(DEV_HITS, random_state=HIT_SEED + 1).assign(stratum="any hit")[
+            ["corpus", "source_path", "start", "end", "family", "variant", "matched", "text", "stratum"]]
     first = hits.sample(HIT_STRATA["any hit"], random_state=HIT_SEED)
     rest = hits[near & ~hits.index.isin(first.index)]
     second = rest.sample(HIT_STRATA["near a quotation mark or a distancing word"], random_state=HIT_SEED)

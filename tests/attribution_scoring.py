@@ -32,11 +32,19 @@ def norm_name(name) -> str:
     return " ".join(text.replace("’", "'").split())
 
 
+def _canonical(name: str) -> str:
+    """A name as the speakers file spells it, when it is one of its aliases ("Volodymyr Zelenskyy")."""
+    from framing.analysis.speakers import load_speakers
+
+    return load_speakers().canonical.get(str(name).strip(), str(name))
+
+
 def same_speaker(predicted, label) -> bool:
-    """Names compared without case or accents; a surname alone matches a full name."""
+    """Names compared without case or accents, spellings the speakers file lists as aliases of one
+    person counted as one; a surname alone matches a full name."""
     if predicted is None or pd.isna(predicted) or label in ("-", "NQ"):
         return False
-    a, b = norm_name(predicted).split(), norm_name(label).split()
+    a, b = norm_name(_canonical(predicted)).split(), norm_name(_canonical(label)).split()
     return a == b or (len(a) == 1 and a[0] == b[-1]) or (len(b) == 1 and b[0] == a[-1])
 
 

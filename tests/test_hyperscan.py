@@ -274,7 +274,7 @@ def test_most_hits_of_the_synthetic_corpus_get_their_voice_without_python():
     start, end = buf.offsets[text] + start[keep], buf.offsets[text] + end[keep]
     chars = (buf.chars(buf.offsets[text]), buf.chars(start), buf.chars(end))
     _, _, windows = fast_hits.contexts(buf, text, start, end, 80, chars)
-    near = _fast_hits._near_markers(matcher, buf, start, windows, 80)
+    near = _fast_hits._near_markers(matcher, buf, start, end, windows, 80)
     codes, _, _ = fast_hits.voices(buf, text, start, end, near, UNCLOSED_MAX)
     assert len(codes) > 1000
     assert np.mean(codes == fast_hits.UNDECIDED) < 0.05  # the prefix scan covers these paragraphs

@@ -20,6 +20,7 @@ def _hits(text: str) -> list[tuple[str, str, str]]:
     arts = pd.DataFrame({"article_id": ["a"], "outlet": ["X"], "published": [pd.NaT], "title": [""],
                          "text": [text], "language": ["en"]})
     h = framing.find_terms(arts)
+    h = h[~h["off_topic"]]  # the hits that count
     return list(zip(h["family"], h["variant"], h["voice"]))
 
 
@@ -56,7 +57,7 @@ def test_match_precision_on_hand_labelled_hits():
     for corpus in labels["corpus"].unique():
         arts = framing.ingest(need(CORPORA / corpus, f"the shared corpus {corpus}")).articles
         h = framing.find_terms(arts)
-        h = h[~h["in_title"]].merge(arts[["article_id", "source_path"]], on="article_id")
+        h = h[~h["in_title"] & ~h["off_topic"]].merge(arts[["article_id", "source_path"]], on="article_id")
         found |= {(corpus, p, s, e, f) for p, s, e, f in zip(h["source_path"], h["start"], h["end"], h["family"])}
     kept = labels[[(c, p, s, e, f) in found for c, p, s, e, f in
                    zip(labels["corpus"], labels["source_path"], labels["start"], labels["end"], labels["family"])]]
@@ -68,3 +69,75 @@ def test_match_precision_on_hand_labelled_hits():
     # measured: 0.903 before the exclusions, 0.925 after (generic uses left out); no correct hit lost
     check_floors(scores, {"match": {"precision": 0.92, "recall": 1.0}, "strict": {"precision": 0.82, "recall": 1.0}})
     assert lost == 0
+
+
+# --------------------------------------------------------------------------- off-topic hits (issue 20)
+
+
+def _articles(*texts: str, language="en") -> pd.DataFrame:
+    n = len(texts)
+    return pd.DataFrame({"article_id": [f"a{i}" for i in range(n)], "outlet": ["X", "Y"][:n] if n <= 2 else ["X"] * n,
+                         "published": [pd.NaT] * n, "title": [""] * n, "text": list(texts), "language": [language] * n,
+                         "n_words": [len(t.split()) for t in texts], "duplicate_of": [None] * n})
+
+
+def test_a_fixed_expression_stays_in_the_table_as_an_off_topic_hit():
+    arts = _articles("Finland fought the Winter War. The war in Ukraine goes on.")
+    h = framing.find_terms(arts)
+    assert list(zip(h["matched"], h["off_topic"])) == [("War", True), ("war", False)]
+    # count_terms, compare and independence count only the other one
+    assert framing.count_terms(arts)["count"].tolist() == [1]
+    table = framing.compare(h, arts, min_hits=1, min_articles=1, n_boot=0)
+    assert table.query("variant == 'war'")["count"].tolist() == [1]
+    assert framing.compare(h, arts, off_topic=True, min_hits=1, min_articles=1, n_boot=0).query(
+        "variant == 'war'")["count"].tolist() == [2]
+    # and kwic shows it, marked, to be read
+    lines = framing.kwic(arts, "war_name:war", window=3)
+    assert lines["off_topic"].tolist() == [True, False]
+
+
+def test_a_variant_that_requires_context_is_off_topic_without_it():
+    h = framing.find_terms(_articles("A conflict of generations split the family.", "The conflict in Ukraine entered its third year."))
+    assert h["off_topic"].tolist() == [True, False]
+    h = framing.find_terms(_articles("The photo captured the mood of the evening.", "Russian forces captured the village."))
+    assert h["off_topic"].tolist() == [True, False]
+
+
+def test_requires_is_lexicon_data_with_before_after_and_near():
+    lex = framing.load_lexicon({"families": {"war": {"variants": {"war": {
+        "patterns": ["wars?"], "requires": {"en": {"before": ["the"], "after": ["in Ukraine"]}}}}}}})
+    arts = _articles("The war went on. A war in Ukraine. Wars are bad.")
+    assert framing.find_terms(arts, lex)["off_topic"].tolist() == [False, False, True]
+    # written per language, it applies to articles in that language only
+    assert framing.find_terms(_articles("Wars are bad.", language="de"), lex)["off_topic"].tolist() == [False]
+    with pytest.raises(framing.LexiconError, match=r"war\.variants\.war\.requires: expected a mapping"):
+        framing.load_lexicon({"families": {"war": {"variants": {"war": {"patterns": ["war"], "requires": ["the"]}}}}})
+    with pytest.raises(framing.LexiconError, match=r"requires\.within: expected a number"):
+        framing.load_lexicon({"families": {"war": {"variants": {"war": {"patterns": ["war"],
+                                                                        "requires": {"near": ["x"], "within": "far"}}}}}})
+
+
+def test_a_marker_after_the_term_distances_it():
+    text = "Putin defended this special operation, as he calls it, on Monday. The war, as the Kremlin describes it, goes on."
+    h = framing.find_terms(_articles(text))
+    assert h[["variant", "voice"]].values.tolist() == [["special military operation", "distanced"], ["war", "distanced"]]
+    # the byte path gives the same voices as the reference path
+    many = _articles(*([text, "The war goes on, as Moscow calls it, and the war goes on."] * 20))
+    fast = framing.find_terms(many, engine="auto")
+    plain = framing.find_terms(many, engine="re")
+    assert fast.drop(columns="context").equals(plain.drop(columns="context"))
+
+
+@pytest.mark.parametrize("text, family, variant", [
+    ("The Russian-installed governor of Kherson spoke.", "occupation_authorities", "Russian-installed"),
+    ("Occupation authorities moved the archive.", "occupation_authorities", "occupation authorities"),
+    ("The court jailed two collaborators.", "occupation_authorities", "collaborators"),
+    ("Wagner Group fighters took the town.", "wagner", "Wagner Group"),
+    ("The private military company recruited in prisons.", "wagner", "private military company"),
+    ("Wagnerites left Bakhmut.", "wagner", "Wagnerites"),
+    ("Lavrov blamed the collective West.", "the_west", "collective West"),
+    ("He railed against the Anglo-Saxons.", "the_west", "Anglo-Saxons"),
+    ("Kyiv thanked its Western partners.", "the_west", "Western partners"),
+])
+def test_the_families_researchers_asked_for(text, family, variant):
+    assert (family, variant, "own") in _hits(text)

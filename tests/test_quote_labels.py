@@ -22,8 +22,8 @@ from tests.conftest import CORPORA, ROOT, SEEDS, check_floors, need
 
 LABELS = ROOT / "tests" / "data" / "quote_labels.csv"
 
-# the levels reached when the labels were made (see the CHANGELOG); a drop below them fails
-FLOOR = {"speaker": {"precision": 0.85, "recall": 0.65}, "verb": {"precision": 0.93, "recall": 0.80}}
+# a little below the levels measured (CHANGELOG, issue 20: speaker 0.949 / 0.870, verb 0.944 / 0.875); a drop fails
+FLOOR = {"speaker": {"precision": 0.92, "recall": 0.82}, "verb": {"precision": 0.92, "recall": 0.84}}
 
 
 def _norm(name) -> str:

@@ -538,7 +538,8 @@ def quotations_table(quotes: pd.DataFrame, per_group: int = 3, by: str = "outlet
     d = sample_lines(d, per_group, by)
     cut = d["quote"].astype(str).map(lambda q: q if len(q) <= width else q[: width - 1].rstrip() + "…")
     return pd.DataFrame({"article_id": d["article_id"], by: d[by], "quotation": cut, "speaker": d["speaker"],
-                         "speaker group": d["speaker_group"], "verb": d["verb"], "found by": d["attribution"]})
+                         "speaker group": d["speaker_group"], "verb": d["verb"], "found by": d["attribution"],
+                         "rule": d["rule"] if "rule" in d else None})
 
 
 def headline_terms(titles: pd.DataFrame) -> pd.DataFrame:
@@ -610,7 +611,8 @@ def story_words(hits: pd.DataFrame, stories: pd.DataFrame, family: str, *, by: s
     ['Kiev', 'Kyiv ×3']
     """
     voices = stories[stories["duplicate_of"].isna()]
-    h = hits[hits["family"] == family][["article_id", "variant"]].merge(
+    h = hits[(hits["family"] == family) & ~hits.get("off_topic", pd.Series(False, index=hits.index)).astype(bool)]
+    h = h[["article_id", "variant"]].merge(
         voices[["article_id", "story_id", by, "story_first", "story_terms"]], on="article_id")
     named = h.groupby("story_id")[by].nunique()
     h = h[h["story_id"].isin(named.index[named > 1])]

@@ -280,6 +280,8 @@ def voice_breakdown(
     'share of hits (headlines left out)'
     """
     h = hits[(hits["family"] == family) & ~hits["in_title"]]
+    if "off_topic" in h.columns:  # another referent or an idiom (framing.find_terms): not this family's use
+        h = h[~h["off_topic"].astype(bool)]
     if variant is not None:
         h = h[h["variant"] == variant]
     counts = pd.crosstab(h[by], h["voice"]).reindex(columns=list(VOICES), fill_value=0)

@@ -102,7 +102,7 @@ def empty_rejects() -> pd.DataFrame:
 #: Columns of the hits table returned by :func:`framing.find_terms`.
 HIT_COLUMNS = (
     "article_id", "outlet", "published", "family", "variant", "orientation", "matched",
-    "start", "end", "context", "voice", "in_title",
+    "start", "end", "context", "voice", "in_title", "off_topic",
 )
 _HIT_STRINGS = ("article_id", "outlet", "family", "variant", "orientation", "matched", "context", "voice")
 
@@ -115,7 +115,10 @@ def cast_hits(df: pd.DataFrame) -> pd.DataFrame:
     >>> cast_hits(empty_hits()).dtypes["start"]
     dtype('int64')
     """
-    df = df.astype({c: "string" for c in _HIT_STRINGS} | {"start": "int64", "end": "int64", "in_title": "bool"})
+    if "off_topic" not in df.columns:  # a table from before the column existed: every hit counted
+        df = df.assign(off_topic=False)
+    df = df.astype({c: "string" for c in _HIT_STRINGS} | {"start": "int64", "end": "int64", "in_title": "bool",
+                                                          "off_topic": "bool"})
     df["published"] = pd.to_datetime(df["published"], utc=True).astype(ARTICLE_COLUMNS["published"])
     return df[list(HIT_COLUMNS)]
 

@@ -33,9 +33,9 @@ from ..text.utf8 import PY_SPACE, char_at, char_before
 from .spans import _OPEN_BEFORE
 
 # mark codes (one per character of spans._MARKS but the line break)
-_DQ, _SQ, _LDQ, _RDQ, _LOW, _LAQ, _RAQ, _LSQ, _RSQ, _LSA, _RSA = range(11)
-_E2_80 = {0x9C: _LDQ, 0x9D: _RDQ, 0x9E: _LOW, 0x98: _LSQ, 0x99: _RSQ, 0xB9: _LSA, 0xBA: _RSA}
-_C2 = {0xAB: _LAQ, 0xBB: _RAQ}
+_DQ, _SQ, _LDQ, _RDQ, _LOW, _LAQ, _RAQ, _LSQ, _RSQ, _LSA, _RSA, _ACUTE, _LOW_SQ = range(13)
+_E2_80 = {0x9C: _LDQ, 0x9D: _RDQ, 0x9E: _LOW, 0x98: _LSQ, 0x99: _RSQ, 0xB9: _LSA, 0xBA: _RSA, 0x9A: _LOW_SQ}
+_C2 = {0xAB: _LAQ, 0xBB: _RAQ, 0xB4: _ACUTE}
 _THIRD = np.full(256, -1, dtype=np.int64)
 for _b, _code in _E2_80.items():
     _THIRD[_b] = _code
@@ -47,6 +47,8 @@ _ASCII_SPACE = np.zeros(256, dtype=bool)
 _ASCII_SPACE[[c for c in PY_SPACE if c < 0x80]] = True
 _ASCII_OPEN_BEFORE = np.zeros(256, dtype=bool)  # spans._OPEN_BEFORE, ASCII part
 _ASCII_OPEN_BEFORE[[ord(c) for c in " \t([{-/:\""]] = True
+_ASCII_SENTENCE_END = np.zeros(256, dtype=bool)  # spans._GLUED_AFTER
+_ASCII_SENTENCE_END[[ord(c) for c in ".!?"]] = True
 _ASCII_ALNUM = np.array([chr(i).isalnum() for i in range(256)]) & (np.arange(256) < 0x80)
 _ASCII_WORD = _ASCII_ALNUM | (np.arange(256) == ord("_"))
 _ASCII_UPPER = np.array([chr(i).isupper() for i in range(256)]) & (np.arange(256) < 0x80)
@@ -164,6 +166,7 @@ def _neighbours(buf: Buffer, pos: np.ndarray, size: np.ndarray, text: np.ndarray
     for k in np.flatnonzero(~at_end & (a_byte >= 0x80)).tolist():
         ch = char_at(buf.data, int(after[k]))
         space_a[k], alnum_a[k], upper_a[k] = ch.isspace(), ch.isalnum(), ch.isupper()
+    open_b |= _ASCII_SENTENCE_END[b_byte] & ~at_start & upper_a  # "…said.“We": glued to its sentence
     return open_b & ~space_a, ~space_b & (~alnum_a | upper_a)
 
 
@@ -225,7 +228,7 @@ def voices(buf: Buffer, text: np.ndarray, start: np.ndarray, end: np.ndarray, ne
     can_open, can_close = _neighbours(buf, pos, size, m_text)
     # paragraphs the prefix scan cannot follow: „ « » ‹, a single quote that could open, or
     # straight and curly double quotes together
-    odd = np.isin(code, (_LOW, _LAQ, _RAQ, _LSA)) | (np.isin(code, (_SQ, _LSQ)) & can_open)
+    odd = np.isin(code, (_LOW, _LAQ, _RAQ, _LSA)) | (np.isin(code, (_SQ, _LSQ, _ACUTE, _LOW_SQ)) & can_open)
     slot = np.searchsorted(keys, m_key)
     bad = np.zeros(len(keys), dtype=bool)
     bad[slot[odd]] = True
@@ -251,6 +254,9 @@ def voices(buf: Buffer, text: np.ndarray, start: np.ndarray, end: np.ndarray, ne
     # Python decides (bytes are never fewer than characters, so this sends no fewer than needed)
     too_long = opens & ~closed & (s_hi - s_lo > unclosed_max)
     bad[slot[too_long]] = True
+    # an unclosed quotation: a straight one quotes only when the next paragraph opens with a mark,
+    # a curly one that meets another opening mark ends with its first sentence: Python decides
+    bad[slot[opens & ~closed & ((code == _DQ) | same_next)]] = True
     # each hit: the last live mark before it, in its paragraph
     k = np.searchsorted(pos, start) - 1
     kk = np.maximum(k, 0)

@@ -16,7 +16,7 @@ import pandas as pd
 from .._deadline import TimeLimit, deadline
 from ..schema import cast_hits, empty_hits
 from . import _byte_columns
-from .matcher import MARKER_REACH, VOICES, Matcher, holds_more, reference_hits
+from .matcher import AFTER_REACH, MARKER_REACH, VOICES, Matcher, context_of, holds_more, reference_hits
 from .spans import UNCLOSED_MAX, QuoteIndex
 
 __all__ = ["count_table", "hits_table", "TEXT_SECONDS"]
@@ -80,7 +80,8 @@ def _hits_table(articles: pd.DataFrame, matcher: Matcher, sources: list[str], pa
 
     if not parts:  # _block_hits adds only blocks with hits
         return empty_hits()
-    cat = {k: np.concatenate([p[k] for p in parts]) for k in ("row", "order", "variant", "start", "end", "voice")}
+    cat = {k: np.concatenate([p[k] for p in parts]) for k in ("row", "order", "variant", "start", "end", "voice",
+                                                              "off_topic")}
 
     def strings(key: str):
         return pd.Series(pa.chunked_array(_same_string_type([p[key] for p in parts])), dtype=pd.StringDtype()).array
@@ -98,6 +99,7 @@ def _hits_table(articles: pd.DataFrame, matcher: Matcher, sources: list[str], pa
     table["context"] = strings("context")
     table["voice"] = _take_strings(pd.Series(VOICES, dtype="string"), cat["voice"].astype(np.int64))
     table["in_title"] = np.array([c == "title" for c in sources])[cat["order"]]
+    table["off_topic"] = cat["off_topic"].astype(bool)
     return cast_hits(pd.DataFrame(table))
 
 
@@ -114,7 +116,8 @@ def _block_hits(block: pd.DataFrame, first: int, matcher: Matcher, spans, source
     parts = [p for p in parts if len(p["row"])]
     if not parts:
         return
-    merged = {k: np.concatenate([p[k] for p in parts]) for k in ("row", "order", "rank", "variant", "start", "end", "voice")}
+    merged = {k: np.concatenate([p[k] for p in parts])
+              for k in ("row", "order", "rank", "variant", "start", "end", "voice", "off_topic")}
     merged |= {k: pa.concat_arrays(_same_string_type([p[k] for p in parts])) for k in ("matched", "context")}
     order = np.lexsort((merged["rank"], merged["order"], merged["row"]))
     if len(order) and not (order[1:] > order[:-1]).all():  # already in order: nothing to move
@@ -140,26 +143,104 @@ def _source_hits(block: pd.DataFrame, first: int, matcher: Matcher, spans, sourc
             continue
         buf = _byte_columns.Buffer(col)
         text, ids, rank, start, end, slow = spans.resolve(buf.column, matcher.entry_families)
-        keep = ~slow[text] & (matcher.variant_of[ids] >= 0)  # exclusions consume a span, no hit
+        excluded = np.flatnonzero(~slow[text] & (matcher.variant_of[ids] < 0))  # a fixed expression set aside
+        if len(excluded):
+            parts.append(_excluded_hits(buf, matcher, text[excluded], ids[excluded], start[excluded], end[excluded],
+                                        first, order, context))
+        keep = ~slow[text] & (matcher.variant_of[ids] >= 0)  # exclusions consume a span
         keep = np.flatnonzero(keep)[np.lexsort((rank[keep], text[keep]))]  # in order: no strings move later
         text, ids, rank = text[keep], ids[keep], rank[keep]
         start, end = buf.offsets[text] + start[keep], buf.offsets[text] + end[keep]  # into buf.raw
         text_c, at_start, at_end = buf.chars(buf.offsets[text]), buf.chars(start), buf.chars(end)
         ctx, matched, windows = _byte_columns.contexts(buf, text, start, end, context, (text_c, at_start, at_end))
-        near = _near_markers(matcher, buf, start, windows, context)
+        near = _near_markers(matcher, buf, start, end, windows, context)
         codes, span_lo, span_hi = _byte_columns.voices(buf, text, start, end, near, UNCLOSED_MAX)
         c_start, c_end = at_start - text_c, at_end - text_c
         _byte_columns.settle_spans(buf, codes, start, end, span_lo, span_hi)
         _python_voices(buf, matcher, text, c_start, c_end, text_c, codes, span_lo, span_hi)
+        variant = matcher.variant_of[ids]
         parts.append({"row": first + text, "order": np.full(len(text), order), "rank": rank,
-                      "variant": matcher.variant_of[ids], "start": c_start, "end": c_end,
-                      "voice": codes, "matched": matched, "context": ctx})
+                      "variant": variant, "start": c_start, "end": c_end,
+                      "voice": codes, "matched": matched, "context": ctx,
+                      "off_topic": _requirements(buf, matcher, text, variant, c_start, c_end)})
         _python_hits(block[source], np.flatnonzero(slow), first, order, matcher, context, parts, skipped)
 
 
-def _near_markers(matcher: Matcher, buf, start: np.ndarray, windows: tuple, context: int) -> np.ndarray | None:
-    """Per hit at byte `start`: whether a distancing marker may stand right before it (a string
-    every marker contains ends within reach); None when that cannot be ruled out cheaply."""
+def _requirements(buf, matcher: Matcher, text: np.ndarray, variant: np.ndarray, c_start: np.ndarray,
+                  c_end: np.ndarray) -> np.ndarray:
+    """Per hit, whether it lacks what its variant ``requires`` near it (Python, on those hits only)."""
+    off = np.zeros(len(text), dtype=np.int8)
+    todo = np.flatnonzero(matcher.requirements[variant])
+    if not len(todo):
+        return off
+    rows = np.unique(text[todo])
+    strings = dict(zip(rows.tolist(), buf.column.take(rows).to_pylist()))
+    names = matcher.variants
+    for k, t, v, a, b in zip(todo.tolist(), text[todo].tolist(), variant[todo].tolist(), c_start[todo].tolist(),
+                             c_end[todo].tolist()):
+        fam, var = names[v]
+        off[k] = matcher.off_topic(strings[t], a, b, fam, var)
+    return off
+
+
+def _excluded_hits(buf, matcher: Matcher, text: np.ndarray, ids: np.ndarray, start: np.ndarray, end: np.ndarray,
+                   first: int, order: int, context: int) -> dict:
+    """The off-topic hits inside the fixed expressions a family excludes (Hyperscan found the
+    expressions; Python finds the variant inside, its voice and context), as one part. Each takes
+    the rank a nested match at its start would take, so it sorts where the reference path puts it."""
+    import pyarrow as pa
+
+    rows = np.unique(text)
+    strings = dict(zip(rows.tolist(), buf.column.take(rows).to_pylist()))
+    text_c = buf.chars(buf.offsets[text])
+    c_start = buf.chars(buf.offsets[text] + start) - text_c
+    c_end = buf.chars(buf.offsets[text] + end) - text_c
+    families = matcher.entry_families
+    where = {fv: i for i, fv in enumerate(matcher.variants)}
+    voice_code = {v: i for i, v in enumerate(VOICES)}
+    out: dict[str, list] = {k: [] for k in ("row", "rank", "variant", "start", "end", "voice", "matched", "context")}
+    quotes: dict[int, QuoteIndex] = {}
+    for t, i, a, b in zip(text.tolist(), ids.tolist(), c_start.tolist(), c_end.tolist()):
+        value = strings[t]
+        for s_, e_, fam, var, _off in matcher.inside_exclusion(value, a, b, families[i]):
+            index = quotes.get(t)
+            if index is None:
+                index = quotes[t] = QuoteIndex(value)
+            out["row"].append(first + t)
+            out["rank"].append(2 * len(value[:s_].encode()) + 1)
+            out["variant"].append(where[(fam, var)])
+            out["start"].append(s_)
+            out["end"].append(e_)
+            out["voice"].append(voice_code[matcher.voice(value, s_, e_, index)])
+            out["matched"].append(value[s_:e_])
+            out["context"].append(context_of(value, s_, e_, context))
+    n = len(out["row"])
+    part = {k: np.array(out[k], dtype=np.int64) for k in ("row", "rank", "variant", "start", "end")}
+    part |= {"order": np.full(n, order), "voice": np.array(out["voice"], dtype=np.int8),
+             "off_topic": np.ones(n, dtype=np.int8),
+             "matched": pa.array(out["matched"], type=pa.string()), "context": pa.array(out["context"], type=pa.string())}
+    return part
+
+
+def _near_markers(matcher: Matcher, buf, start: np.ndarray, end: np.ndarray, windows: tuple,
+                  context: int) -> np.ndarray | None:
+    """Per hit at bytes ``[start, end)``: whether a distancing marker may stand right before it (a
+    string every marker contains ends within reach) or one that follows a term right after it;
+    None when that cannot be ruled out cheaply."""
+    before = _near_before(matcher, buf, start, windows, context)
+    if before is None or not matcher.has_after_markers:
+        return before
+    scanner = matcher.after_literals()
+    if scanner is None:
+        return None
+    ends = scanner.ends(buf.data, int(buf.offsets[0]), int(buf.offsets[-1]))
+    if not len(ends):
+        return before
+    j = np.searchsorted(ends, end, side="right")  # the first string ending after the term
+    return before | ((j < len(ends)) & (ends[np.minimum(j, len(ends) - 1)] <= end + 4 * AFTER_REACH))
+
+
+def _near_before(matcher: Matcher, buf, start: np.ndarray, windows: tuple, context: int) -> np.ndarray | None:
     if not matcher.has_markers:
         return np.zeros(len(start), dtype=bool)
     scanner = matcher.marker_literals()
@@ -196,7 +277,8 @@ def _python_voices(buf, matcher: Matcher, text, c_start, c_end, text_c, codes, s
         if kind == _byte_columns.IN_SPAN:
             codes[k] = _byte_columns.QUOTED if holds_more(value, s_lo, s_hi, a, b) else _byte_columns.DISTANCED
         elif kind == _byte_columns.MARKER:
-            codes[k] = _byte_columns.DISTANCED if matcher.marked(value, a) else _byte_columns.OWN
+            marked = matcher.marked(value, a) or matcher.marked_after(value, b)
+            codes[k] = _byte_columns.DISTANCED if marked else _byte_columns.OWN
         else:
             index = quotes.get(t)
             if index is None:
@@ -212,14 +294,16 @@ def _python_hits(values: pd.Series, rows: np.ndarray, first: int, order: int, ma
 
     if not len(rows):
         return
-    out: dict[str, list] = {k: [] for k in ("row", "rank", "variant", "start", "end", "voice", "matched", "context")}
+    out: dict[str, list] = {k: [] for k in ("row", "rank", "variant", "start", "end", "voice", "matched", "context",
+                                            "off_topic")}
     where = {fv: i for i, fv in enumerate(matcher.variants)}
     voice_code = {v: i for i, v in enumerate(VOICES)}
     for row, value in zip(rows.tolist(), values.iloc[rows].tolist()):
         if not isinstance(value, str) or not value:
             continue
         found = _bounded(lambda: list(reference_hits(value, matcher, context)), first + row, values.name, skipped)
-        for rank, (fam, var, _orient, matched, start, end, ctx, voice) in enumerate(found):
+        for rank, (fam, var, _orient, matched, start, end, ctx, voice, off) in enumerate(found):
+            out["off_topic"].append(off)
             out["row"].append(first + row)
             out["rank"].append(rank)
             out["variant"].append(where[(fam, var)])
@@ -231,6 +315,7 @@ def _python_hits(values: pd.Series, rows: np.ndarray, first: int, order: int, ma
     n = len(out["row"])
     part = {k: np.array(out[k], dtype=np.int64) for k in ("row", "rank", "variant", "start", "end")}
     part |= {"order": np.full(n, order), "voice": np.array(out["voice"], dtype=np.int8),
+             "off_topic": np.array(out["off_topic"], dtype=np.int8),
              "matched": pa.array(out["matched"], type=pa.string()), "context": pa.array(out["context"], type=pa.string())}
     parts.append(part)
 
@@ -253,23 +338,41 @@ def _count_block(articles: pd.DataFrame, first: int, matcher: Matcher, spans, so
     """count_terms on one block of articles."""
     n = len(articles)
     found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # (row, variant, rank) per match
+    offsets: list[tuple[np.ndarray, np.ndarray]] = []  # (start, end) bytes per match, per source
     slow = np.ones(n, dtype=bool)
     columns = [_arrow_strings(articles[c]) for c in sources] if spans is not None else [None]
     if all(col is not None for col in columns):
         slow[:] = False
         for order, col in enumerate(columns):  # a title's matches come before the text's
-            text, ids, rank, _, _, hard = spans.resolve(col, matcher.entry_families)
+            text, ids, rank, start, end, hard = spans.resolve(col, matcher.entry_families)
             found.append((text, variant_of[ids], order * (np.int64(1) << 40) + rank))
+            offsets.append((start, end))
             slow |= hard
     rows, variants, ranks = (np.concatenate([f[i] for f in found]) if found else np.zeros(0, np.int64)
                              for i in range(3))
     keep = ~slow[rows] & (variants >= 0)  # exclusions consume a span and count for nothing
+    if found and matcher.requirements.any():  # a match without what its variant requires does not count
+        keep &= ~np.concatenate([_requirements_bytes(col, matcher, *f[:2], *o) for col, f, o in
+                                 zip(columns, found, offsets)])
     rows, variants, ranks = rows[keep], variants[keep], ranks[keep]
     redo = np.flatnonzero(slow)
     if len(redo):  # the texts Hyperscan cannot decide alone, or every text without it
         extra = _matches_re(matcher, articles.iloc[redo], sources, redo, first, skipped)
         rows, variants, ranks = (np.concatenate([a, b]) for a, b in zip((rows, variants, ranks), extra))
     return _count_table(articles, matcher, rows, variants, ranks)
+
+
+def _requirements_bytes(col, matcher: Matcher, text: np.ndarray, variant: np.ndarray, start: np.ndarray,
+                       end: np.ndarray) -> np.ndarray:
+    """:func:`_requirements` for matches given by byte offsets into each text (the count path)."""
+    todo = matcher.requirements[variant]
+    if not todo.any():
+        return np.zeros(len(text), dtype=bool)
+    buf = _byte_columns.Buffer(col)
+    base = buf.offsets[text]
+    text_c = buf.chars(base)
+    return _requirements(buf, matcher, text, np.where(todo, variant, -1), buf.chars(base + start) - text_c,
+                         buf.chars(base + end) - text_c).astype(bool)
 
 
 def _arrow_strings(column: pd.Series):

@@ -21,7 +21,9 @@ from .stats import benjamini_hochberg, bootstrap_shares, independence_test
 
 __all__ = ["compare", "preference_over_time", "independence", "test_independence", "group_keys"]
 
-def _filter_hits(hits, voice, titles) -> pd.DataFrame:
+def _filter_hits(hits, voice, titles, off_topic: bool = False) -> pd.DataFrame:
+    if not off_topic and "off_topic" in hits.columns:  # another referent or an idiom: audited, not counted
+        hits = hits[~hits["off_topic"].astype(bool)]
     if not titles:
         hits = hits[~hits["in_title"]]
     if voice is not None:
@@ -53,6 +55,7 @@ def compare(
     *,
     lexicon: Lexicon | str | dict | None = None,
     titles: bool = False,
+    off_topic: bool = False,
     dedupe: bool = False,
     min_hits: int = 10,
     min_articles: int = 5,
@@ -79,6 +82,10 @@ def compare(
         Orders variants as in the lexicon and lists variants with no hits (count 0).
     titles : bool
         Count headline hits too. Off by default: rates are per 10,000 words of *body* text.
+    off_topic : bool
+        Count the hits :func:`framing.find_terms` marks ``off_topic`` too (inside a fixed
+        expression the lexicon excludes, or without the context a variant ``requires``). Off by
+        default: they name something else ("the Winter War").
     dedupe : bool
         Leave out articles whose ``duplicate_of`` is set (reprints of the same copy).
     min_hits, min_articles : int
@@ -137,7 +144,7 @@ def compare(
 
     order = _variant_order(hits, lex)
     orient = _orientations(hits, lex)
-    h = _filter_hits(hits, voice, titles)
+    h = _filter_hits(hits, voice, titles, off_topic)
     if within:
         h = _shared_story_hits(h, akeys[["article_id", *keys, "story_id"]], keys)
     else:
@@ -354,6 +361,7 @@ def independence(
     families: Sequence[str] | None = None,
     unit: Literal["hit", "article"] = "hit",
     titles: bool = False,
+    off_topic: bool = False,
     min_expected: float = 5.0,
     n_resamples: int = 9999,
     seed: int = 0,
@@ -372,6 +380,8 @@ def independence(
         ``article`` counts each article once, under the variant it uses most (articles with a
         tie are left out and counted in ``tied_articles``). Prefer ``article`` when a few long
         articles dominate a group.
+    off_topic : bool
+        Test the hits marked ``off_topic`` too (see :func:`compare`); off by default.
     min_expected : float
         Below this expected count, a 2 × 2 table gets Fisher's exact test and a larger one a
         seeded Monte-Carlo permutation test (`n_resamples`) instead of the chi² approximation.
@@ -398,7 +408,7 @@ def independence(
     [['kyiv', 'fisher', 1.0]]
     """
     keys = _as_list(by)
-    h = _filter_hits(hits, voice, titles)
+    h = _filter_hits(hits, voice, titles, off_topic)
     if families is not None:
         h = h[h["family"].isin(list(families))]
     if within is not None:

@@ -18,11 +18,14 @@ import pandas as pd
 from .._cache import derived, memo
 from ..knowledge import RulesError, packaged_yaml, read_yaml
 
-__all__ = ["Event", "Family", "Lexicon", "LexiconError", "Variant", "load_lexicon", "pattern_to_regex"]
+__all__ = ["Event", "Family", "Lexicon", "LexiconError", "Requirement", "Variant", "load_lexicon", "pattern_to_regex"]
 
 _TOP_KEYS = {"version", "orientations", "distancing", "events", "families"}
-_FAMILY_KEYS = {"label", "question", "about", "variants", "exclude", "events"}
-_VARIANT_KEYS = {"patterns", "orientation", "note", "source", "color"}
+_FAMILY_KEYS = {"label", "question", "about", "variants", "exclude", "events", "requires"}
+_VARIANT_KEYS = {"patterns", "orientation", "note", "source", "color", "requires"}
+_REQUIRES_KEYS = {"near", "before", "after", "within"}
+#: Characters on each side of a term searched for a `requires` word when `within` is not given.
+REQUIRES_WITHIN = 200
 
 #: What a space in a pattern matches: any run of whitespace, hyphens or soft hyphens.
 _GAP = r"(?:[\s\-\u00ad\u2010\u2011\u2012\u2013]+)"
@@ -32,6 +35,29 @@ _APOSTROPHE = "['\u2019\u02bc\u2018]"
 
 class LexiconError(RulesError):
     """A lexicon is invalid; the message names the file, the family and the key."""
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """What must stand around a match for it to be the use a family means (``requires`` in YAML).
+
+    A match counts when one of these holds: a `before` pattern ends right before it (one word may
+    stand between: "the war", "Russia's brutal war"), an `after` pattern starts right after it
+    ("war in Ukraine"), or a `near` pattern occurs within `within` characters on either side, in
+    the same paragraph. A match that fails stays in the hits table with ``off_topic=True``.
+    Written per language (``requires: {en: {...}}``), it applies to articles in that language.
+    """
+
+    near: tuple[str, ...] = ()
+    before: tuple[str, ...] = ()
+    after: tuple[str, ...] = ()
+    within: int = REQUIRES_WITHIN
+    #: the requirement per language, when written so: ``(("en", Requirement(...)), ...)``
+    by_language: tuple[tuple[str, "Requirement"], ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        return not (self.near or self.before or self.after)
 
 
 @dataclass(frozen=True)
@@ -48,6 +74,8 @@ class Variant:
     color: str | None = None
     #: its patterns per language, when given so (``{en: [...], ru: [...]}``): ``(("en", (...)), ...)``
     by_language: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    #: the context a match needs to count (None: the family's, if any)
+    requires: Requirement | None = None
 
     @property
     def languages(self) -> tuple[str, ...]:
@@ -78,6 +106,8 @@ class Family:
     about: str = ""
     #: the exclusions per language, when given so (as :attr:`Variant.by_language`)
     exclude_by_language: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    #: the context every variant's match needs to count, unless the variant has its own
+    requires: Requirement | None = None
 
 
 @dataclass(frozen=True, eq=False)  # hashed by identity: its compiled matcher is kept per object
@@ -103,6 +133,9 @@ class Lexicon:
     where: str = "<lexicon dict>"
     #: the distancing markers per language, when given so (as :attr:`Variant.by_language`)
     distancing_by_language: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    #: markers right *after* a term (", as Moscow calls it"), and per language
+    distancing_after: tuple[str, ...] = ()
+    distancing_after_by_language: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def family(self, name: str) -> Family:
         """The family called `name` (its id, e.g. ``"kyiv"``); KeyError names the known ones."""
@@ -133,7 +166,10 @@ class Lexicon:
         """The languages some patterns are written for (``{en: [...], ru: [...]}``), sorted."""
         found = {lang for f in self.families for v in f.variants for lang in v.languages}
         found |= {lang for f in self.families for lang, _ in f.exclude_by_language}
+        found |= {lang for f in self.families for r in (f.requires, *(v.requires for v in f.variants)) if r
+                  for lang, _ in r.by_language}
         found |= {lang for lang, _ in self.distancing_by_language}
+        found |= {lang for lang, _ in self.distancing_after_by_language}
         return tuple(sorted(found))
 
     def for_language(self, language: str) -> "Lexicon":
@@ -156,10 +192,14 @@ class Lexicon:
         def build() -> "Lexicon":  # a plain lexicon: the chosen patterns, no longer per language
             families = tuple(dataclasses.replace(
                 f, exclude=_for_language(f.exclude, f.exclude_by_language, language), exclude_by_language=(),
+                requires=_requirement_for(f.requires, language),
                 variants=tuple(dataclasses.replace(v, patterns=_for_language(v.patterns, v.by_language, language),
-                                                   by_language=()) for v in f.variants)) for f in self.families)
-            return dataclasses.replace(self, families=families, distancing_by_language=(),
-                                       distancing=_for_language(self.distancing, self.distancing_by_language, language))
+                                                   by_language=(), requires=_requirement_for(v.requires, language))
+                               for v in f.variants)) for f in self.families)
+            return dataclasses.replace(
+                self, families=families, distancing_by_language=(), distancing_after_by_language=(),
+                distancing=_for_language(self.distancing, self.distancing_by_language, language),
+                distancing_after=_for_language(self.distancing_after, self.distancing_after_by_language, language))
 
         return derived(self, ("language", language), build)
 
@@ -290,6 +330,37 @@ def _language_patterns(values: Any, where: str) -> tuple[tuple[str, ...], tuple[
     return tuple(p for _, pats in per for p in pats), tuple(per)
 
 
+def _requirement_for(req: "Requirement | None", language: str) -> "Requirement | None":
+    """The requirement an article in `language` is held to (None: every match counts)."""
+    if req is None or not req.by_language:
+        return req
+    return next((r for lang, r in req.by_language if lang == language), None)
+
+
+def _requirement(value: Any, where: str) -> "Requirement | None":
+    if value is None:
+        return None
+    if not isinstance(value, dict) or not value:
+        raise LexiconError(f"{where}: expected a mapping {{before: [...], after: [...], near: [...], within: N}}, "
+                           f"or one per language ({{en: {{...}}}}), got {value!r}")
+    if all(isinstance(k, str) and _LANGUAGE.fullmatch(k) for k in value) and not set(value) & _REQUIRES_KEYS:
+        per = tuple((lang, _one_requirement(each, f"{where}.{lang}")) for lang, each in value.items())
+        return Requirement(by_language=per)
+    return _one_requirement(value, where)
+
+
+def _one_requirement(value: Any, where: str) -> "Requirement":
+    if not isinstance(value, dict) or not set(value) & {"near", "before", "after"}:
+        raise LexiconError(f"{where}: expected a mapping with 'before', 'after' or 'near' (lists of patterns), "
+                           f"got {value!r}")
+    _unknown(value, _REQUIRES_KEYS, where)
+    parts = {k: _patterns(value[k], f"{where}.{k}") if k in value else () for k in ("near", "before", "after")}
+    within = value.get("within", REQUIRES_WITHIN)
+    if isinstance(within, bool) or not isinstance(within, int) or not 1 <= within <= 5000:
+        raise LexiconError(f"{where}.within: expected a number of characters from 1 to 5000, got {within!r}")
+    return Requirement(within=within, **parts)
+
+
 def _for_language(patterns: tuple[str, ...], by_language: tuple, language: str) -> tuple[str, ...]:
     if not by_language:
         return patterns  # written for every language
@@ -351,6 +422,7 @@ def _variant(name: Any, entry: Any, family: str, orientations: dict, where: str)
         source=entry.get("source"),
         color=_color(entry.get("color"), f"{where}.color"),
         by_language=by_language,
+        requires=_requirement(entry.get("requires"), f"{where}.requires"),
     )
 
 
@@ -385,6 +457,7 @@ def _family(name: Any, entry: Any, orientations: dict, where: str) -> Family:
         exclude_by_language=excluded_by_language,
         events=_events(entry.get("events"), f"{where}.events", family=name),
         about=str(entry.get("about") or ""),
+        requires=_requirement(entry.get("requires"), f"{where}.requires"),
     )
 
 
@@ -397,6 +470,14 @@ def _runaway(lexicon: Lexicon, where: str) -> None:
               for f in lexicon.families for v in f.variants for i, p in enumerate(v.patterns)]
     places += [(f"families.{f.name}.exclude[{i}]", p) for f in lexicon.families for i, p in enumerate(f.exclude)]
     places += [(f"distancing.markers[{i}]", p) for i, p in enumerate(lexicon.distancing)]
+    places += [(f"distancing.after[{i}]", p) for i, p in enumerate(lexicon.distancing_after)]
+    for f in lexicon.families:
+        for v, req in [("", f.requires), *((v.name, v.requires) for v in f.variants)]:
+            for lang, r in ([("", req)] if req is not None and not req.by_language else
+                            (req.by_language if req is not None else [])):
+                at = f"families.{f.name}{'.variants.' + v if v else ''}.requires{'.' + lang if lang else ''}"
+                places += [(f"{at}.{k}[{i}]", p) for k in ("near", "before", "after")
+                           for i, p in enumerate(getattr(r, k))]
     for place, pattern in places:
         why = exponential(bounded(pattern_to_regex(pattern)), re.IGNORECASE)
         if why:
@@ -424,10 +505,12 @@ def _build(data: dict, where: str, *, runaway: bool = True) -> Lexicon:
                 )
             seen[key] = fam.name
     distancing = data.get("distancing") or {}
-    if not isinstance(distancing, dict) or set(distancing) - {"markers"}:
-        raise LexiconError(f"{where}: distancing: expected a mapping with the key 'markers'")
+    if not isinstance(distancing, dict) or set(distancing) - {"markers", "after"}:
+        raise LexiconError(f"{where}: distancing: expected a mapping with the keys 'markers' and 'after'")
     markers = distancing.get("markers")
     distancing_all, distancing_per = _language_patterns(markers, f"{where}: distancing.markers") if markers else ((), ())
+    after = distancing.get("after")
+    after_all, after_per = _language_patterns(after, f"{where}: distancing.after") if after else ((), ())
     lexicon = Lexicon(
         families=built,
         orientations=dict(orientations),
@@ -435,6 +518,8 @@ def _build(data: dict, where: str, *, runaway: bool = True) -> Lexicon:
         events=_events(data.get("events"), f"{where}: events"),
         where=where,
         distancing_by_language=distancing_per,
+        distancing_after=after_all,
+        distancing_after_by_language=after_per,
     )
     if runaway:
         _runaway(lexicon, where)

@@ -22,7 +22,7 @@ from ..text.regex_tree import min_width
 from .lexicon import Lexicon, load_lexicon, pattern_to_regex
 from .spans import QuoteIndex
 
-__all__ = ["Entry", "MARKER_REACH", "Matcher", "VOICES", "context_of", "holds_more", "matcher_for", "reference_hits"]
+__all__ = ["AFTER_REACH", "Entry", "MARKER_REACH", "Matcher", "VOICES", "context_of", "holds_more", "matcher_for", "reference_hits"]
 
 #: Voice values, in the order plots use.
 VOICES = ("own", "quoted", "distanced")
@@ -56,6 +56,8 @@ def matcher_for(lexicon: Lexicon | str | dict | None = None, *,
 _NONWORD = re.compile(r"\W")
 #: Characters before a term searched for a distancing marker ("so-called", "what Moscow calls").
 MARKER_REACH = 80
+#: Characters after a term searched for a marker that follows it (", as the Kremlin calls it").
+AFTER_REACH = 60
 _POSSESSIVE = re.compile(r"^['\u2019\u02bc]s\b", re.IGNORECASE)
 _ALNUM = re.compile(r"[^\W_]")
 _LEAD = r"(?:(?:the|a|an|its|their|his|her|this|that|these|those|[\w-]+['\u2019]s)\s+)?[\"\u201c\u00ab\u201e\u2018']?\s*$"
@@ -96,11 +98,31 @@ class Matcher:
         self._variant_of = np.array([where.get((e.family, e.variant), -1) for e in entries] + [-1])
         self._variant_of.flags.writeable = False
         self._orientation = {(f.name, v.name): v.orientation for f in lexicon.families for v in f.variants}
+        # what a match needs near it to count (requires), and each family's variants alone, to find
+        # the variant inside a fixed expression the family sets aside (exclude)
+        self._requires: dict[tuple[str, str], tuple] = {}
+        for fam in lexicon.families:
+            for var in fam.variants:
+                req = var.requires or fam.requires
+                # a requirement written per language applies once the article's language is known
+                # (Lexicon.for_language); matched with every language's patterns, none applies
+                if req is not None and not req.by_language and not req.empty:
+                    self._requires[(fam.name, var.name)] = _requirement_regexes(req)
+        self._needs = np.array([(f, v) in self._requires for f, v in self._variants] + [False])
+        self._needs.flags.writeable = False
+        self._family_only = {
+            fam.name: self._compile(frozenset(), [i for i, e in enumerate(entries) if e.family == fam.name
+                                                  and e.variant is not None])
+            for fam in lexicon.families if fam.exclude}
         self._combined = self._compile(frozenset())
         self._without = memo(maxsize=256)(self._compile)
         markers = "|".join(f"(?:{pattern_to_regex(p)})" for p in lexicon.distancing)
         self._marker = re.compile(rf"(?<!\w)(?:{markers})\s+{_LEAD}", re.IGNORECASE) if markers else None
         self._distancing = tuple(lexicon.distancing)
+        after = "|".join(f"(?:{pattern_to_regex(p)})" for p in lexicon.distancing_after)
+        self._after = re.compile(rf"[\"\u201d\u2019'\u00bb]?\s*[,(\u2014\u2013-]?\s*(?:{after})(?!\w)", re.IGNORECASE) \
+            if after else None
+        self._distancing_after = tuple(lexicon.distancing_after)
         self._build_dispatch()
         self.engine, self._hs, self._single = "re", None, []
         if engine not in ("auto", "hyperscan", "re"):
@@ -193,18 +215,27 @@ class Matcher:
         """A scanner for strings one of which every distancing marker match contains, or None when
         some marker has no such ASCII string or Hyperscan is missing (then every hit is checked)."""
         if not hasattr(self, "_marker_lits"):
-            lits: set[str] | None = set()
-            for p in self._distancing:
-                found = required(pattern_to_regex(p))
-                if found is None or not all(x.isascii() for x in found):
-                    lits = None
-                    break
-                lits |= found
-            try:
-                self._marker_lits = HyperscanLiterals(lits) if lits else None
-            except ValueError:
-                self._marker_lits = None
+            self._marker_lits = _literals(self._distancing)
         return self._marker_lits
+
+    def marked_after(self, text: str, end: int) -> bool:
+        """Whether a distancing marker follows the term ending at ``text[end]`` (", as Moscow calls
+        it"), in the same paragraph."""
+        if self._after is None:
+            return False
+        stop = text.find("\n", end, end + AFTER_REACH)
+        return self._after.match(text, end, end + AFTER_REACH if stop < 0 else stop) is not None
+
+    def after_literals(self) -> HyperscanLiterals | None:
+        """As :meth:`marker_literals`, for the markers that follow a term."""
+        if not hasattr(self, "_after_lits"):
+            self._after_lits = _literals(self._distancing_after)
+        return self._after_lits
+
+    @property
+    def has_after_markers(self) -> bool:
+        """Whether the lexicon has markers that follow a term."""
+        return self._after is not None
 
     def marked(self, text: str, start: int) -> bool:
         """Whether a distancing marker ("so-called", "what Moscow calls") stands right before
@@ -245,16 +276,31 @@ class Matcher:
         return self._orientation[(family, variant)]
 
     def scan(self, text: str) -> list[tuple[int, int, str, str]]:
-        """Every term occurrence in `text`, in order; exclusions are consumed, not returned."""
-        out: list[tuple[int, int, str, str]] = []
+        """Every term occurrence in `text` that counts, in order: the off-topic ones (inside a fixed
+        expression the family excludes, or without what the variant requires near it) are left out."""
+        return [(s, e, f, v) for s, e, f, v, off in self.scan_all(text) if not off]
+
+    def scan_all(self, text: str) -> list[tuple[int, int, str, str, bool]]:
+        """Every term occurrence in `text`, in order, as ``(start, end, family, variant, off_topic)``.
+
+        A fixed expression a family excludes ("the Winter War") is consumed: its variant match
+        inside ("War") is returned with ``off_topic=True``, as is a match without the words its
+        variant ``requires`` near it.
+
+        Examples
+        --------
+        >>> [(f, v, off) for _, _, f, v, off in matcher_for().scan_all("The Winter War and the war in Ukraine")]
+        [('war_name', 'war', True), ('war_name', 'war', False)]
+        """
+        out: list[tuple[int, int, str, str, bool]] = []
         for start, end, entry in self._scan_top(text):
             fam, var = self._entry[entry]
             self._emit(text, start, end, fam, var, frozenset((fam,)), out)
         return out
 
-    def scan_reference(self, text: str) -> list[tuple[int, int, str, str]]:
-        """The same as :meth:`scan` with one plain alternation (slow; for tests and checks)."""
-        out: list[tuple[int, int, str, str]] = []
+    def scan_reference(self, text: str) -> list[tuple[int, int, str, str, bool]]:
+        """The same as :meth:`scan_all` with one plain alternation (slow; for tests and checks)."""
+        out: list[tuple[int, int, str, str, bool]] = []
         for m in self._combined.finditer(text):
             fam, var = self._entry[int(m.lastgroup[1:])]
             self._emit(text, m.start(), m.end(), fam, var, frozenset((fam,)), out)
@@ -262,29 +308,95 @@ class Matcher:
 
     def _emit(self, text, start, end, fam, var, excluded, out) -> None:
         if var is not None:
-            out.append((start, end, fam, var))
-        if not _NONWORD.search(text, start, end):
-            return  # one word: no other family can match a part of it
-        inner = self._without(excluded)
-        if inner is None:
-            return
-        for m in inner.finditer(text, start, end):
-            fam2, var2 = self._entry[int(m.lastgroup[1:])]
-            self._emit(text, m.start(), m.end(), fam2, var2, excluded | {fam2}, out)
+            out.append((start, end, fam, var, self.off_topic(text, start, end, fam, var)))
+            nested = out
+        else:  # a fixed expression set aside: its variant inside is kept, off topic
+            nested = self.inside_exclusion(text, start, end, fam)
+        if _NONWORD.search(text, start, end):  # one word: no other family can match a part of it
+            inner = self._without(excluded)
+            if inner is not None:
+                for m in inner.finditer(text, start, end):
+                    fam2, var2 = self._entry[int(m.lastgroup[1:])]
+                    self._emit(text, m.start(), m.end(), fam2, var2, excluded | {fam2}, nested)
+        if nested is not out:
+            out += sorted(nested, key=lambda hit: hit[0])  # stable: at one start, the family's own first
+
+    def off_topic(self, text: str, start: int, end: int, family: str, variant: str) -> bool:
+        """Whether the match ``text[start:end]`` lacks what its variant ``requires`` near it (none of
+        the words within the given characters on either side, in the same paragraph)."""
+        need = self._requires.get((family, variant))
+        if need is None:
+            return False
+        before, after, near, within = need
+        line = text.rfind("\n", 0, start) + 1
+        if before is not None and before.search(text, max(line, start - 60), start):
+            return False
+        if after is not None and after.match(text, end, min(len(text), end + 80)):
+            return False
+        if near is None:
+            return True
+        lo = max(line, start - within)
+        hi = text.find("\n", end, end + within)
+        hi = end + within if hi < 0 else hi
+        return near.search(text, lo, min(hi, len(text))) is None
+
+    def inside_exclusion(self, text: str, start: int, end: int, family: str) -> list[tuple[int, int, str, str, bool]]:
+        """The family's variant matches inside a fixed expression it excludes, all off topic."""
+        rx = self._family_only.get(family)
+        if rx is None:
+            return []
+        return [(m.start(), m.end(), family, self._entry[int(m.lastgroup[1:])][1], True)
+                for m in rx.finditer(text, start, end)]
+
+    @property
+    def requirements(self) -> np.ndarray:
+        """Per variant (by index in :attr:`variants`, plus one False for an exclusion), whether its
+        matches must be checked against a ``requires`` (read-only)."""
+        return self._needs
 
     def voice(self, text: str, start: int, end: int, quotes: QuoteIndex) -> str:
         """``quoted``, ``distanced`` or ``own`` for the term at ``text[start:end]``.
 
         ``quoted``: inside a quotation that holds more than the term; ``distanced``: scare quotes
-        around the term alone, or a distancing marker ("so-called", "self-proclaimed", "what Moscow
-        calls") right before it; ``own``: anything else.
+        around the term alone, a distancing marker ("so-called", "self-proclaimed", "what Moscow
+        calls") right before it, or one (", as Moscow calls it") right after it; ``own``: anything else.
         """
         spans = quotes.containing(start, end)
         if any(holds_more(text, sp.start, sp.end, start, end) for sp in spans):
             return "quoted"
-        if spans or self.marked(text, start):
+        if spans or self.marked(text, start) or self.marked_after(text, end):
             return "distanced"
         return "own"
+
+
+def _requirement_regexes(req) -> tuple:
+    """(before, after, near, within) of a requirement: `before` must end right before the term
+    (one word may stand between), `after` start right after it, `near` occur within reach."""
+    def alt(patterns):
+        return "|".join(f"(?:{pattern_to_regex(p)})" for p in patterns)
+
+    # the word that may stand between is not a verb's ("Russia needs war" is not Russia's war)
+    gap = "[\\s\"“”‘’«»-]+"  # spaces, hyphens and quotation marks ("his “noble” war")
+    between = rf"(?:{gap}(?![\w'’-]*(?:s|ed)\b)[\w'’-]+)?"
+    before = re.compile(rf"(?<!\w)(?:{alt(req.before)}){between}{gap}\Z", re.IGNORECASE) if req.before else None
+    after = re.compile(rf"[\s-]+(?:{alt(req.after)})(?!\w)", re.IGNORECASE) if req.after else None
+    near = re.compile(rf"(?<!\w)(?:{alt(req.near)})(?!\w)", re.IGNORECASE) if req.near else None
+    return before, after, near, req.within
+
+
+def _literals(patterns) -> HyperscanLiterals | None:
+    """A scanner for strings one of which every match of `patterns` contains, or None when some
+    pattern has no such ASCII string or Hyperscan is missing (then every hit is checked)."""
+    lits: set[str] | None = set()
+    for p in patterns:
+        found = required(pattern_to_regex(p))
+        if found is None or not all(x.isascii() for x in found):
+            return None
+        lits |= found
+    try:
+        return HyperscanLiterals(lits) if lits else None
+    except ValueError:
+        return None
 
 
 def _trie(keys: list[str]) -> str:
@@ -320,15 +432,16 @@ def context_of(text: str, start: int, end: int, width: int) -> str:
 
 
 def reference_hits(text: str, matcher: Matcher, context: int, found: list | None = None) -> Iterable[tuple]:
-    """The hits-table values of every match in `text` (`found`: the matches, when known)."""
-    found = matcher.scan(text) if found is None else found
+    """The hits-table values of every match in `text`, off-topic ones included (`found`: the
+    matches of :meth:`Matcher.scan_all`, when known)."""
+    found = matcher.scan_all(text) if found is None else found
     if not found:
         return
     quotes = QuoteIndex(text)
-    for start, end, fam, var in found:
+    for start, end, fam, var, off in found:
         yield (
             fam, var, matcher.orientation(fam, var), text[start:end], start, end,
-            context_of(text, start, end, context), matcher.voice(text, start, end, quotes),
+            context_of(text, start, end, context), matcher.voice(text, start, end, quotes), off,
         )
 
 

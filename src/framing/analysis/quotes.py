@@ -26,7 +26,9 @@ from .._progress import bar
 from ..knowledge.outlets import load_outlets
 from .quotes_cyrillic import CYRILLIC_LANGUAGES, is_cyrillic, quote_rows as cyrillic_quote_rows
 from ..text.alternation import trie_alternation
-from .spans import find_quote_spans, last_match, mask_quotations
+from .attribution import APPOSITIVE, AUX, Grammar, grammar_for
+from .coref import Discourse, person_head
+from .spans import find_quote_spans, mask_quotations
 from .speakers import LATIN_UPPER, Speakers, load_speakers
 from .stats import log_odds_dirichlet
 
@@ -38,15 +40,8 @@ __all__ = [
 #: Columns of the quotes table returned by :func:`find_quotes`.
 QUOTE_COLUMNS = (
     "article_id", "outlet", "published", "start", "end", "quote", "n_words", "kind", "speaker",
-    "speaker_text", "speaker_group", "verb", "attribution",
+    "speaker_text", "speaker_group", "verb", "attribution", "rule",
 )
-
-# the attribution grammar around a speaker mention
-_APPOSITIVE = r"(?:,\s+[^,“”\"«»\n]{2,90}?,)?"
-_ADVERB = r"(?:\s+\w+ly)?"
-_AUX = (r"(?:\s+(?:has|had|have|would|will|was|were|is|are|been|also|then|later|earlier|once|already|again|"
-        r"repeatedly|previously|recently|publicly|on\s+\w+day))*")
-_DESCRIPTOR = r"(?:(?:[Tt]he|[Aa]n?|[A-Z]{2,}|[\w’'-]+)\s+){1,5}?(?=[A-Z])"
 
 
 # --------------------------------------------------------------------------- attribution
@@ -57,37 +52,26 @@ def _alternation(words) -> str:
 
 
 def _patterns(sp: Speakers) -> dict[str, re.Pattern]:
-    return derived(sp, "attribution patterns", lambda: _compile_patterns(sp))
+    return derived(sp, "indirect patterns", lambda: _compile_patterns(sp))
 
 
 def _compile_patterns(sp: Speakers) -> dict[str, re.Pattern]:
-    s, v, inv = sp.speaker_rx, sp.verb_rx, _alternation(sp.inverted_verbs)
+    """The two patterns of indirect speech ("X said that …", "according to X, …")."""
+    s, v = sp.speaker_rx, sp.verb_rx
     return {
-        # “…,” said Petro Bondar / “…,” Zelensky said / “…,” he told reporters
-        "after_vs": re.compile(rf"^[\s,.:;—–-]*(?P<verb>{inv})\s+(?:{_DESCRIPTOR})??(?P<spk>{s})"),
-        "after_sv": re.compile(rf"^[\s,.:;—–-]*(?:{_DESCRIPTOR})??(?P<spk>{s}){_APPOSITIVE}{_AUX}{_ADVERB}\s+(?P<verb>{v})\b"),
-        # Lavrov said: “…” / Lavrov told reporters that “…” / according to Lavrov, “…”
-        "before_sv": re.compile(rf"(?P<spk>{s}){_APPOSITIVE}{_AUX}{_ADVERB}\s+(?P<verb>{v})\b"),
-        # “…” if it means “…” of Moscow's control, Blinken said.  (the attribution ends the sentence)
-        "after_end_sv": re.compile(rf",\s*(?P<spk>{s}){_APPOSITIVE}{_AUX}{_ADVERB}\s+(?P<verb>{v})\b[^.!?“”\"]{{0,50}}[.!?]?\s*$"),
-        "after_end_vs": re.compile(rf",\s*(?P<verb>{inv})\s+(?P<spk>{s})[^.!?“”\"]{{0,80}}[.!?]?\s*$"),
-        "before_acc": re.compile(rf"(?P<verb>[Aa]ccording\s+to)\s+(?P<spk>{s})"),
-        # anywhere in a sentence, for indirect quotes and for the sentence before
-        "any_sv": re.compile(rf"(?P<spk>{s}){_APPOSITIVE}{_AUX}{_ADVERB}\s+(?P<verb>{v})\b"),
+        "any_sv": re.compile(rf"(?P<spk>{s}){APPOSITIVE}{AUX}\s+(?P<verb>{v})\b"),
         "any_acc": re.compile(rf"(?P<verb>[Aa]ccording\s+to)\s+(?P<spk>{s})"),
-        "any_vs": re.compile(rf"(?P<verb>{inv})\s+(?P<spk>{s})"),
-        # "…, adding: “…”": the participle is the verb of the quotation that follows
-        "participle": re.compile(rf"\b({'|'.join(re.escape(w) for w in sp.participles)})\b"),
     }
 
 
 _ABBREVIATIONS = ("Mr", "Ms", "Mrs", "Dr", "St", "Gen", "Lt", "Col", "Sen", "Rep", "Gov", "Jr", "Sr", "No", "vs")
 # The mark comes first and the abbreviation checks look back from behind it: a pattern that opens
 # with 16 look-behinds tries them at every character of the text, this one only at . ! ? (the
-# matches are the same; it made sentence splitting ~20x faster).
+# matches are the same; it made sentence splitting ~20x faster). A sentence also ends where the
+# next one is glued to it by its opening mark ("…said.“We were").
 _SENTENCE_END = re.compile(
     r"[.!?]" + "".join(rf"(?<!\b{a}[.!?])" for a in _ABBREVIATIONS)
-    + rf"(?<!\b[A-Z][.!?])(?=\s+[\"“‘'«(\[]?[{LATIN_UPPER}0-9])"
+    + rf"(?<!\b[A-Z][.!?])(?=\s+[\"“‘'«(\[]?[{LATIN_UPPER}0-9]|[\"“«][{LATIN_UPPER}])"
 )
 
 
@@ -117,113 +101,156 @@ def _sentence_of(bounds: list[int], pos: int, n: int) -> tuple[int, int]:
     return start, end
 
 
-def _event(m: re.Match, masked: str, sp: Speakers) -> tuple[int, str] | None:
-    """A "NAME said" / "said NAME" match as (position, canonical person), or None when it names
-    no person (a pronoun, a role, an institution)."""
-    spk = m.group("spk")
-    if sp.is_pronoun(spk) or sp.is_role(spk):
+_PROPER_ROLE = re.compile(rf"[Tt]he\s+([{LATIN_UPPER}][\w'’-]*(?:\s+[{LATIN_UPPER}][\w'’-]*)+)")
+_PREPOSITION_BEFORE = re.compile(r"\b(?:in|at|from|of|near|to|for|with|by|on|into|across|outside|inside|around|"
+                                 r"towards?|against|about|over|under|between)\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+def _resolve(sp: Speakers, talk: Discourse, mention: str, pos: int, how: str):
+    """(speaker, group, attribution) for a speaker mention at `pos`: a pronoun or a definite role
+    ("the minister") points back (:class:`framing.analysis.coref.Discourse`); a name is resolved to
+    its canonical or full form; a capitalised word after a preposition ("in Donbas told") is a place."""
+    if sp.is_pronoun(mention):
+        if mention.strip().lower() == "they":
+            return None, None, "none"  # plural: an institution or a group, too vague to resolve
+        speaker = talk.antecedent(pos)
+        return (speaker, sp.groups.get(speaker), "pronoun") if speaker else (None, None, "none")
+    if sp.is_role(mention):
+        if _PREPOSITION_BEFORE.search(talk.masked, max(0, pos - 30), pos):
+            return None, None, "none"  # "the office of the French president": part of a longer phrase
+        proper = _PROPER_ROLE.fullmatch(mention.strip())
+        if proper and proper.group(1) not in sp.canonical:  # "The International Atomic Energy Agency"
+            return proper.group(1), None, how
+        speaker, group = sp.resolve(mention)
+        if speaker is not None and speaker in sp.groups and not person_head(mention):
+            return speaker, group, how  # "the Russian defence ministry": an institution's own name
+        if mention.split()[0].lower() == "the":
+            earlier = talk.role_antecedent(mention, pos)
+            if earlier:
+                return earlier, sp.groups.get(earlier), "pronoun"
+        return None, group, how
+    speaker, group = sp.resolve(mention)
+    if speaker is not None and speaker not in sp.groups:
+        if _PREPOSITION_BEFORE.search(talk.masked, max(0, pos - 30), pos):
+            return None, None, "none"
+        speaker = talk.full_name(speaker, pos)
+    return speaker, (sp.groups.get(speaker) if speaker in sp.groups else group), how
+
+
+_NAME_PHRASE = re.compile(rf"(?:[Tt]he\s+)?(?P<name>[{LATIN_UPPER}][\w'’.-]*(?:\s+(?:(?:of|for|the|and|on|de|du|des)\s+)*"
+                          rf"[{LATIN_UPPER}(][\w'’.()-]*)*)")
+
+
+def _phrase_name(sp: Speakers, phrase: str) -> str | None:
+    """A speaker phrase the mention patterns could not read, as a name when it is one: a known
+    alias, or capitalised words joined by "of", "for", "the", "and" ("United Nations Office for
+    the Coordination of Humanitarian Affairs"); None for anything else ("the head of the mission")."""
+    phrase = " ".join(phrase.split())
+    if phrase in sp.canonical:
+        return sp.canonical[phrase]
+    m = _NAME_PHRASE.fullmatch(phrase)
+    if m is None or m.group("name").split()[0] in sp.not_names:
         return None
-    name, _ = sp.resolve(spk)
-    if name and name not in sp.groups:
-        name = sp.full_name(name, masked, m.start("spk"))
-    if name in sp.people or (name and name not in sp.groups and sp.looks_like_person(spk, name)):
-        return m.start("spk"), name
-    return None
+    return sp.canonical.get(m.group("name"), m.group("name"))
 
 
-class _LazyEvents:
-    """The people who speak in the text ("NAME said", "said NAME"), for pronouns to point back to.
+class _Quote:
+    """The stretches of text around one quotation that the grammar's stages search."""
 
-    The text is read only as far as a pronoun asks: searching the speaker patterns over a whole
-    text is the slowest step of attribution, and the last pronoun often comes long before the end.
-    """
+    __slots__ = ("q", "masked", "bounds", "s_start", "s_end", "before")
 
-    def __init__(self, masked: str, sp: Speakers, pats) -> None:
-        self._masked, self._sp = masked, sp
-        self._pending = [(pats[key].finditer(masked), None) for key in ("any_sv", "any_vs")]
-        self._events: list[tuple[int, str]] = []  # sorted
+    def __init__(self, q, masked: str, bounds: list[int]) -> None:
+        self.q, self.masked, self.bounds = q, masked, bounds
+        self.s_start, self.s_end = _sentence_of(bounds, q.start - 1, len(masked))
+        self.before = masked[self.s_start:max(q.start - 1, self.s_start)]
 
-    def _read_to(self, pos: int) -> None:
-        # every match that starts before `pos` (its speaker may stand later: the list stays sorted)
-        for i, (matches, ahead) in enumerate(self._pending):
-            while ahead is None or ahead.start() < pos:
-                if ahead is not None:
-                    event = _event(ahead, self._masked, self._sp)
-                    if event is not None:
-                        bisect.insort(self._events, event)
-                ahead = next(matches, _END)
-            self._pending[i] = (matches, ahead)
+    def opens_sentence(self) -> bool:
+        return not self.before.strip(" \t\"“‘'«")
 
-    def last_before(self, pos: int) -> str | None:
-        """The person who spoke last before `pos` (by where their name stands), or None."""
-        self._read_to(pos)
-        k = bisect.bisect_left(self._events, (pos, ""))
-        return self._events[k - 1][1] if k else None
-
-
-class _End:
-    """Stands for "no more matches": it starts after every position."""
-
-    @staticmethod
-    def start() -> float:
-        return float("inf")
+    def stretch(self, where: str) -> tuple[str, int] | None:
+        """(text, offset) of a stretch, or None where it does not apply."""
+        q, masked = self.q, self.masked
+        if where == "after":
+            return (masked[q.end + 1:self.s_end], q.end + 1) if q.closed else None
+        if where == "before":
+            return self.before, self.s_start
+        if where == "next":  # the quotation ends its sentence: the sentence after it
+            if not q.closed or masked[q.end + 1:self.s_end].strip() or self.s_end >= len(masked):
+                return None
+            _, n_end = _sentence_of(self.bounds, self.s_end, len(masked))
+            return masked[self.s_end:n_end], self.s_end
+        if where == "previous":
+            if not self.opens_sentence() or self.s_start == 0:
+                return None
+            p_start, _ = _sentence_of(self.bounds, max(self.s_start - 2, 0), len(masked))
+            return masked[p_start:self.s_start], p_start
+        return None
 
 
-_END = _End()
+def _attribute(q, text: str, masked: str, bounds: list[int], sp: Speakers, grammar: Grammar, talk: Discourse,
+               rows: list[dict]) -> dict:
+    """The row of one direct quotation: the first stage of the grammar that matches names its speaker."""
+    around = _Quote(q, masked, bounds)
+    quote = text[q.start:q.end]
+    stretches: dict[str, tuple[str, int] | None] = {}
+    for stage in grammar.stages:
+        if stage.where == "previous_quote":
+            # a quotation that opens its sentence right after an attributed one continues it
+            if around.opens_sentence() and rows and rows[-1]["speaker_text"] \
+                    and text[rows[-1]["end"]:q.start].count("\n") <= 1 and q.start - rows[-1]["end"] < 400:
+                prev = rows[-1]
+                return _row(q.start, q.end, quote, prev["speaker"], prev["speaker_text"], prev["speaker_group"],
+                            prev["verb"], "sentence before", stage.name)
+            continue
+        if stage.where not in stretches:
+            got = around.stretch(stage.where)
+            stretches[stage.where] = got if got is not None and got[0].strip() else None
+        got = stretches[stage.where]
+        if got is None:
+            continue
+        chunk, offset = got
+        m = stage.search(chunk)
+        if m is None:
+            continue
+        how = "sentence before" if stage.where in ("previous", "next") else "same sentence"
+        verb = grammar.verb(sp, stage, m)
+        if stage.speaker == "none":
+            return _row(q.start, q.end, quote, None, None, None, verb, how, stage.name)
+        if stage.speaker == "subject":
+            found = talk.subject(around.s_start, offset + m.start())
+            if found is None:
+                continue
+            speaker, group, mention = found
+            return _row(q.start, q.end, quote, speaker, mention, group, verb, how, stage.name)
+        mention, pos = m.group("spk"), offset + m.start("spk")
+        if stage.speaker == "phrase":
+            speaker = _phrase_name(sp, mention)
+            return _row(q.start, q.end, quote, speaker, mention, sp.groups.get(speaker) if speaker else None, verb,
+                        how if speaker else "none", stage.name)
+        appositive = (m.groupdict().get("app") or "").strip(" ,")
+        if appositive and not sp.is_role(appositive) and sp.resolve(appositive)[0] and (
+                sp.is_role(mention) or _PREPOSITION_BEFORE.search(masked, max(0, pos - 30), pos)):
+            # "the prime minister, Magdalena Andersson, told" / "secretary to the Treasury, James Murray, said"
+            mention, pos = appositive, offset + m.start("app") + 2
+        speaker, group, how = _resolve(sp, talk, mention, pos, how)
+        return _row(q.start, q.end, quote, speaker, mention, group, verb, how, stage.name)
+    return _row(q.start, q.end, quote, None, None, None, None, "none", None)
 
 
-def _quote_rows(text: str, sp: Speakers) -> list[dict]:
-    pats = _patterns(sp)
+def _quote_rows(text: str, sp: Speakers, grammar: Grammar) -> list[dict]:
     spans = find_quote_spans(text)
     bounds = _boundaries(text, spans)
     masked = mask_quotations(text, spans)
-    events = _LazyEvents(masked, sp, pats)
+    talk = Discourse(text, masked, sp, bounds)
     direct = [s for s in spans if s.depth == 0 and len(text[s.start:s.end].split()) >= 3]
     rows: list[dict] = []
     for q in direct:
-        s_start, s_end = _sentence_of(bounds, q.start - 1, len(text))
-        after = masked[q.end + 1:s_end] if q.closed else ""
-        before = masked[s_start:max(q.start - 1, s_start)]
-        found, how, verb_override = None, "none", None
-        for key, chunk in (("after_vs", after), ("after_sv", after)):
-            found = pats[key].search(chunk)
-            if found:
-                break
-        if found is None:
-            found = last_match(pats["before_sv"], before) or last_match(pats["before_acc"], before)
-            if found is not None:
-                participle = last_match(pats["participle"], before[found.end():])
-                verb_override = participle.group(1) if participle else None
-        if found is None:
-            found = pats["after_end_vs"].search(after) or pats["after_end_sv"].search(after)
-        if found is not None:
-            how = "same sentence"
-        elif not before.strip(" \t\"“‘'«"):
-            # a quotation that opens its sentence: the speaker of the sentence before
-            if rows and rows[-1]["speaker_text"] and text[rows[-1]["end"]:q.start].count("\n") <= 1 \
-                    and q.start - rows[-1]["end"] < 400:
-                prev = rows[-1]
-                rows.append(_row(q.start, q.end, text[q.start:q.end], prev["speaker"], prev["speaker_text"], prev["speaker_group"],
-                                 prev["verb"], "sentence before"))
-                continue
-            p_start, _ = _sentence_of(bounds, max(s_start - 2, 0), len(text))
-            prev_sentence = masked[p_start:s_start]
-            m = last_match(pats["any_sv"], prev_sentence)
-            if m is not None and prev_sentence.rstrip().endswith((":", ".")) and s_start > 0:
-                found, how = m, "sentence before"
-        speaker = speaker_text = group = verb = None
-        if found is not None:
-            speaker_text = found.group("spk")
-            verb = sp.canonical_verb(verb_override or found.group("verb"))
-            speaker, group, how = _resolve(sp, speaker_text, text, q.start, events, how)
-            if speaker and speaker not in sp.groups:
-                speaker = sp.full_name(speaker, masked, q.start)
-        rows.append(_row(q.start, q.end, text[q.start:q.end], speaker, speaker_text, group, verb, how))
-    rows += _indirect_rows(text, masked, spans, bounds, sp, pats, events)
+        rows.append(_attribute(q, text, masked, bounds, sp, grammar, talk, rows))
+    rows += _indirect_rows(text, masked, spans, bounds, sp, _patterns(sp), talk)
     return rows
 
 
-def _rows_for(text: str, language, sp: Speakers, kinds) -> list[dict]:
+def _rows_for(text: str, language, sp: Speakers, grammar: Grammar, kinds) -> list[dict]:
     """The quotation rows of one text, with the attribution grammar of its language: Russian and
     Ukrainian (by the article's ``language``, or by its letters when that is missing) have their
     own (:mod:`framing.analysis.quotes_cyrillic`; direct quotations only), every other language the
@@ -231,30 +258,16 @@ def _rows_for(text: str, language, sp: Speakers, kinds) -> list[dict]:
     if not isinstance(language, str) or not language:
         language = "ru" if is_cyrillic(text) else None
     if language in CYRILLIC_LANGUAGES:
-        return cyrillic_quote_rows(text, language) if "direct" in kinds else []
-    return _quote_rows(text, sp)
+        if "direct" not in kinds:
+            return []
+        return [{**row, "rule": row.get("rule") or f"{language}_grammar"} for row in cyrillic_quote_rows(text, language)]
+    return _quote_rows(text, sp, grammar)
 
 
-def _resolve(sp: Speakers, speaker_text: str, text: str, pos: int, events: "_LazyEvents", how: str):
-    """(speaker, group, attribution) for a mention; pronouns and "the minister" point back."""
-    if sp.is_pronoun(speaker_text):
-        if speaker_text.strip().lower() == "they":
-            return None, None, "none"  # plural: an institution or a group, too vague to resolve
-        speaker = events.last_before(pos) or sp.last_person_before(text, pos)
-        return (speaker, sp.groups.get(speaker), "pronoun") if speaker else (None, None, "none")
-    speaker, group = sp.resolve(speaker_text)
-    noun = sp.definite_role(speaker_text)
-    if speaker is None and noun:
-        earlier = sp.last_person_before(text, pos, role=noun)
-        if earlier:
-            return earlier, sp.groups.get(earlier), "pronoun"
-    return speaker, group, how
-
-
-def _row(start: int, end: int, quote: str, speaker, speaker_text, group, verb, how, kind="direct") -> dict:
+def _row(start: int, end: int, quote: str, speaker, speaker_text, group, verb, how, rule, kind="direct") -> dict:
     return {"start": start, "end": end, "quote": quote, "n_words": len(quote.split()), "kind": kind,
             "speaker": speaker, "speaker_text": speaker_text, "speaker_group": group, "verb": verb,
-            "attribution": how}
+            "attribution": how, "rule": rule}
 
 
 _TOLD_OBJECT = re.compile(
@@ -271,7 +284,7 @@ def _verb_starts(sp: Speakers) -> re.Pattern:
     return derived(sp, "verb starts", build)
 
 
-def _indirect_rows(text, masked, spans, bounds, sp, pats, events) -> list[dict]:
+def _indirect_rows(text, masked, spans, bounds, sp, pats, talk: Discourse) -> list[dict]:
     # The speaker patterns are slow to search (a speaker may be many things), so a sentence is
     # searched only when one pass over the text found a verb's first word or "ccording" in it; and
     # sentences that touch a quotation are skipped by bisecting the quotations' starts.
@@ -304,8 +317,9 @@ def _indirect_rows(text, masked, spans, bounds, sp, pats, events) -> list[dict]:
             continue
         speaker_text = m.group("spk")
         where = start + m.start()
-        speaker, group, how = _resolve(sp, speaker_text, text, where, events, "same sentence")
-        rows.append(_row(start, end, body, speaker, speaker_text, group, verb, how, kind="indirect"))
+        speaker, group, how = _resolve(sp, talk, speaker_text, where, "same sentence")
+        rows.append(_row(start, end, body, speaker, speaker_text, group, verb, how,
+                         "indirect_according" if verb == "according to" else "indirect_said", kind="indirect"))
     return rows
 
 
@@ -355,18 +369,20 @@ def find_quotes(
         found = _texts.per_block(run, articles, progress=progress, desc="find_quotes", workers=workers)
         return found.sort_values(["article_id", "start"], kind="stable", ignore_index=True)
     sp = load_speakers(speakers)
+    grammar = grammar_for(sp)
     records = []
     languages = articles["language"] if "language" in articles.columns else pd.Series(None, index=articles.index)
     rows = zip(articles["article_id"], articles["outlet"], articles["published"], articles["text"], languages)
     for aid, outlet, published, text, language in bar(rows, desc="find_quotes", total=len(articles), progress=progress):
         if not isinstance(text, str) or not text:
             continue
-        for row in _rows_for(text, language, sp, kinds):
+        for row in _rows_for(text, language, sp, grammar, kinds):
             if row["kind"] in kinds:
                 records.append({"article_id": aid, "outlet": outlet, "published": published, **row})
     out = pd.DataFrame.from_records(records, columns=list(QUOTE_COLUMNS))
     out = out.astype({c: "string" for c in ("article_id", "outlet", "quote", "kind", "speaker", "speaker_text",
-                                           "speaker_group", "verb", "attribution")} | {"start": "int64", "end": "int64", "n_words": "int64"})
+                                           "speaker_group", "verb", "attribution", "rule")}
+                     | {"start": "int64", "end": "int64", "n_words": "int64"})
     out["published"] = pd.to_datetime(out["published"], utc=True)
     return out.sort_values(["article_id", "start"], kind="stable", ignore_index=True)
 

@@ -2,10 +2,18 @@
 
 The finder works paragraph by paragraph (a paragraph ends at a line break), so an unbalanced mark
 never runs past the end of its paragraph. It knows straight double quotes, curly quotes, « » and
-„ “, single quotes nested inside double ones, and the dash convention of Russian and Ukrainian
-dialogue (a paragraph opening with "— " whose speech the author's words break with ", — сказал"). An opening mark with no closing mark in its
-paragraph quotes to the paragraph's end (the convention for quotes that run over paragraphs) and the
-span says ``closed=False``.
+„ “, single quotes (‘ ’, ' ', ‚ ‘, and the acute accent ´ some sites type for both) where they pair,
+and the dash convention of Russian and Ukrainian dialogue (a paragraph opening with "— " whose
+speech the author's words break with ", — сказал"). A mark glued to the sentence before it
+(…said.“We were…) still opens a quotation.
+
+An opening curly mark with no closing mark in its paragraph quotes to the paragraph's end (the
+convention for quotes that run over paragraphs) and the span says ``closed=False``; one that meets
+the same opening mark again before a closing one lost its closing mark, and ends with its first
+sentence. A straight
+double quote with no partner in its paragraph does so only when the next paragraph opens with a
+quotation mark, as that convention wants; otherwise it is a stray mark and quotes nothing, so that
+one stray mark cannot swallow a list of related links.
 """
 
 from __future__ import annotations
@@ -25,9 +33,16 @@ _PAIRS = {
     "\u2018": ("\u2019",),            # ‘ ’ (nested)
     "'": ("'", "\u2019"),
     "\u2039": ("\u203a",),            # ‹ ›
+    "\u00b4": ("\u00b4",),            # ´ ´ (an accent typed for both marks)
+    "\u201a": ("\u2018", "\u2019"),   # ‚ ‘  (and ‚ ’)
 }
 _DOUBLE = set('"\u201c\u201d\u201e\u00ab\u00bb')
-_MARKS = re.compile("[\"'\u201c\u201d\u201e\u00ab\u00bb\u2018\u2019\u2039\u203a\n]")
+_MARKS = re.compile("[\"'\u201c\u201d\u201e\u00ab\u00bb\u2018\u2019\u2039\u203a\u00b4\u201a\n]")
+_SINGLE = "'\u2018\u2019\u2039\u203a\u00b4\u201a"
+#: marks that may open a quotation in the middle of a paragraph when a closer follows
+_SINGLE_OPEN = ("'", "\u2018", "\u2039", "\u00b4", "\u201a")
+#: a mark right after one of these and right before a capital opens a quotation ("…said.“We")
+_GLUED_AFTER = ".!?"
 _OPEN_BEFORE = set(" \t([{\u2014\u2013-/:\u00a0") | _DOUBLE | {"\u2018"}
 
 
@@ -49,7 +64,9 @@ class QuoteSpan(NamedTuple):
 def _can_open(text: str, i: int) -> bool:
     before = text[i - 1] if i > 0 else " "
     after = text[i + 1] if i + 1 < len(text) else " "
-    return (before.isspace() or before in _OPEN_BEFORE) and not after.isspace()
+    if after.isspace():
+        return False
+    return before.isspace() or before in _OPEN_BEFORE or (before in _GLUED_AFTER and after.isupper())
 
 
 def _can_close(text: str, i: int) -> bool:
@@ -88,8 +105,18 @@ def find_quote_spans(text: str, pos: int = 0, endpos: int | None = None) -> list
     stack: list[tuple[str, int]] = []  # (open mark, content start)
 
     def close_all(at: int) -> None:
+        carried = None  # does the next paragraph open with a mark (the quotation carries on)?
         while stack:
             mark, start = stack.pop()
+            if mark == '"':
+                if carried is None:
+                    carried = _next_paragraph_quotes(text, at)
+                if not carried:  # a stray straight mark: no quotation; what it held moves up a level
+                    level = len(stack)
+                    for k, sp in enumerate(spans):
+                        if sp.start >= start and sp.depth > level:
+                            spans[k] = sp._replace(depth=sp.depth - 1)
+                    continue
             spans.append(QuoteSpan(start, _unclosed_end(text, start, at), mark, None, len(stack), False))
 
     endpos = len(text) if endpos is None else endpos
@@ -98,7 +125,7 @@ def find_quote_spans(text: str, pos: int = 0, endpos: int | None = None) -> list
         if ch == "\n":
             close_all(i)
             continue
-        single = ch in "'\u2018\u2019\u2039\u203a"
+        single = ch in _SINGLE
         top = stack[-1][0] if stack else None
         if top is not None and ch in _PAIRS[top] and (not single or _can_close(text, i)):
             mark, start = stack.pop()
@@ -107,15 +134,18 @@ def find_quote_spans(text: str, pos: int = 0, endpos: int | None = None) -> list
         if single:
             # apostrophes are far more common than single quotes: open one only where a quote can
             # start, and only inside a double quotation or before a matching closer in the paragraph
-            if ch in ("'", "\u2018", "\u2039") and _can_open(text, i) and _has_closer(text, i, ch):
+            if ch in _SINGLE_OPEN and _can_open(text, i) and _has_closer(text, i, ch):
                 stack.append((ch, i + 1))
             continue
         if ch in _PAIRS and (ch != "\u201c" or top != "\u201e"):
             if ch == '"' and not _can_open(text, i) and _can_close(text, i):
                 continue  # a stray closing straight mark: ignore it
-            if ch == top:  # the same opening mark again: the open quotation lost its closing mark
+            if ch == top:  # the same opening mark again: the open quotation lost its closing mark;
+                # it ends with its first sentence, so that the narration and attribution written
+                # before the next quotation ("…continues. Johnson said: “…") stay outside it
                 mark, start = stack.pop()
-                spans.append(QuoteSpan(start, _unclosed_end(text, start, i), mark, None, len(stack), False))
+                cut = _SENTENCE_END.search(text, start, i)
+                spans.append(QuoteSpan(start, cut.end() if cut else i, mark, None, len(stack), False))
             stack.append((ch, i + 1))
         elif ch in ("\u201d", "\u00bb") and not stack and _can_open(text, i):
             stack.append(("\u201c", i + 1))  # a right mark used as an opener (seen in scraped text)
@@ -160,6 +190,15 @@ def _dialogue_spans(text: str, pos: int, endpos: int, taken: list[QuoteSpan]) ->
     return out
 
 
+def _next_paragraph_quotes(text: str, at: int) -> bool:
+    """Whether the paragraph after the line break at `at` opens with a quotation mark."""
+    m = _NEXT_OPENS.match(text, at)
+    return m is not None
+
+
+_NEXT_OPENS = re.compile("\n\\s*[\"\u201c\u201e\u00ab\u2018']")
+
+
 def _has_closer(text: str, i: int, mark: str) -> bool:
     end = text.find("\n", i)
     end = len(text) if end < 0 else end
@@ -180,11 +219,13 @@ def mask_quotations(text: str, spans) -> str:
     >>> mask_quotations(t, find_quote_spans(t))
     '“               ” Peskov said.'
     """
-    chars = list(text)
-    for sp in spans:
-        if sp.depth == 0:
-            chars[sp.start:sp.end] = " " * (sp.end - sp.start)
-    return "".join(chars)
+    parts, at = [], 0
+    for sp in spans:  # sorted by start; the outer ones are disjoint
+        if sp.depth == 0 and sp.start >= at:
+            parts += (text[at:sp.start], " " * (sp.end - sp.start))
+            at = sp.end
+    parts.append(text[at:])
+    return "".join(parts)
 
 
 def last_match(rx: re.Pattern, chunk: str):

@@ -3,15 +3,15 @@
 :class:`Speakers` holds what the file says (people and institutions with their aliases and
 groups, unnamed roles, attribution verbs and the words that are never a name) and answers the
 questions attribution asks of a mention: who it names (:meth:`Speakers.resolve`), whether it is a
-pronoun or a role ("the minister"), the full name behind a surname, and the known person
-mentioned last before a position. Finding the quotation and its attribution is
-:mod:`framing.analysis.quotes`.
+pronoun or a role ("the minister"), and the full name behind a surname or a first name. What a
+pronoun or a role points back to is :mod:`framing.analysis.coref`; finding the quotation and its
+attribution is :mod:`framing.analysis.quotes`.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .._cache import derived, memo
@@ -24,15 +24,17 @@ __all__ = ["Speakers", "load_speakers", "ROLE_NP", "TITLES", "PROPER", "PRONOUNS
 TITLES = (
     r"(?:(?:President|Prime\s+Minister|Foreign\s+Minister|Defen[cs]e\s+Minister|Minister|Secretary\s+of\s+State|"
     r"Secretary|Chancellor|Spokes(?:man|woman|person)|Gen\.?|General|Mr\.?|Ms\.?|Mrs\.?|Dr\.?|Senator|Sen\.?|"
-    r"Ambassador|Mayor|Governor|Commander|Colonel|Col\.?|Lt\.?|Pope|King|Queen|Prince)\s+)*"
+    r"Ambassador|Mayor|Governor|Commander|Colonel|Col\.?|Lt\.?|Pope|King|Queen|Prince|Sgt\.?|Sergeant|Capt\.?|"
+    r"Captain|Maj\.?|Major|Lieutenant|Cpl\.?|Corporal|Prof\.?|Professor|Rev\.?|Judge|"
+    r"Patriarch|Metropolitan|Bishop|Archbishop|Father|Sister|Rabbi|Imam|Sheikh|Lord|Lady|Sir|Dame)\s+)*"
 )
 #: Latin capitals and small letters with their accented forms (Latin-1 and Latin Extended-A), so that
 #: "Oléna Bólotova" or "Şahin Çelik" is a whole name, not "Ol".
 LATIN_UPPER = "A-ZÀ-ÖØ-ÞĀĂĄĆĈĊČĎĐĒĔĖĘĚĜĞĠĢĤĦĨĪĬĮİĴĶĹĻĽĿŁŃŅŇŊŌŎŐŒŔŖŘŚŜŞŠŢŤŦŨŪŬŮŰŲŴŶŸŹŻŽ"
 LATIN_LOWER = "a-zß-öø-ÿā-ž"
 #: A capitalised name of up to eight words ("Petro Bondar", "Ursula von der Leyen", "Oléna Bólotova").
-PROPER = (rf"[{LATIN_UPPER}][{LATIN_LOWER}'’\-]+(?:\s+(?:de\s+|von\s+|van\s+|der\s+|al-)?"
-          rf"[{LATIN_UPPER}][{LATIN_UPPER}{LATIN_LOWER}'’\-]+){{0,7}}")
+PROPER = (rf"[{LATIN_UPPER}][{LATIN_LOWER}'’\-]+(?:[^\S\n]+(?!(?:He|She|They|It|We|I|The|His|Her|Its|Their|This)\b)"
+          rf"(?:de\s+|von\s+|van\s+|der\s+|al-)?[{LATIN_UPPER}][{LATIN_UPPER}{LATIN_LOWER}'’\-]+){{0,7}}")
 #: The pronouns that stand for a speaker.
 PRONOUNS = r"(?:[Hh]e|[Ss]he|[Tt]hey)"
 _ROLE_NOUNS = (
@@ -40,7 +42,8 @@ _ROLE_NOUNS = (
     r"governor|mayor|ambassador|soldiers?|residents?|sources?|diplomats?|chief|head|leader|secretary|"
     r"advis[eo]r|general|prosecutors?|statement|report|agency|army|military|office|department|council|"
     r"service|man|woman|pensioner|volunteers?|officers?|lawmakers?|MPs?|senators?|researchers?|professor|"
-    r"envoy|adviser|aide|deputy|director|chairman|founder|editor|correspondent|witness(?:es)?|refugees?|mother|father)"
+    r"envoy|adviser|aide|deputy|director|chairman|founder|editor|correspondent|witness(?:es)?|refugees?|mother|father|"
+    r"members?|staff|employees?|workers?)"
 )
 #: A speaker named by a role rather than a name ("the Russian defence ministry", "a Ukrainian soldier").
 ROLE_NP = rf"\b(?:[Tt]he|[Aa]n?|[A-Z][a-z]+['’]s)\s+(?:[\w’'\-.]+\s+){{0,5}}?(?i:{_ROLE_NOUNS})\b"
@@ -82,20 +85,46 @@ class Speakers:
     participles: tuple = ()     # participles that carry the attribution ("…, saying “…”")
     bare_verbs: frozenset = frozenset()  # canonical verbs that report speech without "that"
     citation_verbs: tuple = ()  # verbs after a cited outlet ("TASS reported")
+    called: dict = field(default_factory=dict)  # "russian leader" -> names so described ("the Russian leader")
 
     def resolve(self, text: str) -> tuple[str | None, str | None]:
         """(canonical speaker, group) for a speaker mention; None where it names nobody known."""
-        found = [self.canonical[m.group()] for m in self._aliases().finditer(text)]
+        found = [self.canonical[m.group()] for m in self._aliases().finditer(text)
+                 if self.canonical[m.group()] not in self.people or not _other_first_name(text, m.start(), self.not_names)]
         if found:  # "Ukraine President Volodymyr Zelensky": the person, not the country
             name = max(found, key=lambda n: (n in self.people, len(n)))
             return name, self.groups.get(name)
-        group = next((g for g, rx in self.roles if rx.search(text)), None)
+        group = self.role_group(text)
         proper = re.search(PROPER, _strip_titles(text))
-        if proper and proper.group().split()[0] not in self.not_names and not re.fullmatch(ROLE_NP, text.strip()):
-            name = _ROLE_WORDS.split(proper.group())[-1].strip()  # "Forces Minister James Heappey" → "James Heappey"
+        if proper and not re.fullmatch(ROLE_NP, text.strip()):
+            words = proper.group().split()
+            while words and words[0] in self.not_names:  # "But Keir Giles": a sentence's first word
+                words.pop(0)
+            name = _ROLE_WORDS.split(" ".join(words))[-1].strip()  # "Forces Minister James Heappey" → "James Heappey"
             if name and name.split()[0] not in self.not_names:
                 return name, group
         return None, group
+
+    def role_group(self, text: str) -> str | None:
+        """The speaker group of the first role (in the file's order) that `text` mentions, or None."""
+        any_role = derived(self, "any role", lambda: re.compile("|".join(f"(?:{rx.pattern})" for _, rx in self.roles),
+                                                              re.IGNORECASE) if self.roles else None)
+        if any_role is None or any_role.search(text) is None:  # one search answers most mentions
+            return None
+        return next((g for g, rx in self.roles if rx.search(text)), None)
+
+    def family_first(self, word: str) -> tuple[str, ...]:
+        """Known people whose name begins with `word` ("Wang" → Wang Wenbin, Wang Yi): names whose
+        family name is written first are often shortened to it."""
+        def build() -> dict:
+            out: dict[str, list[str]] = {}
+            for person in self.people:
+                parts = person.split()
+                if len(parts) > 1:
+                    out.setdefault(parts[0], []).append(person)
+            return {k: tuple(v) for k, v in out.items()}
+
+        return derived(self, "family first", build).get(word, ())
 
     def role_of(self, name: str) -> str:
         """The role text of a known speaker ('' when unknown)."""
@@ -122,31 +151,53 @@ class Speakers:
         return m.group("noun").lower() if m else None
 
     def full_name(self, name: str, text: str, pos: int) -> str:
-        """A surname alone ("Morrison said") stands for the full name used earlier ("Scott Morrison")."""
-        if " " in name or text.find(name, 0, pos) < 0:  # no copy of the text to look
+        """A surname alone ("Morrison said") stands for the full name used earlier ("Scott Morrison"):
+        the last capitalised word followed by a space and the surname before `pos`."""
+        if " " in name:
             return name
-        full = None
-        for full in _after_first_name(name).finditer(text[:pos]):
-            pass
-        first = full.group().split()[0] if full else ""
-        return full.group() if full and first not in self.not_names and first not in _HONORIFICS else name
+        key = " " + name
+        at = text.rfind(key, 0, pos)
+        while at > 0:
+            after = text[at + len(key):at + len(key) + 1]
+            first = _FIRST_NAME.search(text, max(0, at - 40), at) if not (after.isalnum() or after in "'’-") else None
+            if first is not None:
+                word = first.group(1)
+                if word in self.not_names:
+                    return name
+                if word.rstrip(".") not in _HONORIFICS and re.fullmatch(TITLES, word + " ") is None:
+                    return f"{word} {name}"
+                # a title or an honorific ("Sgt Kalchuk", "Mr Kalchuk"): the full name stands further back
+            at = text.rfind(key, 0, at)
+        return name
+
+    def given_name(self, name: str, text: str, pos: int, reach: int = 3000) -> str:
+        """A first name alone ("Tanya says") stands for the full name given shortly before ("Tanya
+        Mills"): the first name followed by a capitalised word, within `reach` characters."""
+        if " " in name:
+            return name
+        at = text.rfind(name + " ", max(0, pos - reach), pos)
+        while at >= 0:
+            before = text[at - 1:at] if at else " "
+            m = _SURNAME_AFTER.match(text, at + len(name) + 1)
+            if not (before.isalnum()) and m is not None and m.group(1) not in self.not_names:
+                return f"{name} {m.group(1)}"
+            at = text.rfind(name + " ", max(0, pos - reach), at)
+        return name
 
     @staticmethod
     def looks_like_person(mention: str, name: str) -> bool:
         """An unknown name counts as a person for "he said" if it has two words or a title ("Mr Yates")."""
         return len(name.split()) >= 2 or re.match(r"(?:Mr|Ms|Mrs|Dr)\.?\s", mention.strip()) is not None
 
-    def last_person_before(self, text: str, pos: int, role: str | None = None) -> str | None:
-        """The known person mentioned last before `pos` (whose role mentions `role`, if given)."""
-        best, best_pos = None, -1
-        window = text[max(0, pos - 1500):pos]
-        for alias, name in self.canonical.items():
-            if name not in self.people or (role and role not in self.role_of(name)):
-                continue
-            i = window.rfind(alias)
-            if i > best_pos:
-                best, best_pos = name, i
-        return best
+    def aliases_of(self, name: str) -> tuple[str, ...]:
+        """Every alias of a canonical name (the name itself among them)."""
+        def build() -> dict:
+            out: dict[str, list[str]] = {}
+            for alias, canon in self.canonical.items():
+                out.setdefault(canon, []).append(alias)
+            return {k: tuple(v) for k, v in out.items()}
+
+        return derived(self, "aliases of", build).get(name, (name,))
 
     def _aliases(self) -> re.Pattern:
         def build() -> re.Pattern:
@@ -155,13 +206,20 @@ class Speakers:
         return derived(self, "aliases", build)
 
 
-@memo(maxsize=4096)
-def _after_first_name(name: str) -> re.Pattern:
-    """A capitalised word, then `name` ("Scott Morrison" for "Morrison"), compiled once per name.
+#: the capitalised word right after a first name ("Mills" after "Tanya ")
+_SURNAME_AFTER = re.compile(rf"([{LATIN_UPPER}][{LATIN_LOWER}'’\-]+)(?!\w)")
+#: the capitalised word right before a surname ("Scott" before " Morrison")
+_FIRST_NAME = re.compile(rf"(?<!\w)([{LATIN_UPPER}][{LATIN_LOWER}'’\-]+)$")
 
-    The capital comes first and the word boundary before it is checked from behind it, so that the
-    regex engine can skip to the next capital (the same matches as ``\\b[A-Z]…``)."""
-    return re.compile(rf"[{LATIN_UPPER}](?<!\w[{LATIN_UPPER}])[{LATIN_LOWER}'’\-]+\s+{re.escape(name)}\b")
+
+def _other_first_name(text: str, start: int, not_names) -> bool:
+    """Whether a capitalised first name stands right before an alias ("Oleksiy Kuleba" is not the
+    Dmytro Kuleba the alias "Kuleba" stands for); a title ("President Zelensky") is not a name."""
+    m = re.search(rf"([{LATIN_UPPER}][{LATIN_LOWER}'’\-]+)[^\S\n]+$", text[:start])
+    word = m.group(1) if m else ""
+    if not word or word in not_names or word.endswith("ly"):
+        return False
+    return re.fullmatch(TITLES, word + " ") is None
 
 
 def _strip_titles(text: str) -> str:
@@ -175,7 +233,7 @@ def _speaker_entries(data: dict, where: str) -> list[dict]:
     for i, e in enumerate(entries):
         if not isinstance(e, dict) or not isinstance(e.get("name"), str):
             raise RulesError(f"{where}: speakers[{i}]: expected a mapping with a 'name'")
-        unknown = set(e) - {"name", "aliases", "role", "country", "group", "kind"}
+        unknown = set(e) - {"name", "aliases", "role", "country", "group", "kind", "called"}
         if unknown:
             raise RulesError(f"{where}: speakers[{i}] ({e['name']}): unknown key(s) {sorted(unknown)}")
     return entries
@@ -235,7 +293,10 @@ def _build_speakers(extra) -> Speakers:
         for key in _WORD_LISTS:
             lists[key] += [word for word in _words(data, key, w) if word not in lists[key]]
     canonical, groups, people = {}, {}, set()
+    called: dict[str, set[str]] = {}
     for name, e in entries.items():
+        for phrase in e.get("called") or []:
+            called.setdefault(" ".join(str(phrase).lower().split()), set()).add(name)
         group = e.get("group")
         if group is not None and groups_known and group not in groups_known:
             raise RulesError(f"speakers: {name}: group {group!r} is not one of {sorted(groups_known)}")
@@ -259,4 +320,5 @@ def _build_speakers(extra) -> Speakers:
         not_names=frozenset(lists["not_names"]), inverted_verbs=tuple(lists["inverted_verbs"]),
         participles=tuple(lists["participles"]), bare_verbs=frozenset(lists["bare_verbs"]),
         citation_verbs=tuple(lists["citation_verbs"]),
+        called={phrase: frozenset(names) for phrase, names in called.items()},
     )

@@ -48,8 +48,13 @@ def find_terms(
     -------
     DataFrame
         ``article_id, outlet, published, family, variant, orientation, matched, start, end,
-        context, voice, in_title``. ``start``/``end`` index ``text`` (or ``title`` when
-        ``in_title``); ``voice`` is ``own``, ``quoted`` or ``distanced``.
+        context, voice, in_title, off_topic``. ``start``/``end`` index ``text`` (or ``title`` when
+        ``in_title``); ``voice`` is ``own``, ``quoted`` or ``distanced``. ``off_topic`` marks a
+        match that names something else: inside a fixed expression its family excludes ("the
+        Winter War") or without the context its variant ``requires`` (see the README's lexicon
+        format). Such hits stay in the table, to be read with :func:`kwic`, and
+        :func:`framing.compare`, :func:`framing.independence`, the plots and the report leave them
+        out unless asked; :func:`count_terms` counts only the others.
 
     Examples
     --------
@@ -113,7 +118,8 @@ def kwic(
     Returns
     -------
     DataFrame
-        ``outlet, published, article_id, left, match, right, voice, start, end``.
+        ``outlet, published, article_id, left, match, right, voice, start, end, off_topic``
+        (off-topic lines are listed too, so that what :func:`framing.compare` leaves out can be read).
 
     Examples
     --------
@@ -154,9 +160,9 @@ def kwic(
             "left": left,
             "match": h.matched,
             "right": right,
-            "voice": h.voice, "start": h.start, "end": h.end,
+            "voice": h.voice, "start": h.start, "end": h.end, "off_topic": bool(h.off_topic),
         })
-    cols = ["outlet", "published", "article_id", "left", "match", "right", "voice", "start", "end"]
+    cols = ["outlet", "published", "article_id", "left", "match", "right", "voice", "start", "end", "off_topic"]
     out = pd.DataFrame(rows, columns=cols)
     out = out.sort_values(["outlet", "published", "article_id", "start"], ignore_index=True, na_position="last")
     if max_rows is not None:
