@@ -41,6 +41,9 @@ def _speakers(text: str) -> list:
     ("“The strikes will go on as long as needed,” RIA cited Peskov as saying.", "Dmitry Peskov", "said"),
     # an attribution that follows a quotation ending its own sentence
     ("“Those who give up freedom deserve neither.” Kuleba said.", "Dmytro Kuleba", "said"),
+    # the verb of a second clause, the speaker the sentence's subject; a verb English news uses for speech
+    ("Halyna Petrenko shook our hands and declared: “The school opens on Monday.”", "Halyna Petrenko", "declared"),
+    ("“We love this town,” Taras Koval enthused.", "Taras Koval", "enthused"),
 ])
 def test_attribution_patterns_the_issue_lists(text, speaker, verb):
     assert [(s, v) for _, s, v, _ in _quotes(text)] == [(speaker, verb)]

@@ -18,10 +18,10 @@ def _quotes(text: str, **kw) -> list[tuple]:
 
 
 def test_a_new_inverted_verb_from_a_user_file_finds_the_speaker_after_it():
-    text = "“We will hold the line whatever it costs,” exclaimed Lavrov."
+    text = "“We will hold the line whatever it costs,” intoned Lavrov."
     assert _quotes(text) == [("direct", None, None)]
-    extra = {"verbs": {"exclaimed": ["exclaimed"]}, "inverted_verbs": ["exclaimed"]}
-    assert _quotes(text, speakers=extra) == [("direct", "Sergei Lavrov", "exclaimed")]
+    extra = {"verbs": {"intoned": ["intoned"]}, "inverted_verbs": ["intoned"]}
+    assert _quotes(text, speakers=extra) == [("direct", "Sergei Lavrov", "intoned")]
 
 
 def test_not_names_stop_a_capitalised_word_from_becoming_a_speaker():

@@ -78,7 +78,9 @@ _IRREGULAR = """
 said told wrote spoke made took gave went came saw met sent thought felt knew left got held ran put set kept found
 brought began led became won lost has had have was were is are will would could can may might should must did
 does do sought fled hit cut let shut struck understood stood fought bought taught caught paid laid meant heard read
-rode wore chose drove rose fell grew drew flew threw slept spent built lent bent
+rode wore chose drove rose fell grew drew flew threw slept spent built lent bent shook broke stole froze woke swore tore
+bore hung swung sang rang sank drank swam ate forgave blew withdrew kept swept wept dealt sold bound ground wound fed
+bled shot forgot hid bit lit slid spread cast hurt burst sat won overtook undertook oversaw
 """.split()
 #: what may follow a subject: an appositive (", 76,"), a comma, adverbs, then a finite verb
 _FOLLOW = re.compile(
@@ -233,7 +235,8 @@ class Discourse:
         return best
 
     def _inside_name(self, start: int) -> bool:
-        return _OF_NAME.search(self.masked, max(0, start - 40), start) is not None
+        before = self.masked[max(0, start - 40):start]
+        return (" of " in before or " for " in before or " on " in before) and _OF_NAME.search(before) is not None
 
     def _verb_follows(self, end: int) -> bool:
         if _POSSESSIVE.match(self.masked, end):

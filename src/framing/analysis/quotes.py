@@ -276,10 +276,14 @@ _TOLD_OBJECT = re.compile(
 
 
 def _verb_starts(sp: Speakers) -> re.Pattern:
-    """The first words of the attribution verbs, after white space: a sentence without one cannot
-    hold "X said" (the pattern needs white space and the verb), so it is not searched."""
+    """Where an indirect quotation may be: a verb that reports speech by itself ("said"), or any
+    other attribution verb followed by "that" ("noted that"), after white space. A sentence without
+    one cannot hold one (see :func:`_indirect_rows`), so it is not searched."""
     def build() -> re.Pattern:
-        return re.compile(r"\s" + trie_alternation({v.split()[0] for v in sp.verbs}))
+        bare = {form for form, canon in sp.verbs.items() if canon in sp.bare_verbs}
+        other = {form for form in sp.verbs if form not in bare}
+        return re.compile(r"\s(?:" + trie_alternation({v.split()[0] for v in bare}) + "|"
+                          + trie_alternation(other, space=r"\s+") + r"\s+that\b)")
 
     return derived(sp, "verb starts", build)
 
