@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .._cache import derived
 from ..knowledge import RulesError, packaged_yaml, read_yaml
+from ..text.alternation import trie_alternation
 from .speakers import Speakers
 
 __all__ = ["Grammar", "Stage", "WHERE", "grammar_for"]
@@ -32,6 +33,7 @@ AUX = (r"(?:\s+(?:has|had|have|would|will|was|were|is|are|been|also|then|later|e
 DESCRIPTOR = r"(?:(?:(?:[Tt]he|[Aa]n?|[A-Z]{2,}|[\w’'-]+)\s+){1,5}?(?=[A-Z]))"
 LEAD = r"[\s,.:;—–-]*"
 CLAUSE = r"[^.!?“”\"«»\n]{0,120}"
+SPACE = r"\s+"  # a space inside a multi-word verb ("calling on") matches any run of white space
 
 
 @dataclass(frozen=True)
@@ -75,18 +77,13 @@ class Grammar:
         return self.label_verbs.get(form) or sp.canonical_verb(form)
 
 
-def _alternation(words) -> str:
-    ordered = sorted({str(w) for w in words}, key=len, reverse=True)
-    return "(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in ordered) + ")"
-
-
 def _slots(sp: Speakers, label_forms) -> dict[str, str]:
     return {
         "speaker": rf"(?P<spk>{sp.speaker_rx})(?:\s+\([A-Z][A-Za-z]{{1,9}}\))?",
         "verb": rf"(?P<verb>{sp.verb_rx})",
-        "inverted": rf"(?P<verb>{_alternation(sp.inverted_verbs)})",
-        "participle": rf"(?P<verb>{_alternation(sp.participles)})",
-        "label_verb": rf"(?P<verb>{_alternation(label_forms)})",
+        "inverted": rf"(?P<verb>{trie_alternation(sp.inverted_verbs, space=SPACE)})",
+        "participle": rf"(?P<verb>{trie_alternation(sp.participles, space=SPACE)})",
+        "label_verb": rf"(?P<verb>{trie_alternation(label_forms, space=SPACE)})",
         "appositive": APPOSITIVE, "aux": AUX, "descriptor": DESCRIPTOR, "lead": LEAD, "clause": CLAUSE,
     }
 

@@ -26,7 +26,7 @@ from .._progress import bar
 from ..knowledge.outlets import load_outlets
 from .quotes_cyrillic import CYRILLIC_LANGUAGES, is_cyrillic, quote_rows as cyrillic_quote_rows
 from ..text.alternation import trie_alternation
-from .attribution import APPOSITIVE, AUX, Grammar, grammar_for
+from .attribution import APPOSITIVE, AUX, SPACE, Grammar, grammar_for
 from .coref import Discourse, person_head
 from .spans import find_quote_spans, mask_quotations
 from .speakers import LATIN_UPPER, Speakers, load_speakers
@@ -45,10 +45,6 @@ QUOTE_COLUMNS = (
 
 
 # --------------------------------------------------------------------------- attribution
-
-
-def _alternation(words) -> str:
-    return "(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words) + ")"
 
 
 def _patterns(sp: Speakers) -> dict[str, re.Pattern]:
@@ -283,7 +279,7 @@ def _verb_starts(sp: Speakers) -> re.Pattern:
         bare = {form for form, canon in sp.verbs.items() if canon in sp.bare_verbs}
         other = {form for form in sp.verbs if form not in bare}
         return re.compile(r"\s(?:" + trie_alternation({v.split()[0] for v in bare}) + "|"
-                          + trie_alternation(other, space=r"\s+") + r"\s+that\b)")
+                          + trie_alternation(other, space=SPACE) + r"\s+that\b)")
 
     return derived(sp, "verb starts", build)
 
@@ -478,7 +474,7 @@ def _cite_patterns(outlets_source) -> tuple[tuple[re.Pattern, re.Pattern, re.Pat
     before = re.compile(r"(?:(?P<pre>[Aa]ccording\s+to|told|telling|tells|(?:quoted|cited|reported)\s+by|"
                         r"interview\s+(?:with|to))\s+)?(?:the\s+)?\Z")
     after = re.compile(r"(?:\s+(?:news\s+agency|News\s+Agency|agency|newspaper|TV|television))?"
-                       rf"(?:\s+(?P<verb>{_alternation(load_speakers().citation_verbs)})\b)?")
+                       rf"(?:\s+(?P<verb>{trie_alternation(load_speakers().citation_verbs, space=SPACE)})\b)?")
     return (name, before, after), names
 
 
