@@ -316,3 +316,95 @@ def test_same_counts_and_hits_on_columns_held_in_several_arrow_chunks():
     assert pa.array(arts["text"].array).num_chunks == 2
     assert _counts(arts, titles=True)["count"].sum() > 20
     _hits(arts)
+
+
+# ``requires: near`` decided by Hyperscan in each hit's window: the same verdicts as Python's re
+_NEAR_PIECES = ["conflict", " conflict ", "aggression", "captured", " the village", " Ukraine", "Ukrainians",
+                " Russia", "Russia's", "prewar", " war", "warning", " front line", " front\nlines", "frontline",
+                " Zaporizhzhia", " Kyiv", "Kyivé", "éKyiv", " Київ", "Києві", "УКРАЇНА", " Україна", "\u212a",
+                "ſ", "Ruſſia", "_Kyiv", " NATO", "Nato", "nato", " troops", "-", "\n", "\n\n", ". ", ", ",
+                " ", "x" * 40, "lorem ipsum dolor " * 6, "é", "ж", "“", "’", ", as Moscow calls it", " as he calls it",
+                "”, aſ they call it", " — as the Kremlin terms it", "as", " ASK", "\u00a0", "\u2014", "\""]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_NEAR_PIECES), max_size=40).map("".join), min_size=1, max_size=5))
+def test_same_requires_verdicts_on_generated_articles(texts):
+    arts = _with_meta(_frame(texts, [t[:30] for t in texts]))
+    hits = _hits(arts, context=10)
+    _counts(arts, titles=True)
+    assert hits.empty or hits["off_topic"].isin([True, False]).all()
+
+
+_NEAR_WORDS = ["Kyiv", r"Ukrain\w*", "front(?: ?lines?)?", "private military", "(?-i:NATO)", "Київ\\w*",
+               "Україн\\w*", "Zaporizh\\w*", "caf[eé]", "[a-c]x", "ß"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["Kyiv", "kyiv", "KYIV", "Ukrainian", "front", " lines", "front line",
+                                 "private", " military", "NATO", "Nato", "КИЇВ", "київ", "Україні", "zaporizhzhia",
+                                 "café", "CAFÉ", "bx", "BX", "ß", "SS", "ẞ", "\u212a", "ſ", "é", "x", "_", " ",
+                                 "\n", "-", "ж", "1"]), max_size=30).map("".join),
+       st.integers(0, 60), st.integers(0, 60), st.integers(0, 30))
+def test_hyperscan_words_answer_as_python_re(text, lo, width, overrun):
+    import re
+
+    import numpy as np
+
+    from framing.text.hyperscan import HyperscanWords
+
+    rx = re.compile(r"(?<!\w)(?:" + "|".join(f"(?:{w})" for w in _NEAR_WORDS) + r")(?!\w)", re.IGNORECASE)
+    lo = min(lo, len(text))
+    hi = min(lo + width, len(text))
+    stop = min(hi + overrun, len(text))
+    data = text.encode()
+    at = [len(text[:i].encode()) for i in (lo, hi, stop)]
+    got = HyperscanWords(_NEAR_WORDS).find(memoryview(data), np.array([0]), *(np.array([b]) for b in at))[0]
+    found = rx.search(text, lo, stop)
+    if got >= 0:  # -1: Hyperscan leaves this window to re
+        assert got == (found is not None and found.start() < hi), (text, lo, hi, stop)
+
+
+def test_most_requires_checks_of_the_synthetic_corpus_need_no_python():
+    import numpy as np
+
+    from framing.analysis import _byte_columns, _fast_hits
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import synth
+
+    col = pa.array([a["text"] for a in synth.articles(300, seed=5)])
+    matcher = matcher_for(framing.load_lexicon().for_language("en"))
+    buf = _byte_columns.Buffer(col)
+    text, ids, _, start, end, slow = matcher.spans().resolve(buf.column, matcher.entry_families)
+    variant = matcher.variant_of[ids]
+    keep = ~slow[text] & (variant >= 0) & matcher.requirements[np.maximum(variant, 0)]
+    text, variant = text[keep], variant[keep]
+    first = buf.chars(buf.offsets[text])
+    c_start = buf.chars(buf.offsets[text] + start[keep]) - first
+    c_end = buf.chars(buf.offsets[text] + end[keep]) - first
+    verdict = _fast_hits._near_verdicts(buf, matcher, text, variant, c_start, c_end)
+    assert len(verdict) > 100 and np.mean(verdict < 0) < 0.05
+    strings = col.to_pylist()
+    names = matcher.variants
+    python = [matcher.off_topic(strings[t], a, b, *names[v])
+              for t, v, a, b in zip(text.tolist(), variant.tolist(), c_start.tolist(), c_end.tolist())]
+    assert ((verdict == 0) == np.array(python))[verdict >= 0].all()
+
+
+_PAD = "Troops moved on. " * 40
+
+
+@pytest.mark.parametrize("text", [
+    "the Winter War and the war", "Winter" + " " * 600 + "War, then war", "Winter" + " " * 70 + "War",
+    "Winter" + "\u2003" * 200 + "War", _PAD + "Winter -- War", "the Institute for the  Study of War said the war",
+    "Institute\nfor\nthe\nStudy\nof\nWar", _PAD + "Kyiv Independent and Kyiv", "Kyiv" + "\u00a0" * 300 + "Independent",
+    "Kiev International Institute of Sociology", "chicken Kiev, chicken   Kyiv, Kiev", "x" * 600 + " Gulf War",
+    "Syrian rebels and Russian-backed separatists", "Syrian" + " " * 530 + "rebels",
+])
+def test_same_hits_for_fixed_expressions_found_after_the_scan(text):
+    # a family's fixed expressions are scanned for their ends only; their starts come afterwards,
+    # from the bytes before the end (or the whole text when a long run of spaces may hide one)
+    arts = _with_meta(_frame([text, _PAD + text, text + _PAD], [text[:20]] * 3))
+    _counts(arts, titles=True)
+    _hits(arts, context=20)

@@ -65,7 +65,7 @@ class Buffer:
     ``chars(b) - chars(offsets[i])``.
     """
 
-    def __init__(self, column) -> None:
+    def __init__(self, column, marks: bool = True) -> None:
         import pyarrow as pa
 
         if isinstance(column, pa.ChunkedArray):
@@ -86,7 +86,8 @@ class Buffer:
             part = self.raw[at:min(at + step, hi)]
             found[0].append(np.flatnonzero(part >= 0xC0) + at)
             found[1].append(np.flatnonzero(part == 0x0A) + at)
-            found[2].append(np.flatnonzero((part - np.uint8(0x22)) <= 5) + at)
+            if marks:  # the straight quotes, for :meth:`marks` (not needed to count terms)
+                found[2].append(np.flatnonzero((part - np.uint8(0x22)) <= 5) + at)
         lead, newlines, near = (np.concatenate(f) if f else np.zeros(0, dtype=np.int64) for f in found)
         size = 2 + (self.raw[lead] >= 0xE0) + (self.raw[lead] >= 0xF0)
         self.lead = lead

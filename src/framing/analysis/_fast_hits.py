@@ -16,7 +16,7 @@ import pandas as pd
 from .._deadline import TimeLimit, deadline
 from ..schema import cast_hits, empty_hits
 from . import _byte_columns
-from .matcher import AFTER_REACH, MARKER_REACH, VOICES, Matcher, context_of, holds_more, reference_hits
+from .matcher import AFTER_REACH, MARKER_REACH, NEAR_OVERRUN, VOICES, Matcher, context_of, holds_more, reference_hits
 from .spans import UNCLOSED_MAX, QuoteIndex
 
 __all__ = ["count_table", "hits_table", "TEXT_SECONDS"]
@@ -168,9 +168,16 @@ def _source_hits(block: pd.DataFrame, first: int, matcher: Matcher, spans, sourc
 
 def _requirements(buf, matcher: Matcher, text: np.ndarray, variant: np.ndarray, c_start: np.ndarray,
                   c_end: np.ndarray) -> np.ndarray:
-    """Per hit, whether it lacks what its variant ``requires`` near it (Python, on those hits only)."""
+    """Per hit, whether it lacks what its variant ``requires`` near it: Hyperscan looks for the
+    `near` words in each hit's window; Python decides the hits it cannot (and `before`/`after`)."""
     off = np.zeros(len(text), dtype=np.int8)
     todo = np.flatnonzero(matcher.requirements[variant])
+    if not len(todo):
+        return off
+    verdict = _near_verdicts(buf, matcher, text[todo], variant[todo], c_start[todo], c_end[todo])
+    other = matcher.near_checks()[2][variant[todo]]
+    off[todo[(verdict == 0) & ~other]] = 1
+    todo = todo[(verdict < 0) | ((verdict == 0) & other)]
     if not len(todo):
         return off
     rows = np.unique(text[todo])
@@ -181,6 +188,33 @@ def _requirements(buf, matcher: Matcher, text: np.ndarray, variant: np.ndarray, 
         fam, var = names[v]
         off[k] = matcher.off_topic(strings[t], a, b, fam, var)
     return off
+
+
+def _near_verdicts(buf, matcher: Matcher, text: np.ndarray, variant: np.ndarray, c_start: np.ndarray,
+                   c_end: np.ndarray) -> np.ndarray:
+    """Per hit: 1 when one of its variant's `near` words begins in its window (see
+    :func:`framing.analysis.matcher.near_window`), 0 when none does, -1 when Python must tell."""
+    out = np.full(len(text), -1, dtype=np.int8)
+    group, reach, _ = (a[variant] for a in matcher.near_checks())
+    first, last = buf.offsets[text], buf.offsets[text + 1]
+    first_c, last_c = buf.chars(first), buf.chars(last)
+    start, end = first_c + c_start, first_c + c_end  # characters from the buffer's start
+    nl = np.concatenate([[-1], buf.newlines, [len(buf.raw) + 1]])  # the line breaks, bounded
+    line = nl[np.searchsorted(nl, buf.bytes_at(start)) - 1] + 1  # after the last one before the match
+    line = buf.chars(np.maximum(line, first))
+    brk = nl[np.searchsorted(nl, buf.bytes_at(end))]  # the first one at or after its end
+    brk_c = buf.chars(np.minimum(brk, last))
+    hi = np.where((brk < last) & (brk_c < end + reach), brk_c, end + reach)
+    hi = np.minimum(hi, last_c)
+    lo = np.maximum(line, start - reach)
+    stop = np.minimum(hi + NEAR_OVERRUN, last_c)
+    lo_b, hi_b, stop_b = buf.bytes_at(lo), buf.bytes_at(hi), buf.bytes_at(stop)
+    for g in np.unique(group[group >= 0]).tolist():
+        scanner = matcher.near_scanner(g)
+        if scanner is not None:
+            idx = np.flatnonzero(group == g)
+            out[idx] = scanner.find(buf.data, first[idx], lo_b[idx], hi_b[idx], stop_b[idx])
+    return out
 
 
 def _excluded_hits(buf, matcher: Matcher, text: np.ndarray, ids: np.ndarray, start: np.ndarray, end: np.ndarray,
@@ -230,6 +264,9 @@ def _near_markers(matcher: Matcher, buf, start: np.ndarray, end: np.ndarray, win
     before = _near_before(matcher, buf, start, windows, context)
     if before is None or not matcher.has_after_markers:
         return before
+    heads = matcher.after_prefixes()
+    if heads is not None:
+        return before | _after_lead(buf, end, heads)
     scanner = matcher.after_literals()
     if scanner is None:
         return None
@@ -238,6 +275,33 @@ def _near_markers(matcher: Matcher, buf, start: np.ndarray, end: np.ndarray, win
         return before
     j = np.searchsorted(ends, end, side="right")  # the first string ending after the term
     return before | ((j < len(ends)) & (ends[np.minimum(j, len(ends) - 1)] <= end + 4 * AFTER_REACH))
+
+
+#: Bytes that may stand between a term and a marker that follows it (a closing quotation mark,
+#: a comma, a dash, spaces: ``Matcher.marked_after``); any byte of a multi-byte character too.
+_AFTER_GAP = np.zeros(256, dtype=bool)
+_AFTER_GAP[[ord(c) for c in " \t\r\n\x0b\x0c\x1c\x1d\x1e\x1f\"',(-"]] = True
+_AFTER_GAP[0x80:] = True
+_LOWER = np.arange(256, dtype=np.int64)
+_LOWER[ord("A"):ord("Z") + 1] += 32
+
+
+def _after_lead(buf, end: np.ndarray, heads: np.ndarray, reach: int = 16) -> np.ndarray:
+    """Per term ending at byte `end`: whether a marker that follows terms may start there: after
+    the bytes that may stand between, the next two are one of `heads` (lower-cased ASCII pairs as
+    ``256 * first + second``). True where the gap runs past `reach` bytes (not ruled out)."""
+    last = buf.offsets[buf.text_of(end - 1) + 1]
+    pos = end[:, None] + np.arange(reach + 2)
+    inside = pos < last[:, None]
+    b = buf.raw[np.minimum(pos, len(buf.raw) - 1)]
+    gap = _AFTER_GAP[b] & inside
+    j = np.argmin(gap[:, :reach], axis=1)  # the first byte that is not a gap (0 if all are)
+    rows = np.arange(len(end))
+    open_ = gap[rows, j] | (b[rows, j + 1] >= 0x80)  # the gap runs on, or "aſ": cannot tell
+    if np.isin(heads // 256, [ord("i"), ord("k"), ord("s")]).any():  # "K" (Kelvin) is a "k" to re
+        open_ |= (gap[:, :reach] & (b[:, :reach] >= 0x80)).any(axis=1)
+    pair = _LOWER[b[rows, j]] * 256 + _LOWER[b[rows, j + 1]]
+    return open_ | (inside[rows, j + 1] & np.isin(pair, heads))
 
 
 def _near_before(matcher: Matcher, buf, start: np.ndarray, windows: tuple, context: int) -> np.ndarray | None:
@@ -368,7 +432,7 @@ def _requirements_bytes(col, matcher: Matcher, text: np.ndarray, variant: np.nda
     todo = matcher.requirements[variant]
     if not todo.any():
         return np.zeros(len(text), dtype=bool)
-    buf = _byte_columns.Buffer(col)
+    buf = _byte_columns.Buffer(col, marks=False)
     base = buf.offsets[text]
     text_c = buf.chars(base)
     return _requirements(buf, matcher, text, np.where(todo, variant, -1), buf.chars(base + start) - text_c,

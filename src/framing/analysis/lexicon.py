@@ -43,8 +43,8 @@ class Requirement:
 
     A match counts when one of these holds: a `before` pattern ends right before it (one word may
     stand between: "the war", "Russia's brutal war"), an `after` pattern starts right after it
-    ("war in Ukraine"), or a `near` pattern occurs within `within` characters on either side, in
-    the same paragraph. A match that fails stays in the hits table with ``off_topic=True``.
+    ("war in Ukraine"), or a `near` pattern's match begins within `within` characters on either
+    side, in the same paragraph. A match that fails stays in the hits table with ``off_topic=True``.
     Written per language (``requires: {en: {...}}``), it applies to articles in that language.
     """
 

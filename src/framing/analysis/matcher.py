@@ -16,7 +16,7 @@ from typing import Iterable, Literal, NamedTuple
 import numpy as np
 
 from .._cache import derived, memo
-from ..text.hyperscan import HyperscanCandidates, HyperscanLiterals, HyperscanSpans
+from ..text.hyperscan import HyperscanCandidates, HyperscanLiterals, HyperscanSpans, HyperscanWords
 from ..text.regex_literals import prefixes, required
 from ..text.regex_tree import min_width
 from .lexicon import Lexicon, load_lexicon, pattern_to_regex
@@ -58,6 +58,9 @@ _NONWORD = re.compile(r"\W")
 MARKER_REACH = 80
 #: Characters after a term searched for a marker that follows it (", as the Kremlin calls it").
 AFTER_REACH = 60
+#: Characters past the end of a ``requires`` window a `near` word may run on (it must begin in
+#: the window; "Ukrainians" counts when "Ukr" is the window's last word).
+NEAR_OVERRUN = 100
 _POSSESSIVE = re.compile(r"^['\u2019\u02bc]s\b", re.IGNORECASE)
 _ALNUM = re.compile(r"[^\W_]")
 _LEAD = r"(?:(?:the|a|an|its|their|his|her|this|that|these|those|[\w-]+['\u2019]s)\s+)?[\"\u201c\u00ab\u201e\u2018']?\s*$"
@@ -110,6 +113,21 @@ class Matcher:
                     self._requires[(fam.name, var.name)] = _requirement_regexes(req)
         self._needs = np.array([(f, v) in self._requires for f, v in self._variants] + [False])
         self._needs.flags.writeable = False
+        # per variant: which list of `near` words (-1: none), its reach, and whether the
+        # requirement also has `before`/`after` patterns (the byte path checks `near` only)
+        groups: dict[tuple[str, ...], int] = {}
+        near_of, reach, other = [], [], []
+        for f, v in self._variants:
+            req = self._requires.get((f, v))
+            words = req[4] if req is not None else ()
+            near_of.append(groups.setdefault(words, len(groups)) if words else -1)
+            reach.append(req[3] if req is not None else 0)
+            other.append(req is not None and (req[0] is not None or req[1] is not None))
+        self._near_of = np.array(near_of + [-1], dtype=np.int64)
+        self._near_reach = np.array(reach + [0], dtype=np.int64)
+        self._near_other = np.array(other + [False])
+        self._near_words = list(groups)
+        self._near_scanners: dict[int, HyperscanWords | None] = {}
         self._family_only = {
             fam.name: self._compile(frozenset(), [i for i, e in enumerate(entries) if e.family == fam.name
                                                   and e.variant is not None])
@@ -206,7 +224,9 @@ class Matcher:
         None when Hyperscan is missing or cannot take every pattern. Compiled on first use."""
         if not hasattr(self, "_spans"):
             try:
-                self._spans = HyperscanSpans([e.regex for e in self._entries])
+                # a family's fixed expressions (exclusions) match rarely: their starts are found afterwards
+                self._spans = HyperscanSpans([e.regex for e in self._entries],
+                                             rare=[e.variant is None for e in self._entries])
             except ValueError:
                 self._spans = None
         return self._spans
@@ -231,6 +251,20 @@ class Matcher:
         if not hasattr(self, "_after_lits"):
             self._after_lits = _literals(self._distancing_after)
         return self._after_lits
+
+    def after_prefixes(self) -> np.ndarray | None:
+        """The lower-cased ASCII pairs (``256 * first + second``) a marker that follows a term
+        starts with, or None when some marker has no such pair."""
+        if not hasattr(self, "_after_heads"):
+            heads: set[int] | None = set()
+            for p in self._distancing_after:
+                found = prefixes(pattern_to_regex(p), 2)
+                if found is None or not all(x.isascii() and x[0].isalnum() for x in found):
+                    heads = None  # (a marker that starts with a mark or a comma: not ruled out so)
+                    break
+                heads |= {256 * ord(x[0]) + ord(x[1]) for x in found}
+            self._after_heads = None if heads is None else np.array(sorted(heads), dtype=np.int64)
+        return self._after_heads
 
     @property
     def has_after_markers(self) -> bool:
@@ -322,12 +356,13 @@ class Matcher:
             out += sorted(nested, key=lambda hit: hit[0])  # stable: at one start, the family's own first
 
     def off_topic(self, text: str, start: int, end: int, family: str, variant: str) -> bool:
-        """Whether the match ``text[start:end]`` lacks what its variant ``requires`` near it (none of
-        the words within the given characters on either side, in the same paragraph)."""
+        """Whether the match ``text[start:end]`` lacks what its variant ``requires`` near it: no
+        `near` word begins within the given characters on either side, in the same paragraph (see
+        :func:`near_window`), and no `before`/`after` pattern touches it."""
         need = self._requires.get((family, variant))
         if need is None:
             return False
-        before, after, near, within = need
+        before, after, near, within, _ = need
         line = text.rfind("\n", 0, start) + 1
         if before is not None and before.search(text, max(line, start - 60), start):
             return False
@@ -335,10 +370,26 @@ class Matcher:
             return False
         if near is None:
             return True
-        lo = max(line, start - within)
-        hi = text.find("\n", end, end + within)
-        hi = end + within if hi < 0 else hi
-        return near.search(text, lo, min(hi, len(text))) is None
+        lo, hi = near_window(text, start, end, within)
+        found = near.search(text, lo, min(hi + NEAR_OVERRUN, len(text)))
+        return found is None or found.start() >= hi
+
+    def near_checks(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per variant (as :attr:`requirements`): the index of its list of ``requires: near`` words
+        (-1: none; see :meth:`near_scanner`), their reach in characters, and whether its
+        requirement has ``before``/``after`` patterns too."""
+        return self._near_of, self._near_reach, self._near_other
+
+    def near_scanner(self, group: int) -> HyperscanWords | None:
+        """Hyperscan's answer to :meth:`off_topic`'s `near` check for one list of words (see
+        :meth:`near_checks`), or None when Hyperscan is missing or cannot express them."""
+        if group not in self._near_scanners:
+            try:
+                scanner = HyperscanWords([pattern_to_regex(p) for p in self._near_words[group]])
+            except ValueError:
+                scanner = None
+            self._near_scanners[group] = scanner
+        return self._near_scanners[group]
 
     def inside_exclusion(self, text: str, start: int, end: int, family: str) -> list[tuple[int, int, str, str, bool]]:
         """The family's variant matches inside a fixed expression it excludes, all off topic."""
@@ -370,7 +421,7 @@ class Matcher:
 
 
 def _requirement_regexes(req) -> tuple:
-    """(before, after, near, within) of a requirement: `before` must end right before the term
+    """(before, after, near, within, near patterns) of a requirement: `before` must end right before the term
     (one word may stand between), `after` start right after it, `near` occur within reach."""
     def alt(patterns):
         return "|".join(f"(?:{pattern_to_regex(p)})" for p in patterns)
@@ -381,7 +432,15 @@ def _requirement_regexes(req) -> tuple:
     before = re.compile(rf"(?<!\w)(?:{alt(req.before)}){between}{gap}\Z", re.IGNORECASE) if req.before else None
     after = re.compile(rf"[\s-]+(?:{alt(req.after)})(?!\w)", re.IGNORECASE) if req.after else None
     near = re.compile(rf"(?<!\w)(?:{alt(req.near)})(?!\w)", re.IGNORECASE) if req.near else None
-    return before, after, near, req.within
+    return before, after, near, req.within, tuple(req.near)
+
+
+def near_window(text: str, start: int, end: int, within: int) -> tuple[int, int]:
+    """The characters ``[lo, hi)`` of `text` where a ``requires: near`` word for the match
+    ``text[start:end]`` must begin: `within` characters on either side, in the same paragraph."""
+    line = text.rfind("\n", 0, start) + 1
+    hi = text.find("\n", end, end + within)
+    return max(line, start - within), min(end + within if hi < 0 else hi, len(text))
 
 
 def _literals(patterns) -> HyperscanLiterals | None:
