@@ -9,6 +9,7 @@ import pytest
 from nltk.collocations import BigramAssocMeasures, BigramCollocationFinder
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.metrics.pairwise import cosine_similarity
+from scipy import sparse
 from sklearn.preprocessing import normalize
 
 import framing
@@ -163,3 +164,67 @@ def test_headlines_against_bodies_from_the_two_matrices_equal_the_vectorizer():
     want = keyness_from_totals(Totals.from_matrix(matrix, vocab, docs["group"].to_numpy()), "part", "title", min_count=2)
     pd.testing.assert_frame_equal(got, want, check_exact=False, rtol=1e-9, atol=1e-12)
     assert len(got) > 10
+
+
+@pytest.mark.parametrize("block", [1, 7, 1 << 22])
+def test_column_sums_read_in_blocks_equal_a_dense_sum(block):
+    rng = np.random.default_rng(3)
+    dense = rng.integers(0, 3, size=(40, 25)) * (rng.random((40, 25)) < 0.3)
+    m = sparse.csr_matrix(dense)
+    rows = [0, 5, 5, 39, 12]  # repeats count twice
+    counts, docs = dtm_module.column_sums(m, rows, block=block)
+    assert counts.tolist() == dense[rows].sum(axis=0).tolist()
+    assert docs.tolist() == (dense[rows] > 0).sum(axis=0).tolist()
+    everything = dtm_module.column_sums(m, block=block)
+    assert everything[0].tolist() == dense.sum(axis=0).tolist()
+
+
+@pytest.mark.parametrize("ngrams", [(1, 1), (1, 2)])
+def test_headlines_against_bodies_with_copies_and_empty_headlines_equal_the_vectorizer(ngrams):
+    arts = _corpus(120, seed=12)
+    arts.loc[arts.index[:10], "title"] = ""  # no headline: no title document
+    arts.loc[arts.index[10:20], "duplicate_of"] = arts["article_id"].iloc[30]  # copies are left out
+    got = framing.keyness(arts, by="part", target="title", min_count=1, ngram_range=ngrams)
+    docs = documents(arts, "part")
+    matrix, vocab = term_counts(docs, ngrams, STOP_WORDS)
+    want = keyness_from_totals(Totals.from_matrix(matrix, vocab, docs["group"].to_numpy()), "part", "title",
+                               min_count=1)
+    pd.testing.assert_frame_equal(got, want, check_exact=False, rtol=1e-9, atol=1e-12)
+
+
+def test_terms_in_alphabetical_order_without_their_strings():
+    from framing.analysis.keyness import _alphabetical
+
+    # real text: accents, apostrophes, hyphens, digits, words that are prefixes of others
+    folder = need(SHARED / "corpora" / "ukraine-war-en-2022-2023", "the shared English corpus")
+    dt = document_terms(framing.ingest(folder).articles)
+    cols = np.arange(dt.matrix.shape[1])
+    got = dt.terms(cols[_alphabetical(dt, cols)]).tolist()
+    assert got == sorted(dt.terms(cols).tolist()) and len(got) > 100_000
+
+
+@pytest.mark.parametrize("block", [1, 7, 8192])
+def test_similarity_read_in_blocks_of_documents_is_the_same(block, monkeypatch):
+    import importlib
+
+    module = importlib.import_module("framing.analysis.keyness")
+    arts = _corpus(150, seed=6)
+    want = framing.outlet_similarity(arts, max_features=60)
+    real = module._group_tfidf
+    monkeypatch.setattr(module, "_group_tfidf", lambda *a, **k: real(*a, **{**k, "block": block}))
+    pd.testing.assert_frame_equal(framing.outlet_similarity(arts, max_features=60), want, rtol=1e-12)
+
+
+@pytest.mark.parametrize("options", [dict(alpha0=100.0), dict(method="chi2"), dict(method="g2", min_count=1),
+                                     dict(min_count=4, ngram_range=(1, 1))])
+def test_headlines_against_bodies_equal_the_vectorizer_for_every_statistic(options):
+    # the totals keep only the terms used min_count times or more, with the whole vocabulary's sums
+    arts = _corpus(150, seed=13)
+    options = {"min_count": 2, **options}
+    ngrams = options.pop("ngram_range", (1, 2))
+    got = framing.keyness(arts, by="part", target="title", ngram_range=ngrams, **options)
+    docs = documents(arts, "part")
+    matrix, vocab = term_counts(docs, ngrams, STOP_WORDS)
+    want = keyness_from_totals(Totals.from_matrix(matrix, vocab, docs["group"].to_numpy()), "part", "title", **options)
+    pd.testing.assert_frame_equal(got, want, check_exact=False, rtol=1e-9, atol=1e-12)
+    assert len(got) > 5

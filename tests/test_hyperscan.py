@@ -256,19 +256,28 @@ def test_same_voice_and_context_on_hand_made_paragraphs(text, width):
     assert len(got) > 0
 
 
-def test_most_hits_of_the_synthetic_corpus_get_their_voice_without_python():
-    import numpy as np
-
-    from framing.analysis import _byte_columns as fast_hits, _fast_hits
-    from framing.analysis.spans import UNCLOSED_MAX
+def _synthetic_matches():
+    """300 synthetic articles' texts, the English matcher, their byte buffer and Hyperscan's
+    matches in it: ``(text, id, start, end, slow)``."""
+    from framing.analysis import _byte_columns
 
     sys.path.insert(0, str(ROOT / "benchmarks"))
     import synth
 
     col = pa.array([a["text"] for a in synth.articles(300, seed=5)])
     matcher = matcher_for(framing.load_lexicon().for_language("en"))
-    buf = fast_hits.Buffer(col)
+    buf = _byte_columns.Buffer(col)
     text, ids, _, start, end, slow = matcher.spans().resolve(buf.column, matcher.entry_families)
+    return col, matcher, buf, (text, ids, start, end, slow)
+
+
+def test_most_hits_of_the_synthetic_corpus_get_their_voice_without_python():
+    import numpy as np
+
+    from framing.analysis import _byte_columns as fast_hits, _fast_hits
+    from framing.analysis.spans import UNCLOSED_MAX
+
+    col, matcher, buf, (text, ids, start, end, slow) = _synthetic_matches()
     keep = ~slow[text] & (matcher.variant_of[ids] >= 0)
     text = text[keep]
     start, end = buf.offsets[text] + start[keep], buf.offsets[text] + end[keep]
@@ -368,15 +377,9 @@ def test_hyperscan_words_answer_as_python_re(text, lo, width, overrun):
 def test_most_requires_checks_of_the_synthetic_corpus_need_no_python():
     import numpy as np
 
-    from framing.analysis import _byte_columns, _fast_hits
+    from framing.analysis import _fast_hits
 
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    import synth
-
-    col = pa.array([a["text"] for a in synth.articles(300, seed=5)])
-    matcher = matcher_for(framing.load_lexicon().for_language("en"))
-    buf = _byte_columns.Buffer(col)
-    text, ids, _, start, end, slow = matcher.spans().resolve(buf.column, matcher.entry_families)
+    col, matcher, buf, (text, ids, start, end, slow) = _synthetic_matches()
     variant = matcher.variant_of[ids]
     keep = ~slow[text] & (variant >= 0) & matcher.requirements[np.maximum(variant, 0)]
     text, variant = text[keep], variant[keep]

@@ -10,6 +10,7 @@ import pytest
 from scipy import stats
 
 import framing
+from framing.resources import SAMPLE
 from framing.analysis.stats import chi2_2x2, g2_2x2, log_odds_dirichlet
 from framing.analysis.tokens import STOP_WORDS, tokenize
 
@@ -222,3 +223,46 @@ def test_the_blocked_bootstrap_gives_the_intervals_of_one_resample_at_a_time():
     got = table.loc[list(vocab_)]
     assert np.all(np.abs(got["delta_lo"].to_numpy() - lo) < 0.1 * width)
     assert np.all(np.abs(got["delta_hi"].to_numpy() - hi) < 0.1 * width)
+
+
+def _both_ends(table: pd.DataFrame, label, n: int) -> pd.DataFrame:
+    parts = []
+    for _, g in (table.groupby(label, sort=False) if label else [(None, table)]):
+        parts += [g[g["statistic"] > 0].head(n), g[g["statistic"] < 0].tail(n)]
+    return pd.concat(parts).sort_index().reset_index(drop=True)
+
+
+@pytest.mark.parametrize("n", [1, 3, 40])
+def test_top_keeps_each_groups_two_ends_of_the_whole_table(n):
+    arts = framing.ingest(SAMPLE).articles
+    whole = framing.keyness(arts, min_count=2)
+    pd.testing.assert_frame_equal(framing.keyness(arts, min_count=2, top=n), _both_ends(whole, "outlet", n))
+    target = arts["outlet"].iloc[0]
+    whole = framing.keyness(arts, target=target, min_count=1)
+    pd.testing.assert_frame_equal(framing.keyness(arts, target=target, min_count=1, top=n), _both_ends(whole, None, n))
+    whole = framing.keyness(arts, by="part", target="title", min_count=1)
+    got = framing.keyness(arts, by="part", target="title", min_count=1, top=n)
+    pd.testing.assert_frame_equal(got, _both_ends(whole, None, n))
+    assert len(got) <= 2 * n
+
+
+def test_top_still_fills_a_side_when_outlet_names_crowd_it(monkeypatch):
+    # the names of its own outlet leave a group's list after the cut: when too few terms are
+    # left on a side, the whole table is computed again
+    import importlib
+
+    module = importlib.import_module("framing.analysis.keyness")
+
+    arts = framing.ingest(SAMPLE).articles
+    whole = framing.keyness(arts, min_count=1, keep_outlet_names=True)  # before any name leaves
+    monkeypatch.setattr(module, "_without_own_names",
+                        lambda table, *a, **k: table[~table["term"].str.len().lt(6)].reset_index(drop=True))
+    want = _both_ends(whole[~whole["term"].str.len().lt(6)].reset_index(drop=True), "outlet", 5)
+    calls = []
+    real = module.keyness_from_totals
+    monkeypatch.setattr(module, "keyness_from_totals", lambda *a, **k: calls.append(k.get("top")) or real(*a, **k))
+    monkeypatch.setattr(module, "_WIDE_FACTOR", 1)  # a narrow first cut
+    monkeypatch.setattr(module, "_WIDE_MIN", 0)
+    got = framing.keyness(arts, min_count=1, top=5)
+    pd.testing.assert_frame_equal(got, want)
+    assert calls[0] == 5 and None in calls

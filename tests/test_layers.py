@@ -19,7 +19,7 @@ PACKAGE = SRC / "framing"
 #: Each part of the package and its floor: a module may import only from floors below its own, or
 #: from its own part. ingestion and analysis share a floor and never import each other.
 FLOORS = {
-    "schema": 0, "_cache": 0, "_progress": 0, "_deadline": 0, "_builds": 0, "resources": 0, "speedups": 1, "_texts": 1, "text": 1, "knowledge": 1, "data": 1,
+    "schema": 0, "_cache": 0, "_memory": 0, "_progress": 0, "_deadline": 0, "_builds": 0, "resources": 0, "speedups": 1, "_texts": 1, "text": 1, "knowledge": 1, "data": 1,
     "ingestion": 2, "analysis": 2,
     "plots": 3, "notebook": 3, "dask": 3, "reader": 3, "explorer": 3, "__init__": 3,
     "report": 4, "project": 4, "cli": 5,

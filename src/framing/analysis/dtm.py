@@ -41,6 +41,7 @@ from scipy import sparse
 
 from .._cache import latest
 from .. import _texts
+from .._memory import give_back
 from .._progress import bar
 from .tokens import STOP_WORDS, TOKEN_PATTERN, preprocess, _TOKEN
 
@@ -92,9 +93,7 @@ class DocumentTerms:
 
     def terms(self, columns) -> np.ndarray:
         """The term strings of `columns` (indices or a boolean mask)."""
-        cols = np.asarray(columns)
-        if cols.dtype == bool:
-            cols = np.flatnonzero(cols)
+        cols = _indices(columns)
         out = np.empty(len(cols), dtype=object)
         uni = cols < self.n_unigrams
         out[uni] = self.unigrams[cols[uni]]
@@ -144,6 +143,12 @@ class DocumentTerms:
                    ids, np.load(folder / "digests.npy"), meta["part"], meta["stop_words"])
 
 
+def _indices(columns) -> np.ndarray:
+    """Column positions from positions or a boolean mask."""
+    cols = np.asarray(columns)
+    return np.flatnonzero(cols) if cols.dtype == bool else cols
+
+
 def stacked(first: DocumentTerms, second: DocumentTerms) -> DocumentTerms:
     """The rows of `first` then those of `second` in one vocabulary (the titles and the bodies of a
     corpus, for headline-against-body keyness): `second`'s unigrams and bigrams are renumbered into
@@ -157,6 +162,27 @@ def stacked(first: DocumentTerms, second: DocumentTerms) -> DocumentTerms:
     >>> both.matrix.shape[0], sorted(both.terms(range(both.matrix.shape[1])))
     (2, ['kremlin', 'kremlin talks', 'kremlin warns', 'talks', 'warns'])
     """
+    unigrams, keys, cols_1, cols_2 = _union(first, second)
+    n_uni = len(unigrams)
+
+    def moved(dt: DocumentTerms, cols: np.ndarray) -> sparse.csr_matrix:
+        m = dt.matrix.tocsr()
+        return sparse.csr_matrix((m.data, cols[m.indices], m.indptr), shape=(m.shape[0], n_uni + len(keys)))
+
+    top = moved(first, cols_1)
+    bottom = moved(second, cols_2)
+    matrix = sparse.vstack([top, bottom], format="csr")
+    matrix.sort_indices()
+    bigrams = np.column_stack([keys // _SHIFT, keys % _SHIFT]).astype(np.int32) if len(keys) \
+        else np.zeros((0, 2), np.int32)
+    return DocumentTerms(matrix, unigrams, bigrams, np.concatenate([first.ids, second.ids]),
+                         np.concatenate([first.digests, second.digests]), f"{first.part}+{second.part}",
+                         first.stop_words_key)
+
+
+def _union(first: DocumentTerms, second: DocumentTerms) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The union of two matrices' vocabularies: its unigrams, its bigrams' keys (sorted;
+    ``first * _SHIFT + second`` unigram), and where each column of `first` and of `second` goes."""
     index = {u: i for i, u in enumerate(first.unigrams)}
     to_union = np.fromiter((index.setdefault(u, len(index)) for u in second.unigrams), dtype=np.int64,
                            count=len(second.unigrams))
@@ -169,23 +195,110 @@ def stacked(first: DocumentTerms, second: DocumentTerms) -> DocumentTerms:
     keys.sort()  # a sort and a neighbour test: numpy's hash-based unique took 8 times as long here
     keys = keys[np.concatenate([[True], keys[1:] != keys[:-1]])] if len(keys) else keys
 
-    def columns(dt: DocumentTerms, uni_map: np.ndarray, bi_keys: np.ndarray) -> np.ndarray:
+    def columns(uni_map: np.ndarray, bi_keys: np.ndarray) -> np.ndarray:
         cols = np.concatenate([uni_map, n_uni + np.searchsorted(keys, bi_keys)])
         return cols.astype(np.int32) if n_uni + len(keys) < 2**31 else cols  # half the memory per count
 
-    def moved(dt: DocumentTerms, cols: np.ndarray) -> sparse.csr_matrix:
-        m = dt.matrix.tocsr()
-        return sparse.csr_matrix((m.data, cols[m.indices], m.indptr), shape=(m.shape[0], n_uni + len(keys)))
+    return unigrams, keys, columns(np.arange(first.n_unigrams), keys_1), columns(to_union, keys_2)
 
-    top = moved(first, columns(first, np.arange(first.n_unigrams), keys_1))
-    bottom = moved(second, columns(second, to_union, keys_2))
-    matrix = sparse.vstack([top, bottom], format="csr")
-    matrix.sort_indices()
-    bigrams = np.column_stack([keys // _SHIFT, keys % _SHIFT]).astype(np.int32) if len(keys) \
-        else np.zeros((0, 2), np.int32)
-    return DocumentTerms(matrix, unigrams, bigrams, np.concatenate([first.ids, second.ids]),
-                         np.concatenate([first.digests, second.digests]), f"{first.part}+{second.part}",
-                         first.stop_words_key)
+
+def part_sums(title: DocumentTerms, body: DocumentTerms, rows_title, rows_body) -> tuple["PartTerms", tuple, tuple]:
+    """Headline-against-body totals from the two matrices read in place (:func:`column_sums`): the
+    names of the columns (:class:`PartTerms`: the body's columns, then the terms only titles use),
+    the titles' ``(counts, documents, column)`` per title column and the bodies' ``(counts,
+    documents)`` per body column. No stacked matrix and no merged vocabulary is built: only the
+    titles' few terms are looked up among the body's.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> arts = pd.DataFrame({"article_id": ["a", "b"], "title": ["Kremlin warns", "Talks"],
+    ...                      "text": ["Kremlin talks", "Kremlin talks again"]})
+    >>> names, (c_t, d_t, where), (c_b, d_b) = part_sums(document_terms(arts, part="title"), document_terms(arts),
+    ...                                                  [0, 1], [0, 1])
+    >>> kremlin = list(names[np.arange(len(names))]).index("kremlin")
+    >>> int(c_t[list(where).index(kremlin)]), int(c_b[kremlin])
+    (1, 2)
+    """
+    c_b, d_b = column_sums(body.matrix, rows_body)
+    c_t, d_t = column_sums(title.matrix, rows_title)
+    index = {u: i for i, u in enumerate(body.unigrams)}
+    uni = np.fromiter((index.get(u, -1) for u in title.unigrams), dtype=np.int64, count=len(title.unigrams))
+    where = np.full(title.matrix.shape[1], -1, dtype=np.int64)  # each title column among the body's
+    where[:title.n_unigrams] = uni
+    if len(title.bigrams) and len(body.bigrams):
+        a, b = uni[title.bigrams[:, 0]], uni[title.bigrams[:, 1]]
+        known = np.flatnonzero((a >= 0) & (b >= 0))
+        keys = a[known] * _SHIFT + b[known]
+        body_keys = body.bigrams[:, 0].astype(np.int64) * _SHIFT + body.bigrams[:, 1]  # sorted (_numbered)
+        at = np.minimum(np.searchsorted(body_keys, keys), len(body_keys) - 1)
+        hit = body_keys[at] == keys
+        del body_keys
+        where[title.n_unigrams + known[hit]] = body.n_unigrams + at[hit]
+    extra = np.flatnonzero(where < 0)  # title columns the body never uses
+    where[extra] = body.matrix.shape[1] + np.arange(len(extra))
+    return PartTerms(title, body, extra), (c_t, d_t, where), (c_b, d_b)
+
+
+class PartTerms:
+    """The names of :func:`part_sums`' columns: the body's, then the terms only titles use."""
+
+    def __init__(self, title: DocumentTerms, body: DocumentTerms, extra: np.ndarray) -> None:
+        self._title, self._body, self._extra = title, body, extra
+        self._n = body.matrix.shape[1]
+
+    def __len__(self) -> int:
+        return self._n + len(self._extra)
+
+    def unigram_columns(self) -> np.ndarray:
+        """The columns that are single words."""
+        return np.concatenate([np.arange(self._body.n_unigrams),
+                               self._n + np.flatnonzero(self._extra < self._title.n_unigrams)])
+
+    def __getitem__(self, which) -> np.ndarray:
+        cols = _indices(which)
+        out = np.empty(len(cols), dtype=object)
+        mine = cols < self._n
+        out[mine] = self._body.terms(cols[mine])
+        out[~mine] = self._title.terms(self._extra[cols[~mine] - self._n])
+        return out
+
+
+def column_sums(matrix: sparse.csr_matrix, rows=None, block: int = 1 << 22) -> tuple[np.ndarray, np.ndarray]:
+    """Each column's sum and number of non-zero rows over `rows` (positions, repeats counted; None:
+    every row), reading the CSR arrays in place, about `block` stored counts at a time (no copy of
+    the matrix, unlike ``matrix[rows].sum(axis=0)``).
+
+    Examples
+    --------
+    >>> m = sparse.csr_matrix(np.array([[1, 0, 2], [0, 3, 1], [4, 0, 0]]))
+    >>> [x.tolist() for x in column_sums(m, [0, 1, 1])]
+    [[1, 6, 4], [1, 2, 3]]
+    """
+    n_rows, n = matrix.shape
+    weight = None if rows is None else np.bincount(np.asarray(rows, dtype=np.int64), minlength=n_rows)
+    counts, docs = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64)
+    indptr = matrix.indptr
+    r0 = 0
+    while r0 < n_rows:
+        r1 = int(np.searchsorted(indptr, indptr[r0] + max(block, n // 2), side="right")) - 1
+        r1 = min(max(r1, r0 + 1), n_rows)
+        a, b = int(indptr[r0]), int(indptr[r1])
+        idx, dat = matrix.indices[a:b], matrix.data[a:b]
+        if weight is None:
+            w, present = dat, None
+        else:
+            per = np.repeat(weight[r0:r1], np.diff(indptr[r0:r1 + 1]))
+            w, present = dat * per, per
+        # the sums are whole numbers well below 2**53: added into the integers in place
+        np.add(counts, np.bincount(idx, weights=w, minlength=n), out=counts, casting="unsafe")
+        if present is None and (dat != 0).all():  # no stored zeros: each stored count is a document
+            np.add(docs, np.bincount(idx, minlength=n), out=docs)
+        else:
+            nonzero = (dat != 0) if present is None else (dat != 0) * present
+            np.add(docs, np.bincount(idx, weights=nonzero, minlength=n), out=docs, casting="unsafe")
+        r0 = r1
+    return counts, docs
 
 
 def _stop_key(stop_words) -> str:
@@ -238,6 +351,7 @@ def document_terms(articles: pd.DataFrame, *, part: str = "body", stop_words=STO
                 dt.save(folder, f"{part}-{key}")
             except OSError:  # a read-only folder: the matrix is still used, only not kept
                 pass
+        give_back()  # the count's temporary arrays (600 MB kept by the allocator at 100k articles)
         return dt
 
     return latest(("document_terms", key), build, keep=2)  # a matrix is ~1 GB per 100k articles

@@ -21,8 +21,9 @@ from sklearn.preprocessing import normalize
 from .. import _texts
 from .._cache import derived
 from .._progress import bar
+from .._memory import releasing
 from .compare import group_keys
-from .dtm import document_terms, stacked
+from .dtm import column_sums, document_terms, part_sums, stacked
 from .lexicon import pattern_to_regex
 from .stats import benjamini_hochberg, chi2_2x2, g2_2x2, log_odds_dirichlet
 from .tokens import STOP_WORDS, TOKEN_PATTERN, preprocess, tokenize
@@ -153,6 +154,7 @@ class Terms:
         return self._dt.terms(which)
 
 
+@releasing
 def keyness(
     articles: pd.DataFrame,
     by: str | Sequence[str] = "outlet",
@@ -172,6 +174,7 @@ def keyness(
     stop_words: frozenset[str] | None = STOP_WORDS,
     outlets=None,
     keep_outlet_names: bool = False,
+    top: int | None = None,
     progress: bool | None = None,
 ) -> pd.DataFrame:
     """Which words set a group apart? One row per term (and per group when `target` is None).
@@ -217,6 +220,11 @@ def keyness(
         outlets file, and the names of the domains their articles come from; and the terms it uses
         *less* leave out the other outlets' names. A masthead, a dateline or a signature says
         nothing about wording. True keeps them. (Not applied with ``by="part"``.)
+    top : int, optional
+        Keep only each group's `top` terms with the largest statistic and its `top` with the
+        smallest (the two ends a reader looks at); ``p``, ``q`` and the order are those of the
+        whole table. A corpus of 100,000 articles has millions of terms: the whole table holds
+        each one's name, the ends only a few. None keeps every term.
     progress : bool, optional
         A progress bar over the documents as they are counted (default: only on a terminal).
 
@@ -237,7 +245,10 @@ def keyness(
     [['regime', 2, 0]]
     """
     docs = documents(articles, by, part=part, dedupe=dedupe, outlets=outlets)
-    if tuple(ngram_range) in ((1, 1), (1, 2)):
+    matrix = None
+    if by == "part" and tuple(ngram_range) in ((1, 1), (1, 2)) and not bootstrap:
+        totals = _part_totals(articles, docs, tuple(ngram_range), stop_words, progress, min_count)
+    elif tuple(ngram_range) in ((1, 1), (1, 2)):
         matrix, vocab = matrix_counts(articles, docs, part, tuple(ngram_range), stop_words, progress,
                                       by_part=by == "part")
     else:  # n-grams the shared matrix does not hold
@@ -245,13 +256,99 @@ def keyness(
             docs = documents(_texts.with_columns(articles, ("title", "text")), by, part=part, dedupe=dedupe,
                              outlets=outlets)
         matrix, vocab = term_counts(docs, ngram_range, stop_words, progress)
-    totals = _totals(matrix, vocab, docs)
-    table = keyness_from_totals(totals, by, target, reference, method=method, min_count=min_count,
-                                alpha0=alpha0, correction=correction, bootstrap=bootstrap, level=level,
-                                seed=seed, matrix=matrix, groups=docs["group"].to_numpy())
-    if keep_outlet_names or by == "part" or table.empty:
+    if matrix is not None:
+        totals = _totals(matrix, vocab, docs)
+    names_out = not (keep_outlet_names or by == "part")
+    # the own names leave a group's list after the statistics: keep more rows than asked for,
+    # and compute the whole table again in the rare case that too few are left
+    wide = None if top is None else (max(_WIDE_FACTOR * top, _WIDE_MIN) if names_out else top)
+
+    def table_of(cut):
+        return keyness_from_totals(totals, by, target, reference, method=method, min_count=min_count,
+                                   alpha0=alpha0, correction=correction, bootstrap=bootstrap, level=level,
+                                   seed=seed, matrix=matrix, groups=docs["group"].to_numpy(), top=cut)
+
+    table = table_of(wide)
+    if not names_out or table.empty:
         return table
-    return _without_own_names(table, articles, docs, by, target, stop_words, outlets)
+    kept = _without_own_names(table, articles, docs, by, target, stop_words, outlets)
+    if top is None:
+        return kept
+    label = None if target is not None else (by if isinstance(by, str) else " | ".join(by))
+    if wide is not None and _short_end(table, kept, label, top, wide):
+        kept = _without_own_names(table_of(None), articles, docs, by, target, stop_words, outlets)
+    return _ends(kept, label, top)
+
+
+#: with `top`, the rows kept per side before a group's own outlet names leave its list
+_WIDE_FACTOR, _WIDE_MIN = 20, 1000
+
+
+def _ends(table: pd.DataFrame, label: str | None, top: int) -> pd.DataFrame:
+    """Per group (column `label`; None: one group), the first `top` rows with a positive statistic
+    and the last `top` with a negative one, in the table's order."""
+    stat = table["statistic"].to_numpy(dtype=float)
+    groups = np.zeros(len(table), dtype=np.int64) if label is None else pd.factorize(table[label])[0]
+    pos, neg = stat > 0, stat < 0
+    rank_pos = pd.Series(pos).groupby(groups).cumsum().to_numpy()
+    rank_neg = pd.Series(neg[::-1]).groupby(groups[::-1]).cumsum().to_numpy()[::-1]
+    return table[(pos & (rank_pos <= top)) | (neg & (rank_neg <= top))].reset_index(drop=True)
+
+
+def _short_end(before: pd.DataFrame, after: pd.DataFrame, label: str | None, top: int, wide: int) -> bool:
+    """Whether dropping rows left a group with fewer than `top` terms on a side that was cut at `wide`."""
+    def ends(frame):
+        g = pd.Series(0, index=frame.index) if label is None else frame[label].astype(str)
+        stat = frame["statistic"]
+        return (stat > 0).groupby(g).sum(), (stat < 0).groupby(g).sum()
+    pos_b, neg_b = ends(before)
+    pos_a, neg_a = ends(after)
+    pos_a, neg_a = pos_a.reindex(pos_b.index, fill_value=0), neg_a.reindex(neg_b.index, fill_value=0)
+    return bool(((pos_b >= wide) & (pos_a < top)).any() or ((neg_b >= wide) & (neg_a < top)).any())
+
+
+def _part_totals(articles: pd.DataFrame, docs: pd.DataFrame, ngram_range, stop_words, progress,
+                 min_count: int) -> Totals:
+    """Headlines' and bodies' totals (``by="part"``) summed from the two document-term matrices in
+    place (:func:`framing.analysis.dtm.part_sums`): the totals stacking the matrices gives
+    (:func:`matrix_counts` with ``by_part``; at 100k articles the stack took 3.9 GB), in another
+    column order (no table depends on it), kept only for the terms used `min_count` times or more
+    (with the sizes and the pooled total of the whole vocabulary, which the statistics need)."""
+    title = document_terms(articles, part="title", stop_words=stop_words, progress=progress)
+    body = document_terms(articles, stop_words=stop_words, progress=progress)
+    group, rows = docs["group"].to_numpy(), docs["row"].to_numpy()
+    names, (c_t, d_t, where), (c_b, d_b) = part_sums(title, body, rows[group == "title"], rows[group == "body"])
+    if ngram_range == (1, 1):  # single words only: the unigram columns of each part
+        c_t, d_t, where = c_t[:title.n_unigrams], d_t[:title.n_unigrams], where[:title.n_unigrams]
+        c_b, d_b = c_b[:body.n_unigrams], d_b[:body.n_unigrams]
+    n = len(names)
+    pooled = np.zeros(n, dtype=np.int64)
+    pooled[:len(c_b)] = c_b
+    pooled[where] += c_t  # each title column has its own place
+    floor = max(min_count, 1)
+    cols = np.flatnonzero(pooled >= floor)
+    present = sorted(set(group.tolist()))  # the groups in Totals' order: "body", "title"
+    sizes = {"title": float(c_t.sum()), "body": float(c_b.sum())}
+    whole = (np.array([sizes[g] for g in present]), float(pooled.sum()), floor)
+    del pooled
+
+    def row(part: str, counts: np.ndarray, n_docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        if part == "body":
+            inside = cols < len(c_b)
+            out_c, out_d = np.zeros(len(cols), np.int64), np.zeros(len(cols), np.int64)
+            out_c[inside], out_d[inside] = counts[cols[inside]], n_docs[cols[inside]]
+            return out_c, out_d
+        spot = np.full(n, -1, dtype=np.int64)
+        spot[where] = np.arange(len(where))
+        at = spot[cols]
+        found = at >= 0
+        out_c, out_d = np.zeros(len(cols), np.int64), np.zeros(len(cols), np.int64)
+        out_c[found], out_d[found] = counts[at[found]], n_docs[at[found]]
+        return out_c, out_d
+
+    parts = [row(g, *((c_b, d_b) if g == "body" else (c_t, d_t))) for g in present]
+    return Totals(present, _Picked(names, cols), sparse.csr_matrix(np.vstack([p[0] for p in parts])),
+                  sparse.csr_matrix(np.vstack([p[1] for p in parts])), whole=whole)
 
 
 def _totals(matrix: sparse.csr_matrix, vocab, docs: pd.DataFrame) -> Totals:
@@ -341,8 +438,12 @@ class Totals:
     (but its bootstrap). Sums of per-part totals are the totals of the whole, which is how
     ``framing.dask`` counts in parallel and gets the same table."""
 
-    def __init__(self, names: list[str], vocab: np.ndarray, counts: sparse.csr_matrix, docs: sparse.csr_matrix):
+    def __init__(self, names: list[str], vocab: np.ndarray, counts: sparse.csr_matrix, docs: sparse.csr_matrix,
+                 whole: tuple[np.ndarray, float, int] | None = None):
         self.names, self.vocab, self.counts, self.docs = names, vocab, counts.tocsr(), docs.tocsr()
+        #: when only the terms used `floor` times or more are held: (each group's tokens, all
+        #: groups' tokens, floor) over the whole vocabulary, which the statistics need
+        self.whole = whole
 
     @classmethod
     def from_matrix(cls, matrix: sparse.csr_matrix, vocab: np.ndarray, groups: np.ndarray) -> "Totals":
@@ -398,8 +499,9 @@ class Totals:
 def keyness_from_totals(totals: Totals, by, target=None, reference=None, *, method: Method = "log_odds",
                         min_count: int = 5, alpha0: float | None = None, correction: bool = True,
                         bootstrap: int = 0, level: float = 0.95, seed: int = 0,
-                        matrix=None, groups=None) -> pd.DataFrame:
-    """:func:`keyness` from per-group totals (the bootstrap also needs the document matrix and groups)."""
+                        matrix=None, groups=None, top: int | None = None) -> pd.DataFrame:
+    """:func:`keyness` from per-group totals (the bootstrap also needs the document matrix and
+    groups); `top`: only each target's `top` largest and `top` smallest statistics."""
     names = totals.names
     targets = [target] if target is not None else names
     for t in targets:
@@ -411,16 +513,23 @@ def keyness_from_totals(totals: Totals, by, target=None, reference=None, *, meth
     # reference together use it at most that often): the statistics run on the other columns only,
     # with the group sizes and the prior's total taken over the whole vocabulary first.
     candidate = np.flatnonzero(totals.pooled >= max(min_count, 1))
-    prior = _prior(totals.pooled.astype(float), alpha0)
-    prior_sum = prior.sum()  # α0 over the whole vocabulary
-    sizes = np.asarray(totals.counts.sum(axis=1)).ravel().astype(float)  # each group's tokens
-    vocab = totals.vocab[candidate] if isinstance(totals.vocab, Terms) else np.asarray(totals.vocab)[candidate]
-    within = Totals(totals.names, np.asarray(vocab, dtype=object), totals.counts[:, candidate],
+    if totals.whole is None:
+        prior = _prior(totals.pooled.astype(float), alpha0)
+        prior_sum = prior.sum()  # α0 over the whole vocabulary
+        sizes = np.asarray(totals.counts.sum(axis=1)).ravel().astype(float)  # each group's tokens
+    else:  # totals of the frequent terms only, with what the whole vocabulary adds up to
+        sizes, pooled_sum, floor = totals.whole
+        if max(min_count, 1) < floor or bootstrap:
+            raise ValueError(f"these totals hold only terms used {floor} times or more (and no bootstrap)")
+        used = totals.pooled.astype(float)
+        prior = used if alpha0 is None else alpha0 * used / pooled_sum
+        prior_sum = pooled_sum if alpha0 is None else float(alpha0)
+    within = Totals(totals.names, _Picked(totals.vocab, candidate), totals.counts[:, candidate],
                     totals.docs[:, candidate])
     out = [
         _keyness_one(within, t, reference, method=method, min_count=min_count, prior=prior[candidate],
                      prior_sum=prior_sum, correction=correction, bootstrap=bootstrap, level=level, seed=seed,
-                     matrix=matrix, groups=groups, sizes=sizes, columns=candidate, prior_all=prior)
+                     matrix=matrix, groups=groups, sizes=sizes, columns=candidate, prior_all=prior, top=top)
         for t in targets
     ]
     table = pd.concat(out, ignore_index=True) if out else pd.DataFrame()
@@ -432,9 +541,25 @@ def keyness_from_totals(totals: Totals, by, target=None, reference=None, *, meth
     return table
 
 
+class _Picked:
+    """Some columns of a vocabulary, their names made only when indexed (as :class:`Terms`)."""
+
+    def __init__(self, vocab, columns: np.ndarray) -> None:
+        self._vocab, self._columns = vocab, columns
+
+    def __len__(self) -> int:
+        return len(self._columns)
+
+    def __getitem__(self, which) -> np.ndarray:
+        cols = self._columns[which]
+        if isinstance(self._vocab, (np.ndarray, list, tuple, pd.Index)):
+            return np.asarray(self._vocab, dtype=object)[cols]
+        return np.asarray(self._vocab[cols], dtype=object)  # names made for these columns only
+
+
 def _keyness_one(totals: Totals, target, reference, *, method, min_count, prior, prior_sum, correction,
                  bootstrap, level, seed, matrix=None, groups=None, sizes=None, columns=None,
-                 prior_all=None) -> pd.DataFrame:
+                 prior_all=None, top=None) -> pd.DataFrame:
     """One target's table. `totals` may hold only some columns of the vocabulary (`columns`, with
     `prior` theirs): `sizes` are then the groups' token counts over the whole vocabulary and
     `prior_all` the whole prior (for the bootstrap)."""
@@ -455,10 +580,11 @@ def _keyness_one(totals: Totals, target, reference, *, method, min_count, prior,
     keep = (a_all + c_all) >= max(min_count, 1)
     a, c = a_all[keep], c_all[keep]
     docs_target = totals.row_sum(totals.docs, in_target)[keep]
-    table = pd.DataFrame({"group": target, "term": vocab[keep], "n_target": a, "n_reference": c,
-                          "docs_target": docs_target})
+    kept = np.flatnonzero(keep)
+    # the terms' names are made last, for the rows returned (see `top`)
+    table = pd.DataFrame({"group": target, "n_target": a, "n_reference": c, "docs_target": docs_target})
     if n_t == 0 or n_r == 0 or not keep.any():
-        return table.assign(statistic=np.nan, p=np.nan, q=np.nan, few_docs=docs_target <= 2).iloc[:0]
+        return table.assign(term=vocab[keep], statistic=np.nan, p=np.nan, q=np.nan, few_docs=docs_target <= 2).iloc[:0]
     if method == "log_odds":
         delta, z = log_odds_dirichlet(a, c, n_t, n_r, prior[keep], alpha0=prior_sum)
         table["delta"] = delta
@@ -482,6 +608,17 @@ def _keyness_one(totals: Totals, target, reference, *, method, min_count, prior,
         raise ValueError(f"method must be 'log_odds', 'chi2' or 'g2', not {method!r}")
     table["q"] = benjamini_hochberg(table["p"].to_numpy())
     table["few_docs"] = table["docs_target"] <= 2
+    if top is not None:  # the two ends, ties at the cut included (the order below settles them)
+        stat = table["statistic"].to_numpy(dtype=float)
+        ends = np.zeros(len(table), dtype=bool)
+        for side in (stat, -stat):
+            ok = np.flatnonzero(side > 0)
+            if len(ok) > top:
+                cut = np.partition(side[ok], len(ok) - top)[len(ok) - top]
+                ok = ok[side[ok] >= cut]
+            ends[ok] = True
+        table, kept = table[ends], kept[ends]
+    table.insert(1, "term", vocab[kept])
     cols = ["group", "term", "statistic", "p", "q", "n_target", "n_reference", "docs_target", "few_docs"]
     cols += [c for c in ("delta", "delta_lo", "delta_hi") if c in table]
     # largest statistic first (NaN last), ties by term: the terms ranked by Arrow (code-point order, as
@@ -490,7 +627,8 @@ def _keyness_one(totals: Totals, target, reference, *, method, min_count, prior,
     rank = np.empty(len(table), dtype=np.int64)
     rank[pc.sort_indices(terms).to_numpy()] = np.arange(len(table))
     order = np.lexsort((rank, -table["statistic"].to_numpy(dtype=float)))
-    return table[cols].iloc[order].reset_index(drop=True)
+    table = table[cols].iloc[order].reset_index(drop=True)
+    return table if top is None else _ends(table, None, top)
 
 
 def _prior(pooled: np.ndarray, alpha0: float | None) -> np.ndarray:
@@ -522,6 +660,7 @@ def _bootstrap_delta(x_t, x_r, keep, prior, n_boot, level, seed, *, chunk: int =
     return np.quantile(deltas, alpha, axis=0), np.quantile(deltas, 1 - alpha, axis=0)
 
 
+@releasing
 def collocations(
     articles: pd.DataFrame,
     term: str,
@@ -652,28 +791,61 @@ def _count_pairs(words: list[str], joined: str, window: int, pair_fd: dict) -> N
                     pair_fd[key] = pair_fd.get(key, 0) + 1
 
 
-def _tfidf(articles, docs, min_df: int, max_features, stop_words, progress):
-    """What ``TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df, max_features)`` makes
-    of the documents, from the shared document-term matrix: the terms in at least `min_df`
-    documents, the `max_features` most frequent of them (ties broken as scikit-learn breaks them,
-    over the terms in alphabetical order), weighted by scikit-learn's ``TfidfTransformer``."""
+def _group_tfidf(articles, docs, names, min_df: int, max_features, stop_words, progress,
+                 block: int = 8192) -> np.ndarray | None:
+    """Per group (`names`, in order), the sum of its documents' rows of what
+    ``TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df, max_features)`` makes of the
+    documents, from the shared document-term matrix: the terms in at least `min_df` documents, the
+    `max_features` most frequent of them (ties broken as scikit-learn breaks them, over the terms in
+    alphabetical order), weighted as scikit-learn's ``TfidfTransformer`` weighs them. The matrix is
+    read `block` documents at a time: no copy of it, and no TF-IDF matrix of the whole corpus."""
     if not len(docs):
         return None
     dt = document_terms(articles, stop_words=stop_words, progress=progress)
-    counts = dt.matrix[docs["row"].to_numpy()]
-    df = np.bincount(counts.indices, minlength=counts.shape[1])
+    rows = docs["row"].to_numpy()
+    tfs, df = column_sums(dt.matrix, rows)
     cols = np.flatnonzero(df >= max(min_df, 1))
     if not len(cols):
         return None
-    # the vectorizer's (alphabetical) order; Arrow sorts UTF-8 bytes, which is code-point order, as
-    # Python compares strings (and much faster than numpy over Python strings)
-    cols = cols[pc.sort_indices(pa.array(dt.terms(cols), type=pa.large_string())).to_numpy()]
+    cols = cols[_alphabetical(dt, cols)]  # the vectorizer's order, for its tie-breaking
     if max_features is not None and len(cols) > max_features:
-        tfs = np.asarray(counts[:, cols].sum(axis=0)).ravel().astype(np.int64)
-        cols = cols[np.sort((-tfs).argsort()[:max_features])]
-    return TfidfTransformer(sublinear_tf=True).fit_transform(counts[:, cols].astype(np.float64))
+        cols = cols[np.sort((-tfs[cols]).argsort()[:max_features])]
+    idf = np.log((1 + len(rows)) / (1 + df[cols])) + 1  # smooth_idf, as scikit-learn's default
+    where = np.full(dt.matrix.shape[1], -1, dtype=np.int64)
+    where[cols] = np.arange(len(cols))
+    index = {g: i for i, g in enumerate(names)}
+    group = np.array([index[g] for g in docs["group"]], dtype=np.int64)
+    sums = np.zeros((len(names), len(cols)))
+    for lo in range(0, len(rows), block):
+        sub = dt.matrix[rows[lo:lo + block]]
+        col = where[sub.indices]
+        keep = col >= 0
+        row = np.repeat(np.arange(sub.shape[0]), np.diff(sub.indptr))[keep]
+        x = sparse.csr_matrix(((np.log(sub.data[keep].astype(np.float64)) + 1) * idf[col[keep]], (row, col[keep])),
+                              shape=(sub.shape[0], len(cols)))
+        x = normalize(x)
+        member = sparse.csr_matrix((np.ones(x.shape[0]), (group[lo:lo + block], np.arange(x.shape[0]))),
+                                   shape=(len(names), x.shape[0]))
+        sums += (member @ x).toarray()
+    return sums
 
 
+def _alphabetical(dt, cols: np.ndarray) -> np.ndarray:
+    """The order that sorts the terms of `cols` as Python sorts their strings, without making
+    them: a bigram "a b" sorts as the pair (a, b) and after the unigram "a", because no token
+    holds a character below the space (tested against the strings)."""
+    uni = np.asarray(dt.unigrams, dtype=object)
+    rank = np.empty(len(uni), dtype=np.int64)
+    rank[pc.sort_indices(pa.array(uni.tolist(), type=pa.large_string())).to_numpy()] = np.arange(len(uni))
+    n_uni = dt.n_unigrams
+    bi = cols >= n_uni
+    pair = dt.bigrams[np.where(bi, cols - n_uni, 0)].astype(np.int64)
+    first = np.where(bi, pair[:, 0], np.minimum(cols, n_uni - 1))
+    key = rank[first] * (n_uni + 1) + np.where(bi, rank[pair[:, 1]] + 1, 0)
+    return np.argsort(key, kind="stable")
+
+
+@releasing
 def outlet_similarity(
     articles: pd.DataFrame,
     by: str = "outlet",
@@ -700,12 +872,8 @@ def outlet_similarity(
     """
     docs = documents(articles, by, dedupe=dedupe)
     names = sorted(docs["group"].unique())
-    matrix = _tfidf(articles, docs, min(min_df, max(len(docs), 1)), max_features, stop_words, progress)
-    if matrix is None:  # no document, or nothing but stop words: nothing to compare
+    sums = _group_tfidf(articles, docs, names, min(min_df, max(len(docs), 1)), max_features, stop_words, progress)
+    if sums is None:  # no document, or nothing but stop words: nothing to compare
         return pd.DataFrame(np.nan, index=pd.Index(names, name=by), columns=pd.Index(names, name=by))
-    index = {g: i for i, g in enumerate(names)}
-    rows = np.array([index[g] for g in docs["group"]])
-    member = sparse.csr_matrix((np.ones(len(rows)), (rows, np.arange(len(rows)))), shape=(len(names), len(rows)))
-    means = normalize(member @ matrix)
-    sim = cosine_similarity(means)
+    sim = cosine_similarity(normalize(sums))
     return pd.DataFrame(sim, index=pd.Index(names, name=by), columns=pd.Index(names, name=by))

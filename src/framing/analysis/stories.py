@@ -41,6 +41,7 @@ import pyarrow.compute as pc
 from sklearn.feature_extraction.text import TfidfTransformer
 
 from .. import _texts
+from .._memory import releasing
 from .groups import group_keys
 from .tokens import STOP_WORDS, TOKEN_PATTERN, preprocess
 
@@ -287,6 +288,7 @@ def _split(members: np.ndarray, X: csr_matrix, when: np.ndarray, *, threshold: f
     return out
 
 
+@releasing
 def stories(
     articles: pd.DataFrame,
     *,
