@@ -240,3 +240,18 @@ def test_same_story_on_hand_labelled_pairs_of_real_articles():
     scores = {"same story": {"precision": tp / max(said.sum(), 1), "recall": tp / truth.sum(), "n": len(labels)}}
     # measured at 0.933 / 0.700 (14 of 15 said, 14 of 20 true); the goal is ≥ 0.9 at ≥ 0.7
     check_floors(scores, {"same story": {"precision": 0.9, "recall": 0.7}})
+
+
+def test_stories_tokenized_by_forked_workers_in_pieces_are_the_same(monkeypatch):
+    import importlib
+
+    from framing import _texts
+    from framing.resources import SAMPLE
+
+    module = importlib.import_module("framing.analysis.stories")
+    arts = framing.ingest(SAMPLE).articles
+    want = framing.stories(arts)
+    monkeypatch.setattr(_texts, "workers_for", lambda n, **k: 2)  # two forked processes
+    monkeypatch.setattr(_texts, "BLOCK", 9)  # several blocks, each cut in pieces
+    monkeypatch.setattr(module, "_PIECE", 4)
+    pd.testing.assert_frame_equal(framing.stories(arts), want)

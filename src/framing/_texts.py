@@ -16,6 +16,8 @@ order.
 
 from __future__ import annotations
 
+import contextlib
+
 import hashlib
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -26,7 +28,7 @@ import pandas as pd
 from ._progress import bar
 
 __all__ = ["HEAVY", "BLOCK", "TextsError", "source_of", "parts", "fingerprint", "id_digests", "streamed", "blocks",
-           "located_blocks", "per_block", "with_columns", "workers_for", "ordered_map"]
+           "located_blocks", "per_block", "with_columns", "workers_for", "ordered_map", "forked_pool"]
 
 #: The columns that hold most of an ingest's bytes: left out by ``read_articles(texts=False)``.
 HEAVY = ("text", "dropped", "dropped_why")
@@ -304,6 +306,32 @@ def workers_for(n_items: int, *, from_items: int = 20_000) -> int:
     return max(1, min(len(os.sched_getaffinity(0)), 8))
 
 
+@contextlib.contextmanager
+def forked_pool(workers: int):
+    """A ``ProcessPoolExecutor`` of `workers` forked processes, with the parent's objects frozen
+    out of the garbage collector while it lives (``gc.freeze``): a child's collections then do not
+    walk — and so copy — the parent's pages. Measured in a notebook kernel holding a hits table of
+    100k articles: the forked workers of ``framing.stories`` took about 1.6 GB of the tree without it.
+
+    Examples
+    --------
+    >>> with forked_pool(1) as pool:
+    ...     pool.submit(len, "ab").result()
+    2
+    """
+    import gc
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    gc.collect()
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            yield pool
+    finally:
+        gc.unfreeze()
+
+
 def ordered_map(func: Callable, items, workers: int, *, ahead: int = 2) -> Iterator:
     """``map(func, items)`` on `workers` forked processes, results in order, with at most
     ``ahead × workers`` items in flight (so an iterator of text blocks is never read ahead in full,
@@ -318,10 +346,8 @@ def ordered_map(func: Callable, items, workers: int, *, ahead: int = 2) -> Itera
         yield from map(func, items)
         return
     import collections
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+    with forked_pool(workers) as pool:
         pending: collections.deque = collections.deque()
         try:
             for item in items:

@@ -485,16 +485,15 @@ class _blocks:
         sizes = (min(_BLOCK, len(self.texts) - s) for s in self.starts)
         if self.workers <= 1:
             return zip(sizes, (_tokens(self.texts[s:s + _BLOCK], self.stops) for s in self.starts))
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
         _SHARED.update(texts=self.texts, stops=self.stops)
-        self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"))
+        self._pooled = _texts.forked_pool(self.workers)
+        self.pool = self._pooled.__enter__()
         return zip(sizes, self.pool.map(_tokens_shared, self.starts))
 
     def __exit__(self, *exc) -> None:
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
+            self._pooled.__exit__(None, None, None)
         _SHARED.clear()
 
 

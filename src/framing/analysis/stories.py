@@ -58,6 +58,11 @@ STORY_COLUMNS = [
 _BLOCK = 2000  # rows per block of the similarity product: bounds memory at O(block × candidates)
 
 
+#: Articles a worker tokenizes at once (their tokens are Python strings until factorized: a piece
+#: of 10,000 leads took about 800 MB of a worker's memory; 2,000 about a fifth of it).
+_PIECE = 2_000
+
+
 def _documents(voices: pd.DataFrame, *, lead_words: int, shingle: int, recurring: int
                ) -> tuple[csr_matrix, np.ndarray]:
     """Each article's title and lead as counts of terms (documents × terms), without the passages
@@ -80,11 +85,14 @@ def _documents(voices: pd.DataFrame, *, lead_words: int, shingle: int, recurring
     located = _texts.located_blocks(voices, columns, _texts.BLOCK)
     positions: list[np.ndarray] = []
 
-    def work():  # (titles, leads) of each block, for the workers; positions kept here
+    def work():  # (titles, leads) of each piece of a block, for the workers; positions kept here
         for pos, block in located:
-            positions.append(pos)
             heads = block["title"].tolist() if "title" in block.columns else [""] * len(block)
-            yield heads, [" ".join(t.split()[:cut]) if isinstance(t, str) else "" for t in block["text"]]
+            leads = [" ".join(t.split()[:cut]) if isinstance(t, str) else "" for t in block["text"]]
+            # a worker holds its piece's tokens as Python strings: pieces bound that memory
+            for lo in range(0, len(block), _PIECE):
+                positions.append(pos[lo:lo + _PIECE])
+                yield heads[lo:lo + _PIECE], leads[lo:lo + _PIECE]
 
     tokenized = _texts.ordered_map(_block_tokens, work(), _texts.workers_for(n))
     for block, (title_part, body_part) in enumerate(tokenized):
