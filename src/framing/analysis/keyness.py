@@ -332,21 +332,15 @@ def _part_totals(articles: pd.DataFrame, docs: pd.DataFrame, ngram_range, stop_w
     whole = (np.array([sizes[g] for g in present]), float(pooled.sum()), floor)
     del pooled
 
-    def row(part: str, counts: np.ndarray, n_docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def row(part: str) -> tuple[np.ndarray, np.ndarray]:  # a part's totals over `cols`
+        counts, n_docs = np.zeros(n, np.int64), np.zeros(n, np.int64)
         if part == "body":
-            inside = cols < len(c_b)
-            out_c, out_d = np.zeros(len(cols), np.int64), np.zeros(len(cols), np.int64)
-            out_c[inside], out_d[inside] = counts[cols[inside]], n_docs[cols[inside]]
-            return out_c, out_d
-        spot = np.full(n, -1, dtype=np.int64)
-        spot[where] = np.arange(len(where))
-        at = spot[cols]
-        found = at >= 0
-        out_c, out_d = np.zeros(len(cols), np.int64), np.zeros(len(cols), np.int64)
-        out_c[found], out_d[found] = counts[at[found]], n_docs[at[found]]
-        return out_c, out_d
+            counts[:len(c_b)], n_docs[:len(d_b)] = c_b, d_b
+        else:
+            counts[where], n_docs[where] = c_t, d_t
+        return counts[cols], n_docs[cols]
 
-    parts = [row(g, *((c_b, d_b) if g == "body" else (c_t, d_t))) for g in present]
+    parts = [row(g) for g in present]
     return Totals(present, _Picked(names, cols), sparse.csr_matrix(np.vstack([p[0] for p in parts])),
                   sparse.csr_matrix(np.vstack([p[1] for p in parts])), whole=whole)
 

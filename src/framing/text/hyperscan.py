@@ -127,6 +127,8 @@ _NONWORD_BYTES = re.compile(rb"[^A-Za-z0-9_]")
 _NONWORD = re.compile(r"\W")
 _HIGH_BYTES = re.compile(rb"[\x80-\xff]")
 _ANY_HIGH = r"\x{80}-\x{10ffff}"
+#: a character Python's case folding equates with an ASCII letter: a text holding one goes to re
+_UNSAFE = ("[" + "".join(f"\\x{{{ord(c):x}}}" for c in _FOLDS_TO_ASCII) + "]").encode()
 
 
 class Untranslatable(ValueError):
@@ -397,7 +399,7 @@ class HyperscanSpans:
                 except hyperscan.error:
                     flags[i], inexact[i] = plain, True
         self.unsafe_id = len(expressions)  # one more pattern: a character that folds to ASCII
-        expressions.append(("[" + "".join(f"\\x{{{ord(c):x}}}" for c in _FOLDS_TO_ASCII) + "]").encode())
+        expressions.append(_UNSAFE)
         flags.append(hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_SINGLEMATCH)
         # Tracking where matches start slows the whole scan down several times once a lexicon has
         # many multi-word patterns (the packaged one with its fixed expressions: 0.090 s against
@@ -674,7 +676,7 @@ class HyperscanWords:
             raise ValueError("no regexes")
         flags = [hyperscan.HS_FLAG_CASELESS | hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_SOM_LEFTMOST] * len(expressions)
         self._unsafe = len(expressions)  # a character Python folds to an ASCII letter: re decides
-        expressions.append(("[" + "".join(f"\\x{{{ord(c):x}}}" for c in _FOLDS_TO_ASCII) + "]").encode())
+        expressions.append(_UNSAFE)
         flags.append(hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_SINGLEMATCH)
         try:
             self._db = _compiled(expressions, flags)
