@@ -237,6 +237,16 @@ def test_out_inside_the_raw_folder_is_refused(tmp_path, capsys):
     assert not (tmp_path / "processed").exists()
 
 
+def test_out_beside_a_raw_file_is_allowed(tmp_path, capsys):
+    """A raw file reads only itself: its folder may hold the output (an export and its ingest)."""
+    export = tmp_path / "export.jsonl"
+    export.write_text('{"id": "a1", "outlet": "Demo", "title": "T", "text": "%s"}\n' % BODY.replace("\n", " "))
+    assert main(["ingest", str(export), "--out", str(tmp_path / "processed"), "--quiet"]) == 0
+    assert (tmp_path / "processed" / "ingest.json").exists()
+    assert main(["ingest", str(export), "--out", str(export), "--quiet"]) == 2
+    assert "inside the raw file" in capsys.readouterr().err
+
+
 @pytest.mark.skipif(ROOT_USER, reason="root writes into a read-only folder anyway")
 def test_a_read_only_out_is_exit_2(tmp_path, capsys):
     (tmp_path / "raw").mkdir()

@@ -116,7 +116,8 @@ def remove_stale(folder: Path, prefix: str) -> list[Path]:
 
 def out_problem(out: Path, raw: Path) -> str | None:
     """Why `out` cannot take a build's output, or None: it lies inside the raw folder (the next
-    ingest would read the output back), or the nearest folder of it that exists cannot be written.
+    ingest would read the output back) or is the raw file itself, or the nearest folder of it that
+    exists cannot be written. A raw *file* reads only itself: a folder beside it is fine.
 
     Examples
     --------
@@ -126,11 +127,14 @@ def out_problem(out: Path, raw: Path) -> str | None:
     True
     >>> out_problem(raw.parent / "elsewhere-out", raw) is None
     True
+    >>> export = raw / "export.jsonl"; _ = export.write_text("")
+    >>> out_problem(raw / "processed", export) is None, out_problem(export, export).startswith("--out")
+    (True, True)
     """
-    root = raw.resolve() if raw.is_dir() else raw.resolve().parent
-    where = out.resolve()
+    root, where = raw.resolve(), out.resolve()
     if where == root or root in where.parents:
-        return f"--out {out} is inside the raw folder {raw}: the next ingest would read it back; choose a folder outside it"
+        kind = "the raw folder" if raw.is_dir() else "the raw file"
+        return f"--out {out} is inside {kind} {raw}: the next ingest would read it back; choose a folder outside it"
     probe = where
     while not probe.exists():
         probe = probe.parent
