@@ -18,6 +18,7 @@ import json
 import multiprocessing
 import os
 import platform
+import re
 import resource
 import subprocess
 import sys
@@ -456,10 +457,10 @@ def _write(results: list[dict], extras: list[dict]) -> None:
         "bytes over the report's seconds; table below); `scattertext_pandas` and `scattertext_scikit` are Scattertext's "
         "`CorpusFromPandas` (its whitespace tokenizer) and `CorpusFromScikit` (over `CountVectorizer(ngram_range=(1, 2))`) "
         "building a corpus and its per-outlet term counts (`benchmarks/peers.py`, in its own environment "
-        "`.venv-bench`: Scattertext is not a dependency of framing). Above 100,000 articles the JSONL corpus repeats the 100,000 "
-        "generated articles with fresh ids (the streaming ingest still reads and cleans each, and marks the repeats "
-        "as copies), and the folder holds the generated articles again with their words re-spelt within "
-        "frequency bands, so that they are new texts.\n\n"
+        "`.venv-bench`: Scattertext is not a dependency of framing). Above 100,000 articles the JSONL corpus and the folder hold the "
+        "100,000 generated articles again with fresh ids and, from the second copy on, their words re-spelt within "
+        "frequency bands, so that they are new texts with the same word frequencies (rows measured before "
+        "2026-12-05 had the JSONL copies verbatim, which the ingest marked as copies).\n\n"
         + table + "\n", encoding="utf-8")
     print(f"wrote {out}")
 
@@ -468,21 +469,31 @@ GENERATED_MAX = 100_000  # beyond this, the 100k corpus is repeated (generation 
 
 
 def _corpus(folder: Path, size: int, write_jsonl) -> Path:
-    """The synthetic corpus of `size` articles: generated up to 100k; larger ones repeat the 100k
-    corpus with fresh ids (the same texts, so only the matching and counting stages are meaningful:
-    ingest would mark the repeats as copies)."""
+    """The synthetic corpus of `size` articles: generated up to 100k (~400 articles/s); larger ones
+    repeat the 100k corpus with fresh ids and, from the second copy on, its words re-spelt within
+    frequency bands (``synth._respelling``), so that the copies are new texts with the same word
+    frequencies (the ingest keeps them: they are no near-duplicates), as ``write_folder`` does."""
     if size <= GENERATED_MAX or size % GENERATED_MAX:
         return write_jsonl(folder / f"synth-{size}.jsonl", size)
+    from synth import _respelling
+
     path = folder / f"synth-{size}.jsonl"
-    if path.exists() and sum(1 for _ in path.open("rb")) == size:
+    done = folder / f"synth-{size}.complete"
+    if path.exists() and done.exists() and done.read_text() == "respelt":
         return path
     base = write_jsonl(folder / f"synth-{GENERATED_MAX}.jsonl", GENERATED_MAX)
+    word = re.compile(r"[a-z]+")
     with path.open("w", encoding="utf-8") as out:
         for k in range(size // GENERATED_MAX):
+            mapping = _respelling(k)
             for line in base.open(encoding="utf-8"):
                 row = json.loads(line)
                 row["id"] = f"{row['id']}-{k}"
+                if mapping:
+                    for key in ("title", "text"):
+                        row[key] = word.sub(lambda m: mapping.get(m[0], m[0]), row[key])
                 out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    done.write_text("respelt")
     return path
 
 

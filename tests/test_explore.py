@@ -103,3 +103,21 @@ def test_keyness_names_and_explorer_agree_on_tokens():
     data = explorer.explorer_data(arts, min_count=1, groupings=["outlet"])
     shown = {data["terms"][r[0]] for g in data["groupings"]["outlet"]["data"].values() for r in g["terms"]}
     assert shown <= set(table["term"])
+
+
+def test_explorer_shows_each_groups_strongest_terms_and_every_variant_of_the_whole_table():
+    # the explorer asks keyness for each group's ends and the variants' rows only: what it shows
+    # is what the whole table gives (the max_terms largest |z|, and every lexicon variant)
+    arts = _articles(n_outlets=4, per_outlet=5)
+    data = explorer.explorer_data(arts, min_count=1, max_terms=4, context_terms=2, contexts=1, groupings=["outlet"])
+    whole = framing.keyness(arts, by="outlet", min_count=1)
+    variants = set(data["variants"])
+    assert {"invasion", "kyiv", "war", "conflict"} <= variants
+    for group, shown in data["groupings"]["outlet"]["data"].items():
+        t = whole[whole["outlet"] == group].set_index("term")["statistic"].abs()
+        terms = {data["terms"][r[0]] for r in shown["terms"]}
+        assert set(t.index) & variants <= terms  # every variant, wherever it ranks
+        strongest = terms - variants
+        assert len(strongest) <= 4 and len(terms) >= min(4, len(t))
+        rest = t.drop(list(terms))
+        assert t[list(strongest)].min() >= rest.max()  # no stronger term left out (ties at the cut either way)

@@ -266,3 +266,72 @@ def test_top_still_fills_a_side_when_outlet_names_crowd_it(monkeypatch):
     got = framing.keyness(arts, min_count=1, top=5)
     pd.testing.assert_frame_equal(got, want)
     assert calls[0] == 5 and None in calls
+
+
+def test_top_with_terms_keeps_those_rows_as_the_whole_table_has_them():
+    arts = framing.ingest(SAMPLE).articles
+    whole = framing.keyness(arts, min_count=2)
+    middle = whole.groupby("outlet").nth(len(whole) // whole["outlet"].nunique() // 2)  # far from both ends
+    wanted = sorted(set(middle["term"])) + ["no such term here"]
+    got = framing.keyness(arts, min_count=2, top=3, terms=wanted)
+    ends = _both_ends(whole, "outlet", 3)
+    extra = whole[whole["term"].isin(wanted)]
+    want = whole.loc[sorted(set(extra.index) | set(whole.reset_index().merge(ends)["index"]))].reset_index(drop=True)
+    pd.testing.assert_frame_equal(got, want)
+    assert set(middle["term"]) <= set(got["term"]) and "no such term here" not in set(got["term"])
+
+
+def test_totals_of_frequent_terms_give_the_same_statistics():
+    import importlib
+
+    module = importlib.import_module("framing.analysis.keyness")
+    documents, term_counts = module.documents, module.term_counts
+    arts = framing.ingest(SAMPLE).articles
+    docs = documents(arts, "outlet")
+    matrix, vocab = term_counts(docs, (1, 2), STOP_WORDS)
+    groups = docs["group"].to_numpy()
+    full = module.Totals.from_matrix(matrix, vocab, groups)
+    held = module.Totals.from_matrix(matrix, vocab, groups, floor=3)
+    assert held.counts.shape[1] < full.counts.shape[1] and held.whole[2] == 3
+    for method in ("log_odds", "chi2", "g2"):
+        for alpha0 in (None, 50.0):
+            a = module.keyness_from_totals(full, "outlet", method=method, min_count=4, alpha0=alpha0)
+            b = module.keyness_from_totals(held, "outlet", method=method, min_count=4, alpha0=alpha0)
+            pd.testing.assert_frame_equal(a, b)
+    with pytest.raises(ValueError, match="3 times or more"):
+        module.keyness_from_totals(held, "outlet", min_count=2)
+
+
+def test_document_terms_find_the_columns_of_named_terms():
+    from framing.analysis.dtm import document_terms
+
+    arts = framing.ingest(SAMPLE).articles
+    dt = document_terms(arts)
+    cols = np.array([0, 5, dt.n_unigrams, dt.n_unigrams + 7, dt.matrix.shape[1] - 1])
+    names = dt.terms(cols)
+    got = dt.columns_of(list(names[::-1]) + ["zzz-not-a-word", "kyiv zzz-not-a-word"])
+    assert got.tolist() == cols.tolist()
+
+
+def test_repeated_similarity_and_collocations_reuse_their_counts(monkeypatch):
+    # kept with the document-term matrix: a second call (another measure, min_freq or top too)
+    # neither reads nor tokenizes the texts again, and gives what a fresh count gives
+    import importlib
+
+    module = importlib.import_module("framing.analysis.keyness")
+    arts = framing.ingest(SAMPLE).articles
+    first = framing.collocations(arts, "kyiv", by="outlet", min_freq=1)
+    assert len(first) > 20
+    sims = framing.outlet_similarity(arts, min_df=1)
+    calls = []
+    real_tokenize, real_tfidf = module.tokenize, module._summed_tfidf
+    monkeypatch.setattr(module, "tokenize", lambda *a, **k: calls.append("tokenize") or real_tokenize(*a, **k))
+    monkeypatch.setattr(module, "_summed_tfidf", lambda *a, **k: calls.append("tfidf") or real_tfidf(*a, **k))
+    pd.testing.assert_frame_equal(framing.collocations(arts, "kyiv", by="outlet", min_freq=1), first)
+    pmi = framing.collocations(arts, "kyiv", by="outlet", min_freq=1, measure="pmi", top=3)
+    pd.testing.assert_frame_equal(framing.outlet_similarity(arts, min_df=1), sims)
+    assert calls == []
+    framing.collocations(arts, "kyiv", by="outlet", window=3)  # other windows are counted anew
+    assert "tokenize" in calls
+    fresh = framing.collocations(arts.copy(), "kyiv", by="outlet", min_freq=1, measure="pmi", top=3)
+    pd.testing.assert_frame_equal(pmi, fresh)

@@ -142,17 +142,41 @@ def _variants_of(terms: list[str], lexicon) -> dict[str, str]:
         return {}
     lex = load_lexicon(lexicon)
     labels = lex.labels
-    probe = pd.DataFrame({"article_id": [f"t{k}" for k in range(len(terms))], "outlet": "", "published": pd.NaT,
-                          "title": "", "text": terms})
-    hits = find_terms(probe, lex, titles=False, context=0)
-    whole = hits[(hits["start"] == 0) & (hits["end"] == hits["article_id"].map(lambda a: len(terms[int(a[1:])])))]
-    return {terms[int(a[1:])]: f"{labels.get(f, f)}: {v}" for a, f, v in zip(whole["article_id"], whole["family"], whole["variant"])}
+    found: dict[str, str] = {}
+    for at in range(0, len(terms), _PROBE):  # each term a one-line article, a block at a time
+        block = terms[at:at + _PROBE]
+        probe = pd.DataFrame({"article_id": np.arange(len(block)).astype(str), "outlet": "", "published": pd.NaT,
+                              "title": "", "text": block})
+        hits = find_terms(probe, lex, titles=False, context=0)
+        row = hits["article_id"].astype(int).to_numpy()
+        whole = (hits["start"].to_numpy() == 0) & (hits["end"].to_numpy() == np.array([len(block[r]) for r in row]))
+        for r, f, v in zip(row[whole], hits["family"][whole], hits["variant"][whole]):
+            found[block[r]] = f"{labels.get(f, f)}: {v}"
+    return found
+
+
+_PROBE = 100_000
+
+
+def _frequent_terms(articles: pd.DataFrame, min_count: int) -> list[str]:
+    """The terms of the corpus's document-term matrix (the one keyness counts) used `min_count` times
+    or more: every term a keyness table of this corpus can hold (and a few more: copies count here)."""
+    from .analysis.dtm import column_sums, document_terms
+
+    dt = document_terms(articles, progress=False)
+    counts, _ = column_sums(dt.matrix)
+    return dt.terms(np.flatnonzero(counts >= max(min_count, 1))).tolist()
 
 
 def explorer_data(articles: pd.DataFrame, *, lexicon=None, outlets=None, groupings: Sequence[str] | None = None,
                   min_count: int | None = None, max_terms: int = MAX_TERMS, context_terms: int = CONTEXT_TERMS,
                   contexts: int = CONTEXTS, window: int = WINDOW) -> dict:
     """Everything the explorer page shows, as plain JSON-ready data (deterministic order).
+
+    Each group's `max_terms` terms of largest |z| are shown, and the lexicon's variants wherever
+    they rank (a term is a variant when one of the lexicon's patterns matches the whole of it):
+    keyness is asked for each group's ends and the variants' rows, never for the whole table
+    (millions of rows at 100,000 articles).
 
     Examples
     --------
@@ -162,7 +186,7 @@ def explorer_data(articles: pd.DataFrame, *, lexicon=None, outlets=None, groupin
     >>> sorted(data["groupings"]) == sorted(data["order"]) and "outlet" in data["groupings"]
     True
     """
-    from .analysis import keyness
+    from .analysis import keyness, load_lexicon
     from .analysis.compare import group_keys
     from .analysis.keyness import documents
 
@@ -172,7 +196,8 @@ def explorer_data(articles: pd.DataFrame, *, lexicon=None, outlets=None, groupin
     vocab: dict[str, int] = {}
     shown: dict[str, dict] = {}
     wanted: list[list[str]] = []
-    variants: dict[str, str] = {}
+    lex = load_lexicon(lexicon)
+    variants: dict[str, str] = _variants_of(_frequent_terms(articles, min_count), lex)  # always shown
     for by in groupings:
         docs = documents(articles, by, outlets=outlets)
         if docs["group"].nunique() < 2:
@@ -182,9 +207,9 @@ def explorer_data(articles: pd.DataFrame, *, lexicon=None, outlets=None, groupin
         words = articles.assign(_g=group_keys(articles, by, outlets=outlets)[by])
         words = words[words["duplicate_of"].isna()] if "duplicate_of" in words else words
         totals = words.groupby("_g")["n_words"].sum()
-        table = keyness(articles, by=by, min_count=min_count, outlets=outlets, progress=False)
-        fresh = sorted(set(table["term"].astype(str)) - set(vocab) - set(variants))
-        variants.update(_variants_of(fresh, lexicon))  # lexicon variants are always shown
+        # each group's ends (the |z| ranking's first max_terms are among them) and the variants' rows
+        table = keyness(articles, by=by, min_count=min_count, outlets=outlets, progress=False, top=max_terms,
+                        terms=variants)
         groups = {}
         for group in keep:
             t = table[table[by] == group]

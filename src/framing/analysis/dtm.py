@@ -101,6 +101,23 @@ class DocumentTerms:
         out[~uni] = [f"{a} {b}" for a, b in zip(self.unigrams[pairs[:, 0]], self.unigrams[pairs[:, 1]])]
         return out
 
+    def columns_of(self, terms) -> np.ndarray:
+        """The columns of the terms named (unigrams, and bigrams as "a b"), in increasing order;
+        names the matrix does not hold are left out. One pass over the bigram pairs, no names made."""
+        terms = [str(t) for t in terms]
+        uni = pd.Index(self.unigrams)
+        singles = uni.get_indexer([t for t in terms if " " not in t])
+        pairs = [t.split(" ") for t in terms if t.count(" ") == 1]
+        cols = [singles[singles >= 0].astype(np.int64)]
+        if pairs and len(self.bigrams):
+            first = uni.get_indexer([a for a, _ in pairs]).astype(np.int64)
+            second = uni.get_indexer([b for _, b in pairs]).astype(np.int64)
+            ok = (first >= 0) & (second >= 0)
+            wanted = (first[ok] << 32) | second[ok]
+            keys = (self.bigrams[:, 0].astype(np.int64) << 32) | self.bigrams[:, 1].astype(np.int64)
+            cols.append(self.n_unigrams + np.flatnonzero(np.isin(keys, wanted)))
+        return np.unique(np.concatenate(cols))
+
     def rows_of(self, ids, digests) -> np.ndarray | None:
         """The rows holding these articles with these texts, in the given order; None if any is
         missing or its text has changed."""

@@ -6,7 +6,7 @@ import functools
 import hashlib
 import itertools
 import re
-from typing import Literal, Sequence
+from typing import Collection, Literal, Sequence
 
 import numpy as np
 import pandas as pd
@@ -175,6 +175,7 @@ def keyness(
     outlets=None,
     keep_outlet_names: bool = False,
     top: int | None = None,
+    terms: Collection[str] | None = None,
     progress: bool | None = None,
 ) -> pd.DataFrame:
     """Which words set a group apart? One row per term (and per group when `target` is None).
@@ -225,6 +226,10 @@ def keyness(
         smallest (the two ends a reader looks at); ``p``, ``q`` and the order are those of the
         whole table. A corpus of 100,000 articles has millions of terms: the whole table holds
         each one's name, the ends only a few. None keeps every term.
+    terms : collection of str, optional
+        With `top`: these terms' rows are kept too, wherever their statistic puts them (the
+        lexicon's variants beside each group's ends, say). Terms the table does not hold (used
+        fewer than `min_count` times, an outlet's own name) are simply absent.
     progress : bool, optional
         A progress bar over the documents as they are counted (default: only on a terminal).
 
@@ -257,16 +262,19 @@ def keyness(
                              outlets=outlets)
         matrix, vocab = term_counts(docs, ngram_range, stop_words, progress)
     if matrix is not None:
-        totals = _totals(matrix, vocab, docs)
+        # the statistics need only the terms the table can hold (but the bootstrap needs them all)
+        totals = _totals(matrix, vocab, docs, floor=1 if bootstrap else max(min_count, 1))
     names_out = not (keep_outlet_names or by == "part")
     # the own names leave a group's list after the statistics: keep more rows than asked for,
     # and compute the whole table again in the rare case that too few are left
     wide = None if top is None else (max(_WIDE_FACTOR * top, _WIDE_MIN) if names_out else top)
+    also = None if top is None or terms is None else frozenset(map(str, terms))
 
     def table_of(cut):
         return keyness_from_totals(totals, by, target, reference, method=method, min_count=min_count,
                                    alpha0=alpha0, correction=correction, bootstrap=bootstrap, level=level,
-                                   seed=seed, matrix=matrix, groups=docs["group"].to_numpy(), top=cut)
+                                   seed=seed, matrix=matrix, groups=docs["group"].to_numpy(), top=cut,
+                                   terms=also if cut is not None else None)
 
     table = table_of(wide)
     if not names_out or table.empty:
@@ -275,29 +283,40 @@ def keyness(
     if top is None:
         return kept
     label = None if target is not None else (by if isinstance(by, str) else " | ".join(by))
-    if wide is not None and _short_end(table, kept, label, top, wide):
+    if wide is not None and _short_end(table, kept, label, top, wide, also):
         kept = _without_own_names(table_of(None), articles, docs, by, target, stop_words, outlets)
-    return _ends(kept, label, top)
+    return _ends(kept, label, top, also)
 
 
 #: with `top`, the rows kept per side before a group's own outlet names leave its list
 _WIDE_FACTOR, _WIDE_MIN = 20, 1000
 
 
-def _ends(table: pd.DataFrame, label: str | None, top: int) -> pd.DataFrame:
+def _ends(table: pd.DataFrame, label: str | None, top: int, also: frozenset[str] | None = None) -> pd.DataFrame:
     """Per group (column `label`; None: one group), the first `top` rows with a positive statistic
-    and the last `top` with a negative one, in the table's order."""
+    and the last `top` with a negative one, in the table's order; and the rows of the terms `also`."""
     stat = table["statistic"].to_numpy(dtype=float)
+    wanted = _rows_of(table, also)
     groups = np.zeros(len(table), dtype=np.int64) if label is None else pd.factorize(table[label])[0]
     pos, neg = stat > 0, stat < 0
     rank_pos = pd.Series(pos).groupby(groups).cumsum().to_numpy()
     rank_neg = pd.Series(neg[::-1]).groupby(groups[::-1]).cumsum().to_numpy()[::-1]
-    return table[(pos & (rank_pos <= top)) | (neg & (rank_neg <= top))].reset_index(drop=True)
+    return table[(pos & (rank_pos <= top)) | (neg & (rank_neg <= top)) | wanted].reset_index(drop=True)
 
 
-def _short_end(before: pd.DataFrame, after: pd.DataFrame, label: str | None, top: int, wide: int) -> bool:
-    """Whether dropping rows left a group with fewer than `top` terms on a side that was cut at `wide`."""
+def _rows_of(table: pd.DataFrame, terms: frozenset[str] | None) -> np.ndarray:
+    """Which rows of `table` hold one of `terms` (none when `terms` is None)."""
+    if not terms:
+        return np.zeros(len(table), dtype=bool)
+    return table["term"].astype(str).isin(terms).to_numpy()
+
+
+def _short_end(before: pd.DataFrame, after: pd.DataFrame, label: str | None, top: int, wide: int,
+               also: frozenset[str] | None = None) -> bool:
+    """Whether dropping rows left a group with fewer than `top` terms on a side that was cut at `wide`
+    (the rows of the terms `also`, kept whatever their rank, are not counted)."""
     def ends(frame):
+        frame = frame[~_rows_of(frame, also)]
         g = pd.Series(0, index=frame.index) if label is None else frame[label].astype(str)
         stat = frame["statistic"]
         return (stat > 0).groupby(g).sum(), (stat < 0).groupby(g).sum()
@@ -345,17 +364,24 @@ def _part_totals(articles: pd.DataFrame, docs: pd.DataFrame, ngram_range, stop_w
                   sparse.csr_matrix(np.vstack([p[1] for p in parts])), whole=whole)
 
 
-def _totals(matrix: sparse.csr_matrix, vocab, docs: pd.DataFrame) -> Totals:
-    """:meth:`Totals.from_matrix` of the documents' groups, kept with the corpus's document-term
-    matrix while it lives (a second keyness of the same grouping reuses the sums)."""
+def _totals(matrix: sparse.csr_matrix, vocab, docs: pd.DataFrame, floor: int = 1) -> Totals:
+    """:meth:`Totals.from_matrix` of the documents' groups (for the terms used `floor` times or more),
+    kept with the corpus's document-term matrix while it lives (a second keyness of the same
+    grouping reuses the sums)."""
     groups = docs["group"].to_numpy()
     if not isinstance(vocab, Terms):
-        return Totals.from_matrix(matrix, vocab, groups)
+        return Totals.from_matrix(matrix, vocab, groups, floor=floor)
+    key = ("totals", matrix.shape, _docs_key(docs), floor)
+    return derived(vocab.owner, key, lambda: Totals.from_matrix(matrix, vocab, groups, floor=floor))
+
+
+def _docs_key(docs: pd.DataFrame) -> str:
+    """A digest of the documents' groups and matrix rows: what sums over a matrix depend on."""
     digest = hashlib.blake2b(digest_size=16)
-    digest.update(pd.util.hash_array(np.asarray(groups, dtype=object).astype(str).astype(object)).tobytes())
+    digest.update(pd.util.hash_array(np.asarray(docs["group"].to_numpy(), dtype=object).astype(str)
+                                     .astype(object)).tobytes())
     digest.update(docs["row"].to_numpy(dtype=np.int64).tobytes())
-    key = ("totals", matrix.shape, digest.hexdigest())
-    return derived(vocab.owner, key, lambda: Totals.from_matrix(matrix, vocab, groups))
+    return digest.hexdigest()
 
 
 def own_names(articles: pd.DataFrame, outlets=None, stop_words=STOP_WORDS) -> dict[str, list[tuple[str, ...]]]:
@@ -413,18 +439,41 @@ def drop_own_names(table: pd.DataFrame, by, target, names: dict[str, list[tuple[
     if table.empty:
         return table.reset_index(drop=True)
     label = None if target is not None else (by if isinstance(by, str) else " | ".join(by))
-    groups = pd.Series(str(target), index=table.index) if label is None else table[label].astype(str)
-    codes, terms = pd.factorize(table["term"].astype(str))  # each term once (it recurs for every group)
-    parts = pd.Series(terms).str.split(" ", expand=True)  # a column per word of the term
-    more = (table["statistic"] > 0).to_numpy()
     keep = np.ones(len(table), dtype=bool)
+    # only the rows whose term holds a word of some outlet's names can leave: found with Arrow over
+    # the whole column (millions of rows at 100,000 articles), then judged group by group below
+    values = table["term"].to_numpy(dtype=object)
+    # each distinct name once: a table for every group repeats the same name objects, so they are
+    # told apart by identity first (no hashing of millions of strings)
+    codes, distinct = pd.factorize(np.fromiter(map(id, values), dtype=np.int64, count=len(values)))
+    first = np.empty(len(distinct), dtype=np.int64)
+    first[codes[::-1]] = np.arange(len(values) - 1, -1, -1)
+    named = np.flatnonzero(_holds_a_word(pd.Series(values[first], dtype=object), words(every))[codes])
+    sub = table.iloc[named]
+    groups = pd.Series(str(target), index=sub.index) if label is None else sub[label].astype(str)
+    codes, terms = pd.factorize(sub["term"].astype(str))  # each term once (it recurs for every group)
+    parts = pd.Series(terms, dtype=object).str.split(" ", expand=True)  # a column per word of the term
+    more = (sub["statistic"] > 0).to_numpy()
     for g, rows in groups.groupby(groups, sort=False).groups.items():
-        at = table.index.get_indexer(rows)
+        at = sub.index.get_indexer(rows)
         mine = set(members.get(g, []))
         named_own = parts.isin(words(mine)).any(axis=1).to_numpy()[codes[at]]
         named_other = parts.isin(words(every - mine)).any(axis=1).to_numpy()[codes[at]]
-        keep[at] = ~np.where(more[at], named_own, named_other)
-    return table[keep].reset_index(drop=True)
+        keep[named[at]] = ~np.where(more[at], named_own, named_other)
+    return table[keep].reset_index(drop=True) if not keep.all() else table.reset_index(drop=True)
+
+
+def _holds_a_word(terms: pd.Series, words: set[str]) -> np.ndarray:
+    """Per term (words joined by single spaces), whether one of its words is in `words`."""
+    if not words or not len(terms):
+        return np.zeros(len(terms), dtype=bool)
+    column = pa.array(terms.astype(object).tolist(), type=pa.large_string())
+    lists = pc.split_pattern(column, " ")
+    found = pc.is_in(pc.list_flatten(lists), value_set=pa.array(sorted(words), type=pa.large_string()))
+    parents = pc.list_parent_indices(lists).to_numpy()
+    out = np.zeros(len(terms), dtype=bool)
+    out[parents[found.to_numpy(zero_copy_only=False)]] = True
+    return out
 
 
 class Totals:
@@ -440,21 +489,40 @@ class Totals:
         self.whole = whole
 
     @classmethod
-    def from_matrix(cls, matrix: sparse.csr_matrix, vocab: np.ndarray, groups: np.ndarray) -> "Totals":
+    def from_matrix(cls, matrix: sparse.csr_matrix, vocab: np.ndarray, groups: np.ndarray,
+                    floor: int = 1) -> "Totals":
+        """Each group's sums of a document-term matrix (`groups`: one name per row). `floor` > 1:
+        held only for the terms used that often in all groups together, with :attr:`whole`
+        (at 100,000 articles most of the ten million (1,2)-grams are used once or twice: the
+        totals of the rest take a tenth of the memory)."""
         names = sorted(set(groups.tolist()))
         codes = pd.Index(names).get_indexer(groups)
         matrix = sparse.csr_matrix(matrix)
         n_terms = matrix.shape[1]
-        counts, docs = [], []
+        cols = None
+        if floor > 1 and names:
+            pooled, _ = column_sums(matrix)
+            cols = np.flatnonzero(pooled >= floor)
+            pooled_sum = float(pooled.sum())
+            del pooled
+        counts, docs, sizes = [], [], []
         for k in range(len(names)):  # one group's rows at a time: a dense sum over the vocabulary, kept sparse
             sub = matrix[codes == k]
-            counts.append(sparse.csr_matrix(np.bincount(sub.indices, weights=sub.data, minlength=n_terms)
-                                            .astype(np.int64)))
-            docs.append(sparse.csr_matrix(np.bincount(sub.indices[sub.data > 0], minlength=n_terms).astype(np.int64)))
+            count = np.bincount(sub.indices, weights=sub.data, minlength=n_terms).astype(np.int64)
+            n_docs = np.bincount(sub.indices[sub.data > 0], minlength=n_terms).astype(np.int64)
+            del sub
+            sizes.append(float(count.sum()))
+            if cols is not None:
+                count, n_docs = count[cols], n_docs[cols]
+            counts.append(sparse.csr_matrix(count))
+            docs.append(sparse.csr_matrix(n_docs))
         shape = (len(names), n_terms)
         if not names:
             return cls(names, vocab, sparse.csr_matrix(shape, dtype=np.int64), sparse.csr_matrix(shape, dtype=np.int64))
-        return cls(names, vocab, sparse.vstack(counts, format="csr"), sparse.vstack(docs, format="csr"))
+        counts, docs = sparse.vstack(counts, format="csr"), sparse.vstack(docs, format="csr")
+        if cols is None:
+            return cls(names, vocab, counts, docs)
+        return cls(names, _Picked(vocab, cols), counts, docs, whole=(np.array(sizes), pooled_sum, floor))
 
     @functools.cached_property
     def pooled(self) -> np.ndarray:
@@ -493,9 +561,11 @@ class Totals:
 def keyness_from_totals(totals: Totals, by, target=None, reference=None, *, method: Method = "log_odds",
                         min_count: int = 5, alpha0: float | None = None, correction: bool = True,
                         bootstrap: int = 0, level: float = 0.95, seed: int = 0,
-                        matrix=None, groups=None, top: int | None = None) -> pd.DataFrame:
+                        matrix=None, groups=None, top: int | None = None,
+                        terms: Collection[str] | None = None) -> pd.DataFrame:
     """:func:`keyness` from per-group totals (the bootstrap also needs the document matrix and
-    groups); `top`: only each target's `top` largest and `top` smallest statistics."""
+    groups); `top`: only each target's `top` largest and `top` smallest statistics, and the rows
+    of `terms`."""
     names = totals.names
     targets = [target] if target is not None else names
     for t in targets:
@@ -520,10 +590,15 @@ def keyness_from_totals(totals: Totals, by, target=None, reference=None, *, meth
         prior_sum = pooled_sum if alpha0 is None else float(alpha0)
     within = Totals(totals.names, _Picked(totals.vocab, candidate), totals.counts[:, candidate],
                     totals.docs[:, candidate])
+    shared: dict = {}  # what every target's table has in common (see _keyness_one)
+    also = None
+    if top is not None and terms is not None:  # the terms' columns, as positions among the candidates
+        also = (frozenset(map(str, terms)), np.flatnonzero(np.isin(candidate, columns_of(totals.vocab, terms))))
     out = [
         _keyness_one(within, t, reference, method=method, min_count=min_count, prior=prior[candidate],
                      prior_sum=prior_sum, correction=correction, bootstrap=bootstrap, level=level, seed=seed,
-                     matrix=matrix, groups=groups, sizes=sizes, columns=candidate, prior_all=prior, top=top)
+                     matrix=matrix, groups=groups, sizes=sizes, columns=candidate, prior_all=prior, top=top,
+                     also=also, shared=shared)
         for t in targets
     ]
     table = pd.concat(out, ignore_index=True) if out else pd.DataFrame()
@@ -551,12 +626,35 @@ class _Picked:
         return np.asarray(self._vocab[cols], dtype=object)  # names made for these columns only
 
 
+def columns_of(vocab, terms) -> np.ndarray:
+    """The columns of `vocab` (an array of names, :class:`Terms`, or the lazy vocabularies built
+    on them) named by `terms`, in increasing order; names it does not hold are left out.
+
+    Examples
+    --------
+    >>> columns_of(np.array(["kiev", "kyiv", "talks"], dtype=object), ["talks", "kyiv", "odesa"]).tolist()
+    [1, 2]
+    """
+    terms = list(dict.fromkeys(map(str, terms)))
+    if not terms or not len(vocab):
+        return np.array([], dtype=np.int64)
+    if isinstance(vocab, Terms):
+        cols = vocab.owner.columns_of(terms)
+        return cols[cols < len(vocab)]
+    if isinstance(vocab, _Picked):
+        return np.flatnonzero(np.isin(vocab._columns, columns_of(vocab._vocab, terms)))
+    names = vocab if isinstance(vocab, (np.ndarray, list, tuple, pd.Index)) else vocab[np.arange(len(vocab))]
+    found = pd.Index(np.asarray(names, dtype=object)).get_indexer_for(terms)
+    return np.unique(found[found >= 0]).astype(np.int64)
+
+
 def _keyness_one(totals: Totals, target, reference, *, method, min_count, prior, prior_sum, correction,
                  bootstrap, level, seed, matrix=None, groups=None, sizes=None, columns=None,
-                 prior_all=None, top=None) -> pd.DataFrame:
+                 prior_all=None, top=None, also=None, shared: dict | None = None) -> pd.DataFrame:
     """One target's table. `totals` may hold only some columns of the vocabulary (`columns`, with
     `prior` theirs): `sizes` are then the groups' token counts over the whole vocabulary and
-    `prior_all` the whole prior (for the bootstrap)."""
+    `prior_all` the whole prior (for the bootstrap). `also`: with `top`, (terms, their columns in
+    `totals`) whose rows are kept as well."""
     names = np.asarray(totals.names, dtype=object)
     in_target = names == target
     if reference is None:
@@ -611,18 +709,29 @@ def _keyness_one(totals: Totals, target, reference, *, method, min_count, prior,
                 cut = np.partition(side[ok], len(ok) - top)[len(ok) - top]
                 ok = ok[side[ok] >= cut]
             ends[ok] = True
+        if also is not None:
+            ends |= np.isin(kept, also[1])
         table, kept = table[ends], kept[ends]
-    table.insert(1, "term", vocab[kept])
+    # largest statistic first (NaN last), ties by term: the terms ranked by Arrow (code-point order, as
+    # Python compares strings), then one numpy lexsort, instead of pandas sorting Python strings.
+    # Against all the other groups every target keeps the same terms (those used min_count times in
+    # all): their names and ranks are made once, in `shared`, for every target
+    same = shared is not None and top is None and reference is None
+    if same and "kept" in shared and np.array_equal(shared["kept"], kept):
+        names, rank = shared["names"], shared["rank"]
+    else:
+        names = vocab[kept]
+        rank = np.empty(len(names), dtype=np.int64)
+        rank[pc.sort_indices(pa.array(np.asarray(names, dtype=object).tolist(), type=pa.large_string()))
+             .to_numpy()] = np.arange(len(names))
+        if same:
+            shared.update(kept=kept, names=names, rank=rank)
+    table.insert(1, "term", names)
     cols = ["group", "term", "statistic", "p", "q", "n_target", "n_reference", "docs_target", "few_docs"]
     cols += [c for c in ("delta", "delta_lo", "delta_hi") if c in table]
-    # largest statistic first (NaN last), ties by term: the terms ranked by Arrow (code-point order, as
-    # Python compares strings), then one numpy lexsort, instead of pandas sorting Python strings
-    terms = pa.array(table["term"].astype(object).tolist(), type=pa.large_string())
-    rank = np.empty(len(table), dtype=np.int64)
-    rank[pc.sort_indices(terms).to_numpy()] = np.arange(len(table))
     order = np.lexsort((rank, -table["statistic"].to_numpy(dtype=float)))
     table = table[cols].iloc[order].reset_index(drop=True)
-    return table if top is None else _ends(table, None, top)
+    return table if top is None else _ends(table, None, top, None if also is None else also[0])
 
 
 def _prior(pooled: np.ndarray, alpha0: float | None) -> np.ndarray:
@@ -700,31 +809,24 @@ def collocations(
     docs = documents(articles, by or "outlet", dedupe=dedupe)
     dt = document_terms(articles, stop_words=stop_words)
     scorer = getattr(BigramAssocMeasures, measure)
+    # the window counts are kept with the matrix while it lives: a second call with the same term,
+    # window and documents only scores them again (with its own measure, min_freq and top)
+    key = ("collocations", _docs_key(docs), bool(by), joined, phrase.pattern if phrase else None, window)
+    counted = derived(dt, key, lambda: _window_counts(articles, docs, dt, joined, phrase, window, stop_words, by))
+    index = derived(dt, "unigram_index", lambda: {w: k for k, w in enumerate(dt.unigrams.tolist())})
     rows = []
-    groups = list(docs.groupby("group")) if by else [(None, docs)]
-    holds = _holding(docs, dt, joined, phrase, articles)  # per document of docs
-    held = [block.index.to_numpy()[holds[block.index.to_numpy()]] for _, block in groups]
-    # every group's texts in one pass (from the ingest folder for a table read without them)
-    texts = iter(_texts_of(docs.iloc[np.concatenate([np.zeros(0, np.int64), *held])], articles))
-    for (group, block), mine in zip(groups, held):
-        sub = dt.matrix[block["row"].to_numpy()][:, :dt.n_unigrams]
-        word_fd = dict(zip(dt.unigrams, np.asarray(sub.sum(axis=0)).ravel().tolist()))
-        pair_fd: dict[tuple[str, str], int] = {}
-        for text in itertools.islice(texts, len(mine)):
-            plain = tokenize(text, stop_words=stop_words)
-            words = tokenize(phrase.sub(joined, preprocess(text)), stop_words=stop_words) if phrase else plain
-            if phrase is not None:  # the joined words replace theirs in the frequencies
-                for w in plain:
-                    word_fd[w] -= 1
-                for w in words:
-                    word_fd[w] = word_fd.get(w, 0) + 1
-            _count_pairs(words, joined, window, pair_fd)
-        n_all = sum(word_fd.values())
+    for group, counts, extra, pair_fd in counted:
+        n_all = int(counts.sum()) + sum(extra.values())
+
+        def freq(word: str) -> int:
+            at = index.get(word)
+            return (0 if at is None else int(counts[at])) + extra.get(word, 0)
+
         pairs: dict[str, tuple[float, int]] = {}
         for (w1, w2), n in pair_fd.items():
             if n < min_freq:
                 continue
-            score = scorer(n / (window - 1.0), (word_fd[w1], word_fd[w2]), n_all)
+            score = scorer(n / (window - 1.0), (freq(w1), freq(w2)), n_all)
             other = w2 if w1 == joined else w1
             if other == joined:
                 continue
@@ -735,6 +837,34 @@ def collocations(
                  for w, (s, n) in best]
     out = pd.DataFrame(rows, columns=["group", "term", "collocate", "score", "count", "measure"])
     return out.rename(columns={"group": by}) if by else out.drop(columns="group")
+
+
+def _window_counts(articles, docs, dt, joined: str, phrase, window: int, stop_words, by) -> list[tuple]:
+    """Per group: its unigram counts (from the matrix), what joining a phrase's words changes in them
+    (word -> difference), and the term's pairs with its neighbours within `window` words."""
+    groups = list(docs.groupby("group")) if by else [(None, docs)]
+    holds = _holding(docs, dt, joined, phrase, articles)  # per document of docs
+    held = [block.index.to_numpy()[holds[block.index.to_numpy()]] for _, block in groups]
+    # every group's texts in one pass (from the ingest folder for a table read without them)
+    texts = iter(_texts_of(docs.iloc[np.concatenate([np.zeros(0, np.int64), *held])], articles))
+    out = []
+    for (group, block), mine in zip(groups, held):
+        sub = dt.matrix[block["row"].to_numpy()][:, :dt.n_unigrams]
+        counts = np.asarray(sub.sum(axis=0)).ravel().astype(np.int64)
+        del sub
+        extra: dict[str, int] = {}
+        pair_fd: dict[tuple[str, str], int] = {}
+        for text in itertools.islice(texts, len(mine)):
+            plain = tokenize(text, stop_words=stop_words)
+            words = tokenize(phrase.sub(joined, preprocess(text)), stop_words=stop_words) if phrase else plain
+            if phrase is not None:  # the joined words replace theirs in the frequencies
+                for w in plain:
+                    extra[w] = extra.get(w, 0) - 1
+                for w in words:
+                    extra[w] = extra.get(w, 0) + 1
+            _count_pairs(words, joined, window, pair_fd)
+        out.append((group, counts, extra, pair_fd))
+    return out
 
 
 _PLAIN_TERM = re.compile(r"[\w'’\-]+")
@@ -796,6 +926,19 @@ def _group_tfidf(articles, docs, names, min_df: int, max_features, stop_words, p
     if not len(docs):
         return None
     dt = document_terms(articles, stop_words=stop_words, progress=progress)
+    # kept with the matrix while it lives: a second call with the same documents and settings
+    key = ("group_tfidf", _docs_key(docs), tuple(names), min_df, max_features, block)
+    return derived(dt, key, lambda: _group_tfidf_of(dt, docs, names, min_df, max_features, block))
+
+
+def _group_tfidf_of(dt, docs, names, min_df: int, max_features, block: int) -> np.ndarray | None:
+    sums = _summed_tfidf(dt, docs, names, min_df, max_features, block)
+    if sums is not None:
+        sums.setflags(write=False)  # shared by every later call
+    return sums
+
+
+def _summed_tfidf(dt, docs, names, min_df: int, max_features, block: int) -> np.ndarray | None:
     rows = docs["row"].to_numpy()
     tfs, df = column_sums(dt.matrix, rows)
     cols = np.flatnonzero(df >= max(min_df, 1))
