@@ -160,16 +160,19 @@ def _keyness_peer(articles) -> None:
 def _analysis(framing, path: Path) -> dict:
     """The count-based statistics on one document-term matrix: its build, then keyness (every outlet
     against the rest), outlet_similarity and collocations ("war", by outlet), then each again with
-    the matrix cached in memory, and keyness once more in a fresh session from the matrix on disk."""
+    the matrix cached in memory (and keyness of each outlet's 50 terms at either end), and keyness
+    once more in a fresh session from the matrix on disk. The corpus is what ``framing ingest --out``
+    wrote (in a child process, not measured), read without its texts, as the report reads it; the
+    peak memory is this process's and its workers' (the matrix is counted on every core)."""
     import tempfile
 
     from framing._cache import latest
     from framing.analysis.dtm import document_terms
 
     with tempfile.TemporaryDirectory() as out:
-        framing.ingest_to(path, out, workers=2, progress=False)
-        articles = framing.read_articles(out)
-        n, nbytes = len(articles), int(articles["text"].str.len().sum())
+        with concurrent.futures.ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+            n, nbytes = pool.submit(_ingest_text_counts, str(path), out).result()
+        articles = framing.read_articles(out, texts=False)
         timed = {}
 
         def clock(key, fn):
@@ -177,19 +180,34 @@ def _analysis(framing, path: Path) -> dict:
             fn()
             timed[key] = time.perf_counter() - start
 
-        clock("build_s", lambda: document_terms(articles))
-        clock("keyness_s", lambda: framing.keyness(articles))
-        clock("similarity_s", lambda: framing.outlet_similarity(articles))
-        clock("collocations_s", lambda: framing.collocations(articles, "war", by="outlet"))
-        clock("keyness_again_s", lambda: framing.keyness(articles))
-        clock("similarity_again_s", lambda: framing.outlet_similarity(articles))
-        clock("collocations_again_s", lambda: framing.collocations(articles, "war", by="outlet"))
-        latest.clear()
-        clock("keyness_from_disk_s", lambda: framing.keyness(framing.read_articles(out)))
+        with _TreeMemory() as tree:
+            clock("build_s", lambda: document_terms(articles))
+            clock("keyness_s", lambda: framing.keyness(articles))
+            clock("similarity_s", lambda: framing.outlet_similarity(articles))
+            clock("collocations_s", lambda: framing.collocations(articles, "war", by="outlet"))
+            clock("keyness_again_s", lambda: framing.keyness(articles))
+            clock("keyness_top_again_s", lambda: framing.keyness(articles, top=50))
+            clock("similarity_again_s", lambda: framing.outlet_similarity(articles))
+            clock("collocations_again_s", lambda: framing.collocations(articles, "war", by="outlet"))
+            latest.clear()
+            clock("keyness_from_disk_s", lambda: framing.keyness(framing.read_articles(out, texts=False)))
         cache_mb = sum(f.stat().st_size for f in (Path(out) / "dtm").rglob("*") if f.is_file()) / 2**20
     seconds = timed["keyness_s"] + timed["similarity_s"] + timed["collocations_s"]
     return {"stage": "analysis", "articles": n, "bytes": nbytes, "seconds": seconds, "cache_mb": cache_mb,
-            **timed, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+            **timed, **tree.peaks, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def _ingest_text_counts(path: str, out: str) -> tuple[int, int]:
+    """``framing ingest --out`` in a child process: (articles, characters of their texts)."""
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    import framing
+
+    summary = framing.ingest_to(path, out, workers=2, progress=False)
+    chars = sum(int(pc.sum(pc.utf8_length(pq.read_table(part, columns=["text"])["text"])).as_py() or 0)
+                for part in sorted((Path(out) / "articles").glob("*.parquet")))
+    return summary.n_articles, chars
 
 
 def _ingest_counts(path: str, out: str) -> tuple[int, int]:
@@ -497,6 +515,18 @@ def _corpus(folder: Path, size: int, write_jsonl) -> Path:
     return path
 
 
+def _analysis_row(r: dict) -> str:
+    """One row of the `analysis` table (older rows lack some figures: "–")."""
+    def fig(key: str, fmt: str = ".1f") -> str:
+        return format(r[key], fmt) if key in r else "–"
+
+    again = " / ".join(fig(k) for k in ("keyness_again_s", "keyness_top_again_s", "similarity_again_s",
+                                        "collocations_again_s"))
+    return (f"| {r['size']:,} | {fig('build_s')} | {fig('keyness_s')} | {fig('similarity_s')} | "
+            f"{fig('collocations_s')} | {again} | {fig('keyness_from_disk_s')} | {fig('cache_mb', ',.0f')} | "
+            f"{fig('peak_rss_mb', ',.0f')} / {fig('tree_pss_mb', ',.0f')} |")
+
+
 def _extras(extras: list[dict]) -> str:
     lines = []
     for r in extras:
@@ -542,14 +572,15 @@ def _markdown(results: list[dict]) -> str:
     if analysis:
         lines += ["", "One document-term matrix (`analysis`; seconds): the matrix's build, then keyness (every outlet "
                       "against the rest), outlet_similarity and collocations of \"war\" by outlet — the stage's time is "
-                      "the sum of these three — then each again with the matrix in memory, and keyness in a fresh "
-                      "session reading the matrix from the ingest folder's `dtm/`:", "",
-                  "| articles | build | keyness | similarity | collocations | again: k / s / c | from disk | cache MB |",
-                  "|---:|---:|---:|---:|---:|---|---:|---:|"]
-        lines += [f"| {r['size']:,} | {r['build_s']:.1f} | {r['keyness_s']:.1f} | {r['similarity_s']:.1f} "
-                  f"| {r['collocations_s']:.1f} | {r['keyness_again_s']:.1f} / {r['similarity_again_s']:.1f} / "
-                  f"{r['collocations_again_s']:.1f} | {r['keyness_from_disk_s']:.1f} | {r['cache_mb']:,.0f} |"
-                  for r in analysis]
+                      "the sum of these three — then each again with the matrix in memory (keyness also with `top=50`, "
+                      "each outlet's 50 terms at either end), and keyness in a fresh session reading the matrix "
+                      "from the ingest folder's `dtm/`; the corpus is read without its texts (`texts=False`), and "
+                      "the peak memory is the process's RSS and the PSS of the process and its workers (sampled; "
+                      "a row without the tree's figure ingested in the measuring process and held the texts):", "",
+                  "| articles | build | keyness | similarity | collocations | again: k / k top 50 / s / c | from disk "
+                  "| cache MB | peak MB: process / tree PSS |",
+                  "|---:|---:|---:|---:|---:|---|---:|---:|---|"]
+        lines += [_analysis_row(r) for r in analysis]
     reports = [r for r in results if r["stage"] == "report"]
     if reports:
         lines += ["", "`framing report DIR` on what `framing ingest --out` wrote (`report`; the ingest is the "
