@@ -171,7 +171,7 @@ def _analysis(framing, path: Path) -> dict:
 
     with tempfile.TemporaryDirectory() as out:
         with concurrent.futures.ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
-            n, nbytes = pool.submit(_ingest_text_counts, str(path), out).result()
+            n, nbytes = pool.submit(_ingest_counts, str(path), out, True).result()
         articles = framing.read_articles(out, texts=False)
         timed = {}
 
@@ -197,25 +197,19 @@ def _analysis(framing, path: Path) -> dict:
             **timed, **tree.peaks, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
-def _ingest_text_counts(path: str, out: str) -> tuple[int, int]:
-    """``framing ingest --out`` in a child process: (articles, characters of their texts)."""
+def _ingest_counts(path: str, out: str, chars: bool = False) -> tuple[int, int]:
+    """``framing ingest --out`` in a child process: (articles, bytes read) or, with `chars`,
+    (articles, characters of their texts)."""
+    import framing
+
+    summary = framing.ingest_to(path, out, workers=2, progress=False)
+    if not chars:
+        return summary.n_articles, summary.n_bytes
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
-    import framing
-
-    summary = framing.ingest_to(path, out, workers=2, progress=False)
-    chars = sum(int(pc.sum(pc.utf8_length(pq.read_table(part, columns=["text"])["text"])).as_py() or 0)
-                for part in sorted((Path(out) / "articles").glob("*.parquet")))
-    return summary.n_articles, chars
-
-
-def _ingest_counts(path: str, out: str) -> tuple[int, int]:
-    """``framing ingest --out`` in a child process: (articles, bytes)."""
-    import framing
-
-    summary = framing.ingest_to(path, out, workers=2, progress=False)
-    return summary.n_articles, summary.n_bytes
+    return summary.n_articles, sum(int(pc.sum(pc.utf8_length(pq.read_table(part, columns=["text"])["text"])).as_py()
+                                       or 0) for part in sorted((Path(out) / "articles").glob("*.parquet")))
 
 
 def _report(framing, path: Path) -> dict:

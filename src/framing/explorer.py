@@ -149,7 +149,7 @@ def _variants_of(terms: list[str], lexicon) -> dict[str, str]:
                               "title": "", "text": block})
         hits = find_terms(probe, lex, titles=False, context=0)
         row = hits["article_id"].astype(int).to_numpy()
-        whole = (hits["start"].to_numpy() == 0) & (hits["end"].to_numpy() == np.array([len(block[r]) for r in row]))
+        whole = (hits["start"].to_numpy() == 0) & (hits["end"].to_numpy() == probe["text"].str.len().to_numpy()[row])
         for r, f, v in zip(row[whole], hits["family"][whole], hits["variant"][whole]):
             found[block[r]] = f"{labels.get(f, f)}: {v}"
     return found

@@ -445,9 +445,8 @@ def drop_own_names(table: pd.DataFrame, by, target, names: dict[str, list[tuple[
     values = table["term"].to_numpy(dtype=object)
     # each distinct name once: a table for every group repeats the same name objects, so they are
     # told apart by identity first (no hashing of millions of strings)
-    codes, distinct = pd.factorize(np.fromiter(map(id, values), dtype=np.int64, count=len(values)))
-    first = np.empty(len(distinct), dtype=np.int64)
-    first[codes[::-1]] = np.arange(len(values) - 1, -1, -1)
+    codes, _ = pd.factorize(np.fromiter(map(id, values), dtype=np.int64, count=len(values)))
+    first = np.flatnonzero(~pd.Series(codes).duplicated().to_numpy())  # code k first appears at first[k]
     named = np.flatnonzero(_holds_a_word(pd.Series(values[first], dtype=object), words(every))[codes])
     sub = table.iloc[named]
     groups = pd.Series(str(target), index=sub.index) if label is None else sub[label].astype(str)
