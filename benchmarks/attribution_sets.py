@@ -24,7 +24,7 @@ ENGLISH = ["ukraine-war-en-2022-2023", "ukraine-opinion-en-2024-2026"]
 LABEL_FILES = ["quote_labels.csv", "voice_labels.csv", "term_match_labels.csv", "corpora_line_labels.csv",
                "corpora_line_labels_b.csv"]
 SEED = 20
-PER_OUTLET = {"dev": 3, "blind": 5, "dev2": 4}  # in this order: each set takes the next articles
+PER_OUTLET = {"dev": 3, "blind": 5, "dev2": 4, "blind2": 5}  # in this order: each set takes the next articles
 MARKS = ('"', "“", "”", "‘", "’", "´")
 
 
@@ -77,6 +77,9 @@ if __name__ == "__main__":
 HIT_SEED = 21
 HIT_STRATA = {"any hit": 250, "near a quotation mark or a distancing word": 110}
 DEV_HITS = 250
+BLIND2_STRATA = {"any hit": 200, "near a quotation mark or a distancing word": 120}
+DISTANCING = ("so-called", "so called", "self-", "what ", "alleged", "purported", "as he call", "as she call",
+              "as they call", "as it call", "as the kremlin call", "as moscow call", "dubbed")
 NEAR = ("\"", "“", "”", "‘", "’", "so-called", "so called", "self-", "what ", "alleged", "purported")
 
 
@@ -94,9 +97,10 @@ def hits_to_label(which: str = "blind") -> "pandas.DataFrame":
     from framing.knowledge import packaged_yaml
 
     taken = used() | {f"{r['corpus']}/{r['source_path']}" for r in draw()["dev"]}
-    if which == "dev":  # a tuning set: other articles than the blind hits', another seed, one stratum
-        blind = pd.read_csv(ROOT / "tests" / "data" / "hit_labels_blind.csv")
-        taken |= {f"{c}/{p}" for c, p in zip(blind["corpus"], blind["source_path"])}
+    if which in ("dev", "blind2"):  # other articles than the blind hits' (and, for blind2, the dev hits')
+        for name in ["hit_labels_blind.csv"] + (["hit_labels_dev.csv"] if which == "blind2" else []):
+            earlier = pd.read_csv(ROOT / "tests" / "data" / name)
+            taken |= {f"{c}/{p}" for c, p in zip(earlier["corpus"], earlier["source_path"])}
     lexicon = copy.deepcopy(packaged_yaml("lexicon.yaml"))
     for family in lexicon["families"].values():
         family.pop("exclude", None)
@@ -113,6 +117,18 @@ def hits_to_label(which: str = "blind") -> "pandas.DataFrame":
     hits = pd.concat(frames, ignore_index=True)
     window = [t[max(0, s - 60):e + 60] for t, s, e in zip(hits["text"], hits["start"], hits["end"])]
     near = pd.Series([any(m in w for m in NEAR) for w in window], index=hits.index)
+    if which == "blind2":  # drawn when the first blind set had been measured often: every hit near a
+        # distancing word or right after a quotation mark, then hits near a quotation mark to fill the stratum
+        distancing = pd.Series([any(m in w.lower() for m in DISTANCING) or t[max(0, s - 1):s] in MARKS
+                                for w, t, s in zip(window, hits["text"], hits["start"])], index=hits.index)
+        first = hits.sample(BLIND2_STRATA["any hit"], random_state=HIT_SEED + 2).assign(stratum="any hit")
+        rest = hits[~hits.index.isin(first.index)]
+        second = rest[distancing.loc[rest.index]]
+        fill = rest[near.loc[rest.index] & ~rest.index.isin(second.index)]
+        fill = fill.sample(min(len(fill), max(0, BLIND2_STRATA["near a quotation mark or a distancing word"]
+                                                 - len(second))), random_state=HIT_SEED + 2)
+        out = pd.concat([first, pd.concat([second, fill]).assign(stratum="near a quotation mark or a distancing word")])
+        return out[["corpus", "source_path", "start", "end", "family", "variant", "matched", "text", "stratum"]]
     if which == "dev":
         return hits.sample(DEV_HITS, random_state=HIT_SEED + 1).assign(stratum="any hit")[
             ["corpus", "source_path", "start", "end", "family", "variant", "matched", "text", "stratum"]]

@@ -123,9 +123,11 @@ def kept(text: str, span: tuple[int, int], body: str, body_shingles: Counter | N
     return sum(min(c, have[s]) for s, c in grams.items()) >= 0.5 * sum(grams.values())
 
 
-#: The label files: the first set (seed 19), and a second set drawn later (seed 20, none of the first)
-#: to measure on articles nobody had looked at after the cleaning was tuned on the first.
-LABEL_SETS = {"a": ("corpora_line_labels.csv", SEED), "b": ("corpora_line_labels_b.csv", SEED + 1)}
+#: The label files: the first set (seed 19), a second set drawn later (seed 20, none of the first) to
+#: measure on articles nobody had looked at after the cleaning was tuned on the first, and a third
+#: (seed 21, none of the first two), drawn when set b's errors had been read and it was no longer blind.
+LABEL_SETS = {"a": ("corpora_line_labels.csv", SEED), "b": ("corpora_line_labels_b.csv", SEED + 1),
+              "c": ("corpora_line_labels_c.csv", SEED + 2)}
 
 
 def labelled_ids(which: str) -> set[str]:
@@ -137,8 +139,10 @@ def labelled_ids(which: str) -> set[str]:
 
 
 def sample_set(which: str, recs: dict[str, dict] | None = None) -> list[str]:
-    """The articles of label set `which` ("a" or "b"): set b excludes set a's articles."""
-    exclude = labelled_ids("a") if which == "b" else set()
+    """The articles of label set `which` ("a", "b" or "c"): each set excludes the articles of the sets
+    before it."""
+    earlier = list(LABEL_SETS)[:list(LABEL_SETS).index(which)]
+    exclude = set().union(*(labelled_ids(w) for w in earlier))
     return sample(recs, seed=LABEL_SETS[which][1], exclude=exclude)
 
 
