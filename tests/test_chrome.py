@@ -197,7 +197,7 @@ def test_hand_labelled_units_of_the_shared_corpora():
 
     _, figures = extraction.corpora_units()
     assert figures["body_recall"] >= 0.99, figures  # measured 0.994: 5 of 895 body units lost
-    assert figures["chrome_recall"] >= 0.88, figures  # measured 0.90
+    assert figures["chrome_recall"] >= 0.91, figures  # measured 0.933
 
 
 def test_a_rule_dropped_line_does_not_cut_the_story_short():
@@ -231,3 +231,36 @@ def test_a_list_that_ends_the_story_is_kept_when_the_story_introduces_it():
                      + items)
     cleaned = clean_text(text)
     assert cleaned.paragraphs[-len(items):] == items
+
+
+def test_a_credit_rule_takes_its_own_piece_not_the_story_glued_behind_it():
+    """A drop rule never deletes more than it matches: a photo credit glued to the next paragraph
+    without a space ("…EPAThe two…", "…MediaLater on…") is cut at the seam, and a credit in front of
+    the story's sentences leaves them; a caption's own sentence before its credit still goes."""
+    text = "\n".join([
+        STORY[0],
+        "Image source, EPAThe two mayors waved to the crowd outside the town hall, before heading inside.",
+        "Image source, Harbour Press Later the council met in the old library. The harbour master said the quay "
+        "would reopen in spring, once the repairs were paid for.",
+        "The mayor of Northport at the quay on 3 May. (Jane Roe / AFP via Getty Images)",
+        STORY[1],
+    ])
+    cleaned = clean_text(text)
+    assert "The two mayors waved to the crowd outside the town hall, before heading inside." in cleaned.paragraphs
+    assert any(p.startswith("The harbour master said the quay would reopen") for p in cleaned.paragraphs)
+    assert not any("Image source" in p or "Getty" in p or "mayor of Northport at the quay" in p for p in cleaned.paragraphs)
+    kinds = {line: why for line, why in cleaned.dropped}
+    assert kinds["Image source, EPA"] == "nav"
+
+
+def test_a_disclaimer_about_the_article_leaves_the_last_paragraph_it_is_glued_to():
+    last = "The next vote is due in March, a councillor said after the meeting on Tuesday evening."
+    text = "\n".join(STORY[:2] + [last + " The views expressed are the author’s and not necessarily those of this site.",
+                                 "This article was originally published by the Harbour Gazette.",
+                                 "Мнение автора может не совпадать с позицией редакции."])
+    cleaned = clean_text(text)
+    assert cleaned.paragraphs[-1] == last
+    assert [why for _, why in cleaned.dropped] == ["disclaimer"] * 3
+    # the same words inside the story are not a disclaimer
+    story = "Critics said the views expressed by the minister do not match the budget he presented on Monday."
+    assert story in clean_text("\n".join([STORY[0], story, STORY[1]])).paragraphs

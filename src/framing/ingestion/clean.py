@@ -424,6 +424,10 @@ def clean_text(text: str, *, title: str | None = None, rules: Boilerplate | None
     found = prefilter.found(joined, low)
     drop = prefilter.present("drop", rules.drop, joined, low, found, key=lambda x: x[1])
     reasons = [_drop_reason(x, rules, drop) for x in all_lines]
+    own_rules: list = [None] * len(lines)  # a piece cut from a matched line: judged by that line's rules only
+    if any(reasons):
+        lines, reasons, own_rules = _unglue_matched(lines, reasons, rules, drop)
+        all_lines = list(lines)
     body_p, main = _body_probabilities(all_lines, rules, edges_only, reasons) if model else (None, None)
     lines = _cut_footer(lines, rules, dropped, drop, prefilter.present("footer", rules.footer, joined, low, found), main)
     title_key = line_key(title) if title else None
@@ -433,8 +437,9 @@ def clean_text(text: str, *, title: str | None = None, rules: Boilerplate | None
     by_model: set[str] = set()
     for i, line in enumerate(lines):
         why = reasons[i] if line is all_lines[i] else _drop_reason(line, rules, drop)
-        if why and (line.count(" ") >= LONG_LINE_WORDS or why in SENTENCE_CATEGORIES):  # never a whole
-            shorter = _drop_sentences(line, rules, drop, dropped, why in SENTENCE_CATEGORIES)  # paragraph for a short match
+        if why and (line.count(" ") >= PROSE_LEFT_WORDS or why in SENTENCE_CATEGORIES):
+            shorter = _drop_sentences(line, rules, own_rules[i] if line is all_lines[i] and own_rules[i] else drop,
+                                      dropped, why in SENTENCE_CATEGORIES)  # never a whole paragraph for a short match
             if shorter == "":
                 continue
             if shorter is not None:
@@ -699,14 +704,128 @@ def sentences(paragraph: str) -> list[str]:
 
 #: Categories whose matches take only their own sentences out of a line of any length: an embedded
 #: post sits inside the story's text, whose own sentences around it stay.
-SENTENCE_CATEGORIES = frozenset({"embedded_post"})
+SENTENCE_CATEGORIES = frozenset({"embedded_post", "disclaimer"})
+#: A rule that matches a line's first sentences leaves the rest when the rest is this many words or more
+#: with a sentence of prose in it: a photo credit glued in front of the story's next sentences
+#: ("Image source, PA Media Mr Sunak then went to the Commons. In his opening words, he said…").
+PROSE_LEFT_WORDS = 15
+
+
+def _seams(line: str) -> list[int]:
+    """Offsets in `line` where two pieces were glued without a space: a run of two lower-case
+    letters, or of two capitals, then a capitalised word ("…MediaLater on", "…EPAThe two",
+    "…warOn Wednesday"), in any script.
+
+    >>> _seams("Image source, PA MediaLater on, EPAThe end")
+    [22, 35]
+    """
+    out = []
+    for i in range(2, len(line) - 1):
+        c = line[i]
+        if c.isupper() and line[i + 1].islower():
+            a, b = line[i - 2], line[i - 1]
+            if (a.islower() and b.islower()) or (a.isupper() and b.isupper() and line[i + 2:i + 3].islower()):
+                if not any(line.startswith(word, i - at) for word, at in _CAMEL_WORDS):
+                    out.append(i)
+    return out
+
+
+#: Words written with a capital inside them, which are no seam ("JavaScript", "WhatsApp"), each with
+#: the offset of that capital.
+_CAMEL_WORDS = tuple((w, next(i for i in range(1, len(w)) if w[i].isupper())) for w in """
+JavaScript WhatsApp YouTube LinkedIn TikTok PayPal PlayStation GitHub WordPress SoundCloud MacBook PowerPoint
+BlackRock SpaceX FedEx JPMorgan HarperCollins BuzzFeed HuffPost DreamWorks SkyNews GoFundMe TripAdvisor
+AirPods FaceTime iPhone iPad eBay McDonald McCarthy McConnell MacArthur DeSantis LaGuardia DiCaprio
+""".split())
+
+
+def _unglue_matched(lines: list[str], reasons: list, rules: Boilerplate, drop) -> tuple[list[str], list, list]:
+    """`lines` with each line that a drop rule matches cut at the glued seams (:func:`_seams`) nearest
+    the rule's match, when the line goes on past them: the rule drops its own piece, and the story
+    glued behind a photo credit ("Image source, EPAThe two leaders waved…") is judged as a line of its
+    own. Only the seams around a match are cut ("…enable JavaScript in your browser" stays whole).
+    Pieces are judged by the rules that matched the whole line only (an anchored rule must not match
+    at a piece's start that was never a line's start); `reasons` follows, and the third list holds
+    those rules for each piece (None for a line left whole).
+
+    Examples
+    --------
+    >>> rules = load_boilerplate()
+    >>> lines, reasons, _ = _unglue_matched(["Image source, EPAThe two leaders waved outside."], ["nav"], rules, None)
+    >>> list(zip(lines, reasons))
+    [('Image source, EPA', 'nav'), ('The two leaders waved outside.', None)]
+    """
+    out_lines: list[str] = []
+    out_reasons: list = []
+    out_rules: list = []
+    for line, why in zip(lines, reasons):
+        seams = _seams(line) if why else []
+        if seams:
+            matching = [(c, p) for c, p in (rules.drop if drop is None else drop) if p.search(line)]
+            pieces = _cut_around(line, seams, [p for _, p in matching])
+            if len(pieces) > 1:
+                verdicts = [_drop_reason(piece, rules, matching) for piece in pieces]
+                pieces, verdicts = _prose_apart(pieces, verdicts)
+                if len(pieces) > 1:
+                    out_lines.extend(pieces)
+                    out_reasons.extend(verdicts)
+                    out_rules.extend([matching] * len(pieces))
+                    continue
+        out_lines.append(line)
+        out_reasons.append(why)
+        out_rules.append(None)
+    return out_lines, out_reasons, out_rules
+
+
+def _prose_apart(pieces: list[str], verdicts: list) -> tuple[list[str], list]:
+    """The pieces of a rule-matched line regrouped: a piece no rule takes stands apart only when it is
+    a paragraph of prose with at most one seam of its own (the story glued behind a credit); the rest
+    stays glued to the rule's piece and goes with it (a menu glued behind "Skip to content" is the
+    same chrome, even when a headline ends it)."""
+    out: list[str] = []
+    why: list = []
+    glued: list[str] = []
+    glued_why = None
+    for piece, verdict in zip(pieces, verdicts):
+        if verdict is None and is_body_paragraph(piece) and len(_seams(piece)) <= 1:  # not a menu glued up
+            if glued:
+                out.append("".join(glued))
+                why.append(glued_why)
+                glued, glued_why = [], None
+            out.append(piece)
+            why.append(None)
+        else:
+            glued.append(piece)
+            glued_why = glued_why or verdict
+    if glued:
+        out.append("".join(glued))
+        why.append(glued_why)
+    if any(w is None for w in why) and any(why):
+        return out, why
+    return [], []  # nothing to set apart: the line stays whole
+
+
+def _cut_around(line: str, seams: list[int], patterns: list) -> list[str]:
+    """`line` cut at the seams just before and just after each match of `patterns` (left to right)."""
+    cuts: set[int] = set()
+    for pattern in patterns:
+        for m in pattern.finditer(line):
+            before = [k for k in seams if k <= m.start()]
+            after = [k for k in seams if k >= m.end()]
+            if before and before[-1] > 0:
+                cuts.add(before[-1])
+            if after:
+                cuts.add(after[0])
+    bounds = [0, *sorted(cuts), len(line)]
+    return [piece for piece in (line[x:y].strip() for x, y in zip(bounds, bounds[1:])) if piece]
 
 
 def _drop_sentences(line: str, rules: Boilerplate, drop, dropped: list, any_length: bool = False) -> str | None:
-    """The long `line` without the sentences a drop rule matches (those go to `dropped`); None when
-    the line goes whole: a rule matches it but none of its sentences alone (a run of icon captions),
-    or the sentences no rule matches are fewer than :data:`LONG_LINE_WORDS` words (a menu whose
-    last sentence is "The BBC is not responsible for the content of external sites.")."""
+    """`line` without the sentences a drop rule matches (those go to `dropped`); None when the line
+    goes whole: a rule matches it but none of its sentences alone (a run of icon captions), or the
+    sentences no rule matches are fewer than :data:`LONG_LINE_WORDS` words and not prose of
+    :data:`PROSE_LEFT_WORDS` words or more (a menu whose last sentence is "The BBC is not
+    responsible for the content of external sites.")."""
     parts = sentences(line)
     matching = [(category, pattern) for category, pattern in (rules.drop if drop is None else drop)
                 if pattern.search(line)]
@@ -718,8 +837,15 @@ def _drop_sentences(line: str, rules: Boilerplate, drop, dropped: list, any_leng
     verdicts = [(sentence, _drop_reason(sentence, rules, matching)) for sentence in parts]
     if not any(why for _, why in verdicts):
         return None
-    if not any_length and sum(len(sentence.split()) for sentence, why in verdicts if not why) < LONG_LINE_WORDS:
-        return None  # what the rule leaves is a tail of the same chrome, not a paragraph of prose
+    rest = [sentence for sentence, why in verdicts if not why]
+    words = sum(len(sentence.split()) for sentence in rest)
+    gone = verdicts[:len(verdicts) - len(rest)]
+    behind = not verdicts[-1][1] and all(why for _, why in gone)  # chrome, then the rest
+    behind = behind and sum(len(_seams(sentence)) for sentence, _ in gone) <= 1  # a credit, not a menu glued up
+    if not any_length and words < LONG_LINE_WORDS and not (
+            behind and words >= PROSE_LEFT_WORDS and any(map(is_body_paragraph, rest))):
+        return None  # what the rule leaves is a tail of the same chrome, not prose (a paragraph, or the story
+        # behind a credit: a caption's own sentence before its credit goes with it)
     dropped.extend((sentence, why) for sentence, why in verdicts if why)
     return " ".join(sentence for sentence, why in verdicts if not why)
 
