@@ -2,9 +2,11 @@
 
 Quotation labels (``quote_labels_blind.csv``, ``quote_labels_dev.csv``) name a quotation by the first
 six words inside its marks (``quote_key``), its speaker as a reader resolves it (``-``: nobody named)
-and its attribution verb as written (``-``: none of its own). A label is matched to the direct
-quotation of :func:`framing.find_quotes` whose text holds the key (compared without case,
-punctuation or spacing); a quotation framing does not find counts as a miss for speaker and verb.
+and its attribution verb as written (``-``: none of its own). A label is matched to the direct or
+partial quotation of :func:`framing.find_quotes` that starts with the key, or else the first that
+holds it (compared without case, punctuation or spacing: a one-word key such as "clear" must not
+land on an earlier quotation that merely contains the word); a quotation framing does not find
+counts as a miss for speaker and verb.
 
 Hit labels (``hit_labels_blind.csv``) name a term hit by its offsets in the cleaned text and judge
 it: ``use`` (correct / wrong: another referent or an idiom / generic: the general sense) and
@@ -71,28 +73,38 @@ def quote_table(labels: pd.DataFrame, **options) -> pd.DataFrame:
     for corpus, group in labels.groupby("corpus", sort=False):
         arts = articles_of(corpus)
         arts = arts[arts["source_path"].isin(set(group["source_path"]))]
-        quotes = framing.find_quotes(arts, kinds=("direct",), **options)
+        quotes = framing.find_quotes(arts, kinds=("direct", "partial"), **options)
         quotes = quotes.merge(arts[["article_id", "source_path"]], on="article_id")
         by_path = {p: list(zip(q["quote"].map(_words), q["speaker"], q["verb"], q["quote"]))
                    for p, q in quotes.groupby("source_path")}
         for row in group.itertuples(index=False):
             key = _words(row.quote_key)
-            found = next((q for q in by_path.get(row.source_path, []) if key and key in q[0]), None)
+            candidates = by_path.get(row.source_path, [])  # the quotation that starts with the key, else one holding it
+            found = next((q for q in candidates if key and q[0].startswith(key)), None) \
+                or next((q for q in candidates if key and key in q[0]), None)
             out.append({**row._asdict(), "speaker_found": found[1] if found else None,
                         "verb_found": found[2] if found else None, "quote": found[3] if found else None})
     return pd.DataFrame(out)
 
 
 def quote_scores(table: pd.DataFrame) -> dict:
-    """Speaker precision and recall, verb precision and recall (verbs compared in canonical form)."""
+    """Speaker precision and recall, verb precision and recall (verbs compared in canonical form: the
+    speakers file's, and the attribution grammar's for the verbs that name something, "calling" and
+    "called" alike)."""
+    from framing.analysis.attribution import grammar_for
     from framing.analysis.speakers import load_speakers
 
     sp = load_speakers()
+    label_verbs = grammar_for(sp).label_verbs  # "calling", "calls" -> "called", as the grammar gives them
+
+    def canonical(verb: str) -> str:
+        return label_verbs.get(verb.lower()) or sp.canonical_verb(verb)
+
     named = table["speaker"] != "-"
     predicted = table["speaker_found"].notna()
     hit = [same_speaker(p, lab) for p, lab in zip(table["speaker_found"], table["speaker"])]
     with_verb = table[table["verb"] != "-"]
-    verb_hit = [isinstance(f, str) and sp.canonical_verb(f) == sp.canonical_verb(lab)
+    verb_hit = [isinstance(f, str) and canonical(f) == canonical(lab)
                 for f, lab in zip(with_verb["verb_found"], with_verb["verb"])]
     return {
         "speaker": {"precision": sum(hit) / max(predicted.sum(), 1), "recall": sum(hit) / max(named.sum(), 1),

@@ -5,7 +5,11 @@ The labels were written by reading, before anyone looked at framing's output on 
 
 * `quote_labels_dev.csv` (57 quotations) and `quote_labels_dev2.csv` (143): tuning sets, read freely
   while the attribution grammar and the coreference were written;
-* `quote_labels_blind.csv` (90 quotations of 40 more articles): figures only, never read item by item;
+* `quote_labels_blind.csv` (90 quotations of 40 more articles): figures only until 2026-12-06, then
+  read while tuning (its figures are tuned since);
+* `quote_labels_blind2.csv` (127 quotations of 38 more articles) and `hit_labels_blind2.csv` (276
+  hits: 200 drawn uniformly, 76 after a quotation mark or near a distancing word): labelled on
+  2026-12-06 by reading, figures only;
 * `hit_labels_dev.csv` (250 hits, tuning) and `hit_labels_blind.csv` (360 hits: 250 drawn uniformly,
   110 near a quotation mark or a distancing word), judged correct / wrong / generic and by voice.
 
@@ -21,11 +25,14 @@ import pytest
 from tests import attribution_scoring as scoring
 from tests.conftest import CORPORA, check_floors, need
 
-# measured (CHANGELOG, issue 20): speakers dev 0.972/0.745, dev2 0.938/0.659, blind 0.871/0.675
+# measured (CHANGELOG, issue 20), speaker and verb precision / recall: dev 0.949/0.787 and 0.973/0.878,
+# dev2 0.963/0.754 and 0.903/0.816, blind 0.886/0.775 and 0.969/0.827 (read while tuning since
+# 2026-12-06), blind2 0.870/0.702 and 0.914/0.780 (labelled 2026-12-06, never read item by item)
 QUOTE_FLOORS = {
-    "quote_labels_dev.csv": {"speaker": {"precision": 0.95, "recall": 0.72}, "verb": {"precision": 0.95, "recall": 0.70}},
-    "quote_labels_dev2.csv": {"speaker": {"precision": 0.91, "recall": 0.63}, "verb": {"precision": 0.85, "recall": 0.66}},
-    "quote_labels_blind.csv": {"speaker": {"precision": 0.85, "recall": 0.65}, "verb": {"precision": 0.95, "recall": 0.75}},
+    "quote_labels_dev.csv": {"speaker": {"precision": 0.93, "recall": 0.76}, "verb": {"precision": 0.95, "recall": 0.85}},
+    "quote_labels_dev2.csv": {"speaker": {"precision": 0.94, "recall": 0.73}, "verb": {"precision": 0.88, "recall": 0.79}},
+    "quote_labels_blind.csv": {"speaker": {"precision": 0.86, "recall": 0.75}, "verb": {"precision": 0.95, "recall": 0.80}},
+    "quote_labels_blind2.csv": {"speaker": {"precision": 0.85, "recall": 0.68}, "verb": {"precision": 0.89, "recall": 0.76}},
 }
 
 
@@ -43,9 +50,11 @@ def test_speakers_and_verbs_on_labels_nobody_tuned_on(name):
 HIT_FLOORS = {
     "hit_labels_dev.csv": {"own": {"precision": 0.98, "recall": 0.98}, "quoted": {"precision": 0.95, "recall": 0.95}},
     "hit_labels_blind.csv": {"own": {"precision": 0.97, "recall": 0.98}, "quoted": {"precision": 0.94, "recall": 0.94}},
+    "hit_labels_blind2.csv": {"own": {"precision": 0.97, "recall": 0.98}, "quoted": {"precision": 0.94, "recall": 0.88}},
 }
-# the share of counted hits the labels call wrong (another referent or an idiom): measured 0.068 / 0.066
-WRONG_CEILING = {"hit_labels_dev.csv": 0.08, "hit_labels_blind.csv": 0.08}
+# the share of counted hits the labels call wrong (another referent or an idiom): measured 0.060 / 0.032
+# (read while tuning) / 0.064 (blind2)
+WRONG_CEILING = {"hit_labels_dev.csv": 0.07, "hit_labels_blind.csv": 0.045, "hit_labels_blind2.csv": 0.075}
 
 
 @pytest.mark.slow

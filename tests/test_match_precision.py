@@ -141,3 +141,16 @@ def test_a_marker_after_the_term_distances_it():
 ])
 def test_the_families_researchers_asked_for(text, family, variant):
     assert (family, variant, "own") in _hits(text)
+
+
+def test_a_word_in_a_sentence_about_another_war_is_off_topic():
+    texts = ["Hitler turned his greatly enhanced war machine west in the spring of that year.",
+             "He adopted the Assad regime's murderous war against the Syrian people as his own.",
+             "Russia's war in Ukraine and the war in Gaza were on the summit's agenda.",
+             "The war has now lasted three years, and the front barely moved."]
+    hits = framing.find_terms(_articles(*texts), titles=False)
+    war = hits[hits["family"] == "war_name"]
+    off = war.groupby("article_id")["off_topic"].all()
+    assert off.tolist() == [True, True, False, False]  # a sentence that names Ukraine is about this war
+    counts = framing.count_terms(_articles(*texts), titles=False)
+    assert counts[counts["family"] == "war_name"]["count"].sum() == (~war["off_topic"]).sum()

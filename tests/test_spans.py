@@ -57,3 +57,14 @@ def test_nested_depth_and_index_lookup():
 
 def test_stray_closing_straight_quote_is_ignored():
     assert _quoted('A 12" gun and "a quote" here') == ["a quote"]
+
+
+def test_straight_marks_pair_in_turn_when_a_paragraph_holds_an_even_number():
+    from framing.analysis.spans import find_quote_spans
+
+    # a mark glued to the end of the sentence before it ("says." My…) opens the next quotation
+    t = '"That was emotional," she says." My mum watched it on the phone." He watched it alone.'
+    assert [t[s.start:s.end].strip() for s in find_quote_spans(t)] == [
+        "That was emotional,", "My mum watched it on the phone."]
+    odd = 'Related: "Talks stall in Geneva. Other story here and there.'
+    assert find_quote_spans(odd) == []  # one stray mark still quotes nothing

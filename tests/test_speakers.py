@@ -84,3 +84,48 @@ def test_an_indirect_quote_is_found_when_a_tab_stands_before_the_verb_or_it_open
             "According to Kuleba, the grain corridor will stay open through the winter.")
     assert _quotes(text, kinds=("indirect",)) == [("indirect", "Sergei Lavrov", "said"),
                                                   ("indirect", "Dmytro Kuleba", "according to")]
+
+
+def _speaker_of(text: str, start: str) -> tuple:
+    """(kind, speaker, verb) of the quotation whose text starts with `start`."""
+    arts = pd.DataFrame({"article_id": ["a"], "outlet": ["Demo"], "published": [pd.NaT], "text": [text]})
+    q = framing.find_quotes(arts, kinds=("direct", "partial"))
+    q = q.astype(object).where(q.notna(), None)
+    row = q[q["quote"].str.startswith(start)].iloc[0]
+    return row["kind"], row["speaker"], row["verb"]
+
+
+def test_a_quotation_of_one_or_two_words_is_someones_when_its_sentence_says_whose():
+    text = ("The mayor of Northport, Jane Roe, spoke on Monday. She described the budget as “unacceptable”. "
+            "Critics of the so-called “reform” were not heard. The council met in the “Old Library” on Tuesday.")
+    assert _speaker_of(text, "unacceptable") == ("partial", "Jane Roe", "described")
+    arts = pd.DataFrame({"article_id": ["a"], "outlet": ["Demo"], "published": [pd.NaT], "text": [text]})
+    quotes = framing.find_quotes(arts)["quote"].tolist()
+    assert "reform" not in quotes and "Old Library" not in quotes  # a scare quote and a name are no quotation
+    assert framing.find_quotes(arts, kinds=("direct",)).empty  # partial quotations are a kind of their own
+
+
+def test_names_are_whole_and_not_a_compound_a_model_or_an_owner():
+    text = ("José Manuel Albares, the Spanish foreign minister, defended the plan. “We are not escalating "
+            "anything at all,” Albares told the radio station.")
+    assert _speaker_of(text, "We are not")[1] == "José Manuel Albares"
+    text = ("Kyiv claimed two Russian Su-35s were shot down. Ben Wallace spoke to reporters later. "
+            "“The columns have ground to a halt near the city,” he told the BBC.")
+    assert _speaker_of(text, "The columns")[1] == "Ben Wallace"
+    text = "“This marks a successful exchange, a dialogue,” said Al Jazeera’s Zein Basravi."
+    assert _speaker_of(text, "This marks")[1] == "Zein Basravi"
+
+
+def test_a_plural_noun_after_an_adjective_is_no_reporting_verb():
+    text = ("The foreign ministers of the three Baltic states urged Germany “to provide the tanks now and "
+            "without conditions”.")
+    assert _speaker_of(text, "to provide")[1] != "Baltic"
+
+
+def test_a_description_that_is_no_office_stands_for_the_person_the_story_is_on():
+    text = ("Like many in Spain, Begoña Castro supports sending help. In fact, she believes the government "
+            "is not doing enough. “We have been following the line and giving arms,” the 43-year-old "
+            "financial analyst told reporters from her home.")
+    assert _speaker_of(text, "We have been")[1] == "Begoña Castro"
+    text = "Talks ended on Monday. “We will not sign this text,” the minister said."
+    assert _speaker_of(text, "We will not")[1] is None  # an office nobody named stays unresolved

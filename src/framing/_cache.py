@@ -79,14 +79,21 @@ def derived(owner: object, key: Any, build: Callable[[], T]) -> T:
     >>> derived(rules, "n", lambda: 42), derived(rules, "n", lambda: 0)
     (42, 42)
     """
-    held = _DERIVED.get(owner)
-    if held is None:
-        held = _DERIVED[owner] = {}
+    global _LAST_OWNER
+    ref, held = _LAST_OWNER
+    if ref is None or ref() is not owner:  # hot loops ask the same owner again and again: no new weakref
+        held = _DERIVED.get(owner)
+        if held is None:
+            held = _DERIVED[owner] = {}
+        _LAST_OWNER = (weakref.ref(owner), held)  # one assignment: a (ref, held) pair never mixes
     try:
         return held[key]
     except KeyError:
         value = held[key] = build()
         return value
+
+
+_LAST_OWNER: tuple = (None, None)
 
 
 _LATEST: "collections.OrderedDict[Any, Any]" = collections.OrderedDict()

@@ -171,7 +171,8 @@ def _requirements(buf, matcher: Matcher, text: np.ndarray, variant: np.ndarray, 
     """Per hit, whether it lacks what its variant ``requires`` near it: Hyperscan looks for the
     `near` words in each hit's window; Python decides the hits it cannot (and `before`/`after`)."""
     off = np.zeros(len(text), dtype=np.int8)
-    todo = np.flatnonzero(matcher.requirements[variant])
+    _other_referents(buf, matcher, text, variant, c_start, c_end, off)
+    todo = np.flatnonzero(matcher.requirements[variant] & (off == 0))
     if not len(todo):
         return off
     verdict = _near_verdicts(buf, matcher, text[todo], variant[todo], c_start[todo], c_end[todo])
@@ -188,6 +189,21 @@ def _requirements(buf, matcher: Matcher, text: np.ndarray, variant: np.ndarray, 
         fam, var = names[v]
         off[k] = matcher.off_topic(strings[t], a, b, fam, var)
     return off
+
+
+def _other_referents(buf, matcher: Matcher, text: np.ndarray, variant: np.ndarray, c_start: np.ndarray,
+                     c_end: np.ndarray, off: np.ndarray) -> None:
+    """Mark in `off` the hits whose sentence names another referent of their family
+    (:meth:`Matcher.other_referent`), in Python: only families with ``other_referents``."""
+    todo = np.flatnonzero(matcher.other_variants[variant])
+    if not len(todo):
+        return
+    rows = np.unique(text[todo])
+    strings = dict(zip(rows.tolist(), buf.column.take(rows).to_pylist()))
+    names = matcher.variants
+    for k, t, v, a, b in zip(todo.tolist(), text[todo].tolist(), variant[todo].tolist(), c_start[todo].tolist(),
+                             c_end[todo].tolist()):
+        off[k] = matcher.other_referent(strings[t], a, b, names[v][0])
 
 
 def _near_verdicts(buf, matcher: Matcher, text: np.ndarray, variant: np.ndarray, c_start: np.ndarray,
@@ -415,7 +431,8 @@ def _count_block(articles: pd.DataFrame, first: int, matcher: Matcher, spans, so
     rows, variants, ranks = (np.concatenate([f[i] for f in found]) if found else np.zeros(0, np.int64)
                              for i in range(3))
     keep = ~slow[rows] & (variants >= 0)  # exclusions consume a span and count for nothing
-    if found and matcher.requirements.any():  # a match without what its variant requires does not count
+    if found and (matcher.requirements.any() or matcher.other_variants.any()):  # a match without what its
+        # variant requires, or in a sentence about another referent, does not count
         keep &= ~np.concatenate([_requirements_bytes(col, matcher, *f[:2], *o) for col, f, o in
                                  zip(columns, found, offsets)])
     rows, variants, ranks = rows[keep], variants[keep], ranks[keep]
@@ -429,7 +446,7 @@ def _count_block(articles: pd.DataFrame, first: int, matcher: Matcher, spans, so
 def _requirements_bytes(col, matcher: Matcher, text: np.ndarray, variant: np.ndarray, start: np.ndarray,
                        end: np.ndarray) -> np.ndarray:
     """:func:`_requirements` for matches given by byte offsets into each text (the count path)."""
-    todo = matcher.requirements[variant]
+    todo = matcher.requirements[variant] | matcher.other_variants[variant]
     if not todo.any():
         return np.zeros(len(text), dtype=bool)
     buf = _byte_columns.Buffer(col, marks=False)

@@ -27,7 +27,10 @@ _STAGE_KEYS = {"name", "where", "pattern", "pick", "speaker", "verb", "example"}
 _TOP_KEYS = {"stages", "label_verbs"}
 
 # the grammar around a speaker mention
-APPOSITIVE = r"(?P<app>,\s+(?:who|which)\s+[^“”\"«»\n]{2,250}?,|,\s+[^,“”\"«»\n]{2,90}?,)?(?:,(?=\s+\w+\s*:))?"
+APPOSITIVE = (r"(?P<app>,\s+(?:who|which)\s+[^“”\"«»\n]{2,250}?,|,\s+[^,“”\"«»\n]{2,90}?,"
+              # an appositive whose closing comma is missing ("Pablo Echenique, the spokesperson for Podemos said")
+              r"|,\s+(?:the|a|an)\s+[^,“”\"«»\n.]{2,90}?(?=\s+(?:has\s+|had\s+)?(?:said|says|told|tells|added|adds|wrote|"
+              r"writes|stated|explained|noted|insisted|warned|stressed)\b))?(?:,(?=\s+\w+\s*:))?")
 AUX = (r"(?:\s+(?:has|had|have|would|will|was|were|is|are|been|also|then|later|earlier|once|already|again|"
        r"repeatedly|previously|recently|publicly|on\s+\w+day))*(?:\s+\w+ly)?")
 DESCRIPTOR = r"(?:(?:(?:[Tt]he|[Aa]n?|[A-Z]{2,}|[\w’'-]+)\s+){1,5}?(?=[A-Z]))"

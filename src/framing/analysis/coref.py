@@ -18,7 +18,9 @@ or a role points back to. Coreference good enough for news attribution, by rule:
   resolves to nobody.
 * A **role** with "the" ("the minister", "the 21-year-old") stands for the nearest mention that
   carries that role; a known person's descriptions in ``speakers.yaml`` (``called``: "Russian
-  leader" for Putin) count when that person is named earlier in the text.
+  leader" for Putin) count when that person is named earlier in the text. A description that is
+  no office ("the 43-year-old financial analyst", "the student") with no mention to point at
+  stands for whom "he" or "she" would there.
 
 Used by :mod:`framing.analysis.quotes`; the speakers knowledge is
 :mod:`framing.analysis.speakers`.
@@ -47,6 +49,15 @@ manager worker miner fighter veteran survivor grandmother grandfather daughter s
 sister brother girl boy child writer author poet artist singer musician actor director campaigner
 monarch king queen prince princess pope patriarch metropolitan bishop archbishop spokesperson
 representative negotiator ombudsman ombudswoman coordinator strategist adviser scientist physician
+""".split())
+#: Person nouns that describe someone rather than name an office: "the 43-year-old analyst" may be
+#: said of the person the story is on without naming them before; "the minister" may not.
+DESCRIBING_NOUNS = frozenset("""
+analyst researcher professor soldier resident witness refugee mother father woman man volunteer pensioner
+teacher doctor nurse driver farmer student activist economist historian journalist lawyer priest pilot
+engineer businessman businesswoman entrepreneur owner manager worker miner fighter veteran survivor
+grandmother grandfather daughter son wife husband sister brother girl boy child writer author poet artist
+singer musician actor campaigner scientist physician expert
 """.split())
 _PLURAL_NOUNS = re.compile(r"(?:officials|residents|soldiers|analysts|experts|sources|diplomats|officers|"
                            r"lawmakers|MPs|senators|researchers|volunteers|refugees|witnesses|locals|"
@@ -210,6 +221,8 @@ class Discourse:
             kind = "person" if name in sp.people else "institution"
         else:
             name = self.full_name(name, start)
+            if _NOT_A_NAME.search(name):
+                return None  # "Leopard" after "German-made Leopard tanks": the compound again, not a name
             if sp.looks_like_person(surface, name) or roles:
                 kind = "person"
             else:
@@ -351,6 +364,9 @@ class Discourse:
         modifiers = [w.lower() for w in words[:-1] if w[:1].isupper()]  # "the French president"
         known = self.sp.called.get(wanted)
         if noun not in PERSON_NOUNS:  # "the defence ministry": the institution named last that is one
+            named = self._names_with(noun)
+            if named is None or named.search(self.masked, max(0, pos - 3000), pos) is None:
+                return None  # no alias of an institution so called stands before it: nothing to read
             for m in reversed(self.mentions_between(max(0, pos - 3000), pos)):
                 low = (m.name or "").lower()
                 if m.kind == "institution" and noun in low.split() and all(
@@ -377,7 +393,26 @@ class Discourse:
                         best, best_at = name, at
             self._memo[key] = best
             return best
+        if noun in DESCRIBING_NOUNS or "year-old" in wanted:
+            # "the 43-year-old financial analyst told…" after a paragraph about Begoña Castro: a
+            # description that tells something new about the person the story is on, as "she" would
+            found = self._antecedent(pos)
+            self._memo[key] = found
+            return found
         return None
+
+    def _names_with(self, noun: str) -> re.Pattern | None:
+        """A regex of the aliases of every known name that holds the word `noun` ("ministry"), or None."""
+        def build() -> dict:
+            return {}
+
+        table = derived(self.sp, "aliases by name word", build)
+        if noun not in table:
+            names = {n for n in self.sp.groups if noun in n.lower().split()}
+            aliases = [a for n in names for a in self.sp.aliases_of(n)]
+            table[noun] = re.compile("|".join(re.escape(a) for a in sorted(aliases, key=len, reverse=True))) \
+                if aliases else None
+        return table[noun]
 
     def subject(self, lo: int, hi: int) -> tuple[str | None, str | None, str] | None:
         """(speaker, group, mention) of the subject of ``text[lo:hi]`` (the first one), or None."""

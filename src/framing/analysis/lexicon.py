@@ -21,7 +21,7 @@ from ..knowledge import RulesError, packaged_yaml, read_yaml
 __all__ = ["Event", "Family", "Lexicon", "LexiconError", "Requirement", "Variant", "load_lexicon", "pattern_to_regex"]
 
 _TOP_KEYS = {"version", "orientations", "distancing", "events", "families"}
-_FAMILY_KEYS = {"label", "question", "about", "variants", "exclude", "events", "requires"}
+_FAMILY_KEYS = {"label", "question", "about", "variants", "exclude", "events", "requires", "other_referents"}
 _VARIANT_KEYS = {"patterns", "orientation", "note", "source", "color", "requires"}
 _REQUIRES_KEYS = {"near", "before", "after", "within"}
 #: Characters on each side of a term searched for a `requires` word when `within` is not given.
@@ -108,6 +108,22 @@ class Family:
     exclude_by_language: tuple[tuple[str, tuple[str, ...]], ...] = ()
     #: the context every variant's match needs to count, unless the variant has its own
     requires: Requirement | None = None
+    #: marks of another referent: a match whose sentence holds one of these and none of ``unless``
+    #: is off topic (``other_referents: {marks: [...], unless: [...]}`` in YAML)
+    other_referents: "OtherReferents | None" = None
+
+
+@dataclass(frozen=True)
+class OtherReferents:
+    """What says a family's word names something else in its sentence (``other_referents`` in YAML).
+
+    A match whose sentence (at most 300 characters either side, in its paragraph) holds one of the
+    `marks` ("Hitler", "Syria", "Soviet-Finnish": another war) and none of the `unless` patterns
+    (the family's own referent: "Ukrain\\w*", "Kyiv") stays in the hits table with ``off_topic=True``.
+    """
+
+    marks: tuple[str, ...]
+    unless: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, eq=False)  # hashed by identity: its compiled matcher is kept per object
@@ -458,7 +474,18 @@ def _family(name: Any, entry: Any, orientations: dict, where: str) -> Family:
         events=_events(entry.get("events"), f"{where}.events", family=name),
         about=str(entry.get("about") or ""),
         requires=_requirement(entry.get("requires"), f"{where}.requires"),
+        other_referents=_other_referents(entry.get("other_referents"), f"{where}.other_referents"),
     )
+
+
+def _other_referents(value: Any, where: str) -> OtherReferents | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict) or "marks" not in value:
+        raise LexiconError(f"{where}: expected a mapping {{marks: [...], unless: [...]}}, got {value!r}")
+    _unknown(value, {"marks", "unless"}, where)
+    return OtherReferents(marks=_patterns(value["marks"], f"{where}.marks"),
+                          unless=_patterns(value["unless"], f"{where}.unless") if "unless" in value else ())
 
 
 def _runaway(lexicon: Lexicon, where: str) -> None:

@@ -113,6 +113,11 @@ class Matcher:
                     self._requires[(fam.name, var.name)] = _requirement_regexes(req)
         self._needs = np.array([(f, v) in self._requires for f, v in self._variants] + [False])
         self._needs.flags.writeable = False
+        # marks of another referent in a match's sentence (a family's other_referents)
+        self._others = {fam.name: _other_regexes(fam.other_referents) for fam in lexicon.families
+                        if fam.other_referents is not None}
+        self._other_variants = np.array([f in self._others for f, _ in self._variants] + [False])
+        self._other_variants.flags.writeable = False
         # per variant: which list of `near` words (-1: none), its reach, and whether the
         # requirement also has `before`/`after` patterns (the byte path checks `near` only)
         groups: dict[tuple[str, ...], int] = {}
@@ -356,9 +361,12 @@ class Matcher:
             out += sorted(nested, key=lambda hit: hit[0])  # stable: at one start, the family's own first
 
     def off_topic(self, text: str, start: int, end: int, family: str, variant: str) -> bool:
-        """Whether the match ``text[start:end]`` lacks what its variant ``requires`` near it: no
-        `near` word begins within the given characters on either side, in the same paragraph (see
-        :func:`near_window`), and no `before`/`after` pattern touches it."""
+        """Whether the match ``text[start:end]`` names another referent (its family's
+        ``other_referents``: see :meth:`other_referent`) or lacks what its variant ``requires`` near
+        it: no `near` word begins within the given characters on either side, in the same paragraph
+        (see :func:`near_window`), and no `before`/`after` pattern touches it."""
+        if family in self._others and self.other_referent(text, start, end, family):
+            return True
         need = self._requires.get((family, variant))
         if need is None:
             return False
@@ -373,6 +381,20 @@ class Matcher:
         lo, hi = near_window(text, start, end, within)
         found = near.search(text, lo, min(hi + NEAR_OVERRUN, len(text)))
         return found is None or found.start() >= hi
+
+    def other_referent(self, text: str, start: int, end: int, family: str) -> bool:
+        """Whether the sentence of the match ``text[start:end]`` holds a mark of another referent of
+        its family and none of the family's own (``other_referents``)."""
+        marks, unless = self._others[family]
+        lo, hi = sentence_window(text, start, end)
+        if marks.search(text, lo, hi) is None:
+            return False
+        return unless is None or unless.search(text, lo, hi) is None
+
+    @property
+    def other_variants(self) -> np.ndarray:
+        """Per variant (as :attr:`requirements`): whether its family has ``other_referents``."""
+        return self._other_variants
 
     def near_checks(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Per variant (as :attr:`requirements`): the index of its list of ``requires: near`` words
@@ -433,6 +455,38 @@ def _requirement_regexes(req) -> tuple:
     after = re.compile(rf"[\s-]+(?:{alt(req.after)})(?!\w)", re.IGNORECASE) if req.after else None
     near = re.compile(rf"(?<!\w)(?:{alt(req.near)})(?!\w)", re.IGNORECASE) if req.near else None
     return before, after, near, req.within, tuple(req.near)
+
+
+def _other_regexes(other) -> tuple:
+    """(marks, unless) of a family's ``other_referents``, compiled (unless: None when not given)."""
+    def alt(patterns):
+        return re.compile("(?<!\\w)(?:" + "|".join(f"(?:{pattern_to_regex(p)})" for p in patterns) + ")(?!\\w)",
+                          re.IGNORECASE)
+
+    return alt(other.marks), (alt(other.unless) if other.unless else None)
+
+
+_SENTENCE_END = re.compile(r"[.!?…][\"”’»)]*\s")
+
+
+def sentence_window(text: str, start: int, end: int, reach: int = 300) -> tuple[int, int]:
+    """The characters ``[lo, hi)`` of the sentence around ``text[start:end]``: from after the last
+    sentence end before it to the first one after it, at most `reach` characters either side, in
+    its paragraph.
+
+    >>> t = "Hitler invaded Poland. Britain declared war on Germany. Kyiv is far away."
+    >>> lo, hi = sentence_window(t, t.index("war"), t.index("war") + 3)
+    >>> t[lo:hi]
+    'Britain declared war on Germany.'
+    """
+    line = text.rfind("\n", max(0, start - reach), start) + 1
+    lo = max(line, start - reach)
+    for m in _SENTENCE_END.finditer(text, lo, start):
+        lo = m.end()
+    stop = text.find("\n", end, end + reach)
+    stop = min(end + reach if stop < 0 else stop, len(text))
+    m = _SENTENCE_END.search(text, end, stop)
+    return lo, (m.start() + 1 if m else stop)
 
 
 def near_window(text: str, start: int, end: int, within: int) -> tuple[int, int]:

@@ -184,12 +184,17 @@ class _Quote:
 
 
 def _attribute(q, text: str, masked: str, bounds: list[int], sp: Speakers, grammar: Grammar, talk: Discourse,
-               rows: list[dict]) -> dict:
-    """The row of one direct quotation: the first stage of the grammar that matches names its speaker."""
+               rows: list[dict], kind: str = "direct") -> dict | None:
+    """The row of one direct quotation: the first stage of the grammar that matches names its speaker.
+    A ``partial`` quotation (one or two words) is one only where a stage of its own sentence gives it
+    to someone (``None`` otherwise: a scare quote or a title, not a quotation)."""
     around = _Quote(q, masked, bounds)
     quote = text[q.start:q.end]
     stretches: dict[str, tuple[str, int] | None] = {}
     for stage in grammar.stages:
+        if kind == "partial" and (stage.where not in ("before", "after") or stage.speaker == "none"
+                                  or stage.name in _NOT_FOR_PARTIAL):
+            continue
         if stage.where == "previous_quote":
             # a quotation that opens its sentence right after an attributed one continues it
             if around.opens_sentence() and rows and rows[-1]["speaker_text"] \
@@ -217,20 +222,72 @@ def _attribute(q, text: str, masked: str, bounds: list[int], sp: Speakers, gramm
             if found is None:
                 continue
             speaker, group, mention = found
-            return _row(q.start, q.end, quote, speaker, mention, group, verb, how, stage.name)
+            return _row(q.start, q.end, quote, speaker, mention, group, verb, how, stage.name, kind)
         mention, pos = m.group("spk"), offset + m.start("spk")
+        if _POSSESSIVE_END.search(mention):
+            continue  # "Waters’s comments drew a rebuke": a possessive is not who speaks
+        if _noun_not_verb(m, chunk, mention, sp):
+            continue  # "the three Baltic states to be handed": a plural noun, not "X states"
         if stage.speaker == "phrase":
             speaker = _phrase_name(sp, mention)
             return _row(q.start, q.end, quote, speaker, mention, sp.groups.get(speaker) if speaker else None, verb,
-                        how if speaker else "none", stage.name)
+                        how if speaker else "none", stage.name, kind)
         appositive = (m.groupdict().get("app") or "").strip(" ,")
         if appositive and not sp.is_role(appositive) and sp.resolve(appositive)[0] and (
                 sp.is_role(mention) or _PREPOSITION_BEFORE.search(masked, max(0, pos - 30), pos)):
             # "the prime minister, Magdalena Andersson, told" / "secretary to the Treasury, James Murray, said"
             mention, pos = appositive, offset + m.start("app") + 2
         speaker, group, how = _resolve(sp, talk, mention, pos, how)
-        return _row(q.start, q.end, quote, speaker, mention, group, verb, how, stage.name)
+        return _row(q.start, q.end, quote, speaker, mention, group, verb, how, stage.name, kind)
+    if kind == "partial":
+        return None
     return _row(q.start, q.end, quote, None, None, None, None, "none", None)
+
+
+_POSSESSIVE_END = re.compile(r"['’]s?$")
+#: Reporting verbs whose -s form is also a plural noun ("Baltic states", "Kremlin claims", "press reports").
+_NOUN_VERBS = frozenset({"states", "claims", "reports", "notes", "comments", "remarks", "answers", "replies"})
+_VERB_GOES_ON = re.compile(r"\s*(?:that\b|[:,\"“‘]|$)")
+
+
+def _noun_not_verb(m: re.Match, chunk: str, mention: str, sp: Speakers) -> bool:
+    """Whether the matched verb is rather a plural noun after an adjective: its -s form is also a noun,
+    the mention is one capitalised word nobody knows ("Baltic", not "Peskov"), and no "that", colon,
+    comma or quotation mark follows it."""
+    if "verb" not in m.re.groupindex or m.group("verb") is None or m.group("verb").lower() not in _NOUN_VERBS:
+        return False
+    if " " in mention.strip() or sp.is_pronoun(mention) or sp.resolve(mention)[0] in sp.groups:
+        return False
+    return _VERB_GOES_ON.match(chunk, m.end("verb")) is None
+#: Stages that do not give a quotation of one or two words to a speaker: a heading ("Putin: “No”")
+#: or a quotation introduced as a quotation of someone.
+_NOT_FOR_PARTIAL = frozenset({"before_colon", "before_quoting", "after_phrase_verb"})
+#: Words right before a short quotation that make it the writer's scare quote, not someone's words.
+_SCARE_BEFORE = re.compile(r"(?:so[ -]called|self[ -](?:proclaimed|styled|declared)|alleged|purported|quote[- ]unquote)"
+                           r"\s*$", re.IGNORECASE)
+
+
+def _has_verb(masked: str, bounds: list[int], q, sp: Speakers, grammar: Grammar) -> bool:
+    """Whether an attribution verb form stands before the quotation `q` in its sentence, or within 60
+    characters after it (the grammar's stages for a partial quotation need one there): most short
+    quotations are scare quotes without one, and need no stage tried."""
+    rx = derived(grammar, "any verb form", lambda: re.compile(
+        r"\b(?:" + trie_alternation({*sp.verbs, *grammar.label_verbs, *sp.participles, *sp.inverted_verbs},
+                                    space=r"\s+") + r")\b", re.IGNORECASE))
+    lo, hi = _sentence_of(bounds, q.start - 1, len(masked))
+    # before it in its sentence, or right after it ("…an “unethical crime”, Kwon said")
+    return rx.search(masked, lo, q.start) is not None or rx.search(masked, q.end, min(hi, q.end + 60)) is not None
+
+
+def _is_partial(text: str, q, bounds: list[int]) -> bool:
+    """Whether the quotation `q` of one or two words may be someone's words: not after a distancing
+    word ("so-called “referendum”"), not a capitalised title inside a sentence ("the BBC's “Newsnight”")."""
+    inside = text[q.start:q.end]
+    if not inside.strip() or _SCARE_BEFORE.search(text, max(0, q.start - 40), max(0, q.start - 1)):
+        return False
+    s_start, _ = _sentence_of(bounds, q.start - 1, len(text))
+    at_start = not text[s_start:max(q.start - 1, s_start)].strip(" \t\"“‘'«")
+    return at_start or not all(w[:1].isupper() for w in inside.split())
 
 
 def _quote_rows(text: str, sp: Speakers, grammar: Grammar) -> list[dict]:
@@ -238,10 +295,16 @@ def _quote_rows(text: str, sp: Speakers, grammar: Grammar) -> list[dict]:
     bounds = _boundaries(text, spans)
     masked = mask_quotations(text, spans)
     talk = Discourse(text, masked, sp, bounds)
-    direct = [s for s in spans if s.depth == 0 and len(text[s.start:s.end].split()) >= 3]
     rows: list[dict] = []
-    for q in direct:
-        rows.append(_attribute(q, text, masked, bounds, sp, grammar, talk, rows))
+    for q in spans:
+        if q.depth:
+            continue
+        if len(text[q.start:q.end].split()) >= 3:
+            rows.append(_attribute(q, text, masked, bounds, sp, grammar, talk, rows))
+        elif _is_partial(text, q, bounds) and _has_verb(masked, bounds, q, sp, grammar):
+            row = _attribute(q, text, masked, bounds, sp, grammar, talk, rows, kind="partial")
+            if row is not None:
+                rows.append(row)
     rows += _indirect_rows(text, masked, spans, bounds, sp, _patterns(sp), talk)
     return rows
 
@@ -254,7 +317,7 @@ def _rows_for(text: str, language, sp: Speakers, grammar: Grammar, kinds) -> lis
     if not isinstance(language, str) or not language:
         language = "ru" if is_cyrillic(text) else None
     if language in CYRILLIC_LANGUAGES:
-        if "direct" not in kinds:
+        if "direct" not in kinds:  # (partial quotations: the English grammar only)
             return []
         return [{**row, "rule": row.get("rule") or f"{language}_grammar"} for row in cyrillic_quote_rows(text, language)]
     return _quote_rows(text, sp, grammar)
@@ -324,7 +387,8 @@ def _indirect_rows(text, masked, spans, bounds, sp, pats, talk: Discourse) -> li
 
 
 def find_quotes(
-    articles: pd.DataFrame, *, speakers: str | Path | dict | None = None, kinds: Sequence[str] = ("direct", "indirect"),
+    articles: pd.DataFrame, *, speakers: str | Path | dict | None = None,
+    kinds: Sequence[str] = ("direct", "partial", "indirect"),
     progress: bool | None = None,
 ) -> pd.DataFrame:
     """Every quotation in the articles, with its speaker, verb and how the speaker was found.
@@ -336,8 +400,10 @@ def find_quotes(
     speakers : path or dict, optional
         Extra speakers, roles or verbs, merged over ``framing/data/speakers.yaml``.
     kinds : sequence
-        ``direct`` (in quotation marks, three words or more: shorter ones are scare quotes, which
-        :func:`framing.find_terms` reports as voice) and/or ``indirect`` ("X said that …",
+        ``direct`` (in quotation marks, three words or more), ``partial`` (one or two words in
+        quotation marks that an attribution in their own sentence gives to someone: "Biden called it
+        “genocide”", "…an “unethical crime”, Kwon said"; other short ones are scare quotes or titles,
+        which :func:`framing.find_terms` reports as voice) and/or ``indirect`` ("X said that …",
         "according to X, …", in sentences without quotation marks). Russian and Ukrainian articles
         (``language`` ru or uk; without a language, text that is mostly Cyrillic) get their own
         grammar — «…», — заявил Песков; по словам Пескова; dash dialogue — with verbs as written

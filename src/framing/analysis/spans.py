@@ -103,6 +103,7 @@ def find_quote_spans(text: str, pos: int = 0, endpos: int | None = None) -> list
     """
     spans: list[QuoteSpan] = []
     stack: list[tuple[str, int]] = []  # (open mark, content start)
+    even: dict[int, bool] = {}  # paragraph start -> whether it holds an even number of straight marks
 
     def close_all(at: int) -> None:
         carried = None  # does the next paragraph open with a mark (the quotation carries on)?
@@ -138,8 +139,9 @@ def find_quote_spans(text: str, pos: int = 0, endpos: int | None = None) -> list
                 stack.append((ch, i + 1))
             continue
         if ch in _PAIRS and (ch != "\u201c" or top != "\u201e"):
-            if ch == '"' and not _can_open(text, i) and _can_close(text, i):
-                continue  # a stray closing straight mark: ignore it
+            if ch == '"' and not _can_open(text, i) and _can_close(text, i) and not _even_straight(text, i, even):
+                continue  # a stray closing straight mark: ignore it (in a paragraph with an even number
+                # of straight marks they pair in turn: `…she says." My mum…dad. "He…` opens at the glued mark)
             if ch == top:  # the same opening mark again: the open quotation lost its closing mark;
                 # it ends with its first sentence, so that the narration and attribution written
                 # before the next quotation ("…continues. Johnson said: “…") stay outside it
@@ -188,6 +190,16 @@ def _dialogue_spans(text: str, pos: int, endpos: int, taken: list[QuoteSpan]) ->
                 break
             start = resume.end()
     return out
+
+
+def _even_straight(text: str, i: int, memo: dict[int, bool]) -> bool:
+    """Whether the paragraph around offset `i` holds an even number (two or more) of straight double marks."""
+    start = text.rfind("\n", 0, i) + 1
+    if start not in memo:
+        end = text.find("\n", i)
+        n = text.count('"', start, len(text) if end < 0 else end)
+        memo[start] = n >= 2 and n % 2 == 0
+    return memo[start]
 
 
 def _next_paragraph_quotes(text: str, at: int) -> bool:

@@ -32,8 +32,9 @@ TITLES = (
 #: "Oléna Bólotova" or "Şahin Çelik" is a whole name, not "Ol".
 LATIN_UPPER = "A-ZÀ-ÖØ-ÞĀĂĄĆĈĊČĎĐĒĔĖĘĚĜĞĠĢĤĦĨĪĬĮİĴĶĹĻĽĿŁŃŅŇŊŌŎŐŒŔŖŘŚŜŞŠŢŤŦŨŪŬŮŰŲŴŶŸŹŻŽ"
 LATIN_LOWER = "a-zß-öø-ÿā-ž"
-#: A capitalised name of up to eight words ("Petro Bondar", "Ursula von der Leyen", "Oléna Bólotova").
-PROPER = (rf"[{LATIN_UPPER}][{LATIN_LOWER}'’\-]+(?:[^\S\n]+(?!(?:He|She|They|It|We|I|The|His|Her|Its|Their|This)\b)"
+#: A capitalised name of up to eight words ("Petro Bondar", "Ursula von der Leyen", "Oléna Bólotova"),
+#: not a pronoun's contraction ("He’s").
+PROPER = (rf"(?!(?:He|She|They|It|We|I)['’])[{LATIN_UPPER}][{LATIN_LOWER}'’\-]+(?:[^\S\n]+(?!(?:He|She|They|It|We|I|The|His|Her|Its|Their|This)\b)"
           rf"(?:de\s+|von\s+|van\s+|der\s+|al-)?[{LATIN_UPPER}][{LATIN_UPPER}{LATIN_LOWER}'’\-]+){{0,7}}")
 #: The pronouns that stand for a speaker.
 PRONOUNS = r"(?:[Hh]e|[Ss]he|[Tt]hey)"
@@ -47,6 +48,11 @@ _ROLE_NOUNS = (
 )
 #: A speaker named by a role rather than a name ("the Russian defence ministry", "a Ukrainian soldier").
 ROLE_NP = rf"\b(?:[Tt]he|[Aa]n?|[A-Z][a-z]+['’]s)\s+(?:[\w’'\-.]+\s+){{0,5}}?(?i:{_ROLE_NOUNS})\b"
+_ROLE_NP_RX = re.compile(ROLE_NP)
+_PROPER_RX = re.compile(PROPER)
+_PRONOUN_RX = re.compile(PRONOUNS)
+_TITLE_RX = re.compile(TITLES)
+_TITLES_AT_START = re.compile("^" + TITLES)
 _ROLE_WORDS = re.compile(
     r"\b(?:Minister|President|Secretary|Spokes(?:man|woman|person)|Chancellor|General|Chief|Governor|Mayor|"
     r"Ambassador|Commander|Director|Head|Adviser|Advisor|Envoy|Speaker|Chairman|Leader)\b"
@@ -95,12 +101,13 @@ class Speakers:
             name = max(found, key=lambda n: (n in self.people, len(n)))
             return name, self.groups.get(name)
         group = self.role_group(text)
-        proper = re.search(PROPER, _strip_titles(text))
-        if proper and not re.fullmatch(ROLE_NP, text.strip()):
+        proper = _PROPER_RX.search(_strip_titles(text))
+        if proper and not _ROLE_NP_RX.fullmatch(text.strip()):
             words = proper.group().split()
             while words and words[0] in self.not_names:  # "But Keir Giles": a sentence's first word
                 words.pop(0)
             name = _ROLE_WORDS.split(" ".join(words))[-1].strip()  # "Forces Minister James Heappey" → "James Heappey"
+            name = _OWNER.split(name)[-1]  # "Al Jazeera’s Zein Basravi" → "Zein Basravi"
             if name and name.split()[0] not in self.not_names:
                 return name, group
         return None, group
@@ -137,12 +144,12 @@ class Speakers:
     @staticmethod
     def is_pronoun(text: str) -> bool:
         """Whether a mention is a pronoun ("he", "She", "they")."""
-        return re.fullmatch(PRONOUNS, text.strip()) is not None
+        return _PRONOUN_RX.fullmatch(text.strip()) is not None
 
     @staticmethod
     def is_role(text: str) -> bool:
         """Whether a mention begins with a role ("the Russian defence ministry", "a resident")."""
-        return re.match(ROLE_NP, text) is not None
+        return _ROLE_NP_RX.match(text) is not None
 
     @staticmethod
     def definite_role(text: str) -> str | None:
@@ -164,11 +171,27 @@ class Speakers:
                 word = first.group(1)
                 if word in self.not_names:
                     return name
-                if word.rstrip(".") not in _HONORIFICS and re.fullmatch(TITLES, word + " ") is None:
-                    return f"{word} {name}"
+                if word.rstrip(".") not in _HONORIFICS and _TITLE_RX.fullmatch(word + " ") is None:
+                    return " ".join([*self._given_before(text, first.start(1)), word, name])
                 # a title or an honorific ("Sgt Kalchuk", "Mr Kalchuk"): the full name stands further back
             at = text.rfind(key, 0, at)
         return name
+
+    def _given_before(self, text: str, k: int) -> list[str]:
+        """Up to two more given names right before offset `k` ("José" before "Manuel Albares"), none
+        past a title, an honorific or a word that begins no name."""
+        out: list[str] = []
+        while len(out) < 2 and k > 1 and text[k - 1] == " ":
+            prev = _FIRST_NAME.search(text, max(0, k - 41), k - 1)
+            if prev is None:
+                break
+            w = prev.group(1)
+            if w in self.not_names or w.rstrip(".") in _HONORIFICS or _TITLE_RX.fullmatch(w + " ") is not None \
+                    or _OF_BEFORE.search(text, max(0, prev.start(1) - 6), prev.start(1)):
+                break  # "Secretary of State Antony Blinken": "State" belongs to the title
+            out.insert(0, w)
+            k = prev.start(1)
+        return out
 
     def given_name(self, name: str, text: str, pos: int, reach: int = 3000) -> str:
         """A first name alone ("Tanya says") stands for the full name given shortly before ("Tanya
@@ -179,7 +202,8 @@ class Speakers:
         while at >= 0:
             before = text[at - 1:at] if at else " "
             m = _SURNAME_AFTER.match(text, at + len(name) + 1)
-            if not (before.isalnum()) and m is not None and m.group(1) not in self.not_names:
+            if not (before.isalnum()) and m is not None and m.group(1) not in self.not_names \
+                    and not _MODEL_NUMBER.match(text, m.end()):  # "Russian Su-35s" is no "Russian Su"
                 return f"{name} {m.group(1)}"
             at = text.rfind(name + " ", max(0, pos - reach), at)
         return name
@@ -200,10 +224,11 @@ class Speakers:
         return derived(self, "aliases of", build).get(name, (name,))
 
     def _aliases(self) -> re.Pattern:
-        def build() -> re.Pattern:
-            return re.compile(rf"(?<!\w){trie_alternation(self.canonical)}(?!\w)")
-
-        return derived(self, "aliases", build)
+        rx = self.__dict__.get("_alias_rx")  # asked for every mention: kept on the instance itself
+        if rx is None:
+            rx = re.compile(rf"(?<!\w){trie_alternation(self.canonical)}(?!\w)")
+            object.__setattr__(self, "_alias_rx", rx)
+        return rx
 
 
 #: the capitalised word right after a first name ("Mills" after "Tanya ")
@@ -212,18 +237,24 @@ _SURNAME_AFTER = re.compile(rf"([{LATIN_UPPER}][{LATIN_LOWER}'’\-]+)(?!\w)")
 _FIRST_NAME = re.compile(rf"(?<!\w)([{LATIN_UPPER}][{LATIN_LOWER}'’\-]+)$")
 
 
+_WORD_BEFORE = re.compile(rf"([{LATIN_UPPER}][{LATIN_LOWER}'’\-]+)[^\S\n]+$")
+_MODEL_NUMBER = re.compile(r"-?\d")
+_OWNER = re.compile(r"['’]s\s+(?=\S)")
+_OF_BEFORE = re.compile(r"\b(?:of|for|on|the|and)\s+$")
+
+
 def _other_first_name(text: str, start: int, not_names) -> bool:
     """Whether a capitalised first name stands right before an alias ("Oleksiy Kuleba" is not the
     Dmytro Kuleba the alias "Kuleba" stands for); a title ("President Zelensky") is not a name."""
-    m = re.search(rf"([{LATIN_UPPER}][{LATIN_LOWER}'’\-]+)[^\S\n]+$", text[:start])
+    m = _WORD_BEFORE.search(text, max(0, start - 80), start)
     word = m.group(1) if m else ""
     if not word or word in not_names or word.endswith("ly"):
         return False
-    return re.fullmatch(TITLES, word + " ") is None
+    return _TITLE_RX.fullmatch(word + " ") is None
 
 
 def _strip_titles(text: str) -> str:
-    return re.sub("^" + TITLES, "", text.strip())
+    return _TITLES_AT_START.sub("", text.strip())
 
 
 def _speaker_entries(data: dict, where: str) -> list[dict]:
