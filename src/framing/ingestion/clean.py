@@ -751,9 +751,9 @@ def _unglue_matched(lines: list[str], reasons: list, rules: Boilerplate, drop) -
     Examples
     --------
     >>> rules = load_boilerplate()
-    >>> lines, reasons, _ = _unglue_matched(["Image source, EPAThe two leaders waved outside."], ["nav"], rules, None)
-    >>> list(zip(lines, reasons))
-    [('Image source, EPA', 'nav'), ('The two leaders waved outside.', None)]
+    >>> line = "Image source, EPAThe two leaders waved to the crowd outside."
+    >>> list(zip(*_unglue_matched([line], ["nav"], rules, None)[:2]))
+    [('Image source, EPA', 'nav'), ('The two leaders waved to the crowd outside.', None)]
     """
     out_lines: list[str] = []
     out_reasons: list = []
