@@ -171,7 +171,8 @@ def _requirements(buf, matcher: Matcher, text: np.ndarray, variant: np.ndarray, 
     """Per hit, whether it lacks what its variant ``requires`` near it: Hyperscan looks for the
     `near` words in each hit's window; Python decides the hits it cannot (and `before`/`after`)."""
     off = np.zeros(len(text), dtype=np.int8)
-    _other_referents(buf, matcher, text, variant, c_start, c_end, off)
+    strings: dict[int, str] = {}  # the texts Python reads, each taken from the column once
+    _other_referents(buf, matcher, text, variant, c_start, c_end, off, strings)
     todo = np.flatnonzero(matcher.requirements[variant] & (off == 0))
     if not len(todo):
         return off
@@ -181,25 +182,29 @@ def _requirements(buf, matcher: Matcher, text: np.ndarray, variant: np.ndarray, 
     todo = todo[(verdict < 0) | ((verdict == 0) & other)]
     if not len(todo):
         return off
-    rows = np.unique(text[todo])
-    strings = dict(zip(rows.tolist(), buf.column.take(rows).to_pylist()))
+    _python_texts(buf, text[todo], strings)
     names = matcher.variants
     for k, t, v, a, b in zip(todo.tolist(), text[todo].tolist(), variant[todo].tolist(), c_start[todo].tolist(),
                              c_end[todo].tolist()):
         fam, var = names[v]
-        off[k] = matcher.off_topic(strings[t], a, b, fam, var)
+        off[k] = matcher.lacks_requirement(strings[t], a, b, fam, var)  # other referents: decided above
     return off
 
 
+def _python_texts(buf, rows: np.ndarray, strings: dict[int, str]) -> None:
+    """Add to `strings` the texts of `rows` it does not hold yet, as Python strings."""
+    new = np.setdiff1d(np.unique(rows), np.fromiter(strings, dtype=np.int64, count=len(strings)))
+    strings.update(zip(new.tolist(), buf.column.take(new).to_pylist()))
+
+
 def _other_referents(buf, matcher: Matcher, text: np.ndarray, variant: np.ndarray, c_start: np.ndarray,
-                     c_end: np.ndarray, off: np.ndarray) -> None:
+                     c_end: np.ndarray, off: np.ndarray, strings: dict[int, str]) -> None:
     """Mark in `off` the hits whose sentence names another referent of their family
     (:meth:`Matcher.other_referent`), in Python: only families with ``other_referents``."""
     todo = np.flatnonzero(matcher.other_variants[variant])
     if not len(todo):
         return
-    rows = np.unique(text[todo])
-    strings = dict(zip(rows.tolist(), buf.column.take(rows).to_pylist()))
+    _python_texts(buf, text[todo], strings)
     names = matcher.variants
     for k, t, v, a, b in zip(todo.tolist(), text[todo].tolist(), variant[todo].tolist(), c_start[todo].tolist(),
                              c_end[todo].tolist()):

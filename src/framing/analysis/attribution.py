@@ -69,6 +69,8 @@ class Grammar:
 
     stages: tuple[Stage, ...]
     label_verbs: dict  # form (lower case) -> canonical
+    #: any form of any verb a stage may need (reporting, label, participle, inverted), as a word
+    any_verb: re.Pattern | None = None
 
     def verb(self, sp: Speakers, stage: Stage, m: re.Match | None) -> str | None:
         """The canonical verb a stage's match gives (None for none)."""
@@ -179,4 +181,6 @@ def _build(sp: Speakers, data: dict, where: str) -> Grammar:
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
         raise RulesError(f"{where}: stages: names used twice: {dupes}")
-    return Grammar(built, labels)
+    any_verb = re.compile(r"\b(?:" + trie_alternation({*sp.verbs, *labels, *sp.participles, *sp.inverted_verbs},
+                                                      space=r"\s+") + r")\b", re.IGNORECASE)
+    return Grammar(built, labels, any_verb)

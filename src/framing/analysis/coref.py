@@ -403,16 +403,11 @@ class Discourse:
 
     def _names_with(self, noun: str) -> re.Pattern | None:
         """A regex of the aliases of every known name that holds the word `noun` ("ministry"), or None."""
-        def build() -> dict:
-            return {}
+        def build() -> re.Pattern | None:
+            aliases = [a for n in self.sp.groups if noun in n.lower().split() for a in self.sp.aliases_of(n)]
+            return re.compile("|".join(map(re.escape, sorted(aliases, key=len, reverse=True)))) if aliases else None
 
-        table = derived(self.sp, "aliases by name word", build)
-        if noun not in table:
-            names = {n for n in self.sp.groups if noun in n.lower().split()}
-            aliases = [a for n in names for a in self.sp.aliases_of(n)]
-            table[noun] = re.compile("|".join(re.escape(a) for a in sorted(aliases, key=len, reverse=True))) \
-                if aliases else None
-        return table[noun]
+        return derived(self.sp, ("aliases of names holding", noun), build)
 
     def subject(self, lo: int, hi: int) -> tuple[str | None, str | None, str] | None:
         """(speaker, group, mention) of the subject of ``text[lo:hi]`` (the first one), or None."""

@@ -365,8 +365,11 @@ class Matcher:
         ``other_referents``: see :meth:`other_referent`) or lacks what its variant ``requires`` near
         it: no `near` word begins within the given characters on either side, in the same paragraph
         (see :func:`near_window`), and no `before`/`after` pattern touches it."""
-        if family in self._others and self.other_referent(text, start, end, family):
-            return True
+        return (family in self._others and self.other_referent(text, start, end, family)) \
+            or self.lacks_requirement(text, start, end, family, variant)
+
+    def lacks_requirement(self, text: str, start: int, end: int, family: str, variant: str) -> bool:
+        """The ``requires`` half of :meth:`off_topic`."""
         need = self._requires.get((family, variant))
         if need is None:
             return False

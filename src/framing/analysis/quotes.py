@@ -259,24 +259,26 @@ def _noun_not_verb(m: re.Match, chunk: str, mention: str, sp: Speakers) -> bool:
     if " " in mention.strip() or sp.is_pronoun(mention) or sp.resolve(mention)[0] in sp.groups:
         return False
     return _VERB_GOES_ON.match(chunk, m.end("verb")) is None
+
+
 #: Stages that do not give a quotation of one or two words to a speaker: a heading ("Putin: “No”")
 #: or a quotation introduced as a quotation of someone.
 _NOT_FOR_PARTIAL = frozenset({"before_colon", "before_quoting", "after_phrase_verb"})
+
+
 #: Words right before a short quotation that make it the writer's scare quote, not someone's words.
+#: Not the lexicon's distancing markers: "what Trump described as “tremendous progress”" distances a
+#: term but gives a quotation to its speaker.
 _SCARE_BEFORE = re.compile(r"(?:so[ -]called|self[ -](?:proclaimed|styled|declared)|alleged|purported|quote[- ]unquote)"
                            r"\s*$", re.IGNORECASE)
 
 
-def _has_verb(masked: str, bounds: list[int], q, sp: Speakers, grammar: Grammar) -> bool:
-    """Whether an attribution verb form stands before the quotation `q` in its sentence, or within 60
-    characters after it (the grammar's stages for a partial quotation need one there): most short
-    quotations are scare quotes without one, and need no stage tried."""
-    rx = derived(grammar, "any verb form", lambda: re.compile(
-        r"\b(?:" + trie_alternation({*sp.verbs, *grammar.label_verbs, *sp.participles, *sp.inverted_verbs},
-                                    space=r"\s+") + r")\b", re.IGNORECASE))
+def _has_verb(masked: str, bounds: list[int], q, grammar: Grammar) -> bool:
+    """Whether the sentence of the quotation `q` holds any attribution verb form (the grammar's stages
+    for a partial quotation need one): most short quotations are scare quotes in sentences without
+    one, and need no stage tried."""
     lo, hi = _sentence_of(bounds, q.start - 1, len(masked))
-    # before it in its sentence, or right after it ("…an “unethical crime”, Kwon said")
-    return rx.search(masked, lo, q.start) is not None or rx.search(masked, q.end, min(hi, q.end + 60)) is not None
+    return grammar.any_verb.search(masked, lo, hi) is not None
 
 
 def _is_partial(text: str, q, bounds: list[int]) -> bool:
@@ -301,7 +303,7 @@ def _quote_rows(text: str, sp: Speakers, grammar: Grammar) -> list[dict]:
             continue
         if len(text[q.start:q.end].split()) >= 3:
             rows.append(_attribute(q, text, masked, bounds, sp, grammar, talk, rows))
-        elif _is_partial(text, q, bounds) and _has_verb(masked, bounds, q, sp, grammar):
+        elif _is_partial(text, q, bounds) and _has_verb(masked, bounds, q, grammar):
             row = _attribute(q, text, masked, bounds, sp, grammar, talk, rows, kind="partial")
             if row is not None:
                 rows.append(row)

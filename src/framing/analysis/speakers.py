@@ -92,10 +92,11 @@ class Speakers:
     bare_verbs: frozenset = frozenset()  # canonical verbs that report speech without "that"
     citation_verbs: tuple = ()  # verbs after a cited outlet ("TASS reported")
     called: dict = field(default_factory=dict)  # "russian leader" -> names so described ("the Russian leader")
+    aliases_rx: re.Pattern | None = None  # every alias as a whole word (asked for every mention: built once)
 
     def resolve(self, text: str) -> tuple[str | None, str | None]:
         """(canonical speaker, group) for a speaker mention; None where it names nobody known."""
-        found = [self.canonical[m.group()] for m in self._aliases().finditer(text)
+        found = [self.canonical[m.group()] for m in self.aliases_rx.finditer(text)
                  if self.canonical[m.group()] not in self.people or not _other_first_name(text, m.start(), self.not_names)]
         if found:  # "Ukraine President Volodymyr Zelensky": the person, not the country
             name = max(found, key=lambda n: (n in self.people, len(n)))
@@ -223,12 +224,6 @@ class Speakers:
 
         return derived(self, "aliases of", build).get(name, (name,))
 
-    def _aliases(self) -> re.Pattern:
-        rx = self.__dict__.get("_alias_rx")  # asked for every mention: kept on the instance itself
-        if rx is None:
-            rx = re.compile(rf"(?<!\w){trie_alternation(self.canonical)}(?!\w)")
-            object.__setattr__(self, "_alias_rx", rx)
-        return rx
 
 
 #: the capitalised word right after a first name ("Mills" after "Tanya ")
@@ -352,4 +347,5 @@ def _build_speakers(extra) -> Speakers:
         participles=tuple(lists["participles"]), bare_verbs=frozenset(lists["bare_verbs"]),
         citation_verbs=tuple(lists["citation_verbs"]),
         called={phrase: frozenset(names) for phrase, names in called.items()},
+        aliases_rx=re.compile(rf"(?<!\w){trie_alternation(canonical)}(?!\w)"),
     )
