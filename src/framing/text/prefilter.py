@@ -41,7 +41,8 @@ def line_safe(pattern: re.Pattern) -> bool:
 
 @memo(maxsize=None)
 def required_strings(pattern: re.Pattern) -> tuple[tuple[frozenset[str], ...], bool] | None:
-    """Sets of strings such that every match of `pattern` contains one string of each set, and
+    """Sets of strings such that every match of `pattern` contains one string of each set (or,
+    for a set from a lookahead or lookbehind, has it right next to it in the text), and
     whether they are lower-cased (to be looked for in the lower-cased text: the pattern ignores
     case somewhere) or kept as the pattern spells them (to be looked for in the text itself);
     None when there are none.

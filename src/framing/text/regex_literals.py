@@ -161,8 +161,13 @@ def _runs(items, longest: int) -> list[set[str]]:
     one string of the set (runs of mandatory literal pieces; a branch gives its branches' union)."""
     runs, run = [], {""}
     for op, av in items:
-        if op in ("AT", "ASSERT", "ASSERT_NOT"):
+        if op == "ASSERT":  # a lookaround that must hold: the text holds what it looks for, next to the match
+            ahead = _best(list(av[1]), longest)
+            if ahead:
+                runs.append(ahead)
             continue  # zero width: the pieces on each side are adjacent in the match
+        if op in ("AT", "ASSERT_NOT"):
+            continue
         step = _fixed(op, av)
         if step is not None:
             grown = {a + b for a in run for b in step}
@@ -204,7 +209,8 @@ def _runs(items, longest: int) -> list[set[str]]:
 
 def required(regex: str, shortest: int = 3, longest: int = 8, *, lower: bool = True) -> frozenset[str] | None:
     """Lower-cased strings one of which every match of `regex` contains (not only at its start):
-    the best run of mandatory literal pieces, each string cut to `longest` characters; None when no
+    the best run of mandatory literal pieces (a lookahead's or lookbehind's count: the text holds
+    them next to the match), each string cut to `longest` characters; None when no
     run is at least `shortest` characters long. With ``lower=False`` the strings keep the case the
     pattern spells them in (for a pattern that matches case-sensitively).
 
@@ -214,6 +220,8 @@ def required(regex: str, shortest: int = 3, longest: int = 8, *, lower: bool = T
     ['follow o']
     >>> sorted(required(r"(?<=[a-z.)])By (?=[A-Z])"))
     ['by ']
+    >>> sorted(required(r"(?<=\\S) (?=(?:Read more|See also)\\W{0,3}$)"))  # what a lookahead needs, the text has
+    ['read mor', 'see also']
     >>> required(r"^[\\d\\s]+$") is None
     True
     >>> sorted(required(r"\\((?:AP|AFP)\\)", shortest=2, lower=False))
