@@ -39,7 +39,7 @@ import numpy as np
 
 from .._cache import memo
 from ..knowledge import ru_uk_stop_words
-from ..knowledge.chrome_model import SMOOTH, ChromeModel, ModelError, load_model, shifted, smooth_features
+from ..knowledge.chrome_model import SMOOTH, ChromeModel, ModelError, load_model, smooth_features
 
 __all__ = ["ChromeModel", "load_model", "line_features", "body_probability", "FEATURES", "train", "labels_from_truth",
            "code_share", "max_run", "SENTENCE_END", "CLOSERS",
@@ -54,11 +54,14 @@ _UI_WORDS = frozenset("""share shares shared tweet email print comment comments 
     posted ago поделиться подписаться подпишитесь реклама читайте подробнее фото видео телеграм фейсбук твиттер
     вконтакте ютуб поділитися підписатися підписуйтесь читати детальніше""".split())
 _UI_PHRASES = ("sign up", "sign in", "log in", "read more", "continue reading", "more on", "rights reserved", "e-mail")
+#: A token of four characters starting 19 or 20 (a year when they are digits).
+_YEAR = re.compile(r"(?<!\w)(?:19|20)\w\w(?!\w)")
 _DATE_WORDS = frozenset("""jan january feb february mar march apr april may jun june jul july aug august sep sept
     september oct october nov november dec december monday tuesday wednesday thursday friday saturday sunday
     am pm gmt bst est utc""".split())
 _DIGITS = b"0123456789"
 _PUNCT = bytes(c for c in range(33, 127) if not chr(c).isalnum())  # ASCII punctuation
+_CODE = b"<>{}=;"
 _LINK_MARKS = ("http://", "https://", "www.", ".com", "@", "#", ".htm", ".php")
 _WORD = re.compile(r"\w+")
 #: A sentence's end (with the full-width marks of Chinese and Japanese), and what may close it after.
@@ -90,10 +93,12 @@ def _own(line: str, stop: frozenset[str]) -> list[float]:
         line = line[:SAMPLE_CHARS]
     tokens = _WORD.findall(line)
     low = line.lower()
-    lows = _WORD.findall(low)
-    ui = sum(map(_UI_WORDS.__contains__, lows)) + sum(phrase in low for phrase in _UI_PHRASES)
-    dates = sum(map(_DATE_WORDS.__contains__, lows)) + low.count(":") + sum(
-        1 for t in lows if len(t) == 4 and t[:2] in ("19", "20") and t.isdigit())
+    # an ASCII line's lower-cased words are its words lower-cased (elsewhere lower() may split a word: "İ")
+    lows = list(map(str.lower, tokens)) if line.isascii() else _WORD.findall(low)
+    ui = sum(map(_UI_WORDS.__contains__, lows)) + sum(map(low.__contains__, _UI_PHRASES))
+    dates = sum(map(_DATE_WORDS.__contains__, lows)) + low.count(":")
+    if "19" in low or "20" in low:
+        dates += sum(1 for t in _YEAR.findall(low) if t.isdigit())
     raw = line.encode("utf-8", "surrogatepass")  # counted on bytes: C-speed deletions
     digits = len(raw) - len(raw.translate(None, _DIGITS))
     marks = len(raw) - len(raw.translate(None, _PUNCT))
@@ -105,7 +110,7 @@ def _own(line: str, stop: frozenset[str]) -> list[float]:
     return [  # builtins mapped over the tokens: this runs for every line of every text
         math.log1p(n),
         math.log1p(full),
-        sum(map(len, tokens)) / n_tok,
+        len("".join(tokens)) / n_tok,
         sum(map(stop.__contains__, lows)) / n_tok,
         (len(lengths) - sum(map((3).__lt__, lengths))) / n_alpha,
         ends,
@@ -115,13 +120,13 @@ def _own(line: str, stop: frozenset[str]) -> list[float]:
         sum(map(str.isupper, alpha)) / n_alpha,
         digits / size,
         marks / size,
-        float(any(mark in low for mark in _LINK_MARKS)),
+        float(any(map(low.__contains__, _LINK_MARKS))),
         min(ui, 3) / 3,
         min(dates, 3) / 3,
         float("©" in line or "all rights reserved" in low or "(c)" in low),
         float(line[:1] in "|•·›»>-–—*▪►"),
         float(line.count("|") + line.count("•") + line.count("·") >= 2),
-        code_share(line),
+        (len(raw) - len(raw.translate(None, _CODE))) / size,  # code_share(line)
         0.0, 0.0, 0.0,  # the page-level three, filled in by line_features
     ]
 
@@ -134,7 +139,7 @@ def code_share(line: str) -> float:
     (True, True)
     """
     raw = line.encode("utf-8", "surrogatepass")
-    return (len(raw) - len(raw.translate(None, b"<>{}=;"))) / max(len(line), 1)
+    return (len(raw) - len(raw.translate(None, _CODE))) / max(len(line), 1)
 
 
 @memo(maxsize=1 << 15)
@@ -144,11 +149,9 @@ def _own_default(line: str) -> tuple[float, ...]:
 
 
 _ENDS = OWN.index("ends_sentence")
-
-
-def _prose(row: list[float]) -> bool:
-    """Eight words or more, or 40 characters (a language written without spaces), ending like a sentence."""
-    return (row[0] >= math.log1p(8) or row[1] >= math.log1p(40)) and row[_ENDS] == 1.0
+_IN_SPAN, _DISTANCE, _POSITION = OWN.index("in_prose_span"), OWN.index("prose_distance"), OWN.index("position")
+_NEAR_COLS = [OWN.index(f) for f in _NEAR_OWN]
+_EIGHT_WORDS, _FORTY_CHARS = math.log1p(8), math.log1p(40)
 
 
 def line_features(lines: list[str], stop: frozenset[str] | None = None) -> np.ndarray:
@@ -164,20 +167,31 @@ def line_features(lines: list[str], stop: frozenset[str] | None = None) -> np.nd
     """
     stop = _stopwords_once() if stop is None else stop
     n = len(lines)
+    out = np.zeros((n, len(FEATURES)))
+    if not n:
+        return out
     own_of = _own_default if stop is _stopwords_once() else lambda x: _own(x, stop)
-    own = np.array([own_of(x) for x in lines], dtype=np.float64).reshape(n, len(OWN))
-    if n:
-        prose = np.array([_prose(r) for r in own.tolist()])
-        words = np.maximum(np.expm1(own[:, 0]), np.expm1(own[:, 1]) / 6)  # 6 characters a word, for CJK
-        start, end = _prose_span(prose, words)
-        idx = np.arange(n)
-        own[:, OWN.index("in_prose_span")] = (idx >= start) & (idx <= end)
-        dist = np.where(idx < start, start - idx, np.where(idx > end, idx - end, 0))
-        own[:, OWN.index("prose_distance")] = np.log1p(dist)
-        own[:, OWN.index("position")] = idx / max(n - 1, 1)
-    cols = [OWN.index(f) for f in _NEAR_OWN]
-    near = [shifted(own[:, cols], d) for d in _NEAR]
-    return np.hstack([own, *near]) if n else np.zeros((0, len(FEATURES)))
+    own = out[:, : len(OWN)]  # a view: the page-level and neighbour columns are filled in place
+    own[:] = [own_of(x) for x in lines]
+    # prose: eight words or more, or 40 characters (a language written without spaces), ending like a sentence
+    prose = ((own[:, 0] >= _EIGHT_WORDS) | (own[:, 1] >= _FORTY_CHARS)) & (own[:, _ENDS] == 1.0)
+    words = np.maximum(np.expm1(own[:, 0]), np.expm1(own[:, 1]) / 6)  # 6 characters a word, for CJK
+    start, end = _prose_span(prose, words)
+    idx = np.arange(n)
+    own[:, _IN_SPAN] = (idx >= start) & (idx <= end)
+    dist = np.where(idx < start, start - idx, np.where(idx > end, idx - end, 0))
+    own[:, _DISTANCE] = np.log1p(dist)
+    own[:, _POSITION] = idx / max(n - 1, 1)
+    column = len(OWN)
+    for d in _NEAR:  # the neighbours' few features: rows shifted by d, zeros past either end
+        if 0 < abs(d) < n:
+            block = out[:, column:column + len(_NEAR_COLS)]
+            if d > 0:
+                block[: n - d] = own[d:, _NEAR_COLS]
+            else:
+                block[-d:] = own[: n + d, _NEAR_COLS]
+        column += len(_NEAR_COLS)
+    return out
 
 
 def max_run(gains: list[float]) -> tuple[int, int] | None:

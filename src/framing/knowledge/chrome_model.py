@@ -15,7 +15,7 @@ import numpy as np
 
 from .._cache import memo
 
-__all__ = ["ChromeModel", "ModelError", "load_model", "SMOOTH", "shifted", "smooth_features", "PACKAGED"]
+__all__ = ["ChromeModel", "ModelError", "load_model", "SMOOTH", "smooth_features", "PACKAGED"]
 
 #: The second stage's extra inputs: the first stage's body probabilities of the lines around a
 #: line (two before, itself, two after) and their mean over five lines either side.
@@ -52,9 +52,14 @@ class ChromeModel:
                              f"{len(features)}); retrain it with framing train-chrome")
         if not len(x):
             return np.zeros(0)
-        z = (x - self.mean) / self.scale
+        n, width = x.shape
+        both = np.empty((n, width + len(SMOOTH)))  # the second stage's rows: z, then the smoothing columns
+        z = both[:, :width]
+        np.subtract(x, self.mean, out=z)
+        z /= self.scale
         p = _sigmoid(z @ self.coef + self.intercept)
-        return _sigmoid(np.hstack([z, smooth_features(p)]) @ self.smooth_coef + self.smooth_intercept)
+        smooth_features(p, out=both[:, width:])
+        return _sigmoid(both @ self.smooth_coef + self.smooth_intercept)
 
     def to_json(self) -> dict:
         """The model as JSON-ready data (what :func:`load_model` reads)."""
@@ -73,26 +78,23 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(z, -40, 40)))
 
 
-def shifted(values: np.ndarray, d: int) -> np.ndarray:
-    """values[i + d] for each row i, zeros past either end.
+def smooth_features(p: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """The :data:`SMOOTH` columns for a page whose lines have first-stage probabilities `p`
+    (written into `out` when given: an array of len(p) rows and len(SMOOTH) columns).
 
-    >>> shifted(np.array([1.0, 2.0, 3.0]), 1).tolist(), shifted(np.array([1.0, 2.0, 3.0]), -1).tolist()
-    ([2.0, 3.0, 0.0], [0.0, 1.0, 2.0])
+    >>> smooth_features(np.array([0.2, 0.4, 0.9])).round(2).tolist()[0]
+    [0.0, 0.0, 0.2, 0.4, 0.9, 0.5]
     """
-    out = np.zeros_like(values)
-    n = len(values)
-    if 0 < d < n:
-        out[: n - d] = values[d:]
-    elif 0 < -d < n:
-        out[-d:] = values[: n + d]
-    elif d == 0:
-        out[:] = values
+    n = len(p)
+    out = np.zeros((n, len(SMOOTH))) if out is None else out
+    out[:, :5] = 0.0
+    for column, d in enumerate((-2, -1, 0, 1, 2)):  # p of the line d lines away, 0 past either end
+        if 0 <= d < n:
+            out[: n - d, column] = p[d:]
+        elif 0 < -d < n:
+            out[-d:, column] = p[: n + d]
+    out[:, 5] = _window_mean(p, 5)
     return out
-
-
-def smooth_features(p: np.ndarray) -> np.ndarray:
-    """The :data:`SMOOTH` columns for a page whose lines have first-stage probabilities `p`."""
-    return np.column_stack([*(shifted(p, d) for d in (-2, -1, 0, 1, 2)), _window_mean(p, 5)])
 
 
 def _window_mean(p: np.ndarray, half: int) -> np.ndarray:
