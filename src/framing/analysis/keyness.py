@@ -441,13 +441,9 @@ def drop_own_names(table: pd.DataFrame, by, target, names: dict[str, list[tuple[
     label = None if target is not None else (by if isinstance(by, str) else " | ".join(by))
     keep = np.ones(len(table), dtype=bool)
     # only the rows whose term holds a word of some outlet's names can leave: found with Arrow over
-    # the whole column (millions of rows at 100,000 articles), then judged group by group below
-    values = table["term"].to_numpy(dtype=object)
-    # each distinct name once: a table for every group repeats the same name objects, so they are
-    # told apart by identity first (no hashing of millions of strings)
-    codes, _ = pd.factorize(np.fromiter(map(id, values), dtype=np.int64, count=len(values)))
-    first = np.flatnonzero(~pd.Series(codes).duplicated().to_numpy())  # code k first appears at first[k]
-    named = np.flatnonzero(_holds_a_word(pd.Series(values[first], dtype=object), words(every))[codes])
+    # the whole column (millions of rows at 100,000 articles, never made Python strings), then
+    # judged group by group below
+    named = np.flatnonzero(_holds_a_word(table["term"], words(every)))
     sub = table.iloc[named]
     groups = pd.Series(str(target), index=sub.index) if label is None else sub[label].astype(str)
     codes, terms = pd.factorize(sub["term"].astype(str))  # each term once (it recurs for every group)
@@ -463,16 +459,17 @@ def drop_own_names(table: pd.DataFrame, by, target, names: dict[str, list[tuple[
 
 
 def _holds_a_word(terms: pd.Series, words: set[str]) -> np.ndarray:
-    """Per term (words joined by single spaces), whether one of its words is in `words`."""
+    """Per term (words joined by single spaces), whether one of its words is in `words`: one
+    regular expression over the column in Arrow (RE2, linear in the text).
+
+    >>> _holds_a_word(pd.Series(["vostok courier", "talks", "moscow vostok", "vostoks"]), {"vostok"}).tolist()
+    [True, False, True, False]
+    """
     if not words or not len(terms):
         return np.zeros(len(terms), dtype=bool)
-    column = pa.array(terms.astype(object).tolist(), type=pa.large_string())
-    lists = pc.split_pattern(column, " ")
-    found = pc.is_in(pc.list_flatten(lists), value_set=pa.array(sorted(words), type=pa.large_string()))
-    parents = pc.list_parent_indices(lists).to_numpy()
-    out = np.zeros(len(terms), dtype=bool)
-    out[parents[found.to_numpy(zero_copy_only=False)]] = True
-    return out
+    column = pa.array(terms.astype(str))  # the str column's own Arrow data: no copy
+    pattern = "(?:^| )(?:" + "|".join(map(re.escape, sorted(words))) + ")(?: |$)"
+    return pc.fill_null(pc.match_substring_regex(column, pattern), False).to_numpy(zero_copy_only=False)
 
 
 class Totals:
@@ -672,15 +669,15 @@ def _keyness_one(totals: Totals, target, reference, *, method, min_count, prior,
     a, c = a_all[keep], c_all[keep]
     docs_target = totals.row_sum(totals.docs, in_target)[keep]
     kept = np.flatnonzero(keep)
-    # the terms' names are made last, for the rows returned (see `top`)
-    table = pd.DataFrame({"group": target, "n_target": a, "n_reference": c, "docs_target": docs_target})
+    # the terms' names are made last, for the rows returned (see `top`), and the table once, in its order
     if n_t == 0 or n_r == 0 or not keep.any():
+        table = pd.DataFrame({"group": target, "n_target": a, "n_reference": c, "docs_target": docs_target})
         return table.assign(term=vocab[keep], statistic=np.nan, p=np.nan, q=np.nan, few_docs=docs_target <= 2).iloc[:0]
+    extra: dict[str, np.ndarray] = {}
     if method == "log_odds":
-        delta, z = log_odds_dirichlet(a, c, n_t, n_r, prior[keep], alpha0=prior_sum)
-        table["delta"] = delta
-        table["statistic"] = z
-        table["p"] = 2 * sps.norm.sf(np.abs(z))
+        delta, statistic = log_odds_dirichlet(a, c, n_t, n_r, prior[keep], alpha0=prior_sum)
+        p = 2 * sps.norm.sf(np.abs(statistic))
+        extra["delta"] = delta
         if bootstrap:
             doc_t = groups == target
             doc_r = ~doc_t if reference is None else np.isin(groups, refs) & ~doc_t
@@ -688,21 +685,20 @@ def _keyness_one(totals: Totals, target, reference, *, method, min_count, prior,
             if columns is not None:  # the mask over the matrix's own columns
                 whole = np.zeros(len(prior_all), dtype=bool)
                 whole[columns[keep]] = True
-            lo, hi = _bootstrap_delta(matrix[doc_t], matrix[doc_r], whole, prior if columns is None else prior_all,
-                                      bootstrap, level, seed)
-            table["delta_lo"], table["delta_hi"] = lo, hi
+            extra["delta_lo"], extra["delta_hi"] = _bootstrap_delta(
+                matrix[doc_t], matrix[doc_r], whole, prior if columns is None else prior_all, bootstrap, level, seed)
     elif method == "chi2":
-        table["statistic"], table["p"] = chi2_2x2(a, c, n_t, n_r, correction=correction)
+        statistic, p = chi2_2x2(a, c, n_t, n_r, correction=correction)
     elif method == "g2":
-        table["statistic"], table["p"] = g2_2x2(a, c, n_t, n_r, correction=correction)
+        statistic, p = g2_2x2(a, c, n_t, n_r, correction=correction)
     else:
         raise ValueError(f"method must be 'log_odds', 'chi2' or 'g2', not {method!r}")
-    table["q"] = benjamini_hochberg(table["p"].to_numpy())
-    table["few_docs"] = table["docs_target"] <= 2
+    statistic, p = np.asarray(statistic, dtype=float), np.asarray(p, dtype=float)
+    values = {"statistic": statistic, "p": p, "q": benjamini_hochberg(p), "n_target": a, "n_reference": c,
+              "docs_target": docs_target, "few_docs": docs_target <= 2, **extra}
     if top is not None:  # the two ends, ties at the cut included (the order below settles them)
-        stat = table["statistic"].to_numpy(dtype=float)
-        ends = np.zeros(len(table), dtype=bool)
-        for side in (stat, -stat):
+        ends = np.zeros(len(statistic), dtype=bool)
+        for side in (statistic, -statistic):
             ok = np.flatnonzero(side > 0)
             if len(ok) > top:
                 cut = np.partition(side[ok], len(ok) - top)[len(ok) - top]
@@ -710,26 +706,29 @@ def _keyness_one(totals: Totals, target, reference, *, method, min_count, prior,
             ends[ok] = True
         if also is not None:
             ends |= np.isin(kept, also[1])
-        table, kept = table[ends], kept[ends]
+        values = {k: v[ends] for k, v in values.items()}
+        kept = kept[ends]
     # largest statistic first (NaN last), ties by term: the terms ranked by Arrow (code-point order, as
     # Python compares strings), then one numpy lexsort, instead of pandas sorting Python strings.
     # Against all the other groups every target keeps the same terms (those used min_count times in
-    # all): their names and ranks are made once, in `shared`, for every target
+    # all): their names, as a str column, and ranks are made once, in `shared`, for every target
     same = shared is not None and top is None and reference is None
     if same and "kept" in shared and np.array_equal(shared["kept"], kept):
-        names, rank = shared["names"], shared["rank"]
+        terms, rank = shared["terms"], shared["rank"]
     else:
-        names = vocab[kept]
+        names = np.asarray(vocab[kept], dtype=object)
+        terms = pd.array(names, dtype="str")
         rank = np.empty(len(names), dtype=np.int64)
-        rank[pc.sort_indices(pa.array(np.asarray(names, dtype=object).tolist(), type=pa.large_string()))
-             .to_numpy()] = np.arange(len(names))
+        rank[pc.sort_indices(pa.array(names.tolist(), type=pa.large_string())).to_numpy()] = np.arange(len(names))
         if same:
-            shared.update(kept=kept, names=names, rank=rank)
-    table.insert(1, "term", names)
-    cols = ["group", "term", "statistic", "p", "q", "n_target", "n_reference", "docs_target", "few_docs"]
-    cols += [c for c in ("delta", "delta_lo", "delta_hi") if c in table]
-    order = np.lexsort((rank, -table["statistic"].to_numpy(dtype=float)))
-    table = table[cols].iloc[order].reset_index(drop=True)
+            shared.update(kept=kept, terms=terms, rank=rank)
+    order = np.lexsort((rank, -values["statistic"]))
+    if isinstance(target, str):  # the group's name on every row, made in Arrow (not a column of Python strings)
+        group = pd.array(pa.array([target], type=pa.large_string()).take(pa.array(np.zeros(len(order), np.int64))),
+                         dtype="str")
+    else:
+        group = np.full(len(order), target, dtype=object)
+    table = pd.DataFrame({"group": group, "term": terms.take(order), **{k: v[order] for k, v in values.items()}})
     return table if top is None else _ends(table, None, top, None if also is None else also[0])
 
 
