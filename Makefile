@@ -20,8 +20,8 @@ $(STAMP): pyproject.toml
 report: $(STAMP) ## the main job: build reports/sample/ from the bundled sample (data/raw/sample)
 	$(BIN)/framing report --out reports
 
-test: $(STAMP) ## run the test suite
-	$(BIN)/python -m pytest -q
+test: $(STAMP) ## run the test suite (on every core, at most four workers)
+	$(BIN)/python -m pytest -q -n auto --maxprocesses=4
 
 lab: $(STAMP) ## open JupyterLab on the notebooks
 	$(BIN)/jupyter lab notebooks/

@@ -12,7 +12,7 @@ import nbformat
 import pytest
 
 from framing.cli import main
-from framing.report import NOTEBOOKS, ReportError, build_report
+from framing.report import NOTEBOOKS, PARAMETER_CHOICES, ReportError, build_report
 from tests.conftest import CORPORA, SAMPLE, need
 
 PAGES = ["01_corpus", "02_terminology", "03_voices_and_sources", "04_distinctive_vocabulary", "05_same_story"]
@@ -193,17 +193,17 @@ def test_freq_outside_the_vocabulary_is_exit_2_before_any_notebook_runs(tmp_path
     assert list(tmp_path.iterdir()) == []
 
 
-def test_each_freq_works_in_every_notebook_that_declares_it(tmp_path):
-    from framing.report import PARAMETER_CHOICES, notebook_parameters
+@pytest.mark.parametrize("freq", PARAMETER_CHOICES["freq"])  # one test each: the workers share them
+def test_each_freq_works_in_every_notebook_that_declares_it(tmp_path, freq):
+    from framing.report import notebook_parameters
 
     users = notebook_parameters(sorted(NOTEBOOKS.glob("[0-9]*.ipynb")))["freq"]["notebooks"]
     assert sorted(users) == ["01_corpus", "02_terminology"]
     subset = _subset(tmp_path / "nb", *users)
-    for freq in PARAMETER_CHOICES["freq"]:
-        target = build_report(out=tmp_path / "r", name=freq, notebooks=subset, parameters={"freq": freq})
-        manifest = json.loads((target / "manifest.json").read_text())
-        assert manifest["parameters"]["freq"] == freq and manifest["notebooks_from"] == str(subset)
-        assert sorted(manifest["notebooks"]) == [f"{s}.ipynb" for s in sorted(users)]
+    target = build_report(out=tmp_path / "r", name=freq, notebooks=subset, parameters={"freq": freq})
+    manifest = json.loads((target / "manifest.json").read_text())
+    assert manifest["parameters"]["freq"] == freq and manifest["notebooks_from"] == str(subset)
+    assert sorted(manifest["notebooks"]) == [f"{s}.ipynb" for s in sorted(users)]
 
 
 def test_a_project_folder_runs_its_own_notebooks(tmp_path, monkeypatch):
