@@ -163,7 +163,7 @@ def _runs(items, longest: int) -> list[set[str]]:
     for op, av in items:
         if op == "ASSERT":  # a lookaround that must hold: the text holds what it looks for, next to the match
             ahead = _best(list(av[1]), longest)
-            if ahead:
+            if ahead and min(map(len, ahead)) >= 3:  # not " A", " B", …: found in every text
                 runs.append(ahead)
             continue  # zero width: the pieces on each side are adjacent in the match
         if op in ("AT", "ASSERT_NOT"):
