@@ -270,18 +270,18 @@ def keyness(
     wide = None if top is None else (max(_WIDE_FACTOR * top, _WIDE_MIN) if names_out else top)
     also = None if top is None or terms is None else frozenset(map(str, terms))
 
-    def table_of(cut):
+    def table_of(cut, rows=None):
         return keyness_from_totals(totals, by, target, reference, method=method, min_count=min_count,
                                    alpha0=alpha0, correction=correction, bootstrap=bootstrap, level=level,
                                    seed=seed, matrix=matrix, groups=docs["group"].to_numpy(), top=cut,
-                                   terms=also if cut is not None else None)
+                                   terms=also if cut is not None else None, rows=rows)
 
+    if names_out and top is None:  # each target's own names leave as its table is made (no copy of the whole)
+        return table_of(None, _own_name_rows(articles, docs, stop_words, outlets))
     table = table_of(wide)
     if not names_out or table.empty:
         return table
     kept = _without_own_names(table, articles, docs, by, target, stop_words, outlets)
-    if top is None:
-        return kept
     label = None if target is not None else (by if isinstance(by, str) else " | ".join(by))
     if wide is not None and _short_end(table, kept, label, top, wide, also):
         kept = _without_own_names(table_of(None), articles, docs, by, target, stop_words, outlets)
@@ -415,6 +415,36 @@ def _without_own_names(table, articles, docs, by, target, stop_words, outlets) -
     pairs = docs[["article_id", "group"]].merge(articles[["article_id", "outlet"]].drop_duplicates("article_id"),
                                                 on="article_id", how="left")
     return drop_own_names(table, by, target, own_names(articles, outlets, stop_words), group_members(pairs))
+
+
+def _own_name_rows(articles, docs, stop_words, outlets):
+    """For :func:`keyness_from_totals` (`rows`): which rows of one target's table stay when its own
+    outlets' names leave (:func:`drop_own_names`, judged before the table is assembled)."""
+    pairs = docs[["article_id", "group"]].merge(articles[["article_id", "outlet"]].drop_duplicates("article_id"),
+                                                on="article_id", how="left")
+    names, members = own_names(articles, outlets, stop_words), group_members(pairs)
+    every = {o for outlets_ in members.values() for o in outlets_}
+
+    def words(outlets_: set[str]) -> set[str]:
+        return {word for outlet in outlets_ for seq in names.get(outlet, []) for word in seq}
+
+    every_words, named_of = words(every), {}
+
+    def rows(target, terms, statistic: np.ndarray) -> np.ndarray:
+        key = id(terms)  # every target of one call shares its terms: their names are looked at once
+        if key not in named_of:
+            named_of.clear()
+            named_of[key] = (terms, np.flatnonzero(_holds_a_word(pd.Series(terms), every_words)))
+        at = named_of[key][1]
+        keep = np.ones(len(statistic), dtype=bool)
+        if len(at):
+            mine = set(members.get(str(target), []))
+            sub = pd.Series(terms.take(at))
+            named_own, named_other = _holds_a_word(sub, words(mine)), _holds_a_word(sub, words(every - mine))
+            keep[at] = ~np.where(statistic[at] > 0, named_own, named_other)
+        return keep
+
+    return rows
 
 
 def group_members(pairs: pd.DataFrame) -> dict[str, list[str]]:
@@ -558,10 +588,10 @@ def keyness_from_totals(totals: Totals, by, target=None, reference=None, *, meth
                         min_count: int = 5, alpha0: float | None = None, correction: bool = True,
                         bootstrap: int = 0, level: float = 0.95, seed: int = 0,
                         matrix=None, groups=None, top: int | None = None,
-                        terms: Collection[str] | None = None) -> pd.DataFrame:
+                        terms: Collection[str] | None = None, rows=None) -> pd.DataFrame:
     """:func:`keyness` from per-group totals (the bootstrap also needs the document matrix and
     groups); `top`: only each target's `top` largest and `top` smallest statistics, and the rows
-    of `terms`."""
+    of `terms`; `rows`: a function (target, terms, statistics) -> which of a target's rows stay."""
     names = totals.names
     targets = [target] if target is not None else names
     for t in targets:
@@ -594,7 +624,7 @@ def keyness_from_totals(totals: Totals, by, target=None, reference=None, *, meth
         _keyness_one(within, t, reference, method=method, min_count=min_count, prior=prior[candidate],
                      prior_sum=prior_sum, correction=correction, bootstrap=bootstrap, level=level, seed=seed,
                      matrix=matrix, groups=groups, sizes=sizes, columns=candidate, prior_all=prior, top=top,
-                     also=also, shared=shared)
+                     also=also, shared=shared, rows=rows)
         for t in targets
     ]
     table = pd.concat(out, ignore_index=True) if out else pd.DataFrame()
@@ -646,7 +676,7 @@ def columns_of(vocab, terms) -> np.ndarray:
 
 def _keyness_one(totals: Totals, target, reference, *, method, min_count, prior, prior_sum, correction,
                  bootstrap, level, seed, matrix=None, groups=None, sizes=None, columns=None,
-                 prior_all=None, top=None, also=None, shared: dict | None = None) -> pd.DataFrame:
+                 prior_all=None, top=None, also=None, shared: dict | None = None, rows=None) -> pd.DataFrame:
     """One target's table. `totals` may hold only some columns of the vocabulary (`columns`, with
     `prior` theirs): `sizes` are then the groups' token counts over the whole vocabulary and
     `prior_all` the whole prior (for the bootstrap). `also`: with `top`, (terms, their columns in
@@ -723,6 +753,8 @@ def _keyness_one(totals: Totals, target, reference, *, method, min_count, prior,
         if same:
             shared.update(kept=kept, terms=terms, rank=rank)
     order = np.lexsort((rank, -values["statistic"]))
+    if rows is not None:  # the rows that leave, before the table is made
+        order = order[rows(target, terms, values["statistic"])[order]]
     if isinstance(target, str):  # the group's name on every row, made in Arrow (not a column of Python strings)
         group = pd.array(pa.array([target], type=pa.large_string()).take(pa.array(np.zeros(len(order), np.int64))),
                          dtype="str")
