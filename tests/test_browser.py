@@ -174,6 +174,14 @@ def test_jupyterlab_serves_a_notebook(tmp_path):
             heading = page.wait_for_selector(".jp-RenderedMarkdown h1", timeout=60_000)
             assert "The corpus: what we are comparing" in heading.inner_text()
             browser.close()
+        # opening the notebook starts its kernel: let it finish starting before the server is stopped
+        # (a SIGTERM while the kernel still imports left the server waiting on it, on a loaded machine)
+        deadline = time.time() + 90
+        while time.time() < deadline:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/kernels", timeout=5) as r:
+                if all(k.get("execution_state") not in ("starting", None) for k in json.load(r)):
+                    break
+            time.sleep(0.5)
     finally:
         server.terminate()  # SIGTERM: the server shuts its kernels down and exits
         try:
