@@ -412,36 +412,48 @@ def own_names(articles: pd.DataFrame, outlets=None, stop_words=STOP_WORDS) -> di
 
 
 def _without_own_names(table, articles, docs, by, target, stop_words, outlets) -> pd.DataFrame:
+    own = _own_names_of(articles, docs, stop_words, outlets)
+    return drop_own_names(table, by, target, own.names, own.members)
+
+
+def _own_names_of(articles, docs, stop_words, outlets) -> "_OwnNames":
     pairs = docs[["article_id", "group"]].merge(articles[["article_id", "outlet"]].drop_duplicates("article_id"),
                                                 on="article_id", how="left")
-    return drop_own_names(table, by, target, own_names(articles, outlets, stop_words), group_members(pairs))
+    return _OwnNames(own_names(articles, outlets, stop_words), group_members(pairs))
+
+
+class _OwnNames:
+    """The outlets' own names (:func:`own_names`) and each group's outlets (:func:`group_members`):
+    which rows leave a group's keyness table (see :func:`drop_own_names`)."""
+
+    def __init__(self, names: dict[str, list[tuple[str, ...]]], members: dict[str, list[str]]) -> None:
+        self.names, self.members = names, members
+        self.every = {o for outlets_ in members.values() for o in outlets_}
+        #: a word of some outlet's names: only a term holding one can leave
+        self.every_words = self.words(self.every)
+
+    def words(self, outlets_: set[str]) -> set[str]:
+        return {word for outlet in outlets_ for seq in self.names.get(outlet, []) for word in seq}
+
+    def leaving(self, group, terms: pd.Series, statistic: np.ndarray) -> np.ndarray:
+        """For rows of `group`: a term it uses more leaves when it holds a word of its own outlets'
+        names, a term it uses less when it holds a word of the other outlets' names."""
+        mine = set(self.members.get(str(group), []))
+        return np.where(statistic > 0, _holds_a_word(terms, self.words(mine)),
+                        _holds_a_word(terms, self.words(self.every - mine)))
 
 
 def _own_name_rows(articles, docs, stop_words, outlets):
     """For :func:`keyness_from_totals` (`rows`): which rows of one target's table stay when its own
     outlets' names leave (:func:`drop_own_names`, judged before the table is assembled)."""
-    pairs = docs[["article_id", "group"]].merge(articles[["article_id", "outlet"]].drop_duplicates("article_id"),
-                                                on="article_id", how="left")
-    names, members = own_names(articles, outlets, stop_words), group_members(pairs)
-    every = {o for outlets_ in members.values() for o in outlets_}
-
-    def words(outlets_: set[str]) -> set[str]:
-        return {word for outlet in outlets_ for seq in names.get(outlet, []) for word in seq}
-
-    every_words, named_of = words(every), {}
+    own, seen = _own_names_of(articles, docs, stop_words, outlets), {}
 
     def rows(target, terms, statistic: np.ndarray) -> np.ndarray:
-        key = id(terms)  # every target of one call shares its terms: their names are looked at once
-        if key not in named_of:
-            named_of.clear()
-            named_of[key] = (terms, np.flatnonzero(_holds_a_word(pd.Series(terms), every_words)))
-        at = named_of[key][1]
-        keep = np.ones(len(statistic), dtype=bool)
+        if seen.get("terms") is not terms:  # every target of one call shares its terms: looked at once
+            seen.update(terms=terms, at=np.flatnonzero(_holds_a_word(pd.Series(terms), own.every_words)))
+        at, keep = seen["at"], np.ones(len(statistic), dtype=bool)
         if len(at):
-            mine = set(members.get(str(target), []))
-            sub = pd.Series(terms.take(at))
-            named_own, named_other = _holds_a_word(sub, words(mine)), _holds_a_word(sub, words(every - mine))
-            keep[at] = ~np.where(statistic[at] > 0, named_own, named_other)
+            keep[at] = ~own.leaving(target, pd.Series(terms.take(at)), statistic[at])
         return keep
 
     return rows
@@ -461,30 +473,21 @@ def drop_own_names(table: pd.DataFrame, by, target, names: dict[str, list[tuple[
 
     `names` comes from :func:`own_names`, `members` (group -> its outlets) from :func:`group_members`.
     """
-    every = {o for outlets_ in members.values() for o in outlets_}
-
-    def words(outlets_: set[str]) -> set[str]:
-        return {word for outlet in outlets_ for seq in names.get(outlet, []) for word in seq}
-
     if table.empty:
         return table.reset_index(drop=True)
+    own = _OwnNames(names, members)
     label = None if target is not None else (by if isinstance(by, str) else " | ".join(by))
     keep = np.ones(len(table), dtype=bool)
     # only the rows whose term holds a word of some outlet's names can leave: found with Arrow over
     # the whole column (millions of rows at 100,000 articles, never made Python strings), then
     # judged group by group below
-    named = np.flatnonzero(_holds_a_word(table["term"], words(every)))
+    named = np.flatnonzero(_holds_a_word(table["term"], own.every_words))
     sub = table.iloc[named]
     groups = pd.Series(str(target), index=sub.index) if label is None else sub[label].astype(str)
-    codes, terms = pd.factorize(sub["term"].astype(str))  # each term once (it recurs for every group)
-    parts = pd.Series(terms, dtype=object).str.split(" ", expand=True)  # a column per word of the term
-    more = (sub["statistic"] > 0).to_numpy()
+    statistic = sub["statistic"].to_numpy(dtype=float)
     for g, rows in groups.groupby(groups, sort=False).groups.items():
         at = sub.index.get_indexer(rows)
-        mine = set(members.get(g, []))
-        named_own = parts.isin(words(mine)).any(axis=1).to_numpy()[codes[at]]
-        named_other = parts.isin(words(every - mine)).any(axis=1).to_numpy()[codes[at]]
-        keep[named[at]] = ~np.where(more[at], named_own, named_other)
+        keep[named[at]] = ~own.leaving(g, sub["term"].iloc[at], statistic[at])
     return table[keep].reset_index(drop=True) if not keep.all() else table.reset_index(drop=True)
 
 

@@ -225,7 +225,6 @@ class Speakers:
         return derived(self, "aliases of", build).get(name, (name,))
 
 
-
 #: the capitalised word right after a first name ("Mills" after "Tanya ")
 _SURNAME_AFTER = re.compile(rf"([{LATIN_UPPER}][{LATIN_LOWER}'’\-]+)(?!\w)")
 #: the capitalised word right before a surname ("Scott" before " Morrison")

@@ -39,7 +39,7 @@ import numpy as np
 
 from .._cache import memo
 from ..knowledge import ru_uk_stop_words
-from ..knowledge.chrome_model import SMOOTH, ChromeModel, ModelError, load_model, smooth_features
+from ..knowledge.chrome_model import SMOOTH, ChromeModel, ModelError, load_model, shift_into, smooth_features
 
 __all__ = ["ChromeModel", "load_model", "line_features", "body_probability", "FEATURES", "train", "labels_from_truth",
            "code_share", "max_run", "SENTENCE_END", "CLOSERS",
@@ -100,8 +100,6 @@ def _own(line: str, stop: frozenset[str]) -> list[float]:
     if "19" in low or "20" in low:
         dates += sum(1 for t in _YEAR.findall(low) if t.isdigit())
     raw = line.encode("utf-8", "surrogatepass")  # counted on bytes: C-speed deletions
-    digits = len(raw) - len(raw.translate(None, _DIGITS))
-    marks = len(raw) - len(raw.translate(None, _PUNCT))
     alpha = list(filter(str.isalpha, tokens))
     lengths = list(map(len, alpha))
     n_tok = max(len(tokens), 1)
@@ -118,15 +116,15 @@ def _own(line: str, stop: frozenset[str]) -> list[float]:
         line.count(",") / max(line.count(" ") + 1, 1),
         sum(map(str.istitle, alpha)) / n_alpha,
         sum(map(str.isupper, alpha)) / n_alpha,
-        digits / size,
-        marks / size,
+        _count(raw, _DIGITS) / size,
+        _count(raw, _PUNCT) / size,
         float(any(map(low.__contains__, _LINK_MARKS))),
         min(ui, 3) / 3,
         min(dates, 3) / 3,
         float("©" in line or "all rights reserved" in low or "(c)" in low),
         float(line[:1] in "|•·›»>-–—*▪►"),
         float(line.count("|") + line.count("•") + line.count("·") >= 2),
-        (len(raw) - len(raw.translate(None, _CODE))) / size,  # code_share(line)
+        _count(raw, _CODE) / size,  # code_share(line), on the bytes already made
         0.0, 0.0, 0.0,  # the page-level three, filled in by line_features
     ]
 
@@ -138,8 +136,12 @@ def code_share(line: str) -> float:
     >>> code_share('obj.style.fontSize = fontSize+"pt";') > 0.04, code_share("Talks went on; both sides agreed.") < 0.04
     (True, True)
     """
-    raw = line.encode("utf-8", "surrogatepass")
-    return (len(raw) - len(raw.translate(None, _CODE))) / max(len(line), 1)
+    return _count(line.encode("utf-8", "surrogatepass"), _CODE) / max(len(line), 1)
+
+
+def _count(raw: bytes, chars: bytes) -> int:
+    """How many bytes of `raw` are among `chars` (ASCII)."""
+    return len(raw) - len(raw.translate(None, chars))
 
 
 @memo(maxsize=1 << 15)
@@ -182,15 +184,10 @@ def line_features(lines: list[str], stop: frozenset[str] | None = None) -> np.nd
     dist = np.where(idx < start, start - idx, np.where(idx > end, idx - end, 0))
     own[:, _DISTANCE] = np.log1p(dist)
     own[:, _POSITION] = idx / max(n - 1, 1)
-    column = len(OWN)
-    for d in _NEAR:  # the neighbours' few features: rows shifted by d, zeros past either end
-        if 0 < abs(d) < n:
-            block = out[:, column:column + len(_NEAR_COLS)]
-            if d > 0:
-                block[: n - d] = own[d:, _NEAR_COLS]
-            else:
-                block[-d:] = own[: n + d, _NEAR_COLS]
-        column += len(_NEAR_COLS)
+    near = own[:, _NEAR_COLS]
+    for k, d in enumerate(_NEAR):  # the neighbours' few features: the rows d lines away
+        column = len(OWN) + k * len(_NEAR_COLS)
+        shift_into(out[:, column:column + len(_NEAR_COLS)], near, d)
     return out
 
 

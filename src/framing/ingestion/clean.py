@@ -839,9 +839,9 @@ def _drop_sentences(line: str, rules: Boilerplate, drop, dropped: list, any_leng
         return None
     rest = [sentence for sentence, why in verdicts if not why]
     words = sum(len(sentence.split()) for sentence in rest)
-    gone = verdicts[:len(verdicts) - len(rest)]  # chrome, then the rest: these are the chrome
-    behind = all(why for _, why in gone) and sum(len(_seams(sentence)) for sentence, _ in gone) <= 1  # a credit,
-    # not a menu glued up
+    # chrome in front and then the rest: a credit before the story (one seam at most, not a glued menu)
+    gone = verdicts[:len(verdicts) - len(rest)]
+    behind = all(why for _, why in gone) and sum(len(_seams(sentence)) for sentence, _ in gone) <= 1
     if not any_length and words < LONG_LINE_WORDS and not (
             behind and words >= PROSE_LEFT_WORDS and any(map(is_body_paragraph, rest))):
         return None  # what the rule leaves is a tail of the same chrome, not prose (a paragraph, or the story

@@ -15,7 +15,7 @@ import numpy as np
 
 from .._cache import memo
 
-__all__ = ["ChromeModel", "ModelError", "load_model", "SMOOTH", "smooth_features", "PACKAGED"]
+__all__ = ["ChromeModel", "ModelError", "load_model", "SMOOTH", "shift_into", "smooth_features", "PACKAGED"]
 
 #: The second stage's extra inputs: the first stage's body probabilities of the lines around a
 #: line (two before, itself, two after) and their mean over five lines either side.
@@ -85,16 +85,25 @@ def smooth_features(p: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     >>> smooth_features(np.array([0.2, 0.4, 0.9])).round(2).tolist()[0]
     [0.0, 0.0, 0.2, 0.4, 0.9, 0.5]
     """
-    n = len(p)
-    out = np.zeros((n, len(SMOOTH))) if out is None else out
-    out[:, :5] = 0.0
-    for column, d in enumerate((-2, -1, 0, 1, 2)):  # p of the line d lines away, 0 past either end
-        if 0 <= d < n:
-            out[: n - d, column] = p[d:]
-        elif 0 < -d < n:
-            out[-d:, column] = p[: n + d]
+    out = np.empty((len(p), len(SMOOTH))) if out is None else out
+    for column, d in enumerate((-2, -1, 0, 1, 2)):  # p of the line d lines away
+        shift_into(out[:, column], p, d)
     out[:, 5] = _window_mean(p, 5)
     return out
+
+
+def shift_into(dest: np.ndarray, values: np.ndarray, d: int) -> None:
+    """dest[i] = values[i + d] for each row i, zeros past either end (`dest` as long as `values`).
+
+    >>> dest = np.empty(3); shift_into(dest, np.array([1.0, 2.0, 3.0]), -1); dest.tolist()
+    [0.0, 1.0, 2.0]
+    """
+    n = len(values)
+    dest[:] = 0.0
+    if 0 <= d < n:
+        dest[: n - d] = values[d:]
+    elif 0 < -d < n:
+        dest[-d:] = values[: n + d]
 
 
 def _window_mean(p: np.ndarray, half: int) -> np.ndarray:
