@@ -248,6 +248,7 @@ _LONG = "word " * 130  # an unclosed quotation longer than spans.UNCLOSED_MAX en
     "“" + _LONG + "Kiev. And Kiev " + _LONG + "Kiev.", '"' + _LONG + 'Kyiv. Then Kyiv.',
     "Mixed “Kyiv\" and \"Kiev” marks", "«Kyiv» and „Kiev“ and ‹Kiev›", "He said 'Kiev is calm' today, Kiev's",
     "the so-called Kyiv, what Moscow calls a special military operation, alleged “invasion”",
+    '" "" Kiev regime"',  # an even number of straight marks: they pair in turn, none is stray
     "“Kyiv’s”", "“Kyiv’s plan”", "x\n”Kiev's\u2003", "“Kyiv's\u00a0”", "“Kyiv'sé”", "“Kyiv's_”", "'Kyiv'S'", "\u00a0\u2003 Kyiv\u3000 ", "  Kyiv  ", "Kyiv", "\n\nKyiv\n\n",
 ])
 @pytest.mark.parametrize("width", [0, 1, 5, 80])

@@ -171,12 +171,14 @@ def _neighbours(buf: Buffer, pos: np.ndarray, size: np.ndarray, text: np.ndarray
     return open_b & ~space_a, ~space_b & (~alnum_a | upper_a)
 
 
-def _machine(code: np.ndarray, can_open: np.ndarray, can_close: np.ndarray, group: np.ndarray) -> np.ndarray:
+def _machine(code: np.ndarray, can_open: np.ndarray, can_close: np.ndarray, group: np.ndarray,
+             even: np.ndarray | None = None) -> np.ndarray:
     """Whether a quotation is open after each mark, for marks of paragraphs with one level of
     quotation (`group`: the paragraph of each mark, non-decreasing).
 
     With straight double quotes only, a mark closes an open quotation; on a closed one, a stray
-    closing mark (cannot open, can close) is ignored and any other opens. With curly quotes only,
+    closing mark (cannot open, can close) is ignored and any other opens; in a paragraph with an
+    even number of straight marks (`even`, per mark) no mark is stray: they pair in turn. With curly quotes only,
     “ opens (an open quotation that meets “ lost its closing mark), ” closes an open quotation and,
     on a closed one, opens where a quotation can open. So each mark either sets the state
     ("const") or flips it ("swap"): the state after a mark is the last setting mark's value (closed
@@ -184,6 +186,8 @@ def _machine(code: np.ndarray, can_open: np.ndarray, can_close: np.ndarray, grou
     """
     n = len(code)
     stray = (code == _DQ) & ~can_open & can_close
+    if even is not None:
+        stray &= ~even
     const = stray | (code == _LDQ) | ((code == _RDQ) & ~can_open)
     value = code == _LDQ  # the state a setting mark leaves
     swap = ~const
@@ -238,10 +242,12 @@ def voices(buf: Buffer, text: np.ndarray, start: np.ndarray, end: np.ndarray, ne
     has_curly = np.zeros(len(keys), dtype=bool)
     has_curly[slot[(code == _LDQ) | (code == _RDQ)]] = True
     bad |= has_dq & has_curly
+    n_dq = np.bincount(slot[code == _DQ], minlength=len(keys))
+    even_dq = (n_dq >= 2) & (n_dq % 2 == 0)  # straight marks pair in turn there (spans.find_quote_spans)
     live = ~bad[slot] & np.isin(code, (_DQ, _LDQ, _RDQ))
     pos, code, size, m_key, m_end, can_open, can_close, slot = (
         x[live] for x in (pos, code, size, m_key, m_end, can_open, can_close, slot))
-    state = _machine(code, can_open, can_close, m_key)
+    state = _machine(code, can_open, can_close, m_key, even_dq[slot])
     before = np.zeros(len(state), dtype=bool)
     before[1:] = state[:-1] & (m_key[1:] == m_key[:-1])
     opens = state & (~before | (code == _LDQ))
