@@ -26,12 +26,13 @@ def _print(name: str, scores: dict) -> None:
 
 
 def main() -> None:
-    for name in ("quote_labels_dev.csv", "quote_labels_dev2.csv", "quote_labels_blind.csv", "quote_labels_blind2.csv"):
+    for name in ("quote_labels_dev.csv", "quote_labels_dev2.csv", "quote_labels_blind.csv", "quote_labels_blind2.csv",
+                 "quote_labels_blind3.csv"):
         path = scoring.DATA / name
         if path.exists():
             labels = pd.read_csv(path, keep_default_na=False)
             _print(name, scoring.quote_scores(scoring.quote_table(labels)))
-    for name in ("hit_labels_dev.csv", "hit_labels_blind.csv", "hit_labels_blind2.csv"):
+    for name in ("hit_labels_dev.csv", "hit_labels_blind.csv", "hit_labels_blind2.csv", "hit_labels_blind3.csv"):
         labels = pd.read_csv(scoring.DATA / name)
         _print(name, scoring.hit_scores(scoring.hit_table(labels)))
 

@@ -6,7 +6,7 @@ articles that hold at least four quotation marks: ``dev`` (labels the developer 
 tuning) and ``blind`` (figures only; nobody looks at framing's output on them article by article).
 The draw is seeded and frozen: labels point at these articles by corpus and ``source_path``.
 
-    .venv/bin/python benchmarks/attribution_sets.py dev|blind|dev2     # list the set: corpus, source_path, outlet
+    .venv/bin/python benchmarks/attribution_sets.py dev|blind|dev2|blind2|blind3    # list the set: corpus, source_path, outlet
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ ENGLISH = ["ukraine-war-en-2022-2023", "ukraine-opinion-en-2024-2026"]
 LABEL_FILES = ["quote_labels.csv", "voice_labels.csv", "term_match_labels.csv", "corpora_line_labels.csv",
                "corpora_line_labels_b.csv"]
 SEED = 20
-PER_OUTLET = {"dev": 3, "blind": 5, "dev2": 4, "blind2": 5}  # in this order: each set takes the next articles
+PER_OUTLET = {"dev": 3, "blind": 5, "dev2": 4, "blind2": 5, "blind3": 5}  # in this order: each set takes the next articles
 MARKS = ('"', "“", "”", "‘", "’", "´")
 
 
@@ -97,8 +97,12 @@ def hits_to_label(which: str = "blind") -> "pandas.DataFrame":
     from framing.knowledge import packaged_yaml
 
     taken = used() | {f"{r['corpus']}/{r['source_path']}" for r in draw()["dev"]}
-    if which in ("dev", "blind2"):  # other articles than the blind hits' (and, for blind2, the dev hits')
-        for name in ["hit_labels_blind.csv"] + (["hit_labels_dev.csv"] if which == "blind2" else []):
+    if which in ("dev", "blind2", "blind3"):  # other articles than the earlier hit sets'
+        earlier_sets = {"dev": ["hit_labels_blind.csv"], "blind2": ["hit_labels_blind.csv", "hit_labels_dev.csv"],
+                        "blind3": ["hit_labels_blind.csv", "hit_labels_dev.csv", "hit_labels_blind2.csv"]}
+        if which == "blind3":  # and every article a quotation label set names (the tuning sets are read)
+            earlier_sets["blind3"] += [p.name for p in sorted((ROOT / "tests" / "data").glob("quote_labels*.csv"))]
+        for name in earlier_sets[which]:
             earlier = pd.read_csv(ROOT / "tests" / "data" / name)
             taken |= {f"{c}/{p}" for c, p in zip(earlier["corpus"], earlier["source_path"])}
     lexicon = copy.deepcopy(packaged_yaml("lexicon.yaml"))
@@ -117,16 +121,17 @@ def hits_to_label(which: str = "blind") -> "pandas.DataFrame":
     hits = pd.concat(frames, ignore_index=True)
     window = [t[max(0, s - 60):e + 60] for t, s, e in zip(hits["text"], hits["start"], hits["end"])]
     near = pd.Series([any(m in w for m in NEAR) for w in window], index=hits.index)
-    if which == "blind2":  # drawn when the first blind set had been measured often: every hit near a
+    if which in ("blind2", "blind3"):  # drawn when the first blind set had been measured often: every hit near a
         # distancing word or right after a quotation mark, then hits near a quotation mark to fill the stratum
         distancing = pd.Series([any(m in w.lower() for m in DISTANCING) or t[max(0, s - 1):s] in MARKS
                                 for w, t, s in zip(window, hits["text"], hits["start"])], index=hits.index)
-        first = hits.sample(BLIND2_STRATA["any hit"], random_state=HIT_SEED + 2).assign(stratum="any hit")
+        seed = HIT_SEED + (2 if which == "blind2" else 3)
+        first = hits.sample(min(len(hits) // 2, BLIND2_STRATA["any hit"]), random_state=seed).assign(stratum="any hit")
         rest = hits[~hits.index.isin(first.index)]
         second = rest[distancing.loc[rest.index]]
         fill = rest[near.loc[rest.index] & ~rest.index.isin(second.index)]
         fill = fill.sample(min(len(fill), max(0, BLIND2_STRATA["near a quotation mark or a distancing word"]
-                                                 - len(second))), random_state=HIT_SEED + 2)
+                                                 - len(second))), random_state=seed)
         out = pd.concat([first, pd.concat([second, fill]).assign(stratum="near a quotation mark or a distancing word")])
         return out[["corpus", "source_path", "start", "end", "family", "variant", "matched", "text", "stratum"]]
     if which == "dev":
@@ -139,3 +144,45 @@ def hits_to_label(which: str = "blind") -> "pandas.DataFrame":
     second = second.assign(stratum="near a quotation mark or a distancing word")
     out = pd.concat([first, second])
     return out[["corpus", "source_path", "start", "end", "family", "variant", "matched", "text", "stratum"]]
+
+
+# The third blind sets (issue 20) also read pages of sites the corpora do not hold: the development
+# set's English news pages, ingested from their HTML (framing's body, real quotation marks; the
+# labelled truth.txt has many curly quotes as "?"). Labels name them by corpus "extraction-devset"
+# and source_path "<id>.html".
+DEVSET = ROOT.parent / "shared" / "extraction-devset"
+DEVSET_QUOTE_PAGES = 20
+
+
+def devset_articles() -> "pandas.DataFrame":
+    """The development set's English pages as framing ingests them from their HTML."""
+    sys.path.insert(0, str(ROOT))
+    from tests.attribution_scoring import devset_articles as read
+
+    return read()
+
+
+def devset_quote_pages() -> list[str]:
+    """The development-set pages of the third blind quotation set: seeded, among pages whose body
+    holds six quotation marks or more."""
+    arts = devset_articles()
+    rich = sorted(p for p, t in zip(arts["source_path"], arts["text"]) if sum(t.count(m) for m in MARKS) >= 6)
+    return sorted(random.Random(SEED + 3).sample(rich, min(DEVSET_QUOTE_PAGES, len(rich))))
+
+
+def devset_hits_to_label() -> "pandas.DataFrame":
+    """Every term hit in the development set's English pages (matched without the lexicon's
+    ``exclude`` lists): sites and topics nobody tuned the lexicon on."""
+    import copy
+
+    import framing
+    from framing.knowledge import packaged_yaml
+
+    lexicon = copy.deepcopy(packaged_yaml("lexicon.yaml"))
+    for family in lexicon["families"].values():
+        family.pop("exclude", None)
+    arts = devset_articles()
+    hits = framing.find_terms(arts, lexicon, titles=False)
+    hits = hits.merge(arts[["article_id", "source_path", "text"]], on="article_id").assign(
+        corpus="extraction-devset", stratum="any hit")
+    return hits[["corpus", "source_path", "start", "end", "family", "variant", "matched", "text", "stratum"]]
