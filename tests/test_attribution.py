@@ -44,6 +44,17 @@ def _speakers(text: str) -> list:
     # the verb of a second clause, the speaker the sentence's subject; a verb English news uses for speech
     ("Halyna Petrenko shook our hands and declared: “The school opens on Monday.”", "Halyna Petrenko", "declared"),
     ("“We love this town,” Taras Koval enthused.", "Taras Koval", "enthused"),
+    # a perfect tense and a participle after the speaker, with a place name just before it
+    ("Kyiv would pay “a terrible price” if it gave up Kherson, Olena Hnatiuk has said, telling the forum that "
+     "the front must hold.", "Olena Hnatiuk", "said"),
+    # a sentence adverb before the subject is no speaker; the role behind it names the known person
+    ("Putin spoke to reporters in Minsk on Friday. Yet, the Russian president added that “any pause would be "
+     "short”.", "Vladimir Putin", "added"),
+    # a sentence glued to the one before it (no space after the full stop) starts its own subject
+    ("Mayor Ihor Terekhov said he had asked for more generators in the city.Taras Koval denounced the strikes "
+     "and praised the crews, saying: “The lights will come back.”", "Taras Koval", "said"),
+    ("Taras Koval said the village had no school left, as he mentioned that “the children study online”.",
+     "Taras Koval", "mentioned"),
 ])
 def test_attribution_patterns_the_issue_lists(text, speaker, verb):
     assert [(s, v) for _, s, v, _ in _quotes(text)] == [(speaker, verb)]
@@ -120,6 +131,12 @@ def test_datelines_and_sentence_openers_are_no_speakers():
     text = "Besides, Ukrainian officials said the bridge had been hit again overnight by drones."
     assert framing.find_quotes(pd.DataFrame({"article_id": ["a"], "outlet": ["X"], "published": [pd.NaT],
                                              "text": [text]}), kinds=("indirect",))["speaker"].isna().all()
+
+
+@pytest.mark.parametrize("opener", ["Yet", "Still", "Instead", "Nevertheless", "Moreover"])
+def test_a_word_that_opens_a_sentence_is_no_name(opener):
+    text = f"The talks ended late. {opener}, the minister added that “the money is not there”."
+    assert _quotes(text, kinds=("direct", "partial"))[0][1] is None  # a role nobody named before: unresolved
 
 
 def test_the_rule_column_names_the_stage_that_matched():

@@ -154,3 +154,46 @@ def test_a_word_in_a_sentence_about_another_war_is_off_topic():
     assert off.tolist() == [True, True, False, False]  # a sentence that names Ukraine is about this war
     counts = framing.count_terms(_articles(*texts), titles=False)
     assert counts[counts["family"] == "war_name"]["count"].sum() == (~war["off_topic"]).sum()
+
+
+_FILLER = ("The minister spoke for an hour about taxes, schools and the roads that the region still needs. "
+           "Farmers asked for cheaper loans, and teachers asked for higher pay before the autumn term. ") * 4
+
+
+def test_a_long_article_that_never_names_the_story_is_off_topic():
+    texts = ["The war against the rebels in the north dragged on for a decade. " + _FILLER,  # another war
+             "The war in Ukraine was on the agenda. " + _FILLER,  # the story named
+             "A post about the war and the West.",  # a few words: too short to be held to naming it
+             "The town council approved the annexation of two villages. " + _FILLER]  # a town's annexation
+    arts = _articles(*texts)
+    hits = framing.find_terms(arts, titles=False)
+    off = hits.groupby("article_id")["off_topic"].all().reindex(arts["article_id"]).tolist()
+    assert off == [True, False, False, True]
+    counts = framing.count_terms(arts, titles=False)
+    assert counts["count"].sum() == (~hits["off_topic"]).sum()  # count_terms counts what find_terms keeps
+    assert set(counts["article_id"]) == {"a1", "a2"}
+    table = framing.compare(hits, arts, by="outlet")  # compare counts only the hits that count
+    assert table["count"].sum() == (~hits["off_topic"]).sum()
+
+
+def test_the_topic_is_found_in_the_title_and_in_any_script():
+    arts = _articles("The war goes on. " + _FILLER, "The war goes on. " + _FILLER)
+    arts["title"] = ["Kyiv under fire", "Budget talks"]
+    for engine in ("re", "hyperscan"):  # Hyperscan scans for the topic where it is installed: the same answers
+        hits = framing.find_terms(arts, titles=False, engine=engine)
+        assert hits.groupby("article_id")["off_topic"].all().tolist() == [False, True]
+    filler = "Міністр довго говорив про податки, школи та дороги, яких регіон досі потребує. " * 10
+    arts = _articles("Війна триває вже четвертий рік. " + filler, "Війна в Україні триває. " + filler, language="uk")
+    hits = framing.find_terms(arts, titles=False)
+    war = hits[hits["family"] == "war_name"]
+    assert war.groupby("article_id")["off_topic"].all().tolist() == [True, False]
+
+
+@pytest.mark.parametrize("topic, message", [
+    ({"names": ["Ukrain\\w*"], "from_words": -1}, "topic.from_words"),
+    ({"from_words": 10}, "'names' is missing"),
+    ({"names": ["Ukrain\\w*"], "words": 10}, "words"),
+])
+def test_a_bad_topic_names_the_key(topic, message):
+    with pytest.raises(framing.LexiconError, match=message):
+        framing.load_lexicon({"families": {"war": {"topic": topic, "variants": {"war": {"patterns": ["war"]}}}}})

@@ -37,7 +37,7 @@ def hits_table(articles: pd.DataFrame, matcher: Matcher, spans, sources: list[st
     skipped: list[tuple[int, str, str]] = []
     for lo in range(0, len(articles), _BLOCK):  # blocks bound the memory alive at once
         _block_hits(articles.iloc[lo:lo + _BLOCK], lo, matcher, spans, sources, context, parts, skipped)
-    return _report_skipped(_hits_table(articles, matcher, sources, parts), articles, skipped)
+    return _report_skipped(_hits_table(articles, matcher, sources, parts, fast=spans is not None), articles, skipped)
 
 
 def count_table(articles: pd.DataFrame, matcher: Matcher, spans, sources: list[str]) -> pd.DataFrame:
@@ -74,8 +74,10 @@ def _report_skipped(table: pd.DataFrame, articles: pd.DataFrame, skipped: list[t
 _BLOCK = 8192
 
 
-def _hits_table(articles: pd.DataFrame, matcher: Matcher, sources: list[str], parts: list[dict]) -> pd.DataFrame:
-    """The hits table from the blocks' parts (each in order, blocks in order)."""
+def _hits_table(articles: pd.DataFrame, matcher: Matcher, sources: list[str], parts: list[dict],
+                fast: bool = False) -> pd.DataFrame:
+    """The hits table from the blocks' parts (each in order, blocks in order); `fast`: the topic
+    check with Hyperscan."""
     import pyarrow as pa
 
     if not parts:  # _block_hits adds only blocks with hits
@@ -99,8 +101,14 @@ def _hits_table(articles: pd.DataFrame, matcher: Matcher, sources: list[str], pa
     table["context"] = strings("context")
     table["voice"] = _take_strings(pd.Series(VOICES, dtype="string"), cat["voice"].astype(np.int64))
     table["in_title"] = np.array([c == "title" for c in sources])[cat["order"]]
-    table["off_topic"] = cat["off_topic"].astype(bool)
+    table["off_topic"] = cat["off_topic"].astype(bool) | matcher.outside_topic(
+        np.asarray([f for f, _ in names], dtype=object)[variant], rows, _topic_columns(articles), fast=fast)
     return cast_hits(pd.DataFrame(table))
+
+
+def _topic_columns(articles: pd.DataFrame) -> list[pd.Series]:
+    """Where an article names its topic (:meth:`Matcher.outside_topic`): its title and its text."""
+    return [articles[c] for c in ("title", "text") if c in articles]
 
 
 def _block_hits(block: pd.DataFrame, first: int, matcher: Matcher, spans, sources: list[str], context: int,
@@ -445,6 +453,10 @@ def _count_block(articles: pd.DataFrame, first: int, matcher: Matcher, spans, so
     if len(redo):  # the texts Hyperscan cannot decide alone, or every text without it
         extra = _matches_re(matcher, articles.iloc[redo], sources, redo, first, skipped)
         rows, variants, ranks = (np.concatenate([a, b]) for a, b in zip((rows, variants, ranks), extra))
+    outside = matcher.outside_topic(np.asarray([f for f, _ in matcher.variants], dtype=object)[variants], rows,
+                                    _topic_columns(articles), fast=spans is not None)
+    if outside.any():  # an article that names nothing of the family's topic: its matches do not count
+        rows, variants, ranks = rows[~outside], variants[~outside], ranks[~outside]
     return _count_table(articles, matcher, rows, variants, ranks)
 
 

@@ -27,7 +27,10 @@ _STAGE_KEYS = {"name", "where", "pattern", "pick", "speaker", "verb", "example"}
 _TOP_KEYS = {"stages", "label_verbs"}
 
 # the grammar around a speaker mention
-APPOSITIVE = (r"(?P<app>,\s+(?:who|which)\s+[^“”\"«»\n]{2,250}?,|,\s+[^,“”\"«»\n]{2,90}?,"
+_SAYS = r"(?:said|says|told|tells|added|adds|wrote|writes)"
+APPOSITIVE = (r"(?P<app>,\s+(?:who|which)\s+[^“”\"«»\n]{2,250}?,|,\s+(?:(?!" + _SAYS + r"\b)[^,“”\"«»\n]){2,90}?,"
+              # (a plain appositive reports nothing: in "…if it invaded Taiwan, Liz Truss has said," the
+              # speaker is Liz Truss, not Taiwan)
               # an appositive whose closing comma is missing ("Pablo Echenique, the spokesperson for Podemos said")
               r"|,\s+(?:the|a|an)\s+[^,“”\"«»\n.]{2,90}?(?=\s+(?:has\s+|had\s+)?(?:said|says|told|tells|added|adds|wrote|"
               r"writes|stated|explained|noted|insisted|warned|stressed)\b))?(?:,(?=\s+\w+\s*:))?")

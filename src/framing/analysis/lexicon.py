@@ -21,9 +21,11 @@ from ..knowledge import RulesError, packaged_yaml, read_yaml
 __all__ = ["Event", "Family", "Lexicon", "LexiconError", "Requirement", "Variant", "load_lexicon", "pattern_to_regex"]
 
 _TOP_KEYS = {"version", "orientations", "distancing", "events", "families"}
-_FAMILY_KEYS = {"label", "question", "about", "variants", "exclude", "events", "requires", "other_referents"}
+_FAMILY_KEYS = {"label", "question", "about", "variants", "exclude", "events", "requires", "other_referents", "topic"}
 _VARIANT_KEYS = {"patterns", "orientation", "note", "source", "color", "requires"}
 _REQUIRES_KEYS = {"near", "before", "after", "within"}
+#: The shortest article (in words) whose matches a family's ``topic`` is checked for.
+TOPIC_FROM_WORDS = 100
 #: Characters on each side of a term searched for a `requires` word when `within` is not given.
 REQUIRES_WITHIN = 200
 
@@ -111,6 +113,13 @@ class Family:
     #: marks of another referent: a match whose sentence holds one of these and none of ``unless``
     #: is off topic (``other_referents: {marks: [...], unless: [...]}`` in YAML)
     other_referents: "OtherReferents | None" = None
+    #: what an article must name somewhere (title or text) for its matches to count: the story
+    #: the family is about ("Ukrain\\w*", "Kremlin"); a match in an article that names none of
+    #: these (a 2008 story on Iraq's "war") stays in the hits table with ``off_topic=True``
+    topic: tuple[str, ...] = ()
+    #: the shortest article (words of title and text) the topic check applies to: a headline or a
+    #: post of a few words often leaves its story unnamed ("How to cope with anxiety in wartime")
+    topic_from_words: int = TOPIC_FROM_WORDS
 
 
 @dataclass(frozen=True)
@@ -475,7 +484,23 @@ def _family(name: Any, entry: Any, orientations: dict, where: str) -> Family:
         about=str(entry.get("about") or ""),
         requires=_requirement(entry.get("requires"), f"{where}.requires"),
         other_referents=_other_referents(entry.get("other_referents"), f"{where}.other_referents"),
+        **_topic(entry.get("topic"), f"{where}.topic"),
     )
+
+
+def _topic(value: Any, where: str) -> dict:
+    """``topic: [patterns]`` or ``topic: {names: [patterns], from_words: N}``."""
+    if value is None:
+        return {}
+    if isinstance(value, dict):
+        _unknown(value, {"names", "from_words"}, where)
+        if "names" not in value:
+            raise LexiconError(f"{where}: key 'names' is missing")
+        words = value.get("from_words", TOPIC_FROM_WORDS)
+        if isinstance(words, bool) or not isinstance(words, int) or words < 0:
+            raise LexiconError(f"{where}.from_words: expected a number of words (0 or more), got {words!r}")
+        return {"topic": _patterns(value["names"], f"{where}.names"), "topic_from_words": words}
+    return {"topic": _patterns(value, where)}
 
 
 def _other_referents(value: Any, where: str) -> OtherReferents | None:
@@ -496,6 +521,7 @@ def _runaway(lexicon: Lexicon, where: str) -> None:
     places = [(f"families.{f.name}.variants.{v.name}.patterns[{i}]", p)
               for f in lexicon.families for v in f.variants for i, p in enumerate(v.patterns)]
     places += [(f"families.{f.name}.exclude[{i}]", p) for f in lexicon.families for i, p in enumerate(f.exclude)]
+    places += [(f"families.{f.name}.topic[{i}]", p) for f in lexicon.families for i, p in enumerate(f.topic)]
     places += [(f"distancing.markers[{i}]", p) for i, p in enumerate(lexicon.distancing)]
     places += [(f"distancing.after[{i}]", p) for i, p in enumerate(lexicon.distancing_after)]
     for f in lexicon.families:

@@ -64,10 +64,12 @@ _ABBREVIATIONS = ("Mr", "Ms", "Mrs", "Dr", "St", "Gen", "Lt", "Col", "Sen", "Rep
 # The mark comes first and the abbreviation checks look back from behind it: a pattern that opens
 # with 16 look-behinds tries them at every character of the text, this one only at . ! ? (the
 # matches are the same; it made sentence splitting ~20x faster). A sentence also ends where the
-# next one is glued to it by its opening mark ("…said.“We were").
+# next one is glued to it by its opening mark ("…said.“We were") or by its first capital after a
+# word in lower case ("…states.UN Secretary-General"; not "U.S." or "bbc.co.uk").
 _SENTENCE_END = re.compile(
     r"[.!?]" + "".join(rf"(?<!\b{a}[.!?])" for a in _ABBREVIATIONS)
-    + rf"(?<!\b[A-Z][.!?])(?=\s+[\"“‘'«(\[]?[{LATIN_UPPER}0-9]|[\"“«][{LATIN_UPPER}])"
+    + rf"(?<!\b[A-Z][.!?])(?=\s+[\"“‘'«(\[]?[{LATIN_UPPER}0-9]|[\"“«][{LATIN_UPPER}]"
+    + rf"|(?<=[a-z][a-z][.!?])[{LATIN_UPPER}]\w)"  # "…in the Baltic states.UN Secretary-General …": glued
 )
 
 
@@ -236,6 +238,9 @@ def _attribute(q, text: str, masked: str, bounds: list[int], sp: Speakers, gramm
         if appositive and not sp.is_role(appositive) and sp.resolve(appositive)[0] and (
                 sp.is_role(mention) or _PREPOSITION_BEFORE.search(masked, max(0, pos - 30), pos)):
             # "the prime minister, Magdalena Andersson, told" / "secretary to the Treasury, James Murray, said"
+            mention, pos = appositive, offset + m.start("app") + 2
+        elif appositive and mention.strip() in sp.not_names:
+            # "Yet, the Russian president added": a sentence adverb, then the subject
             mention, pos = appositive, offset + m.start("app") + 2
         speaker, group, how = _resolve(sp, talk, mention, pos, how)
         return _row(q.start, q.end, quote, speaker, mention, group, verb, how, stage.name, kind)

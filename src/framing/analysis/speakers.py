@@ -290,6 +290,19 @@ def load_speakers(extra: str | Path | dict | None = None) -> Speakers:
     return _build_speakers(extra)
 
 
+#: English function words that are also given or family names, kept as possible name starts
+_NAME_LIKE = frozenset({"bill", "de", "con", "mill", "will", "don", "rather", "hence"})
+
+
+@memo(maxsize=1)
+def _function_words() -> frozenset:
+    """Capitalised English function words ("Yet", "Still", "Instead"): a sentence's first word, never a
+    name on its own. scikit-learn's English stop-word list, less the few words that are names too."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(w.capitalize() for w in ENGLISH_STOP_WORDS if w not in _NAME_LIKE)
+
+
 @memo(maxsize=8)
 def _build_speakers(extra) -> Speakers:
     base, where = packaged_yaml("speakers.yaml"), "framing/data/speakers.yaml"
@@ -342,7 +355,7 @@ def _build_speakers(extra) -> Speakers:
     role_text = {name: str(e.get("role") or "").lower() for name, e in entries.items()}
     return Speakers(
         canonical, groups, frozenset(people), tuple(roles), verbs, role_text, speaker_rx, rf"(?:{verb_rx})",
-        not_names=frozenset(lists["not_names"]), inverted_verbs=tuple(lists["inverted_verbs"]),
+        not_names=frozenset(lists["not_names"]) | _function_words(), inverted_verbs=tuple(lists["inverted_verbs"]),
         participles=tuple(lists["participles"]), bare_verbs=frozenset(lists["bare_verbs"]),
         citation_verbs=tuple(lists["citation_verbs"]),
         called={phrase: frozenset(names) for phrase, names in called.items()},
