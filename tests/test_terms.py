@@ -295,3 +295,12 @@ def test_prefilter_handles_short_and_long_prefixes_together():
     text = "The EU, Europe and Eurovision; eu! EUROPE."
     assert matcher_for(lex).scan_all(text) == matcher_for(lex).scan_reference(text)
     assert [v for _, _, _, v in matcher_for(lex).scan(text)] == ["EU", "Europe", "Eurovision", "EU", "Europe"]
+
+
+@pytest.mark.parametrize("verb, needs", [(framing.find_terms, "'outlet', 'published', 'title'"),
+                                         (framing.find_quotes, "'outlet'")])
+def test_a_table_without_a_needed_column_is_told_which(verb, needs):
+    arts = pd.DataFrame({"article_id": ["a"], "text": ["The war in Ukraine."]})
+    with pytest.raises(KeyError, match=f"{verb.__name__}: the articles table has no {needs} column"):
+        verb(arts)
+    assert framing.count_terms(arts)["count"].tolist() == [1]  # counting needs only ids and texts

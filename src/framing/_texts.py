@@ -27,7 +27,7 @@ import pandas as pd
 
 from ._progress import bar
 
-__all__ = ["HEAVY", "BLOCK", "TextsError", "source_of", "parts", "fingerprint", "id_digests", "streamed", "blocks",
+__all__ = ["HEAVY", "BLOCK", "TextsError", "require", "source_of", "parts", "fingerprint", "id_digests", "streamed", "blocks",
            "located_blocks", "per_block", "with_columns", "workers_for", "ordered_map", "forked_pool"]
 
 #: The columns that hold most of an ingest's bytes: left out by ``read_articles(texts=False)``.
@@ -124,6 +124,23 @@ def streamed(articles: pd.DataFrame, columns: Sequence[str] = ("text",)) -> bool
     if missing and not folder and set(missing) & set(HEAVY):
         raise _no_folder(missing)
     return bool(missing) and folder
+
+
+def require(articles: pd.DataFrame, columns: Sequence[str], verb: str) -> None:
+    """Raise a :class:`TextsError` that names the columns `verb` needs and the table lacks.
+
+    Examples
+    --------
+    >>> require(pd.DataFrame({"article_id": ["a"], "text": ["x"]}), ["article_id", "outlet", "text"], "find_quotes")
+    Traceback (most recent call last):
+    ...
+    framing._texts.TextsError: find_quotes: the articles table has no 'outlet' column (it needs article_id, outlet, text; framing.ingest and framing.read_articles make them all)
+    """
+    missing = [c for c in columns if c not in articles.columns]
+    if missing:
+        raise TextsError(f"{verb}: the articles table has no {', '.join(map(repr, missing))} column"
+                         f"{'s' if len(missing) > 1 else ''} (it needs {', '.join(columns)}; framing.ingest and "
+                         "framing.read_articles make them all)")
 
 
 def _no_folder(missing: list[str]) -> TextsError:

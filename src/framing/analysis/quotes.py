@@ -441,6 +441,7 @@ def find_quotes(
         run = functools.partial(find_quotes, speakers=speakers, kinds=kinds, progress=False)
         found = _texts.per_block(run, articles, progress=progress, desc="find_quotes", workers=workers)
         return found.sort_values(["article_id", "start"], kind="stable", ignore_index=True)
+    _texts.require(articles, ["article_id", "outlet", "text"], "find_quotes")
     sp = load_speakers(speakers)
     grammar = grammar_for(sp)
     records = []

@@ -68,6 +68,7 @@ def find_terms(
         lex = load_lexicon(lexicon)
         return _texts.per_block(lambda block: find_terms(block, lex, titles=titles, context=context, engine=engine),
                                 articles, sources)
+    _texts.require(articles, ["article_id", "outlet", "published", *sources], "find_terms")
     return _by_language(articles, lexicon, lambda arts, lex: _fast_hits.hits_table(
         arts, *_matcher_and_spans(lex, engine), sources, context))
 
@@ -203,6 +204,7 @@ def count_terms(
     if _texts.streamed(articles, sources):  # a table read without its texts: a block at a time
         lex = load_lexicon(lexicon)
         return _texts.per_block(lambda block: count_terms(block, lex, titles=titles, engine=engine), articles, sources)
+    _texts.require(articles, ["article_id", *sources], "count_terms")
     return _by_language(articles, lexicon, lambda arts, lex: _fast_hits.count_table(
         arts, *_matcher_and_spans(lex, engine), sources))
 
