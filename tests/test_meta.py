@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -197,3 +198,33 @@ def test_languages_of_the_shared_corpora_and_the_seeds_are_the_same_in_a_batch()
     texts += [t.upper() for t in texts[:50]] + [t[500:] for t in texts[:50]]  # all caps; mid-sentence
     assert len(texts) > 1000
     assert detect_languages(texts) == [detect_language(t) for t in texts]
+
+
+def test_the_language_model_read_from_framings_cache_is_the_librarys(tmp_path, monkeypatch):
+    from py3langid import langid as library
+
+    from framing.speedups import langid
+
+    monkeypatch.setenv("FRAMING_CACHE_DIR", str(tmp_path / "cache"))
+    first = langid._cached_identifier(library)  # decompresses py3langid's model into the cache
+    assert len(list((tmp_path / "cache").glob("py3langid-*.npz"))) == 1
+    again = langid._cached_identifier(library)  # read back from the cache
+    own = library._load_identifier()  # the library's own reading of its file
+    for ident in (first, again):
+        assert np.array_equal(ident.nb_ptc, own.nb_ptc) and np.array_equal(ident.nb_pc, own.nb_pc)
+        assert ident.nb_classes == own.nb_classes and ident.tk_output == own.tk_output
+        assert ident.tk_nextmove == own.tk_nextmove and ident.tk_row == own.tk_row
+        assert [ident.classify(t)[0] for t in _SCRIPTS] == [own.classify(t)[0] for t in _SCRIPTS]
+
+
+def test_an_unwritable_cache_folder_leaves_the_library_to_read_its_model(tmp_path, monkeypatch):
+    from py3langid import langid as library
+
+    from framing.speedups import langid
+
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    monkeypatch.setenv("FRAMING_CACHE_DIR", str(blocked / "cache"))  # a folder inside a file: OSError
+    monkeypatch.setattr(library, "IDENTIFIER", None)
+    ident = langid.identifier()
+    assert ident is library.IDENTIFIER and ident.classify("Министр заявил, что переговоры идут")[0] == "ru"

@@ -6,15 +6,25 @@ once; each text's features are then scored exactly as py3langid scores them (the
 same order, so the same floating-point sums). It reads py3langid's internals (version 0.4: the
 identifier's ``_rowbase``, ``_alias_pairs``, ``tk_nextmove``, ``tk_output``, ``nb_ptc``); without
 them every text goes through :func:`classify_reference`, the plain call.
+
+py3langid ships its model as an xz-compressed npz and decompresses it in every process that
+classifies (1.4-1.5 s here, before an ingest's workers start). The decompressed npz is kept in
+framing's cache folder (``$FRAMING_CACHE_DIR``, else ``$XDG_CACHE_HOME/framing``, else
+``~/.cache/framing``; 68 MB), keyed by py3langid's version and the model file's size and time,
+and read from there as py3langid itself reads it after decompressing (0.2-0.3 s). Where the folder
+cannot be written, the model is read the library's way.
 """
 
 from __future__ import annotations
+
+import os
+from pathlib import Path
 
 import numpy as np
 
 from .._cache import memo
 
-__all__ = ["classify", "classify_reference", "model"]
+__all__ = ["cache_folder", "classify", "classify_reference", "identifier", "model"]
 
 _BATCH = 1024  # texts walked through the automaton together (at most ~20 MB of arrays)
 
@@ -40,7 +50,56 @@ def classify_reference(samples: list[str]) -> list[str]:
     """The plain library call, one text at a time: what :func:`classify` must equal."""
     import py3langid
 
+    identifier()  # the model from framing's cache, when it has one
     return [py3langid.classify(s)[0] for s in samples]
+
+
+def cache_folder() -> Path:
+    """Where framing keeps what it may compute again (the decompressed language model)."""
+    if os.environ.get("FRAMING_CACHE_DIR"):
+        return Path(os.environ["FRAMING_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "framing"
+
+
+def identifier():
+    """py3langid's identifier, as ``py3langid.classify`` uses it: read from the decompressed copy
+    in :func:`cache_folder` when there is one (and written there the first time), else the
+    library's way. The arrays are the ones py3langid reads from its own file (tested)."""
+    from py3langid import langid
+
+    if langid.IDENTIFIER is not None:
+        return langid.IDENTIFIER
+    try:
+        langid.IDENTIFIER = _cached_identifier(langid)
+    except (OSError, ValueError, KeyError, ImportError, AttributeError, TypeError):
+        pass  # a read-only home, another py3langid: the library reads its own file
+    return langid._get_identifier()
+
+
+def _cached_identifier(langid):
+    import importlib.metadata
+    import lzma
+    import shutil
+
+    from py3langid import modelio
+
+    source = Path(langid.MODEL_DIR) / langid.MODEL_FILE
+    stat = source.stat()
+    version = importlib.metadata.version("py3langid")
+    path = cache_folder() / f"py3langid-{version}-{stat.st_size}-{int(stat.st_mtime)}.npz"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        with lzma.open(source) as src, open(tmp, "wb") as dst:
+            shutil.copyfileobj(src, dst, length=1 << 20)
+        tmp.replace(path)  # whole or not at all: another process may be reading it
+    with np.load(path, allow_pickle=False) as data:  # as py3langid's modelio.load_model reads it
+        ptc, pc, classes = data["ptc"], data["pc"], data["classes"].tolist()
+        nextmove, row = modelio._to_array(data["nextmove"]), modelio._to_array(data["nextmove_row"])
+        output = data["out_feat"].tolist()
+    return langid.LanguageIdentifier(np.asarray(ptc), np.asarray(pc), classes, nextmove, output,
+                                     norm_probs=False, tk_row=row)
 
 
 @memo(maxsize=1)
@@ -49,7 +108,7 @@ def model():
     before forking), or None when its internals are not the ones :func:`_classify_batch` mirrors."""
     from py3langid import langid
 
-    ident = langid._get_identifier()
+    ident = identifier()
     ok = (getattr(langid, "RAW_FLOOR", None) is not None and hasattr(ident, "_rowbase")
           and hasattr(ident, "_alias_pairs") and getattr(ident, "_norm_probs", True) is False
           and getattr(ident, "min_confidence", 0) is None and np.ndim(ident.tk_output) == 1)
