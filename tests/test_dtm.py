@@ -146,6 +146,32 @@ def test_an_ingest_folder_keeps_the_matrix_on_disk_and_a_subset_reads_its_rows(t
     assert len(framing.keyness(sub)) > 0  # a subset of a cached corpus: its rows, not a new count
 
 
+def test_a_large_cached_matrix_is_mapped_from_its_file_with_the_same_statistics(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    framing.ingest_to("data/raw/sample", out, workers=1)
+    arts = framing.read_articles(out, texts=False)
+    tables = (framing.keyness(arts), framing.keyness(arts, by="part", target="title", min_count=2),
+              framing.outlet_similarity(arts), framing.collocations(arts, "war", by="outlet", min_freq=1))
+    latest.clear()
+    monkeypatch.setattr(dtm_module, "MAP_FROM", 0)  # every matrix counts as large
+    mapped = document_terms(arts)
+    assert dtm_module._mapping(mapped.matrix.data) is not None and dtm_module._mapping(mapped.matrix.indices) is not None
+    again = (framing.keyness(arts), framing.keyness(arts, by="part", target="title", min_count=2),
+             framing.outlet_similarity(arts), framing.collocations(arts, "war", by="outlet", min_freq=1))
+    for before, after in zip(tables, again):
+        pd.testing.assert_frame_equal(before, after, check_exact=True)
+    dtm_module.release(mapped.matrix)  # the pages go back; the matrix still reads the same
+    assert (mapped.matrix != dtm_module.DocumentTerms.load(next((out / "dtm").glob("body-*"))).matrix).nnz == 0
+
+
+def test_a_compressed_matrix_file_is_read_not_mapped(tmp_path):
+    m = sparse.csr_matrix(np.eye(3, dtype=np.int32))
+    sparse.save_npz(tmp_path / "m.npz", m, compressed=True)
+    assert dtm_module.mapped_matrix(tmp_path / "m.npz") is None
+    (tmp_path / "bad.npz").write_bytes(b"not a zip")
+    assert dtm_module.mapped_matrix(tmp_path / "bad.npz") is None
+
+
 def test_worker_processes_count_what_one_process_counts(monkeypatch):
     monkeypatch.setattr(dtm_module, "_BLOCK", 40)  # several blocks, numbered across processes
     arts = _corpus(300, seed=4)
@@ -166,11 +192,16 @@ def test_headlines_against_bodies_from_the_two_matrices_equal_the_vectorizer():
     assert len(got) > 10
 
 
+@pytest.mark.parametrize("loop", ["scipy", "bincount"])
 @pytest.mark.parametrize("block", [1, 7, 1 << 22])
-def test_column_sums_read_in_blocks_equal_a_dense_sum(block):
+def test_column_sums_read_in_blocks_equal_a_dense_sum(block, loop, monkeypatch):
+    if loop == "bincount":  # a scipy without its product loop under that name: the plain path
+        monkeypatch.setattr(dtm_module, "_product_loop", lambda: None)
+    else:
+        assert dtm_module._product_loop() is not None
     rng = np.random.default_rng(3)
     dense = rng.integers(0, 3, size=(40, 25)) * (rng.random((40, 25)) < 0.3)
-    m = sparse.csr_matrix(dense)
+    m = sparse.csr_matrix(dense.astype(np.int32))
     rows = [0, 5, 5, 39, 12]  # repeats count twice
     counts, docs = dtm_module.column_sums(m, rows, block=block)
     assert counts.tolist() == dense[rows].sum(axis=0).tolist()

@@ -45,7 +45,7 @@ from .._memory import give_back
 from .._progress import bar
 from .tokens import STOP_WORDS, TOKEN_PATTERN, preprocess, _TOKEN
 
-__all__ = ["DocumentTerms", "document_terms", "row_digests", "stacked"]
+__all__ = ["DocumentTerms", "MAP_FROM", "document_terms", "mapped_matrix", "release", "row_digests", "stacked"]
 
 #: Bump when the tokenizer changes, so that matrices cached on disk are counted again.
 FORMAT = 1
@@ -151,13 +151,100 @@ class DocumentTerms:
 
     @classmethod
     def load(cls, folder: str | Path) -> "DocumentTerms":
+        """The matrix kept in `folder`; one of :data:`MAP_FROM` bytes or more is mapped from its
+        file rather than read (:func:`mapped_matrix`)."""
         folder = Path(folder)
         meta = json.loads((folder / "meta.json").read_text())
         text = (folder / "unigrams.txt").read_text(encoding="utf-8")
         unigrams = np.array(text.split("\n") if text else [], dtype=object)
         ids = pd.read_parquet(folder / "ids.parquet")["article_id"].to_numpy(dtype=object)
-        return cls(sparse.load_npz(folder / "matrix.npz").tocsr(), unigrams, np.load(folder / "bigrams.npy"),
+        path = folder / "matrix.npz"
+        matrix = mapped_matrix(path) if path.stat().st_size >= MAP_FROM else None
+        if matrix is None:
+            matrix = sparse.load_npz(path).tocsr()
+        return cls(matrix, unigrams, np.load(folder / "bigrams.npy"),
                    ids, np.load(folder / "digests.npy"), meta["part"], meta["stop_words"])
+
+
+#: A cached matrix file this large or larger is mapped into memory, not read (1 GB: about 200,000
+#: articles): the pages a statistic reads come from the operating system's file cache and are
+#: handed back after each pass (:func:`release`), so a 3.5 GB matrix of a million articles does
+#: not stay resident in every process that uses it.
+MAP_FROM = 1 << 30
+
+
+def mapped_matrix(path: Path) -> sparse.csr_matrix | None:
+    """The CSR matrix of an uncompressed ``.npz`` (as :meth:`DocumentTerms.save` writes it) with
+    its arrays mapped read-only from the file; None when the file is not one (compressed, or not a
+    CSR matrix): then it is read whole.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> m = sparse.csr_matrix(np.array([[1, 0, 2], [0, 3, 0]], dtype=np.int32))
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     sparse.save_npz(Path(tmp) / "m.npz", m, compressed=False)
+    ...     mapped = mapped_matrix(Path(tmp) / "m.npz")
+    ...     same = (mapped != m).nnz == 0 and _mapping(mapped.data) is not None
+    ...     release(mapped); del mapped
+    >>> same
+    True
+    """
+    import struct
+    import zipfile
+
+    arrays: dict[str, np.ndarray] = {}
+    try:
+        with zipfile.ZipFile(path) as archive, open(path, "rb") as fh:
+            for info in archive.infolist():
+                name = info.filename.removesuffix(".npy")
+                if info.compress_type != zipfile.ZIP_STORED:
+                    return None
+                fh.seek(info.header_offset)
+                local = fh.read(30)  # the local file header: its name and extra field come next
+                fh.seek(info.header_offset + 30 + sum(struct.unpack("<HH", local[26:30])))
+                version = np.lib.format.read_magic(fh)
+                read = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+                shape, fortran, dtype = read(fh)
+                if name in ("format", "shape"):
+                    arrays[name] = np.lib.format.read_array(archive.open(info.filename))
+                else:
+                    arrays[name] = np.memmap(path, dtype=dtype, mode="r", offset=fh.tell(), shape=shape,
+                                             order="F" if fortran else "C")
+        kind = arrays["format"].item()
+        if (kind.decode() if isinstance(kind, bytes) else str(kind)) != "csr":
+            return None
+        matrix = sparse.csr_matrix((arrays["data"], arrays["indices"], arrays["indptr"]),
+                                   shape=tuple(int(x) for x in arrays["shape"]), copy=False)
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile, struct.error):
+        return None
+    matrix.has_sorted_indices = True  # as the matrix was saved (DocumentTerms keeps its indices sorted)
+    return matrix
+
+
+def release(matrix) -> None:
+    """Hand back to the operating system the pages a pass read from a mapped matrix
+    (:func:`mapped_matrix`): they stay in its file cache, but no longer count in the process's
+    memory. Nothing for a matrix held in memory."""
+    import mmap
+
+    for arr in (getattr(matrix, "data", None), getattr(matrix, "indices", None), getattr(matrix, "indptr", None)):
+        mapping = _mapping(arr)
+        if mapping is not None and hasattr(mmap, "MADV_DONTNEED"):
+            try:
+                mapping.madvise(mmap.MADV_DONTNEED)
+            except (OSError, ValueError):
+                pass
+
+
+def _mapping(arr):
+    """The ``mmap`` an array's memory comes from (through its views), or None."""
+    import mmap
+
+    base = arr
+    while base is not None and not isinstance(base, mmap.mmap):
+        base = getattr(base, "_mmap", None) or getattr(base, "base", None)
+    return base
 
 
 def _indices(columns) -> np.ndarray:
@@ -284,7 +371,8 @@ class PartTerms:
 def column_sums(matrix: sparse.csr_matrix, rows=None, block: int = 1 << 22) -> tuple[np.ndarray, np.ndarray]:
     """Each column's sum and number of non-zero rows over `rows` (positions, repeats counted; None:
     every row), reading the CSR arrays in place, about `block` stored counts at a time (no copy of
-    the matrix, unlike ``matrix[rows].sum(axis=0)``).
+    the matrix, unlike ``matrix[rows].sum(axis=0)``, and no array as long as the vocabulary but the
+    two sums: each block is added into them by scipy's own sparse product loop).
 
     Examples
     --------
@@ -293,29 +381,42 @@ def column_sums(matrix: sparse.csr_matrix, rows=None, block: int = 1 << 22) -> t
     [[1, 6, 4], [1, 2, 3]]
     """
     n_rows, n = matrix.shape
-    weight = None if rows is None else np.bincount(np.asarray(rows, dtype=np.int64), minlength=n_rows)
+    weight = np.ones(n_rows, dtype=np.int64) if rows is None else \
+        np.bincount(np.asarray(rows, dtype=np.int64), minlength=n_rows)
     counts, docs = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64)
+    add = _product_loop()
     indptr = matrix.indptr
     r0 = 0
     while r0 < n_rows:
-        r1 = int(np.searchsorted(indptr, indptr[r0] + max(block, n // 2), side="right")) - 1
+        step = block if add is not None else max(block, n // 2)  # bincount makes vocabulary-long arrays
+        r1 = int(np.searchsorted(indptr, indptr[r0] + step, side="right")) - 1
         r1 = min(max(r1, r0 + 1), n_rows)
         a, b = int(indptr[r0]), int(indptr[r1])
-        idx, dat = matrix.indices[a:b], matrix.data[a:b]
-        if weight is None:
-            w, present = dat, None
+        idx, dat = np.asarray(matrix.indices[a:b]), np.asarray(matrix.data[a:b])
+        w = weight[r0:r1]
+        if add is not None:  # the block as the transpose (CSC) of its rows, times the row weights
+            ptr = (np.asarray(indptr[r0:r1 + 1]) - a).astype(idx.dtype)
+            add(n, r1 - r0, ptr, idx, dat.astype(np.int64), w, counts)
+            add(n, r1 - r0, ptr, idx, (dat != 0).astype(np.int64), w, docs)
         else:
-            per = np.repeat(weight[r0:r1], np.diff(indptr[r0:r1 + 1]))
-            w, present = dat * per, per
-        # the sums are whole numbers well below 2**53: added into the integers in place
-        np.add(counts, np.bincount(idx, weights=w, minlength=n), out=counts, casting="unsafe")
-        if present is None and (dat != 0).all():  # no stored zeros: each stored count is a document
-            np.add(docs, np.bincount(idx, minlength=n), out=docs)
-        else:
-            nonzero = (dat != 0) if present is None else (dat != 0) * present
-            np.add(docs, np.bincount(idx, weights=nonzero, minlength=n), out=docs, casting="unsafe")
+            per = np.repeat(w, np.diff(indptr[r0:r1 + 1]))
+            # the sums are whole numbers well below 2**53: added into the integers in place
+            np.add(counts, np.bincount(idx, weights=dat * per, minlength=n), out=counts, casting="unsafe")
+            np.add(docs, np.bincount(idx, weights=(dat != 0) * per, minlength=n), out=docs, casting="unsafe")
         r0 = r1
+        release(matrix)  # a mapped matrix: the pages of this block go back
     return counts, docs
+
+
+def _product_loop():
+    """scipy's loop that adds a CSC matrix times a vector into an output vector in place
+    (``_sparsetools.csc_matvec``: what ``matrix.T @ w`` runs, without allocating its result), or
+    None when this scipy does not have it under that name."""
+    try:
+        from scipy.sparse._sparsetools import csc_matvec
+    except ImportError:
+        return None
+    return csc_matvec
 
 
 def _stop_key(stop_words) -> str:
@@ -396,7 +497,10 @@ def _from_disk(folder: Path, part: str, stop_key: str, ids, digests) -> Document
             continue
         rows = dt.rows_of(ids, digests)
         if rows is not None:
-            return DocumentTerms(dt.matrix[rows], dt.unigrams, dt.bigrams, ids, digests, part, stop_key)
+            same = len(rows) == dt.matrix.shape[0] and bool((rows == np.arange(len(rows))).all())
+            matrix = dt.matrix if same else dt.matrix[rows]  # every row in order: no copy
+            release(dt.matrix)
+            return DocumentTerms(matrix, dt.unigrams, dt.bigrams, ids, digests, part, stop_key)
     return None
 
 

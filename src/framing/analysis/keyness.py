@@ -23,7 +23,7 @@ from .._cache import derived
 from .._progress import bar
 from .._memory import releasing
 from .compare import group_keys
-from .dtm import column_sums, document_terms, part_sums, stacked
+from .dtm import column_sums, document_terms, part_sums, release, stacked
 from .lexicon import pattern_to_regex
 from .stats import benjamini_hochberg, chi2_2x2, g2_2x2, log_odds_dirichlet
 from .tokens import STOP_WORDS, TOKEN_PATTERN, preprocess, tokenize
@@ -535,14 +535,24 @@ class Totals:
             pooled_sum = float(pooled.sum())
             del pooled
         counts, docs, sizes = [], [], []
-        for k in range(len(names)):  # one group's rows at a time: a dense sum over the vocabulary, kept sparse
+        # with a floor, the kept columns numbered 0… (the sums are as long as they, not the vocabulary)
+        remap = None
+        if cols is not None:
+            remap = np.full(n_terms, -1, dtype=np.int32 if len(cols) < 2**31 else np.int64)
+            remap[cols] = np.arange(len(cols))
+        width = n_terms if cols is None else len(cols)
+        for k in range(len(names)):  # one group's rows at a time: a dense sum over the columns, kept sparse
             sub = matrix[codes == k]
-            count = np.bincount(sub.indices, weights=sub.data, minlength=n_terms).astype(np.int64)
-            n_docs = np.bincount(sub.indices[sub.data > 0], minlength=n_terms).astype(np.int64)
-            del sub
-            sizes.append(float(count.sum()))
-            if cols is not None:
-                count, n_docs = count[cols], n_docs[cols]
+            release(matrix)  # a mapped matrix: the pages read for this group go back
+            sizes.append(float(sub.data.sum(dtype=np.int64)))
+            idx, dat = sub.indices, sub.data
+            if remap is not None:
+                idx = remap[idx]
+                keep = idx >= 0
+                idx, dat = idx[keep], dat[keep]
+            count = np.bincount(idx, weights=dat, minlength=width).astype(np.int64)
+            n_docs = np.bincount(idx[dat > 0], minlength=width).astype(np.int64)
+            del sub, idx, dat
             counts.append(sparse.csr_matrix(count))
             docs.append(sparse.csr_matrix(n_docs))
         shape = (len(names), n_terms)
@@ -883,6 +893,7 @@ def _window_counts(articles, docs, dt, joined: str, phrase, window: int, stop_wo
     out = []
     for (group, block), mine in zip(groups, held):
         sub = dt.matrix[block["row"].to_numpy()][:, :dt.n_unigrams]
+        release(dt.matrix)
         counts = np.asarray(sub.sum(axis=0)).ravel().astype(np.int64)
         del sub
         extra: dict[str, int] = {}
@@ -920,7 +931,9 @@ def _holding(docs: pd.DataFrame, dt, joined: str, phrase, articles: pd.DataFrame
         col = np.flatnonzero(dt.unigrams == joined)
         if not len(col):
             return np.zeros(len(docs), bool)
-        return np.asarray(dt.matrix[:, [col[0]]].todense()).ravel()[docs["row"].to_numpy()] > 0
+        held = np.asarray(dt.matrix[:, [col[0]]].todense()).ravel()
+        release(dt.matrix)
+        return held[docs["row"].to_numpy()] > 0
     words = [w for w in joined.split("_") if w.isalpha()]
     if not words or not _PLAIN_TERM.fullmatch(joined):  # a regex ("invasion|war"): read every text
         return np.ones(len(docs), bool)
@@ -981,13 +994,14 @@ def _summed_tfidf(dt, docs, names, min_df: int, max_features, block: int) -> np.
     if max_features is not None and len(cols) > max_features:
         cols = cols[np.sort((-tfs[cols]).argsort()[:max_features])]
     idf = np.log((1 + len(rows)) / (1 + df[cols])) + 1  # smooth_idf, as scikit-learn's default
-    where = np.full(dt.matrix.shape[1], -1, dtype=np.int64)
+    where = np.full(dt.matrix.shape[1], -1, dtype=np.int32 if len(cols) < 2**31 else np.int64)
     where[cols] = np.arange(len(cols))
     index = {g: i for i, g in enumerate(names)}
     group = np.array([index[g] for g in docs["group"]], dtype=np.int64)
     sums = np.zeros((len(names), len(cols)))
     for lo in range(0, len(rows), block):
         sub = dt.matrix[rows[lo:lo + block]]
+        release(dt.matrix)
         col = where[sub.indices]
         keep = col >= 0
         row = np.repeat(np.arange(sub.shape[0]), np.diff(sub.indptr))[keep]
