@@ -97,12 +97,8 @@ def hits_to_label(which: str = "blind") -> "pandas.DataFrame":
     from framing.knowledge import packaged_yaml
 
     taken = used() | {f"{r['corpus']}/{r['source_path']}" for r in draw()["dev"]}
-    if which in ("dev", "blind2", "blind3"):  # other articles than the earlier hit sets'
-        earlier_sets = {"dev": ["hit_labels_blind.csv"], "blind2": ["hit_labels_blind.csv", "hit_labels_dev.csv"],
-                        "blind3": ["hit_labels_blind.csv", "hit_labels_dev.csv", "hit_labels_blind2.csv"]}
-        if which == "blind3":  # and every article a quotation label set names (the tuning sets are read)
-            earlier_sets["blind3"] += [p.name for p in sorted((ROOT / "tests" / "data").glob("quote_labels*.csv"))]
-        for name in earlier_sets[which]:
+    if which in ("dev", "blind2"):  # other articles than the blind hits' (and, for blind2, the dev hits')
+        for name in ["hit_labels_blind.csv"] + (["hit_labels_dev.csv"] if which == "blind2" else []):
             earlier = pd.read_csv(ROOT / "tests" / "data" / name)
             taken |= {f"{c}/{p}" for c, p in zip(earlier["corpus"], earlier["source_path"])}
     lexicon = copy.deepcopy(packaged_yaml("lexicon.yaml"))
@@ -121,17 +117,16 @@ def hits_to_label(which: str = "blind") -> "pandas.DataFrame":
     hits = pd.concat(frames, ignore_index=True)
     window = [t[max(0, s - 60):e + 60] for t, s, e in zip(hits["text"], hits["start"], hits["end"])]
     near = pd.Series([any(m in w for m in NEAR) for w in window], index=hits.index)
-    if which in ("blind2", "blind3"):  # drawn when the first blind set had been measured often: every hit near a
+    if which == "blind2":  # drawn when the first blind set had been measured often: every hit near a
         # distancing word or right after a quotation mark, then hits near a quotation mark to fill the stratum
         distancing = pd.Series([any(m in w.lower() for m in DISTANCING) or t[max(0, s - 1):s] in MARKS
                                 for w, t, s in zip(window, hits["text"], hits["start"])], index=hits.index)
-        seed = HIT_SEED + (2 if which == "blind2" else 3)
-        first = hits.sample(min(len(hits) // 2, BLIND2_STRATA["any hit"]), random_state=seed).assign(stratum="any hit")
+        first = hits.sample(BLIND2_STRATA["any hit"], random_state=HIT_SEED + 2).assign(stratum="any hit")
         rest = hits[~hits.index.isin(first.index)]
         second = rest[distancing.loc[rest.index]]
         fill = rest[near.loc[rest.index] & ~rest.index.isin(second.index)]
         fill = fill.sample(min(len(fill), max(0, BLIND2_STRATA["near a quotation mark or a distancing word"]
-                                                 - len(second))), random_state=seed)
+                                                 - len(second))), random_state=HIT_SEED + 2)
         out = pd.concat([first, pd.concat([second, fill]).assign(stratum="near a quotation mark or a distancing word")])
         return out[["corpus", "source_path", "start", "end", "family", "variant", "matched", "text", "stratum"]]
     if which == "dev":
@@ -146,11 +141,10 @@ def hits_to_label(which: str = "blind") -> "pandas.DataFrame":
     return out[["corpus", "source_path", "start", "end", "family", "variant", "matched", "text", "stratum"]]
 
 
-# The third blind sets (issue 20) also read pages of sites the corpora do not hold: the development
-# set's English news pages, ingested from their HTML (framing's body, real quotation marks; the
-# labelled truth.txt has many curly quotes as "?"). Labels name them by corpus "extraction-devset"
-# and source_path "<id>.html".
-DEVSET = ROOT.parent / "shared" / "extraction-devset"
+# The third blind sets (issue 20): the corpora's English articles have no unlabelled hits left, so the
+# quotation set adds, and the hit set is, the development set's English news pages of other sites,
+# ingested from their HTML (tests/attribution_scoring.devset_articles). Labels name them by corpus
+# "extraction-devset" and source_path "<id>.html".
 DEVSET_QUOTE_PAGES = 20
 
 

@@ -102,7 +102,7 @@ def _hits_table(articles: pd.DataFrame, matcher: Matcher, sources: list[str], pa
     table["voice"] = _take_strings(pd.Series(VOICES, dtype="string"), cat["voice"].astype(np.int64))
     table["in_title"] = np.array([c == "title" for c in sources])[cat["order"]]
     table["off_topic"] = cat["off_topic"].astype(bool) | matcher.outside_topic(
-        np.asarray([f for f, _ in names], dtype=object)[variant], rows, _topic_columns(articles), fast=fast)
+        variant, rows, _topic_columns(articles), fast=fast)
     return cast_hits(pd.DataFrame(table))
 
 
@@ -453,8 +453,7 @@ def _count_block(articles: pd.DataFrame, first: int, matcher: Matcher, spans, so
     if len(redo):  # the texts Hyperscan cannot decide alone, or every text without it
         extra = _matches_re(matcher, articles.iloc[redo], sources, redo, first, skipped)
         rows, variants, ranks = (np.concatenate([a, b]) for a, b in zip((rows, variants, ranks), extra))
-    outside = matcher.outside_topic(np.asarray([f for f, _ in matcher.variants], dtype=object)[variants], rows,
-                                    _topic_columns(articles), fast=spans is not None)
+    outside = matcher.outside_topic(variants, rows, _topic_columns(articles), fast=spans is not None)
     if outside.any():  # an article that names nothing of the family's topic: its matches do not count
         rows, variants, ranks = rows[~outside], variants[~outside], ranks[~outside]
     return _count_table(articles, matcher, rows, variants, ranks)

@@ -27,13 +27,13 @@ _STAGE_KEYS = {"name", "where", "pattern", "pick", "speaker", "verb", "example"}
 _TOP_KEYS = {"stages", "label_verbs"}
 
 # the grammar around a speaker mention
-_SAYS = r"(?:said|says|told|tells|added|adds|wrote|writes)"
-APPOSITIVE = (r"(?P<app>,\s+(?:who|which)\s+[^“”\"«»\n]{2,250}?,|,\s+(?:(?!" + _SAYS + r"\b)[^,“”\"«»\n]){2,90}?,"
+_SAYS = "said|says|told|tells|added|adds|wrote|writes"  # the verbs right after a speaker and its appositive
+APPOSITIVE = (r"(?P<app>,\s+(?:who|which)\s+[^“”\"«»\n]{2,250}?,|,\s+(?:(?!(?:" + _SAYS + r")\b)[^,“”\"«»\n]){2,90}?,"
               # (a plain appositive reports nothing: in "…if it invaded Taiwan, Liz Truss has said," the
               # speaker is Liz Truss, not Taiwan)
               # an appositive whose closing comma is missing ("Pablo Echenique, the spokesperson for Podemos said")
-              r"|,\s+(?:the|a|an)\s+[^,“”\"«»\n.]{2,90}?(?=\s+(?:has\s+|had\s+)?(?:said|says|told|tells|added|adds|wrote|"
-              r"writes|stated|explained|noted|insisted|warned|stressed)\b))?(?:,(?=\s+\w+\s*:))?")
+              r"|,\s+(?:the|a|an)\s+[^,“”\"«»\n.]{2,90}?(?=\s+(?:has\s+|had\s+)?(?:" + _SAYS
+              + r"|stated|explained|noted|insisted|warned|stressed)\b))?(?:,(?=\s+\w+\s*:))?")
 AUX = (r"(?:\s+(?:has|had|have|would|will|was|were|is|are|been|also|then|later|earlier|once|already|again|"
        r"repeatedly|previously|recently|publicly|on\s+\w+day))*(?:\s+\w+ly)?")
 DESCRIPTOR = r"(?:(?:(?:[Tt]he|[Aa]n?|[A-Z]{2,}|[\w’'-]+)\s+){1,5}?(?=[A-Z]))"

@@ -45,7 +45,8 @@ from .._memory import give_back
 from .._progress import bar
 from .tokens import STOP_WORDS, TOKEN_PATTERN, preprocess, _TOKEN
 
-__all__ = ["DocumentTerms", "MAP_FROM", "document_terms", "mapped_matrix", "release", "row_digests", "stacked"]
+__all__ = ["DocumentTerms", "MAP_FROM", "document_terms", "every_row", "mapped_matrix", "release", "row_digests",
+           "stacked"]
 
 #: Bump when the tokenizer changes, so that matrices cached on disk are counted again.
 FORMAT = 1
@@ -247,6 +248,12 @@ def _mapping(arr):
     return base
 
 
+def every_row(rows, n: int) -> bool:
+    """Whether `rows` are the positions 0…n-1 in order: a matrix read at them is the matrix itself."""
+    rows = np.asarray(rows)
+    return len(rows) == n and bool((rows == np.arange(n)).all())
+
+
 def _indices(columns) -> np.ndarray:
     """Column positions from positions or a boolean mask."""
     cols = np.asarray(columns)
@@ -385,10 +392,10 @@ def column_sums(matrix: sparse.csr_matrix, rows=None, block: int = 1 << 22) -> t
         np.bincount(np.asarray(rows, dtype=np.int64), minlength=n_rows)
     counts, docs = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64)
     add = _product_loop()
+    step = block if add is not None else max(block, n // 2)  # bincount makes vocabulary-long arrays
     indptr = matrix.indptr
     r0 = 0
     while r0 < n_rows:
-        step = block if add is not None else max(block, n // 2)  # bincount makes vocabulary-long arrays
         r1 = int(np.searchsorted(indptr, indptr[r0] + step, side="right")) - 1
         r1 = min(max(r1, r0 + 1), n_rows)
         a, b = int(indptr[r0]), int(indptr[r1])
@@ -497,8 +504,7 @@ def _from_disk(folder: Path, part: str, stop_key: str, ids, digests) -> Document
             continue
         rows = dt.rows_of(ids, digests)
         if rows is not None:
-            same = len(rows) == dt.matrix.shape[0] and bool((rows == np.arange(len(rows))).all())
-            matrix = dt.matrix if same else dt.matrix[rows]  # every row in order: no copy
+            matrix = dt.matrix if every_row(rows, dt.matrix.shape[0]) else dt.matrix[rows]  # no copy of all rows
             release(dt.matrix)
             return DocumentTerms(matrix, dt.unigrams, dt.bigrams, ids, digests, part, stop_key)
     return None

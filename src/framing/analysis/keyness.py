@@ -23,7 +23,7 @@ from .._cache import derived
 from .._progress import bar
 from .._memory import releasing
 from .compare import group_keys
-from .dtm import column_sums, document_terms, part_sums, release, stacked
+from .dtm import column_sums, document_terms, every_row, part_sums, release, stacked
 from .lexicon import pattern_to_regex
 from .stats import benjamini_hochberg, chi2_2x2, g2_2x2, log_odds_dirichlet
 from .tokens import STOP_WORDS, TOKEN_PATTERN, preprocess, tokenize
@@ -127,8 +127,7 @@ def matrix_counts(articles: pd.DataFrame, docs: pd.DataFrame, part: Part, ngram_
     else:
         dt = document_terms(articles, part=part, stop_words=stop_words, progress=progress)
         rows = docs["row"].to_numpy()
-    identity = len(rows) == dt.matrix.shape[0] and bool((rows == np.arange(len(rows))).all())
-    sub = dt.matrix if identity else dt.matrix[rows]  # every row in order: no copy of the matrix
+    sub = dt.matrix if every_row(rows, dt.matrix.shape[0]) else dt.matrix[rows]  # no copy of all rows
     if ngram_range == (1, 1):
         sub = sub[:, :dt.n_unigrams]
     # no column subset: on a corpus-wide matrix it costs more than the statistics

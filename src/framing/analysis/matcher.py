@@ -118,9 +118,12 @@ class Matcher:
         self._others = {fam.name: _other_regexes(fam.other_referents) for fam in lexicon.families
                         if fam.other_referents is not None}
         # what an article must name for a family's matches to count (a family's topic)
-        self._topics = {fam.name: (fam.topic, fam.topic_from_words) for fam in lexicon.families if fam.topic}
-        self._topic_groups = [(*_topic_regex(topic[0]), [f for f, t in self._topics.items() if t == topic], topic[1])
-                              for topic in dict.fromkeys(self._topics.values())]
+        # (families that share a topic share one; per variant, its family's topic or -1)
+        topic_of = {fam.name: (fam.topic, fam.topic_from_words) for fam in lexicon.families if fam.topic}
+        shared = list(dict.fromkeys(topic_of.values()))
+        self._topics = [_Topic(*_topic_regex(names), from_words) for names, from_words in shared]
+        self._topic_of_variant = np.array([shared.index(topic_of[f]) if f in topic_of else -1
+                                           for f, _ in self._variants] + [-1])
         self._topic_scanners: dict[int, HyperscanWords | None] = {}
         self._other_variants = np.array([f in self._others for f, _ in self._variants] + [False])
         self._other_variants.flags.writeable = False
@@ -391,12 +394,12 @@ class Matcher:
         found = near.search(text, lo, min(hi + NEAR_OVERRUN, len(text)))
         return found is None or found.start() >= hi
 
-    def outside_topic(self, families, rows: np.ndarray, columns, fast: bool = False) -> np.ndarray:
-        """Per hit (its family, its article's row), whether its article names nothing of its
-        family's ``topic`` (in any of `columns`: the title and the text) and is long enough to
-        have been expected to (``from_words``): such a match is off topic. Each article is
-        searched once per topic, and only for families with one; `fast`: with Hyperscan where it
-        is installed (the same answers: what it cannot judge, ``re`` does).
+    def outside_topic(self, variants: np.ndarray, rows: np.ndarray, columns, fast: bool = False) -> np.ndarray:
+        """Per hit (its variant's number in :attr:`variants`, its article's row), whether its
+        article names nothing of its family's ``topic`` (in any of `columns`: the title and the
+        text) and is long enough to have been expected to (``from_words``): such a match is off
+        topic. Each article is searched once per topic, and only for families with one; `fast`:
+        with Hyperscan where it is installed (the same answers: what it cannot judge, ``re`` does).
 
         Examples
         --------
@@ -404,37 +407,33 @@ class Matcher:
         >>> lex = load_lexicon({"families": {"war": {"topic": {"names": ["Ukrain\\w*"], "from_words": 3},
         ...                                          "variants": {"war": {"patterns": ["war"]}}}}})
         >>> texts = pd.Series(["The war in Ukraine.", "The Iraq war.", "War."])
-        >>> matcher_for(lex).outside_topic(["war"] * 3, np.array([0, 1, 2]), [texts]).tolist()
+        >>> matcher_for(lex).outside_topic(np.zeros(3, np.int64), np.array([0, 1, 2]), [texts]).tolist()
         [False, True, False]
         """
         rows = np.asarray(rows, dtype=np.int64)
+        topic = self._topic_of_variant[np.asarray(variants, dtype=np.int64)]
         out = np.zeros(len(rows), dtype=bool)
-        if not self._topics or not len(rows):
-            return out
-        families = np.asarray(families, dtype=object)
-        for k, (rx, _, names, from_words) in enumerate(self._topic_groups):  # a shared topic: one search
-            mine = np.isin(families, names)
-            if not mine.any():
-                continue
+        for k in np.unique(topic[topic >= 0]).tolist():  # each topic once, however many families share it
+            mine = topic == k
             unique = np.unique(rows[mine])
             named = np.zeros(len(unique), dtype=bool)
             scanner = self._topic_scanner(k) if fast else None
             for column in columns:  # the title first: the text only where the title names nothing
                 todo = np.flatnonzero(~named)
-                named[todo] = _names_topic(column.iloc[unique[todo]], rx, scanner)
+                named[todo] = _names_topic(column.iloc[unique[todo]], self._topics[k].regex, scanner)
             short = np.flatnonzero(~named)  # too short to be held to naming its story
-            if len(short) and from_words:
+            if len(short) and self._topics[k].from_words:
                 words = np.zeros(len(short), dtype=np.int64)
                 for column in columns:
                     words += [len(t.split()) if isinstance(t, str) else 0 for t in column.iloc[unique[short]].tolist()]
-                named[short[words < from_words]] = True
+                named[short[words < self._topics[k].from_words]] = True
             out[mine] = ~named[np.searchsorted(unique, rows[mine])]
         return out
 
     def _topic_scanner(self, k: int) -> "HyperscanWords | None":
         if k not in self._topic_scanners:
             try:
-                scanner = HyperscanWords([self._topic_groups[k][1]])
+                scanner = HyperscanWords([self._topics[k].body])
             except ValueError:  # Hyperscan missing, or a pattern it cannot express
                 scanner = None
             self._topic_scanners[k] = scanner
@@ -503,8 +502,6 @@ class Matcher:
 def _names_topic(texts, rx: re.Pattern, scanner: "HyperscanWords | None") -> np.ndarray:
     """Per text, whether `rx` (a topic) matches in it: Hyperscan scans the texts' UTF-8 bytes from
     Arrow memory and ``re`` answers only what it leaves open (or every text without a scanner)."""
-    values = None
-    out = np.zeros(len(texts), dtype=bool)
     if scanner is not None and len(texts):
         import pyarrow as pa
 
@@ -522,11 +519,19 @@ def _names_topic(texts, rx: re.Pattern, scanner: "HyperscanWords | None") -> np.
             out = (found == 1) & valid
             unsure = np.flatnonzero((found < 0) & valid)
             if len(unsure):
-                values = texts.iloc[unsure].tolist()
-                out[unsure] = [rx.search(t) is not None for t in values]
+                out[unsure] = [rx.search(t) is not None for t in texts.iloc[unsure].tolist()]
             return out
     values = texts.tolist()
     return np.fromiter((isinstance(t, str) and rx.search(t) is not None for t in values), dtype=bool, count=len(values))
+
+
+class _Topic(NamedTuple):
+    """A family's ``topic``, compiled: the regex ``re`` searches, its body for Hyperscan, and the
+    shortest article (in words) held to naming it."""
+
+    regex: re.Pattern
+    body: str
+    from_words: int
 
 
 def _topic_regex(patterns: tuple[str, ...]) -> tuple[re.Pattern, str]:

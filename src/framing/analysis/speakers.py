@@ -291,7 +291,7 @@ def load_speakers(extra: str | Path | dict | None = None) -> Speakers:
 
 
 #: English function words that are also given or family names, kept as possible name starts
-_NAME_LIKE = frozenset({"bill", "de", "con", "mill", "will", "don", "rather", "hence"})
+_NAME_LIKE = frozenset({"bill", "de", "con", "mill", "will"})
 
 
 @memo(maxsize=1)

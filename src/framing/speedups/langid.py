@@ -91,9 +91,12 @@ def _cached_identifier(langid):
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        with lzma.open(source) as src, open(tmp, "wb") as dst:
-            shutil.copyfileobj(src, dst, length=1 << 20)
-        tmp.replace(path)  # whole or not at all: another process may be reading it
+        try:
+            with lzma.open(source) as src, open(tmp, "wb") as dst:
+                shutil.copyfileobj(src, dst, length=1 << 20)
+            tmp.replace(path)  # whole or not at all: another process may be reading it
+        finally:
+            tmp.unlink(missing_ok=True)  # a disk that filled up half-way leaves nothing behind
     with np.load(path, allow_pickle=False) as data:  # as py3langid's modelio.load_model reads it
         ptc, pc, classes = data["ptc"], data["pc"], data["classes"].tolist()
         nextmove, row = modelio._to_array(data["nextmove"]), modelio._to_array(data["nextmove_row"])
