@@ -75,3 +75,16 @@ def test_html_dates_without_manifest_come_from_the_release_line():
     row = framing.ingest(root / "mil-gov-ua-losses-2022-04-12.html").articles.iloc[0]
     assert row["published"] == pd.Timestamp("2022-04-12 03:00", tz="UTC")  # 06:00 Kyiv time
     assert row["outlet"] == "Ministry of Defence of Ukraine (mil.gov.ua, English)"
+
+
+@pytest.mark.parametrize("term", ["special military operation", "invasion", "Kiev", "Donbas", "war"])
+def test_the_notebook_concordance_reads_only_its_articles_and_equals_the_full_one(war, opinion, term):
+    from framing import notebook as nb
+
+    for corpus in (war, opinion):
+        articles = corpus.articles
+        hits = framing.find_terms(articles)
+        full = nb.sample_lines(framing.kwic(articles, term, window=8), 3)
+        sampled = nb.concordance(articles, hits, term, 3, window=8)
+        pd.testing.assert_frame_equal(sampled, full)
+        assert len(full) or term == "special military operation"

@@ -105,6 +105,9 @@ def test_notebook_helpers_read_only_what_they_show(both):
     full, meta = both
     assert_frame_equal(nb.cleaning_example(meta), nb.cleaning_example(full))
     assert nb.why_no_collocations(meta, "referendumz") == nb.why_no_collocations(full, "referendumz")
+    lines = nb.concordance(meta, framing.find_terms(meta), "Kiev", 2)
+    assert len(lines) and lines["outlet"].value_counts().max() == 2
+    assert_frame_equal(lines, nb.concordance(full, framing.find_terms(full), "Kiev", 2))
 
 
 def test_a_table_without_texts_or_folder_says_what_is_missing(both):
@@ -199,3 +202,20 @@ def test_an_ingest_folder_without_parts_is_a_clear_error(tmp_path):
         build_report(folder, out=tmp_path / "reports")
     assert err.value.code == 3
     assert not any((tmp_path / "reports").glob(".*building*"))  # nothing left behind
+
+
+def test_find_terms_on_worker_processes_gives_the_same_hits(both, monkeypatch):
+    """A streamed find_terms of a large table matches on every core (forked workers that inherit the
+    lexicon's compiled matcher); forced here on the sample with two workers and small blocks."""
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("forked workers: Linux only")
+    full, meta = both
+    expected = framing.find_terms(full)
+    monkeypatch.setattr(_texts, "workers_for", lambda n, **kw: 2)
+    monkeypatch.setattr(_texts, "BLOCK", 5)
+    assert_frame_equal(framing.find_terms(meta), expected)
+    shuffled = framing.find_terms(meta.sample(frac=1.0, random_state=3))
+    assert_frame_equal(shuffled, framing.find_terms(full.sample(frac=1.0, random_state=3)))
+    assert len(shuffled) > 20 and shuffled["article_id"].nunique() > 5

@@ -26,7 +26,7 @@ from .schema import cast_rejects
 
 __all__ = [
     "setup", "FIGURE_FORMATS", "figure", "COLUMN_NAMES", "corpus_for", "outlets_file", "table", "corpus_overview", "outlet_table", "rejects_table", "cleaning_example",
-    "top_speakers", "top_terms", "cited_table", "duplicates_table", "independence_summary", "sample_lines",
+    "top_speakers", "top_terms", "cited_table", "duplicates_table", "independence_summary", "sample_lines", "concordance",
     "rates_table", "quotations_table", "headline_terms",
     "Note", "corpus_notes", "fewer_than_two", "why_no_collocations",
 ]
@@ -511,6 +511,39 @@ def sample_lines(lines: pd.DataFrame, per_group: int = 3, by: str = "outlet") ->
     ['w', 'x', 'z']
     """
     return lines.groupby(by, sort=True).head(per_group).reset_index(drop=True)
+
+
+def concordance(articles: pd.DataFrame, hits: pd.DataFrame, term: str, per_outlet: int = 3, *, window: int = 8,
+                lexicon=None) -> pd.DataFrame:
+    """Up to `per_outlet` concordance lines of `term` from every outlet, the earliest first: what
+    ``sample_lines(framing.kwic(articles, term, window=window, lexicon=lexicon), per_outlet)`` gives,
+    but when `term` is a variant of the lexicon, `hits` (``framing.find_terms(articles, lexicon)``)
+    say which articles hold those lines, and only they are read (a million articles: 3 minutes
+    less). A pattern is looked for in every article.
+
+    Examples
+    --------
+    >>> import framing
+    >>> arts = pd.DataFrame({"article_id": ["a", "b", "c"], "outlet": ["X", "X", "Y"], "title": ["", "", ""],
+    ...     "published": pd.to_datetime(["2022-03-02", "2022-03-01", "2022-03-01"], utc=True),
+    ...     "text": ["Kiev again.", "Kiev, then Kiev.", "Kiev."]})
+    >>> concordance(arts, framing.find_terms(arts), "Kiev", per_outlet=1)[["outlet", "article_id", "right"]].values.tolist()
+    [['X', 'b', ', then Kiev.'], ['Y', 'c', '.']]
+    """
+    from .analysis.lexicon import load_lexicon
+    from .analysis.terms import kwic
+
+    lex = load_lexicon(lexicon)
+    try:
+        variant = lex.variant(term)
+    except KeyError:
+        return sample_lines(kwic(articles, term, window=window, lexicon=lex), per_outlet)
+    mine = (hits["family"] == variant.family).to_numpy() & (hits["variant"] == variant.name).to_numpy()
+    mine &= ~hits["in_title"].to_numpy(dtype=bool)
+    order = ["outlet", "published", "article_id", "start"]  # kwic's order
+    first = sample_lines(hits.loc[mine, order].sort_values(order, na_position="last"), per_outlet)
+    chosen = articles[articles["article_id"].isin(first["article_id"])]
+    return sample_lines(kwic(chosen, term, window=window, lexicon=lex), per_outlet)
 
 
 def rates_table(table: pd.DataFrame, lexicon=None, by: str = "outlet") -> pd.DataFrame:

@@ -21,18 +21,26 @@ from .stats import benjamini_hochberg, bootstrap_shares, independence_test
 
 __all__ = ["compare", "preference_over_time", "independence", "test_independence", "group_keys"]
 
+#: Columns of the hits table no count or test reads: left behind before a filter copies the table
+#: (the context is most of its memory: 1.4 GB of 2.5 GB for 5.5 million hits).
+_UNCOUNTED = ("context", "matched")
+
+
 def _filter_hits(hits, voice, titles, off_topic: bool = False) -> pd.DataFrame:
+    """The hits a count uses, as one copy of the columns it reads (one mask, not a copy per condition)."""
+    keep = np.ones(len(hits), dtype=bool)
     if not off_topic and "off_topic" in hits.columns:  # another referent or an idiom: audited, not counted
-        hits = hits[~hits["off_topic"].astype(bool)]
+        keep &= ~hits["off_topic"].astype(bool).to_numpy()
     if not titles:
-        hits = hits[~hits["in_title"]]
+        keep &= ~hits["in_title"].astype(bool).to_numpy()
     if voice is not None:
-        hits = hits[hits["voice"].isin([voice] if isinstance(voice, str) else list(voice))]
-    return hits
+        keep &= hits["voice"].isin([voice] if isinstance(voice, str) else list(voice)).to_numpy()
+    return hits.loc[keep, [c for c in hits.columns if c not in _UNCOUNTED]]
 
 
 def _variant_order(hits: pd.DataFrame, lexicon: Lexicon | None) -> list[tuple[str, str]]:
-    pairs = list(dict.fromkeys(zip(hits["family"], hits["variant"])))
+    first = hits[["family", "variant"]].drop_duplicates()  # in order of first use, without a loop over the hits
+    pairs = list(zip(first["family"], first["variant"]))
     if lexicon is None:
         return pairs
     in_hits = {f for f, _ in pairs}
@@ -41,7 +49,8 @@ def _variant_order(hits: pd.DataFrame, lexicon: Lexicon | None) -> list[tuple[st
 
 
 def _orientations(hits: pd.DataFrame, lexicon: Lexicon | None) -> dict:
-    out = dict(zip(zip(hits["family"], hits["variant"]), hits["orientation"]))
+    last = hits[["family", "variant", "orientation"]].drop_duplicates(["family", "variant"], keep="last")
+    out = dict(zip(zip(last["family"], last["variant"]), last["orientation"]))
     if lexicon is not None:
         out.update({(f.name, v.name): v.orientation for f in lexicon.families for v in f.variants})
     return out
@@ -214,12 +223,16 @@ def _add_intervals(out, h, keys, order, *, n_boot, level, seed, progress=None) -
     per_article = h.groupby([*keys, "family", "article_id", "variant"]).size()
     if per_article.empty or n_boot < 1:  # n_boot=0: shares without intervals
         return out.assign(share_lo=lo, share_hi=hi)
-    table = per_article.unstack("variant", fill_value=0)
-    blocks = table.groupby(level=[*keys, "family"], sort=True)
-    for group, block in bar(blocks, desc="compare: bootstrap", total=blocks.ngroups, unit=" groups", progress=progress):
+    # articles × variants per family (one table over every family's variants would be mostly zeros:
+    # 2.7 GB at a million articles), then the groups in the order of (keys, family)
+    blocks = {}
+    for family, counts in per_article.groupby(level="family", sort=False):
+        table = counts.droplevel("family").unstack("variant", fill_value=0)
+        blocks.update({(*group, family): block for group, block in table.groupby(level=keys, sort=False)})
+    for group in bar(sorted(blocks), desc="compare: bootstrap", unit=" groups", progress=progress):
         family = group[-1]
         names = variants_of[family]
-        matrix = block.reindex(columns=names, fill_value=0).to_numpy()
+        matrix = blocks.pop(group).reindex(columns=names, fill_value=0).to_numpy()
         matrix = matrix[matrix.sum(axis=1) > 0]
         a, b = bootstrap_shares(matrix, n_boot=n_boot, level=level, rng=rng)
         for name, x, y in zip(names, a, b):
@@ -334,7 +347,7 @@ def preference_over_time(
             raise KeyError(f"family {family!r} is not in the lexicon; pass variant= explicitly")
         variant = fam.variants[0].name
     keys = ([by] if by else []) + [freq]
-    sub = hits[hits["family"] == family]
+    sub = hits.loc[(hits["family"] == family).to_numpy(), [c for c in hits.columns if c not in _UNCOUNTED]]
     table = compare(sub, articles, by=keys, voice=voice, lexicon=lex, **kwargs)
     table = table[(table["variant"] == variant)].rename(columns={freq: "period"})
     table = table[table["family_count"] > 0]

@@ -341,7 +341,7 @@ def part_sums(title: DocumentTerms, body: DocumentTerms, rows_title, rows_body) 
         a, b = uni[title.bigrams[:, 0]], uni[title.bigrams[:, 1]]
         known = np.flatnonzero((a >= 0) & (b >= 0))
         keys = a[known] * _SHIFT + b[known]
-        body_keys = body.bigrams[:, 0].astype(np.int64) * _SHIFT + body.bigrams[:, 1]  # sorted (_numbered)
+        body_keys = body.bigrams[:, 0].astype(np.int64) * _SHIFT + body.bigrams[:, 1]  # sorted (_distinct)
         at = np.minimum(np.searchsorted(body_keys, keys), len(body_keys) - 1)
         hit = body_keys[at] == keys
         del body_keys
@@ -473,9 +473,15 @@ def document_terms(articles: pd.DataFrame, *, part: str = "body", stop_words=STO
         dt = DocumentTerms(matrix, unigrams, bigrams, ids, digests, part, stop_key)
         if folder:
             try:
-                dt.save(folder, f"{part}-{key}")
+                saved = dt.save(folder, f"{part}-{key}")
             except OSError:  # a read-only folder: the matrix is still used, only not kept
                 pass
+            else:  # a large matrix is used from its file from now on, as a later session would
+                mapped = mapped_matrix(saved / "matrix.npz") if (saved / "matrix.npz").stat().st_size >= MAP_FROM else None
+                if mapped is not None:
+                    dt.matrix = mapped
+                    release(mapped)
+        del matrix
         give_back()  # the count's temporary arrays (600 MB kept by the allocator at 100k articles)
         return dt
 
@@ -513,15 +519,20 @@ def _from_disk(folder: Path, part: str, stop_key: str, ids, digests) -> Document
 def _count(texts, stop_words, progress, workers: int | None = None
            ) -> tuple[sparse.csr_matrix, np.ndarray, np.ndarray]:
     """Tokenize block by block (on `workers` processes for a large corpus); number the unigrams
-    globally and the bigrams as int64 pairs of numbers; sum the counts per block, then number the
-    bigrams once all are known and assemble the matrix block by block (about 24 bytes per
-    non-zero count at the peak, besides the texts). `texts`: an array of every text, or a
-    :class:`_Streamed` corpus whose texts are read a block at a time."""
+    globally and keep each block's bigrams as int64 pairs of numbers with their counts; number the
+    bigrams once all are known (their sorted distinct keys, found a range of keys at a time) and
+    assemble the matrix block by block, each block's pieces freed as they are copied in. `texts`:
+    an array of every text, or a :class:`_Streamed` corpus whose texts are read a block at a time.
+
+    Memory at the peak, besides the texts: 6 bytes per distinct (document, unigram) count and 10
+    per (document, bigram) count, then the matrix's 8 per count as the pieces go (a million
+    news-length articles: 436 million counts, about 5 GB).
+    """
     stops = frozenset(stop_words or ())
     n_docs = len(texts)
     workers = _texts.workers_for(n_docs, from_items=PARALLEL_FROM) if workers is None else workers
     index: dict[str, int] = {}
-    parts, sizes = [], []
+    pieces: list[_Piece] = []
     feed = _fed(texts, stops, workers) if isinstance(texts, _Streamed) else _blocks(texts, stops, workers)
     with feed as tokenized:
         for size, (doc, codes, uniques) in bar(tokenized, desc="counting terms", total=-(-n_docs // _BLOCK),
@@ -529,52 +540,121 @@ def _count(texts, stop_words, progress, workers: int | None = None
             glob = np.fromiter((index.setdefault(u, len(index)) for u in uniques), dtype=np.int64, count=len(uniques))
             ids = glob[codes]
             same = doc[:-1] == doc[1:]
-            parts.append((_summed(doc, ids), _summed(doc[:-1][same], ids[:-1][same] * _SHIFT + ids[1:][same])))
-            sizes.append(size)
+            pieces.append(_Piece(size, _summed(doc, ids), _summed(doc[:-1][same], ids[:-1][same] * _SHIFT + ids[1:][same])))
+            del doc, codes, ids, same
     unigrams = np.empty(len(index), dtype=object)
     unigrams[list(index.values())] = list(index.keys())
     n_uni = len(unigrams)
-    keys, numbers = _numbered([b[1] for _, b in parts])
+    keys = _distinct([piece.bi_keys for piece in pieces])
     width = n_uni + len(keys)
     # the matrix's arrays are filled block by block, each block's pieces freed as it is copied in
     # (no second copy of the whole matrix, as stacking per-block matrices would make)
-    nnz = sum(len(uni[2]) + len(bi[2]) for uni, bi in parts)
+    nnz = sum(piece.nnz for piece in pieces)
     big = nnz >= 2**31 or width >= 2**31
     data = np.empty(nnz, dtype=np.int32)
     indices = np.empty(nnz, dtype=np.int64 if big else np.int32)
-    indptr = np.zeros(sum(sizes) + 1, dtype=np.int64 if big else np.int32)
+    indptr = np.zeros(n_docs + 1, dtype=np.int64 if big else np.int32)
     at = row_at = 0
-    for k, n_rows in enumerate(sizes):
-        (uni, bi), bi_cols = parts[k], numbers[k]
-        parts[k] = numbers[k] = None
-        rows = np.concatenate([uni[0], bi[0]])
-        order = np.argsort(rows, kind="stable")  # a row's unigrams, then its bigrams: sorted columns
-        end = at + len(rows)
-        data[at:end] = np.concatenate([uni[2], bi[2]])[order]
-        indices[at:end] = np.concatenate([uni[1], n_uni + bi_cols])[order]
-        indptr[row_at + 1:row_at + n_rows + 1] = at + np.cumsum(np.bincount(rows, minlength=n_rows))
-        at, row_at = end, row_at + n_rows
-    parts.clear()
+    for k, piece in enumerate(pieces):
+        pieces[k] = None
+        piece.into(data, indices, indptr, at, row_at, keys, n_uni)
+        at, row_at = at + piece.nnz, row_at + piece.size
+        del piece
+        if k % _TRIM_EVERY == _TRIM_EVERY - 1:
+            give_back()  # the freed pieces leave the heap as the matrix fills (else both are resident at the end)
     matrix = sparse.csr_matrix((data, indices, indptr), shape=(n_docs, width))
     matrix.has_sorted_indices = True
-    bigrams = np.column_stack([keys // _SHIFT, keys % _SHIFT]).astype(np.int32) if len(keys) \
-        else np.zeros((0, 2), np.int32)
+    bigrams = np.empty((len(keys), 2), dtype=np.int32)
+    for a in range(0, len(keys), 1 << 22):  # a piece at a time: no int64 copies as long as the keys
+        bigrams[a:a + (1 << 22), 0] = keys[a:a + (1 << 22)] // _SHIFT
+        bigrams[a:a + (1 << 22), 1] = keys[a:a + (1 << 22)] % _SHIFT
     return matrix, unigrams, bigrams
 
 
-def _numbered(pieces: list[np.ndarray]) -> tuple[np.ndarray, list[np.ndarray]]:
-    """The distinct int64 keys of all `pieces`, sorted, and each piece's keys as their numbers in
-    that order. A hash table (``pandas.factorize``) finds the distinct keys, and only those are
-    sorted: ``np.unique`` would sort every key of the corpus."""
+class _Piece:
+    """One block's counts as the matrix's rows will hold them: per row, its unigrams (int32
+    columns) in column order, then its bigrams (int64 keys until the bigrams are numbered); the
+    counts as uint16 where they fit."""
+
+    __slots__ = ("size", "uni_len", "uni_cols", "uni_counts", "bi_len", "bi_keys", "bi_counts")
+
+    def __init__(self, size: int, uni, bi) -> None:
+        self.size = size
+        self.uni_len = np.bincount(uni[0], minlength=size).astype(np.int32)  # rows are sorted: lengths suffice
+        self.uni_cols, self.uni_counts = uni[1].astype(np.int32), _narrow(uni[2])
+        self.bi_len = np.bincount(bi[0], minlength=size).astype(np.int32)
+        self.bi_keys, self.bi_counts = bi[1], _narrow(bi[2])
+
+    @property
+    def nnz(self) -> int:
+        return len(self.uni_cols) + len(self.bi_keys)
+
+    def into(self, data, indices, indptr, at: int, row_at: int, keys: np.ndarray, n_uni: int) -> None:
+        """Write the block's rows from position `at` and row `row_at` (bigram columns: `n_uni` plus
+        the key's place among the sorted distinct `keys`)."""
+        lengths = self.uni_len.astype(np.int64) + self.bi_len
+        ends = np.cumsum(lengths)
+        starts = at + ends - lengths
+        indptr[row_at + 1:row_at + self.size + 1] = at + ends
+        uni_at = _spread(starts, self.uni_len)
+        data[uni_at], indices[uni_at] = self.uni_counts, self.uni_cols
+        bi_at = _spread(starts + self.uni_len, self.bi_len)
+        if len(self.bi_keys):
+            distinct, inverse = np.unique(self.bi_keys, return_inverse=True)
+            cols = n_uni + np.searchsorted(keys, distinct)  # sorted queries: each search starts at the last
+            data[bi_at], indices[bi_at] = self.bi_counts, cols[inverse]
+
+
+def _narrow(counts: np.ndarray) -> np.ndarray:
+    """Counts as uint16 while they fit (nearly always: a word used 65,536 times in one article), else as they are."""
+    return counts.astype(np.uint16) if not len(counts) or counts.max() < 1 << 16 else counts
+
+
+def _spread(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Positions ``starts[i] .. starts[i] + lengths[i] - 1`` of every row i, concatenated.
+
+    Examples
+    --------
+    >>> _spread(np.array([10, 20]), np.array([2, 3])).tolist()
+    [10, 11, 20, 21, 22]
+    """
+    total = int(lengths.sum())
+    first = np.cumsum(lengths) - lengths
+    return np.repeat(starts - first, lengths) + np.arange(total, dtype=np.int64)
+
+
+#: Blocks copied into the matrix between two hand-backs of the freed heap.
+_TRIM_EVERY = 25
+
+#: The key ranges :func:`_distinct` sorts one at a time.
+_RANGES = 16
+
+
+def _distinct(pieces: list[np.ndarray], ranges: int = _RANGES) -> np.ndarray:
+    """The sorted distinct int64 keys of all `pieces`, one range of key values at a time (bounds
+    from a sample of the keys): no copy of every key at once, as concatenating them would make.
+
+    Examples
+    --------
+    >>> _distinct([np.array([5, 1, 9]), np.array([9, 2, 1])], ranges=2).tolist()
+    [1, 2, 5, 9]
+    """
+    pieces = [p for p in pieces if len(p)]
     if not pieces:
-        return np.zeros(0, np.int64), []
-    codes, distinct = pd.factorize(np.concatenate(pieces))
-    order = np.argsort(distinct, kind="stable")
-    rank = np.empty(len(order), dtype=np.int64)
-    rank[order] = np.arange(len(order))
-    numbers = rank[codes]
-    del codes
-    return np.asarray(distinct)[order], np.split(numbers, np.cumsum([len(p) for p in pieces])[:-1])
+        return np.zeros(0, np.int64)
+    sample = np.sort(np.concatenate([p[::97] for p in pieces]))
+    bounds = np.unique(sample[(np.arange(1, ranges) * len(sample)) // ranges]) if ranges > 1 else sample[:0]
+    out = []
+    for lo, hi in zip([None, *bounds], [*bounds, None]):
+        chosen = []
+        for p in pieces:
+            inside = np.ones(len(p), dtype=bool) if lo is None else p >= lo
+            if hi is not None:
+                inside &= p < hi
+            chosen.append(p[inside])
+        out.append(np.sort(pd.unique(np.concatenate(chosen))))
+        del chosen
+    return np.concatenate(out)
 
 
 def _tokens(block, stops: frozenset[str]) -> tuple[np.ndarray, np.ndarray, list[str]]:

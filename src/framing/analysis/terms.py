@@ -7,6 +7,7 @@ many texts at once are :mod:`framing.analysis._fast_hits`.
 
 from __future__ import annotations
 
+import functools
 from typing import Literal
 
 import numpy as np
@@ -64,13 +65,27 @@ def find_terms(
     [['Kyiv', 'own', True], ['special military operation', 'distanced', False]]
     """
     sources = (["title"] if titles else []) + ["text"]
-    if _texts.streamed(articles, sources):  # a table read without its texts: a block at a time
+    if _texts.streamed(articles, sources):  # a table read without its texts: a block at a time, on every core
         lex = load_lexicon(lexicon)
-        return _texts.per_block(lambda block: find_terms(block, lex, titles=titles, context=context, engine=engine),
-                                articles, sources)
+        workers = _texts.workers_for(len(articles))
+        if workers > 1:
+            _matcher_and_spans(lex, engine)  # compiled once here, inherited by the forked workers
+        _FORKED["lexicon"] = lex
+        try:
+            return _texts.per_block(functools.partial(_find_forked, titles=titles, context=context, engine=engine),
+                                    articles, sources, size=_texts.BLOCK, workers=workers)
+        finally:
+            _FORKED.clear()
     _texts.require(articles, ["article_id", "outlet", "published", *sources], "find_terms")
     return _by_language(articles, lexicon, lambda arts, lex: _fast_hits.hits_table(
         arts, *_matcher_and_spans(lex, engine), sources, context))
+
+
+_FORKED: dict = {}  # the lexicon the blocks of a streamed find_terms are matched with (inherited by forked workers)
+
+
+def _find_forked(block: pd.DataFrame, **options) -> pd.DataFrame:
+    return find_terms(block, _FORKED["lexicon"], **options)
 
 
 def words_around(text: str, start: int, end: int, n: int) -> tuple[str, str]:
