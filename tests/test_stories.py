@@ -255,3 +255,40 @@ def test_stories_tokenized_by_forked_workers_in_pieces_are_the_same(monkeypatch)
     monkeypatch.setattr(_texts, "BLOCK", 9)  # several blocks, each cut in pieces
     monkeypatch.setattr(module, "_PIECE", 4)
     pd.testing.assert_frame_equal(framing.stories(arts), want)
+
+
+@pytest.mark.parametrize("undated", ["match", "alone"])
+@pytest.mark.parametrize("window", ["2D", None])
+def test_the_linked_pairs_are_every_pair_over_the_threshold_within_the_window(monkeypatch, undated, window):
+    """Each pair is computed once (blocks against the articles after them in date order, on two
+    forked workers here): the pairs are those a comparison of every article with every other finds."""
+    import importlib
+
+    from framing import _texts
+
+    module = importlib.import_module("framing.analysis.stories")
+    rng = np.random.default_rng(4)
+    words = [f"w{k}" for k in range(60)]
+    n = 80
+    when = (DAY.tz_localize(None) + pd.to_timedelta(rng.integers(0, 12, n), unit="D")).to_numpy().copy()
+    when[rng.random(n) < 0.15] = np.datetime64("NaT")
+    from scipy.sparse import csr_matrix
+
+    dense = (rng.random((n, len(words))) < 0.12) * rng.random((n, len(words)))
+    dense /= np.maximum(np.linalg.norm(dense, axis=1, keepdims=True), 1e-12)
+    X = csr_matrix(dense)
+    X.sort_indices()
+    gap = None if window is None else np.timedelta64(pd.Timedelta(window).value, "ns")
+    sims = (X @ X.T).toarray()
+    want = set()
+    for i in range(n):
+        for j in range(i + 1, n):
+            both = not np.isnat(when[i]) and not np.isnat(when[j])
+            near = gap is None or not both or abs(when[i] - when[j]) <= gap
+            if sims[i, j] >= 0.3 and near and (both or undated == "match"):
+                want.add((i, j))
+    monkeypatch.setattr(_texts, "workers_for", lambda n, **k: 2)
+    monkeypatch.setattr(module, "_BLOCK", 7)
+    i, j, s = module._edges(X, when, threshold=0.3, window=gap, undated=undated)
+    assert set(zip(i.tolist(), j.tolist())) == want and len(i) == len(want) and len(want) > 20
+    np.testing.assert_allclose(s, sims[i, j], rtol=0, atol=1e-12)

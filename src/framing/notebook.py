@@ -644,8 +644,10 @@ def story_words(hits: pd.DataFrame, stories: pd.DataFrame, family: str, *, by: s
     ['Kiev', 'Kyiv ×3']
     """
     voices = stories[stories["duplicate_of"].isna()]
-    h = hits[(hits["family"] == family) & ~hits.get("off_topic", pd.Series(False, index=hits.index)).astype(bool)]
-    h = h[["article_id", "variant"]].merge(
+    mine = (hits["family"] == family).to_numpy()
+    if "off_topic" in hits.columns:
+        mine &= ~hits["off_topic"].astype(bool).to_numpy()
+    h = hits.loc[mine, ["article_id", "variant"]].merge(
         voices[["article_id", "story_id", by, "story_first", "story_terms"]], on="article_id")
     named = h.groupby("story_id")[by].nunique()
     h = h[h["story_id"].isin(named.index[named > 1])]

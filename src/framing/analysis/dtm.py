@@ -415,6 +415,77 @@ def column_sums(matrix: sparse.csr_matrix, rows=None, block: int = 1 << 22) -> t
     return counts, docs
 
 
+def group_sums(matrix: sparse.csr_matrix, codes: np.ndarray, n_groups: int, remap: np.ndarray | None = None,
+               width: int | None = None, block: int = 1 << 22, budget: int = 1 << 29
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per group (`codes`: the group number of each row), each column's sum and number of non-zero
+    rows, and the sum of all its counts; `remap`: each column's place among the `width` columns
+    kept (-1: left out; the group totals still count it). Read in place a block of rows at a time,
+    as :func:`column_sums` does: no copy of a group's rows. The sums of as many groups as fit in
+    `budget` bytes are made in one pass over the matrix (all of them, unless the kept columns are
+    tens of millions).
+
+    Returns (counts, docs), each groups × columns (sparse, int64), and the totals (int64 per group).
+
+    Examples
+    --------
+    >>> m = sparse.csr_matrix(np.array([[1, 0, 2], [0, 3, 1], [4, 0, 0]]))
+    >>> counts, docs, totals = group_sums(m, np.array([0, 1, 0]), 2)
+    >>> counts.toarray().tolist(), docs.toarray().tolist(), totals.tolist()
+    ([[5, 0, 2], [0, 3, 1]], [[2, 0, 1], [0, 1, 1]], [7, 4])
+    >>> group_sums(m, np.array([0, 1, 0]), 2, remap=np.array([-1, 0, 1]), width=2)[0].toarray().tolist()
+    [[0, 2], [3, 1]]
+    """
+    n_rows, n = matrix.shape
+    width = n if remap is None else int(width)
+    codes = np.asarray(codes, dtype=np.int64)
+    per_pass = max(1, budget // (16 * max(width, 1)))
+    add = _product_loop()
+    indptr = matrix.indptr
+    totals = np.zeros(n_groups, dtype=np.int64)
+    counts, docs = [], []
+    for g0 in range(0, n_groups, per_pass):
+        g1 = min(g0 + per_pass, n_groups)
+        size = (g1 - g0) * width
+        flat_counts, flat_docs = np.zeros(size, dtype=np.int64), np.zeros(size, dtype=np.int64)
+        r0 = 0
+        while r0 < n_rows:
+            r1 = int(np.searchsorted(indptr, indptr[r0] + block, side="right")) - 1
+            r1 = min(max(r1, r0 + 1), n_rows)
+            a, b = int(indptr[r0]), int(indptr[r1])
+            idx, dat = np.asarray(matrix.indices[a:b]), np.asarray(matrix.data[a:b])
+            lengths = np.diff(np.asarray(indptr[r0:r1 + 1]))
+            code = codes[r0:r1]
+            row_of = np.repeat(np.arange(r1 - r0), lengths)
+            if g0 == 0:
+                totals += np.bincount(code[row_of], weights=dat, minlength=n_groups).astype(np.int64)
+            keep = ((code >= g0) & (code < g1))[row_of]
+            if remap is not None:
+                idx = remap[idx]
+                keep &= idx >= 0
+            rows = row_of[keep]
+            at = (code[rows] - g0) * width + idx[keep]  # the group's block of the flattened sums
+            dat = dat[keep].astype(np.int64)
+            if add is not None:
+                dtype = np.int64 if size >= 2**31 else np.int32
+                ptr = np.zeros(r1 - r0 + 1, dtype=dtype)
+                np.cumsum(np.bincount(rows, minlength=r1 - r0), out=ptr[1:])
+                ones = np.ones(r1 - r0, dtype=np.int64)
+                add(size, r1 - r0, ptr, at.astype(dtype), dat, ones, flat_counts)
+                add(size, r1 - r0, ptr, at.astype(dtype), (dat != 0).astype(np.int64), ones, flat_docs)
+            else:
+                flat_counts += np.bincount(at, weights=dat, minlength=size).astype(np.int64)
+                flat_docs += np.bincount(at, weights=dat != 0, minlength=size).astype(np.int64)
+            r0 = r1
+            release(matrix)  # a mapped matrix: the pages of this block go back
+        counts.append(sparse.csr_matrix(flat_counts.reshape(g1 - g0, width)))
+        docs.append(sparse.csr_matrix(flat_docs.reshape(g1 - g0, width)))
+        del flat_counts, flat_docs
+    if not counts:
+        return sparse.csr_matrix((0, width), dtype=np.int64), sparse.csr_matrix((0, width), dtype=np.int64), totals
+    return sparse.vstack(counts, format="csr"), sparse.vstack(docs, format="csr"), totals
+
+
 def _product_loop():
     """scipy's loop that adds a CSC matrix times a vector into an output vector in place
     (``_sparsetools.csc_matvec``: what ``matrix.T @ w`` runs, without allocating its result), or

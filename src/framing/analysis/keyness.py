@@ -23,7 +23,7 @@ from .._cache import derived
 from .._progress import bar
 from .._memory import releasing
 from .compare import group_keys
-from .dtm import column_sums, document_terms, every_row, part_sums, release, stacked
+from .dtm import column_sums, document_terms, every_row, group_sums, part_sums, release, stacked
 from .lexicon import pattern_to_regex
 from .stats import benjamini_hochberg, chi2_2x2, g2_2x2, log_odds_dirichlet
 from .tokens import STOP_WORDS, TOKEN_PATTERN, preprocess, tokenize
@@ -533,31 +533,18 @@ class Totals:
             cols = np.flatnonzero(pooled >= floor)
             pooled_sum = float(pooled.sum())
             del pooled
-        counts, docs, sizes = [], [], []
         # with a floor, the kept columns numbered 0… (the sums are as long as they, not the vocabulary)
         remap = None
         if cols is not None:
             remap = np.full(n_terms, -1, dtype=np.int32 if len(cols) < 2**31 else np.int64)
             remap[cols] = np.arange(len(cols))
         width = n_terms if cols is None else len(cols)
-        for k in range(len(names)):  # one group's rows at a time: a dense sum over the columns, kept sparse
-            sub = matrix[codes == k]
-            release(matrix)  # a mapped matrix: the pages read for this group go back
-            sizes.append(float(sub.data.sum(dtype=np.int64)))
-            idx, dat = sub.indices, sub.data
-            if remap is not None:
-                idx = remap[idx]
-                keep = idx >= 0
-                idx, dat = idx[keep], dat[keep]
-            count = np.bincount(idx, weights=dat, minlength=width).astype(np.int64)
-            n_docs = np.bincount(idx[dat > 0], minlength=width).astype(np.int64)
-            del sub, idx, dat
-            counts.append(sparse.csr_matrix(count))
-            docs.append(sparse.csr_matrix(n_docs))
         shape = (len(names), n_terms)
         if not names:
             return cls(names, vocab, sparse.csr_matrix(shape, dtype=np.int64), sparse.csr_matrix(shape, dtype=np.int64))
-        counts, docs = sparse.vstack(counts, format="csr"), sparse.vstack(docs, format="csr")
+        counts, docs, sizes = group_sums(matrix, codes, len(names), remap, width)
+        del remap
+        sizes = sizes.astype(float)
         if cols is None:
             return cls(names, vocab, counts, docs)
         return cls(names, _Picked(vocab, cols), counts, docs, whole=(np.array(sizes), pooled_sum, floor))

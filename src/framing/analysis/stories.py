@@ -220,45 +220,61 @@ def _vectors(counts: csr_matrix, terms: np.ndarray) -> tuple[csr_matrix, np.ndar
 
 def _edges(X: csr_matrix, when: np.ndarray, *, threshold: float, window: np.timedelta64 | None,
            undated: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Pairs (i < j) with similarity ≥ threshold and dates within the window, computed in blocks."""
+    """Pairs (i < j) with similarity ≥ threshold and dates within the window, computed in blocks of
+    articles in date order (undated last), each against the articles after it in that order only:
+    every pair is computed once (a product of two rows sums over their shared terms in the terms'
+    order, so it is the same number whichever row comes first). Blocks go to forked workers on a
+    large corpus."""
     n = X.shape[0]
     dated = ~np.isnat(when)
     order = np.argsort(np.where(dated, when, np.datetime64("NaT")), kind="stable")  # NaT sorts last
     n_dated = int(dated.sum())
-    rows_i, rows_j, sims = [], [], []
-    sorted_when = when[order]
-    for start in range(0, n, _BLOCK):
-        block = order[start:start + _BLOCK]
-        if start >= n_dated:  # undated rows
-            if undated != "match":
-                continue
-            cand = np.arange(n)
-        elif window is None:
-            cand = np.arange(n)
-        else:
-            stop = min(start + _BLOCK, n_dated)
-            lo = np.searchsorted(sorted_when[:n_dated], sorted_when[start] - window, side="left")
-            hi = np.searchsorted(sorted_when[:n_dated], sorted_when[stop - 1] + window, side="right")
-            cand = order[lo:hi]
-            if undated == "match":
-                cand = np.concatenate([cand, order[n_dated:]])
-        sim = (X[block] @ X[cand].T).tocoo()
-        keep = sim.data >= threshold
-        i, j, s = block[sim.row[keep]], cand[sim.col[keep]], sim.data[keep]
-        keep = i < j
-        i, j, s = i[keep], j[keep], s[keep]
-        if window is not None:
-            both = dated[i] & dated[j]
-            gap = np.abs(when[i] - when[j])
-            keep = ~both | (gap <= window)
-            if undated != "match":
-                keep &= both
-            i, j, s = i[keep], j[keep], s[keep]
-        rows_i.append(i), rows_j.append(j), sims.append(s)
-    if not rows_i:
+    _FORKED.update(X=X, when=when, dated=dated, order=order, n_dated=n_dated, sorted_when=when[order[:n_dated]],
+                   threshold=threshold, window=window, undated=undated)
+    try:
+        found = list(_texts.ordered_map(_edges_of_block, range(0, n, _BLOCK), _texts.workers_for(n)))
+    finally:
+        _FORKED.clear()
+    if not found:
         empty = np.array([], dtype=np.int64)
         return empty, empty, np.array([], dtype=float)
-    return np.concatenate(rows_i), np.concatenate(rows_j), np.concatenate(sims)
+    return tuple(np.concatenate(column) for column in zip(*found))
+
+
+_FORKED: dict = {}  # what the workers of _edges read (inherited when they fork)
+
+
+def _edges_of_block(start: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The pairs of the block of sorted positions from `start` with an article after it in date order."""
+    f = _FORKED
+    X, when, dated, order, n_dated, window = f["X"], f["when"], f["dated"], f["order"], f["n_dated"], f["window"]
+    n = X.shape[0]
+    stop = min(start + _BLOCK, n)
+    empty = (np.array([], dtype=np.int64), np.array([], dtype=np.int64), np.array([], dtype=float))
+    if start >= n_dated:  # undated rows: against every undated row after them (dated rows had them)
+        if f["undated"] != "match":
+            return empty
+        cand = np.arange(start, n)
+    elif window is None:
+        cand = np.arange(start, n)
+    else:
+        sorted_when = f["sorted_when"]
+        hi = int(np.searchsorted(sorted_when, sorted_when[min(stop, n_dated) - 1] + window, side="right"))
+        cand = np.arange(start, hi)
+        if f["undated"] == "match":
+            cand = np.concatenate([cand, np.arange(max(hi, n_dated), n)])
+    block = order[start:stop]
+    sim = (X[block] @ X[order[cand]].T).tocoo()
+    keep = sim.data >= f["threshold"]
+    a, b, s = start + sim.row[keep], cand[sim.col[keep]], sim.data[keep]
+    keep = a < b  # sorted positions: each pair once
+    a, b, s = order[a[keep]], order[b[keep]], s[keep]
+    i, j = np.minimum(a, b), np.maximum(a, b)
+    both = dated[i] & dated[j]
+    keep = np.ones(len(i), dtype=bool) if window is None else ~both | (np.abs(when[i] - when[j]) <= window)
+    if f["undated"] != "match":  # left alone, also without a window (they were linked to dated articles then)
+        keep &= both
+    return i[keep], j[keep], s[keep]
 
 
 def _split(members: np.ndarray, X: csr_matrix, when: np.ndarray, *, threshold: float,
