@@ -394,12 +394,8 @@ def column_sums(matrix: sparse.csr_matrix, rows=None, block: int = 1 << 22) -> t
     add = _product_loop()
     step = block if add is not None else max(block, n // 2)  # bincount makes vocabulary-long arrays
     indptr = matrix.indptr
-    r0 = 0
-    while r0 < n_rows:
-        r1 = int(np.searchsorted(indptr, indptr[r0] + step, side="right")) - 1
-        r1 = min(max(r1, r0 + 1), n_rows)
-        a, b = int(indptr[r0]), int(indptr[r1])
-        idx, dat = np.asarray(matrix.indices[a:b]), np.asarray(matrix.data[a:b])
+    for r0, r1, idx, dat in _row_blocks(matrix, step):
+        a = int(indptr[r0])
         w = weight[r0:r1]
         if add is not None:  # the block as the transpose (CSC) of its rows, times the row weights
             ptr = (np.asarray(indptr[r0:r1 + 1]) - a).astype(idx.dtype)
@@ -410,9 +406,21 @@ def column_sums(matrix: sparse.csr_matrix, rows=None, block: int = 1 << 22) -> t
             # the sums are whole numbers well below 2**53: added into the integers in place
             np.add(counts, np.bincount(idx, weights=dat * per, minlength=n), out=counts, casting="unsafe")
             np.add(docs, np.bincount(idx, weights=(dat != 0) * per, minlength=n), out=docs, casting="unsafe")
-        r0 = r1
-        release(matrix)  # a mapped matrix: the pages of this block go back
     return counts, docs
+
+
+def _row_blocks(matrix: sparse.csr_matrix, step: int):
+    """(first row, end row, column indices, counts) of about `step` stored counts at a time, read in
+    place; a mapped matrix's pages go back after each block (:func:`release`)."""
+    n_rows, indptr = matrix.shape[0], matrix.indptr
+    r0 = 0
+    while r0 < n_rows:
+        r1 = int(np.searchsorted(indptr, indptr[r0] + step, side="right")) - 1
+        r1 = min(max(r1, r0 + 1), n_rows)
+        a, b = int(indptr[r0]), int(indptr[r1])
+        yield r0, r1, np.asarray(matrix.indices[a:b]), np.asarray(matrix.data[a:b])
+        r0 = r1
+        release(matrix)
 
 
 def group_sums(matrix: sparse.csr_matrix, codes: np.ndarray, n_groups: int, remap: np.ndarray | None = None,
@@ -448,12 +456,7 @@ def group_sums(matrix: sparse.csr_matrix, codes: np.ndarray, n_groups: int, rema
         g1 = min(g0 + per_pass, n_groups)
         size = (g1 - g0) * width
         flat_counts, flat_docs = np.zeros(size, dtype=np.int64), np.zeros(size, dtype=np.int64)
-        r0 = 0
-        while r0 < n_rows:
-            r1 = int(np.searchsorted(indptr, indptr[r0] + block, side="right")) - 1
-            r1 = min(max(r1, r0 + 1), n_rows)
-            a, b = int(indptr[r0]), int(indptr[r1])
-            idx, dat = np.asarray(matrix.indices[a:b]), np.asarray(matrix.data[a:b])
+        for r0, r1, idx, dat in _row_blocks(matrix, block):
             lengths = np.diff(np.asarray(indptr[r0:r1 + 1]))
             code = codes[r0:r1]
             row_of = np.repeat(np.arange(r1 - r0), lengths)
@@ -476,8 +479,6 @@ def group_sums(matrix: sparse.csr_matrix, codes: np.ndarray, n_groups: int, rema
             else:
                 flat_counts += np.bincount(at, weights=dat, minlength=size).astype(np.int64)
                 flat_docs += np.bincount(at, weights=dat != 0, minlength=size).astype(np.int64)
-            r0 = r1
-            release(matrix)  # a mapped matrix: the pages of this block go back
         counts.append(sparse.csr_matrix(flat_counts.reshape(g1 - g0, width)))
         docs.append(sparse.csr_matrix(flat_docs.reshape(g1 - g0, width)))
         del flat_counts, flat_docs

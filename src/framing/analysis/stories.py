@@ -398,17 +398,24 @@ def stories(
     n_comp, comp = connected_components(graph, directed=False)
     label = np.full(n, -1, dtype=np.int64)
     cohesion = np.full(n, np.nan)
-    next_label = 0
-    members_of = pd.Series(np.arange(n)).groupby(comp).apply(np.asarray) if n else pd.Series(dtype=object)
-    for members in members_of:
-        if len(members) == 1:
-            label[members] = next_label
-            next_label += 1
-            continue
-        for group, coh in _split(members, X, when, threshold=threshold, window=gap, max_component=max_component):
-            label[group] = next_label
+    # stories numbered in the order of the components; an article alone is its own story (with no
+    # Python call per article: at a million articles most components are one article)
+    sizes = np.bincount(comp, minlength=n_comp)
+    members = np.argsort(comp, kind="stable")  # each component's articles, in the table's order
+    starts = np.concatenate([[0], np.cumsum(sizes)])
+    n_stories = np.ones(n_comp, dtype=np.int64)
+    cut = {}
+    for c in np.flatnonzero(sizes > 1):
+        cut[c] = _split(members[starts[c]:starts[c + 1]], X, when, threshold=threshold, window=gap,
+                        max_component=max_component)
+        n_stories[c] = len(cut[c])
+    first = np.cumsum(n_stories) - n_stories
+    alone = sizes[comp] == 1
+    label[alone] = first[comp[alone]]
+    for c, groups in cut.items():
+        for k, (group, coh) in enumerate(groups):
+            label[group] = first[c] + k
             cohesion[group] = coh
-            next_label += 1
 
     voice_story = pd.Series(label, index=voices["article_id"])
     story = arts["article_id"].map(voice_story)
