@@ -28,7 +28,7 @@ import pandas as pd
 from ._progress import bar
 
 __all__ = ["HEAVY", "BLOCK", "TextsError", "require", "source_of", "parts", "fingerprint", "id_digests", "streamed", "blocks",
-           "located_blocks", "per_block", "with_columns", "workers_for", "ordered_map", "forked_pool"]
+           "located_blocks", "per_block", "with_columns", "workers_for", "ordered_map", "forked_pool", "inherited", "INHERITED"]
 
 #: The columns that hold most of an ingest's bytes: left out by ``read_articles(texts=False)``.
 HEAVY = ("text", "dropped", "dropped_why")
@@ -347,6 +347,32 @@ def forked_pool(workers: int):
             yield pool
     finally:
         gc.unfreeze()
+
+
+#: What forked workers read instead of being sent it (a corpus's texts, a compiled lexicon, a
+#: matrix): set by :func:`inherited` in the parent before its pool forks.
+INHERITED: dict = {}
+
+
+@contextlib.contextmanager
+def inherited(**values):
+    """Put `values` in :data:`INHERITED` for the workers forked while the block runs (they read
+    them from their copy of the parent's memory: nothing is pickled), and take them out after.
+
+    Examples
+    --------
+    >>> with inherited(lexicon="lex"):
+    ...     INHERITED["lexicon"]
+    'lex'
+    >>> "lexicon" in INHERITED
+    False
+    """
+    INHERITED.update(values)
+    try:
+        yield INHERITED
+    finally:
+        for name in values:
+            INHERITED.pop(name, None)
 
 
 def ordered_map(func: Callable, items, workers: int, *, ahead: int = 2) -> Iterator:

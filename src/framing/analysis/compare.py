@@ -35,7 +35,11 @@ def _filter_hits(hits, voice, titles, off_topic: bool = False) -> pd.DataFrame:
         keep &= ~hits["in_title"].astype(bool).to_numpy()
     if voice is not None:
         keep &= hits["voice"].isin([voice] if isinstance(voice, str) else list(voice)).to_numpy()
-    return hits.loc[keep, [c for c in hits.columns if c not in _UNCOUNTED]]
+    return hits.loc[keep, _counted_columns(hits)]
+
+
+def _counted_columns(hits: pd.DataFrame) -> list[str]:
+    return [c for c in hits.columns if c not in _UNCOUNTED]
 
 
 def _variant_order(hits: pd.DataFrame, lexicon: Lexicon | None) -> list[tuple[str, str]]:
@@ -347,7 +351,7 @@ def preference_over_time(
             raise KeyError(f"family {family!r} is not in the lexicon; pass variant= explicitly")
         variant = fam.variants[0].name
     keys = ([by] if by else []) + [freq]
-    sub = hits.loc[(hits["family"] == family).to_numpy(), [c for c in hits.columns if c not in _UNCOUNTED]]
+    sub = hits.loc[(hits["family"] == family).to_numpy(), _counted_columns(hits)]
     table = compare(sub, articles, by=keys, voice=voice, lexicon=lex, **kwargs)
     table = table[(table["variant"] == variant)].rename(columns={freq: "period"})
     table = table[table["family_count"] > 0]

@@ -28,6 +28,7 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import functools
@@ -160,7 +161,7 @@ class DocumentTerms:
         unigrams = np.array(text.split("\n") if text else [], dtype=object)
         ids = pd.read_parquet(folder / "ids.parquet")["article_id"].to_numpy(dtype=object)
         path = folder / "matrix.npz"
-        matrix = mapped_matrix(path) if path.stat().st_size >= MAP_FROM else None
+        matrix = _mapped_if_large(path)
         if matrix is None:
             matrix = sparse.load_npz(path).tocsr()
         return cls(matrix, unigrams, np.load(folder / "bigrams.npy"),
@@ -221,6 +222,11 @@ def mapped_matrix(path: Path) -> sparse.csr_matrix | None:
         return None
     matrix.has_sorted_indices = True  # as the matrix was saved (DocumentTerms keeps its indices sorted)
     return matrix
+
+
+def _mapped_if_large(path: Path) -> sparse.csr_matrix | None:
+    """The matrix file mapped (:func:`mapped_matrix`) when it is :data:`MAP_FROM` bytes or more, else None."""
+    return mapped_matrix(path) if path.stat().st_size >= MAP_FROM else None
 
 
 def release(matrix) -> None:
@@ -425,7 +431,7 @@ def _row_blocks(matrix: sparse.csr_matrix, step: int):
 
 def group_sums(matrix: sparse.csr_matrix, codes: np.ndarray, n_groups: int, remap: np.ndarray | None = None,
                width: int | None = None, block: int = 1 << 22, budget: int = 1 << 29
-               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+               ) -> tuple[sparse.csr_matrix, sparse.csr_matrix, np.ndarray]:
     """Per group (`codes`: the group number of each row), each column's sum and number of non-zero
     rows, and the sum of all its counts; `remap`: each column's place among the `width` columns
     kept (-1: left out; the group totals still count it). Read in place a block of rows at a time,
@@ -469,13 +475,13 @@ def group_sums(matrix: sparse.csr_matrix, codes: np.ndarray, n_groups: int, rema
             rows = row_of[keep]
             at = (code[rows] - g0) * width + idx[keep]  # the group's block of the flattened sums
             dat = dat[keep].astype(np.int64)
-            if add is not None:
+            if add is not None:  # each row's kept counts as a column of a CSC matrix, times ones
                 dtype = np.int64 if size >= 2**31 else np.int32
                 ptr = np.zeros(r1 - r0 + 1, dtype=dtype)
                 np.cumsum(np.bincount(rows, minlength=r1 - r0), out=ptr[1:])
-                ones = np.ones(r1 - r0, dtype=np.int64)
-                add(size, r1 - r0, ptr, at.astype(dtype), dat, ones, flat_counts)
-                add(size, r1 - r0, ptr, at.astype(dtype), (dat != 0).astype(np.int64), ones, flat_docs)
+                at, ones = at.astype(dtype), np.ones(r1 - r0, dtype=np.int64)
+                add(size, r1 - r0, ptr, at, dat, ones, flat_counts)
+                add(size, r1 - r0, ptr, at, (dat != 0).astype(np.int64), ones, flat_docs)
             else:
                 flat_counts += np.bincount(at, weights=dat, minlength=size).astype(np.int64)
                 flat_docs += np.bincount(at, weights=dat != 0, minlength=size).astype(np.int64)
@@ -549,7 +555,7 @@ def document_terms(articles: pd.DataFrame, *, part: str = "body", stop_words=STO
             except OSError:  # a read-only folder: the matrix is still used, only not kept
                 pass
             else:  # a large matrix is used from its file from now on, as a later session would
-                mapped = mapped_matrix(saved / "matrix.npz") if (saved / "matrix.npz").stat().st_size >= MAP_FROM else None
+                mapped = _mapped_if_large(saved / "matrix.npz")
                 if mapped is not None:
                     dt.matrix = mapped
                     release(mapped)
@@ -749,7 +755,6 @@ def _tokens(block, stops: frozenset[str]) -> tuple[np.ndarray, np.ndarray, list[
 
 #: Below this many documents the matrix is counted in this process (starting workers costs more).
 PARALLEL_FROM = 20_000
-_SHARED: dict = {}  # the texts a forked worker reads (set before the pool starts)
 
 
 class _blocks:
@@ -757,23 +762,21 @@ class _blocks:
     the texts they inherited (nothing is pickled to them but a block's start)."""
 
     def __init__(self, texts, stops, workers: int) -> None:
-        self.texts, self.stops, self.workers, self.pool = texts, stops, workers, None
+        self.texts, self.stops, self.workers = texts, stops, workers
         self.starts = range(0, len(texts), _BLOCK)
+        self._stack = contextlib.ExitStack()
 
     def __enter__(self):
         sizes = (min(_BLOCK, len(self.texts) - s) for s in self.starts)
         if self.workers <= 1:
             return zip(sizes, (_tokens(self.texts[s:s + _BLOCK], self.stops) for s in self.starts))
-        _SHARED.update(texts=self.texts, stops=self.stops)
-        self._pooled = _texts.forked_pool(self.workers)
-        self.pool = self._pooled.__enter__()
-        return zip(sizes, self.pool.map(_tokens_shared, self.starts))
+        self._stack.enter_context(_texts.inherited(dtm_texts=self.texts, dtm_stops=self.stops))
+        pool = self._stack.enter_context(_texts.forked_pool(self.workers))
+        self._stack.callback(pool.shutdown, cancel_futures=True)  # runs first: unfinished blocks are dropped
+        return zip(sizes, pool.map(_tokens_shared, self.starts))
 
     def __exit__(self, *exc) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(cancel_futures=True)
-            self._pooled.__exit__(None, None, None)
-        _SHARED.clear()
+        self._stack.close()
 
 
 class _Streamed:
@@ -820,7 +823,8 @@ class _fed:
 
 
 def _tokens_shared(start: int):
-    return _tokens(_SHARED["texts"][start:start + _BLOCK], _SHARED["stops"])
+    shared = _texts.INHERITED
+    return _tokens(shared["dtm_texts"][start:start + _BLOCK], shared["dtm_stops"])
 
 
 def _summed(rows: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -229,24 +229,19 @@ def _edges(X: csr_matrix, when: np.ndarray, *, threshold: float, window: np.time
     dated = ~np.isnat(when)
     order = np.argsort(np.where(dated, when, np.datetime64("NaT")), kind="stable")  # NaT sorts last
     n_dated = int(dated.sum())
-    _FORKED.update(X=X, when=when, dated=dated, order=order, n_dated=n_dated, sorted_when=when[order[:n_dated]],
-                   threshold=threshold, window=window, undated=undated)
-    try:
+    edges = dict(X=X, when=when, dated=dated, order=order, n_dated=n_dated, sorted_when=when[order[:n_dated]],
+                 threshold=threshold, window=window, undated=undated)
+    with _texts.inherited(stories_edges=edges):
         found = list(_texts.ordered_map(_edges_of_block, range(0, n, _BLOCK), _texts.workers_for(n)))
-    finally:
-        _FORKED.clear()
     if not found:
         empty = np.array([], dtype=np.int64)
         return empty, empty, np.array([], dtype=float)
     return tuple(np.concatenate(column) for column in zip(*found))
 
 
-_FORKED: dict = {}  # what the workers of _edges read (inherited when they fork)
-
-
 def _edges_of_block(start: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The pairs of the block of sorted positions from `start` with an article after it in date order."""
-    f = _FORKED
+    f = _texts.INHERITED["stories_edges"]
     X, when, dated, order, n_dated, window = f["X"], f["when"], f["dated"], f["order"], f["n_dated"], f["window"]
     n = X.shape[0]
     stop = min(start + _BLOCK, n)

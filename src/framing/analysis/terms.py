@@ -70,22 +70,16 @@ def find_terms(
         workers = _texts.workers_for(len(articles))
         if workers > 1:
             _matcher_and_spans(lex, engine)  # compiled once here, inherited by the forked workers
-        _FORKED["lexicon"] = lex
-        try:
+        with _texts.inherited(find_terms_lexicon=lex):
             return _texts.per_block(functools.partial(_find_forked, titles=titles, context=context, engine=engine),
                                     articles, sources, size=_texts.BLOCK, workers=workers)
-        finally:
-            _FORKED.clear()
     _texts.require(articles, ["article_id", "outlet", "published", *sources], "find_terms")
     return _by_language(articles, lexicon, lambda arts, lex: _fast_hits.hits_table(
         arts, *_matcher_and_spans(lex, engine), sources, context))
 
 
-_FORKED: dict = {}  # the lexicon the blocks of a streamed find_terms are matched with (inherited by forked workers)
-
-
 def _find_forked(block: pd.DataFrame, **options) -> pd.DataFrame:
-    return find_terms(block, _FORKED["lexicon"], **options)
+    return find_terms(block, _texts.INHERITED["find_terms_lexicon"], **options)
 
 
 def words_around(text: str, start: int, end: int, n: int) -> tuple[str, str]:
