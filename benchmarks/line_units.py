@@ -125,9 +125,10 @@ def kept(text: str, span: tuple[int, int], body: str, body_shingles: Counter | N
 
 #: The label files: the first set (seed 19), a second set drawn later (seed 20, none of the first) to
 #: measure on articles nobody had looked at after the cleaning was tuned on the first, and a third
-#: (seed 21, none of the first two), drawn when set b's errors had been read and it was no longer blind.
+#: (seed 21, none of the first two), drawn when set b's errors had been read and it was no longer blind,
+#: and a fourth (seed 22, none of the first three), drawn when set c's errors were about to be read.
 LABEL_SETS = {"a": ("corpora_line_labels.csv", SEED), "b": ("corpora_line_labels_b.csv", SEED + 1),
-              "c": ("corpora_line_labels_c.csv", SEED + 2)}
+              "c": ("corpora_line_labels_c.csv", SEED + 2), "d": ("corpora_line_labels_d.csv", SEED + 3)}
 
 
 def labelled_ids(which: str) -> set[str]:
@@ -139,7 +140,7 @@ def labelled_ids(which: str) -> set[str]:
 
 
 def sample_set(which: str, recs: dict[str, dict] | None = None) -> list[str]:
-    """The articles of label set `which` ("a", "b" or "c"): each set excludes the articles of the sets
+    """The articles of label set `which` ("a" to "d"): each set excludes the articles of the sets
     before it."""
     earlier = list(LABEL_SETS)[:list(LABEL_SETS).index(which)]
     exclude = set().union(*(labelled_ids(w) for w in earlier))
