@@ -154,7 +154,9 @@ def devset_tables(skip_folds: bool = False) -> tuple[str, dict]:
 
 
 def corpora_units(boilerplate=None, whole: bool = True, which: str = "a") -> tuple[str, dict]:
-    """Unit-level figures on the hand labels of set `which` ("a", "b": looked at while tuning, "c": blind).
+    """Unit-level figures on the hand labels of set `which` ("a" to "c": looked at while tuning, "d": blind).
+    A body or mixed unit is kept when the article's row holds it, in its title or its text; a chrome
+    unit when its text does.
     `whole`: ingest the whole files the 40 articles come from, as a user would (the recurring passes
     see each outlet's other articles); else the 40 records alone."""
     sys.path.insert(0, str(HERE))
@@ -180,9 +182,13 @@ def corpora_units(boilerplate=None, whole: bool = True, which: str = "a") -> tup
                         if rec["id"] in wanted:
                             where[rec["id"]] = (flat, n)
         corpus = framing.ingest(tmp, boilerplate=boilerplate, progress=False)
-    by_place = {(str(p).rsplit("#", 1)[0], int(str(p).rsplit("#", 1)[1])): text
-                for p, text in zip(corpus.articles["source_path"], corpus.articles["text"], strict=True)}
-    bodies = {k: by_place.get(where[k], "") for k in wanted}  # a rejected record: nothing kept
+    # a body unit is lost when the article's row holds it nowhere: a post's first line is its headline and
+    # goes to `title` (the headline, once); chrome is kept when the text holds it (a clean title that
+    # shares words with a page title "… - BBC News" must not count that chrome as kept)
+    by_place = {(str(p).rsplit("#", 1)[0], int(str(p).rsplit("#", 1)[1])): (title, text)
+                for p, title, text in zip(corpus.articles["source_path"], corpus.articles["title"].fillna(""),
+                                          corpus.articles["text"], strict=True)}
+    bodies = {k: by_place.get(where[k], ("", "")) for k in wanted}  # a rejected record: nothing kept
     counts: Counter = Counter()
     per_outlet: dict[str, Counter] = defaultdict(Counter)
     for r in labels:
@@ -190,7 +196,8 @@ def corpora_units(boilerplate=None, whole: bool = True, which: str = "a") -> tup
         units = line_units.units(text)
         a, b = units[int(r["unit"])]
         assert a == int(r["start"]), f"unit {r['unit']} of {r['article']} moved: the labels no longer fit"
-        kept = line_units.kept(text, (a, b), bodies.get(r["article"], ""))
+        title, body = bodies[r["article"]]
+        kept = line_units.kept(text, (a, b), body if r["label"] == "chrome" or not title else f"{title}\n\n{body}")
         counts[(r["label"], kept)] += 1
         per_outlet[recs[r["article"]]["outlet"]][(r["label"], kept)] += 1
     fig = _unit_figures(counts)

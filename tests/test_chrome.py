@@ -264,3 +264,25 @@ def test_a_disclaimer_about_the_article_leaves_the_last_paragraph_it_is_glued_to
     # the same words inside the story are not a disclaimer
     story = "Critics said the views expressed by the minister do not match the budget he presented on Monday."
     assert story in clean_text("\n".join([STORY[0], story, STORY[1]])).paragraphs
+
+
+def test_captions_credits_and_pitches_found_by_their_form_take_only_their_own_sentences():
+    """Who stands where in a picture, a video's credits, the outlet's app and a call to donate are
+    chrome on any site; a story about an app store, a team captain "(c)" or a trademark "(R)" is not."""
+    caption = "Mayor Jane Roe (left) and harbour master John Doe at the quay on 3 May."
+    credits = "Reporter: Jane Roe Camera: John Doe Producer: Ann Smith"
+    app = "This video has been optimised for mobile viewing on the Harbour News app."
+    donate = "Our reporting depends on readers, so support «Harbour Gazette»: https://gazette.example/donate"
+    last = "The next vote is due in March, a councillor said after the meeting on Tuesday evening."
+    cleaned = clean_text("\n".join([STORY[0], caption, credits, app, STORY[1], f"{last} {donate}"]))
+    assert cleaned.paragraphs == [STORY[0], STORY[1], last]
+    assert sorted(why for _, why in cleaned.dropped) == ["app_pitch", "caption", "credits", "donate"]
+    news = ["The messaging app is available in the App Store and Google Play in eleven countries from Monday.",
+            "The captain, Smith (c), scored twice, and the club’s Harbour(R) kit sold out within the hour.",
+            "The PT-91 Twardy is a Polish tank based on the Soviet T-72, and Poland has sent dozens of them."]
+    assert clean_text("\n".join([STORY[0], *news, STORY[1]])).paragraphs == [STORY[0], *news, STORY[1]]
+
+
+def test_a_post_that_is_the_caption_of_its_picture_keeps_it():
+    post = "Captain Jane Roe (left) and first officer John Doe (right) flew the last plane out of the island."
+    assert clean_text(post).paragraphs == [post]

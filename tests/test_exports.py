@@ -360,3 +360,17 @@ def test_a_post_that_is_only_its_headline_is_kept_once(tmp_path):
     assert corpus.articles["text"].str.startswith("Convoy number").all()
     hits = framing.find_terms(corpus.articles.assign(text=corpus.articles["text"] + " Kyiv."))
     assert not hits["in_title"].any()
+
+
+def test_a_post_without_a_title_whose_one_line_reads_like_a_headline_keeps_its_text(tmp_path):
+    # an export with no title column: the first line becomes the headline, but a post that is only that
+    # line kept it as its title with an empty text (528 posts of the shared Telegram export were so)
+    posts = [{"id": 1, "text": "**Ferry service to the islands resumes after the storm**\n\nThe first boat left at six."},
+             {"id": 2, "text": "Ferry service to the northern islands resumes after the storm"}]
+    (tmp_path / "channel.jsonl").write_text("\n".join(json.dumps(p) for p in posts) + "\n")
+    corpus = framing.ingest(tmp_path)
+    first, second = corpus.articles.sort_values("source_path").to_dict("records")
+    assert first["title"] == "Ferry service to the islands resumes after the storm"  # without the Markdown stars
+    assert first["text"] == "The first boat left at six."
+    assert second["text"] == "Ferry service to the northern islands resumes after the storm"
+    assert pd.isna(second["title"]) and second["n_words"] == 10

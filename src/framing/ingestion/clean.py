@@ -456,13 +456,22 @@ def clean_text(text: str, *, title: str | None = None, rules: Boilerplate | None
             kept.append(line)
             keys.append(key)
     kept, keys = _drop_repeats(kept, dropped, keys)
+    if sum(len(x.split()) for x in kept) < 5 and any(why == "caption" for _, why in dropped):
+        # a caption with no story next to it is the story: a photo post's text describes its picture
+        captions = {line for line, why in dropped if why == "caption"}
+        order = {line: i for i, line in enumerate(lines)}
+        kept = sorted([*kept, *captions], key=lambda x: order.get(x, len(lines)))
+        keys = [line_key(x) for x in kept]
+        dropped = [(line, why) for line, why in dropped if why != "caption"]
     if by_model and sum(len(x.split()) for x in kept) < 5:  # the model left nothing: it cannot tell here
         return clean_text(text, title=title, rules=rules, model=False)
     if not kept and any(why == "headline" for _, why in dropped):  # a post that is its headline (Telegram
         kept = [line for line, why in dropped if why == "headline"][:1]  # teasers): the headline is the text
         keys = [line_key(kept[0])]
         dropped = [(line, why) for line, why in dropped if not (why == "headline" and line == kept[0])]
-    first_body = next((i for i, x in enumerate(kept) if is_body_paragraph(x) or x.count(" ") >= LONG_LINE_WORDS), None)
+    # (a long line is the story's even when a rule took sentences out of it: judged as it came)
+    first_body = next((i for i, x in enumerate(kept)
+                       if is_body_paragraph(x) or shortened.get(x, x).count(" ") >= LONG_LINE_WORDS), None)
     if first_body is None:  # no prose paragraph at all: keep what survived the rules
         return Cleaned(paragraphs=kept, dropped=_note_large_drop(dropped, kept, all_lines), header=lines[:12],
                        lines=all_lines, keys=keys, by_model=by_model)
@@ -532,7 +541,13 @@ def _quote_key(sentence: str) -> str:
 _AROUND = " \"'“”‘’«»„.,;:!?…—–-"
 
 
-_BIO = re.compile(r"((?:[A-Z][\w'’.-]*\s){1,3}([A-Z][\w'’-]+))(?:,[^,]{1,80},)?\s(?:is|was|has been|serves as)\s"
+#: "<Name> is a …" (present tense: a bio): a name is two to four words of letters ("Gregory P. Wilson",
+#: "Lord Ashcroft KCMG PC", "The Kyiv Independent"), not "The PT-91 Twardy" (a model number) or
+#: "This Week" (a function word)
+_NAME_WORD = r"[A-Z][^\W\d_]*(?:['’.-][^\W\d_]*)*"
+_BIO = re.compile(rf"((?!(?:A|An|This|That|These|Those|It|Its|Our|Their|His|Her|Such|Each|Every|Some|One)\s)"
+                  rf"(?:{_NAME_WORD}\s){{1,3}}({_NAME_WORD}))(?:(?:\s[A-Z]{{2,5}}){{0,3}})(?:,[^,]{{1,80}},)?\s"
+                  r"(?:is|has been|serves as)\s"
                   r"(?:a|an|the|currently|also|founder|president|director|editor|professor|senior|chief|former)\b")
 
 
@@ -704,7 +719,7 @@ def sentences(paragraph: str) -> list[str]:
 
 #: Categories whose matches take only their own sentences out of a line of any length: an embedded
 #: post sits inside the story's text, whose own sentences around it stay.
-SENTENCE_CATEGORIES = frozenset({"embedded_post", "disclaimer"})
+SENTENCE_CATEGORIES = frozenset({"embedded_post", "disclaimer", "app_pitch", "donate"})
 #: A rule that matches a line's first sentences leaves the rest when the rest is this many words or more
 #: with a sentence of prose in it: a photo credit glued in front of the story's next sentences
 #: ("Image source, PA Media Mr Sunak then went to the Commons. In his opening words, he said…").

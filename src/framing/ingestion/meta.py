@@ -72,6 +72,21 @@ def _strip_site_suffix(title: str, outlets: Outlets) -> str:
     return title
 
 
+_EMPHASIS = re.compile(r"\*\*|__")
+
+
+def plain_title(title: str | None) -> str | None:
+    """A headline without the Markdown emphasis a Telegram export wraps it in ("**…**"); None when
+    nothing is left.
+
+    >>> plain_title("**Talks resume in Geneva** "), plain_title("**")
+    ('Talks resume in Geneva', None)
+    """
+    if not title or ("**" not in title and "__" not in title):
+        return title
+    return " ".join(_EMPHASIS.sub(" ", title).split()) or None
+
+
 def find_title(header: list[str], *, given: str | None, outlets: Outlets,
                skip: set[str] = frozenset()) -> str | None:
     """The headline: the given one if any, else the first header line that reads like a headline.

@@ -26,7 +26,7 @@ from .._deadline import TimeLimit, deadline
 from .clean import clean_text, is_body_paragraph, line_key, sentences
 from .duplicates import signatures
 from ..speedups import langid
-from .meta import detect_languages, find_author, find_outlet, find_published, find_title, find_wire
+from .meta import detect_languages, find_author, find_outlet, find_published, find_title, find_wire, plain_title
 from .readers import Note, RawArticle, Reject, _sniff_binary, read_file, walk_inputs
 from ..knowledge.boilerplate import Boilerplate
 from ..knowledge.outlets import Outlets
@@ -218,9 +218,13 @@ def _article(raw: RawArticle, *, entry: Mapping[str, str], rules: Boilerplate, o
         dropped = dropped + [(title, "header")]
     if title and not given_title and not only_headline:  # the headline found in the header may be repeated in the body
         tkey = line_key(title)
-        dropped = dropped + [(p, "headline") for p, k in zip(paragraphs, keys, strict=True) if k == tkey]
-        paragraphs, keys = ([p for p, k in zip(paragraphs, keys, strict=True) if k != tkey],
-                            [k for k in keys if k != tkey])
+        if any(k != tkey for k in keys):
+            dropped = dropped + [(p, "headline") for p, k in zip(paragraphs, keys, strict=True) if k == tkey]
+            paragraphs, keys = ([p for p, k in zip(paragraphs, keys, strict=True) if k != tkey],
+                                [k for k in keys if k != tkey])
+        else:  # a post that is only its headline: its text, with no title to count it twice
+            title = None
+    title = plain_title(title)
     from_page = raw.reader == "html"  # a page's metadata date is a guess: the text's date line wins
     published, date_line = find_published(
         cleaned.header, given=entry.get("published") or (None if from_page else raw.published),
