@@ -286,3 +286,20 @@ def test_captions_credits_and_pitches_found_by_their_form_take_only_their_own_se
 def test_a_post_that_is_the_caption_of_its_picture_keeps_it():
     post = "Captain Jane Roe (left) and first officer John Doe (right) flew the last plane out of the island."
     assert clean_text(post).paragraphs == [post]
+
+
+def test_a_live_blogs_stamps_and_glued_captions_leave_its_posts_whole():
+    """A live blog glued into one line: each post's stamp ("Updated at 21.02 BST 20h ago19.01") and a
+    caption whose credit ends a post go; every post's own sentences stay."""
+    posts = ["The ferry to the northern islands left on time this morning, the harbour office said.",
+             "Protesters gathered outside the town hall to demand a second daily crossing.",
+             "The council will meet again on Friday to discuss the winter timetable."]
+    caption = "Islanders queue at the quay on 2 July 2022. Photograph: Jane Roe/Harbour Press"
+    line = (f"3h ago09.12{posts[0]} {caption}Updated at 08.40 BST 4h ago08.31{posts[1]}"
+            f" Updated at 08.02 BST 5h ago07.45{posts[2]}")
+    cleaned = clean_text("\n".join([STORY[0], line]))
+    assert cleaned.paragraphs == [STORY[0], *posts]
+    assert {why for _, why in cleaned.dropped} == {"stamp", "caption"}
+    # a time inside a sentence is the story's
+    story = "The last boat leaves at 21.02 each day, and the first one 3h later."
+    assert clean_text("\n".join([STORY[0], story])).paragraphs == [STORY[0], story]
