@@ -77,3 +77,26 @@ def test_memo_serves_hashable_calls_once_and_computes_unhashable_ones_afresh():
     with pytest.raises(TypeError, match="bad source"):  # an error of the function itself is not swallowed
         build("bad")
     assert calls.count("bad") == 1
+
+
+def test_every_packaged_cleaning_rule_says_what_it_covers():
+    """The site rules are the exception (issue 19): each rule, or the run of rules it opens, follows a
+    comment saying whether it holds on any site or which site's pages it was written for."""
+    from importlib.resources import files
+
+    text = files("framing.data").joinpath("boilerplate.yaml").read_text(encoding="utf-8")
+    lines = [line.strip() for line in text.splitlines()]
+    rules = [i for i, line in enumerate(lines) if line.startswith(("- '", '- "'))]
+    assert len(rules) > 100
+    silent = []
+    for i in rules:
+        j = i - 1
+        while lines[j].startswith(("- '", '- "')):  # a run of rules shares the comment before it
+            j -= 1
+        if lines[j].endswith(":") and not lines[j].startswith("#"):  # a category key: its comment is above it
+            j -= 1
+        if not lines[j].startswith("#"):
+            silent.append(lines[i])
+    assert not silent, f"rules without a comment saying what they cover: {silent}"
+    site_or_any = [line for line in lines if line.startswith("#") and ":" in line]
+    assert sum(line.startswith("# any site") for line in site_or_any) >= 30
