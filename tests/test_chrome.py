@@ -299,10 +299,26 @@ def test_a_live_blogs_stamps_and_glued_captions_leave_its_posts_whole():
              "The council will meet again on Friday to discuss the winter timetable."]
     caption = "Islanders queue at the quay on 2 July 2022. Photograph: Jane Roe/Harbour Press"
     line = (f"3h ago09.12{posts[0]} {caption}Updated at 08.40 BST 4h ago08.31{posts[1]}"
-            f" Updated at 08.02 BST 5h ago07.45{posts[2]}")
+            f" Updated at 08.02 BST 4 Mar 202207.45{posts[2]}")
     cleaned = clean_text("\n".join([STORY[0], line]))
     assert cleaned.paragraphs == [STORY[0], *posts]
     assert {why for _, why in cleaned.dropped} == {"stamp", "caption"}
     # a time inside a sentence is the story's
     story = "The last boat leaves at 21.02 each day, and the first one 3h later."
     assert clean_text("\n".join([STORY[0], story])).paragraphs == [STORY[0], story]
+
+
+def test_glued_teasers_newsletter_pitches_and_advert_labels_leave_the_paragraph_whole():
+    """A link to another story glued into the text ("… todayRead more"), a newsletter pitch between
+    two sentences and an advertisement label between two sentences go; the story's sentences stay, each
+    piece on a line of its own."""
+    before = "The council met on Tuesday to discuss the winter timetable for the ferry to the islands."
+    after = "For the islanders, the ferry is the only way to reach the hospital on the mainland."
+    teaser = "Why the northern ferry matters more than ever – and what comes nextRead more"
+    pitch = "Sign up to Harbour Mail, our free daily newsletter – every weekday morning at 7am BST"
+    line = f"{before} {teaser} {after} {pitch} The vote is due in March, a councillor said."
+    cleaned = clean_text("\n".join([STORY[0], line]))
+    assert cleaned.paragraphs == [STORY[0], before, after, "The vote is due in March, a councillor said."]
+    assert sorted(why for _, why in cleaned.dropped) == ["subscribe", "teaser"]
+    advert = f"{before} Advertisement {after}"
+    assert clean_text("\n".join([STORY[0], advert])).paragraphs == [STORY[0], before, after]

@@ -719,7 +719,7 @@ def sentences(paragraph: str) -> list[str]:
 
 #: Categories whose matches take only their own sentences out of a line of any length: an embedded
 #: post sits inside the story's text, whose own sentences around it stay.
-SENTENCE_CATEGORIES = frozenset({"embedded_post", "disclaimer", "app_pitch", "donate"})
+SENTENCE_CATEGORIES = frozenset({"embedded_post", "disclaimer", "app_pitch", "donate", "teaser"})
 #: A rule that matches a line's first sentences leaves the rest when the rest is this many words or more
 #: with a sentence of prose in it: a photo credit glued in front of the story's next sentences
 #: ("Image source, PA Media Mr Sunak then went to the Commons. In his opening words, he said…").
