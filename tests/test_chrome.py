@@ -200,7 +200,7 @@ def test_hand_labelled_units_of_the_shared_corpora():
     assert figures["chrome_recall"] >= 0.91, figures  # measured 0.933
     _, blind = extraction.corpora_units(which="d")  # the set nobody has read
     assert blind["body_recall"] >= 0.99, blind  # measured 0.995
-    assert blind["chrome_recall"] >= 0.83, blind  # measured 0.849
+    assert blind["chrome_recall"] >= 0.84, blind  # measured 0.860
 
 
 def test_a_rule_dropped_line_does_not_cut_the_story_short():
