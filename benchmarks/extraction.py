@@ -197,7 +197,7 @@ def corpora_units(boilerplate=None, whole: bool = True, which: str = "a") -> tup
         a, b = units[int(r["unit"])]
         assert a == int(r["start"]), f"unit {r['unit']} of {r['article']} moved: the labels no longer fit"
         title, body = bodies[r["article"]]
-        kept = line_units.kept(text, (a, b), body if r["label"] == "chrome" or not title else f"{title}\n\n{body}")
+        kept = line_units.kept(text, (a, b), body if r["label"] == "chrome" else f"{title}\n\n{body}")
         counts[(r["label"], kept)] += 1
         per_outlet[recs[r["article"]]["outlet"]][(r["label"], kept)] += 1
     fig = _unit_figures(counts)

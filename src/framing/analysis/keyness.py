@@ -547,7 +547,7 @@ class Totals:
         sizes = sizes.astype(float)
         if cols is None:
             return cls(names, vocab, counts, docs)
-        return cls(names, _Picked(vocab, cols), counts, docs, whole=(np.array(sizes), pooled_sum, floor))
+        return cls(names, _Picked(vocab, cols), counts, docs, whole=(sizes, pooled_sum, floor))
 
     @functools.cached_property
     def pooled(self) -> np.ndarray:

@@ -456,14 +456,14 @@ def clean_text(text: str, *, title: str | None = None, rules: Boilerplate | None
             kept.append(line)
             keys.append(key)
     kept, keys = _drop_repeats(kept, dropped, keys)
-    if sum(len(x.split()) for x in kept) < 5 and any(why == "caption" for _, why in dropped):
+    if any(why == "caption" for _, why in dropped) and too_short(kept):
         # a caption with no story next to it is the story: a photo post's text describes its picture
         captions = {line for line, why in dropped if why == "caption"}
         order = {line: i for i, line in enumerate(lines)}
         kept = sorted([*kept, *captions], key=lambda x: order.get(x, len(lines)))
         keys = [line_key(x) for x in kept]
         dropped = [(line, why) for line, why in dropped if why != "caption"]
-    if by_model and sum(len(x.split()) for x in kept) < 5:  # the model left nothing: it cannot tell here
+    if by_model and too_short(kept):  # the model left nothing: it cannot tell here
         return clean_text(text, title=title, rules=rules, model=False)
     if not kept and any(why == "headline" for _, why in dropped):  # a post that is its headline (Telegram
         kept = [line for line, why in dropped if why == "headline"][:1]  # teasers): the headline is the text
@@ -715,6 +715,25 @@ def sentences(paragraph: str) -> list[str]:
     ['Talks went on.', '"We will stay," he said.', '(AP Photo/Jane Doe)']
     """
     return [s for s in _SENTENCE_BREAK.split(paragraph) if s.strip()]
+
+
+#: A body of fewer words than this is no article: the ingest rejects it (``no_body``), and the cleaning
+#: gives back what only a caption rule or the line model took rather than leave so little.
+MIN_BODY_WORDS = 5
+
+
+def too_short(paragraphs: list[str]) -> bool:
+    """Whether `paragraphs` hold fewer than :data:`MIN_BODY_WORDS` words (counted only that far).
+
+    >>> too_short(["Talks went on."]), too_short(["Talks went on", "in Geneva today."])
+    (True, False)
+    """
+    words = 0
+    for paragraph in paragraphs:
+        words += len(paragraph.split())
+        if words >= MIN_BODY_WORDS:
+            return False
+    return True
 
 
 #: Categories whose matches take only their own sentences out of a line of any length: an embedded

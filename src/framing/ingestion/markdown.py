@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-__all__ = ["MarkdownPage", "read_markdown"]
+__all__ = ["MarkdownPage", "read_markdown", "without_emphasis"]
 
 #: Metadata key (lower case, without "*", "_" or spaces) -> article field. Keys not listed
 #: (scraped_at, fetched, crawled, retrieved, status …) are not used.
@@ -44,6 +44,16 @@ _LIST = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+")
 _QUOTE = re.compile(r"^\s*(?:>\s?)+")
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _EMPHASIS = re.compile(r"(\*\*|__|~~|`)")
+
+
+def without_emphasis(text: str, sep: str = "") -> str:
+    """`text` with Markdown's emphasis marks (``**``, ``__``, ``~~``, a backtick) replaced by `sep`
+    (a space where a mark may stand between two words, as in a Telegram export's "**…**text").
+
+    >>> without_emphasis("The **port** reopened"), without_emphasis("**Alert**Talks", " ")
+    ('The port reopened', ' Alert Talks')
+    """
+    return _EMPHASIS.sub(sep, text)
 _RULE = re.compile(r"^\s*(?:[-*_]\s*){3,}$")
 
 
@@ -181,7 +191,7 @@ def read_markdown(text: str) -> MarkdownPage:
         plain = _QUOTE.sub("", plain)
         plain = _LIST.sub("", plain) if _LIST.match(plain) else plain
         plain = _REF_LINK.sub(r"\1", _LINK.sub(r"\1", plain))
-        plain = _EMPHASIS.sub("", plain)
+        plain = without_emphasis(plain)
         if plain.strip().startswith("|") and plain.strip().endswith("|"):  # a table row: its cells
             plain = "  ".join(c.strip() for c in plain.strip().strip("|").split("|"))
         plain = " ".join(plain.split())

@@ -13,6 +13,7 @@ import pandas as pd
 
 from .._cache import derived
 from .clean import line_key
+from .markdown import without_emphasis
 from ..text.urls import host_of as _host, registered_domain
 from ..knowledge.outlets import Outlet, Outlets
 from ..speedups import langid
@@ -72,9 +73,6 @@ def _strip_site_suffix(title: str, outlets: Outlets) -> str:
     return title
 
 
-_EMPHASIS = re.compile(r"\*\*|__")
-
-
 def plain_title(title: str | None) -> str | None:
     """A headline without the Markdown emphasis a Telegram export wraps it in ("**…**"); None when
     nothing is left.
@@ -84,7 +82,7 @@ def plain_title(title: str | None) -> str | None:
     """
     if not title or ("**" not in title and "__" not in title):
         return title
-    return " ".join(_EMPHASIS.sub(" ", title).split()) or None
+    return " ".join(without_emphasis(title, " ").split()) or None
 
 
 def find_title(header: list[str], *, given: str | None, outlets: Outlets,

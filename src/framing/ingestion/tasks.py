@@ -23,7 +23,7 @@ import pandas as pd
 
 from ..schema import cast_articles, empty_articles
 from .._deadline import TimeLimit, deadline
-from .clean import clean_text, is_body_paragraph, line_key, sentences
+from .clean import MIN_BODY_WORDS, clean_text, is_body_paragraph, line_key, sentences, too_short
 from .duplicates import signatures
 from ..speedups import langid
 from .meta import detect_languages, find_author, find_outlet, find_published, find_title, find_wire, plain_title
@@ -199,9 +199,9 @@ def _article(raw: RawArticle, *, entry: Mapping[str, str], rules: Boilerplate, o
     """Clean one raw article and read its metadata; a Reject when no body is left."""
     given_title = entry.get("title") or raw.title
     cleaned = clean_text(raw.text, title=given_title, rules=rules, edges_only=raw.reader == "html")
-    if not cleaned.paragraphs or sum(len(p.split()) for p in cleaned.paragraphs) < 5:
-        return Reject(raw.source_path, "no_body",
-                      f"nothing but chrome: {len(cleaned.dropped)} line(s) removed, fewer than 5 words left")
+    if too_short(cleaned.paragraphs):
+        return Reject(raw.source_path, "no_body", f"nothing but chrome: {len(cleaned.dropped)} line(s) removed, "
+                                                  f"fewer than {MIN_BODY_WORDS} words left")
     # a post that is only its headline (a Telegram teaser): its text, with no title to count it twice
     only_headline = bool(given_title) and len(cleaned.paragraphs) == 1 and _same_post(cleaned.keys[0], line_key(given_title))
     url = entry.get("url") or raw.url
