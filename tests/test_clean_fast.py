@@ -128,3 +128,45 @@ def test_clean_text_is_the_same_without_any_prefilter(monkeypatch):
     assert sum(len(c.dropped) for c in slow) > 1000  # the rules had work to do
     for a, b in zip(fast, slow, strict=True):
         assert (a.paragraphs, a.dropped, a.header, a.keys) == (b.paragraphs, b.dropped, b.header, b.keys)
+
+
+_OUTLETS = load_outlets()
+_SIGNATURE_BITS = ("KYIV (Reuters) - ", "MOSCOW, March 3. /TASS/. ", "(AP) — ", "RT", "RT News", "More from the Press and Journal",
+                   "according to ", "via ", "Reuters", " (AFP) - ", "LONDON (Sputnik) - ", "Interfax", "(Ukrinform)", "By AFP",
+                   "Talks went on.", " ", "a", "K", ". ")
+_signature_lines = st.lists(st.lists(st.sampled_from(_SIGNATURE_BITS), max_size=5).map("".join), min_size=1, max_size=6)
+
+
+def _publisher_by_definition(lines: list[str], monkeypatch) -> tuple:
+    """find_outlet and find_wire with every signature and wire sign searched in every line."""
+    from framing.ingestion import meta
+
+    with monkeypatch.context() as m:
+        m.setattr(meta, "may_match", lambda *args: True)
+        m.setattr(meta, "starts_line", lambda pattern: False)
+        m.setattr(meta, "line_safe", lambda pattern: False)
+        return _publisher(lines)
+
+
+def _publisher(lines: list[str]) -> tuple:
+    from framing.ingestion.meta import find_outlet, find_wire
+
+    found = find_outlet(manifest=None, given=None, url=None, lines=lines, header=[], sitename=None, outlets=_OUTLETS)
+    return found[:2], find_wire(lines, outlet=found[2], outlets=_OUTLETS), find_wire(lines, outlet=None, outlets=_OUTLETS)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(lines=_signature_lines)
+def test_outlet_and_wire_signs_skip_only_what_cannot_match(lines, monkeypatch):
+    """Outlet signatures and wire signs tried only where their strings occur, once a line when they
+    must start it, are found as when every one is searched in every line."""
+    assert _publisher(lines) == _publisher_by_definition(lines, monkeypatch)
+
+
+def test_outlet_and_wire_of_the_seeds_and_corpora_are_found_as_by_definition(monkeypatch):
+    texts = _texts()
+    lines = [clean_text(t).lines for t in texts]
+    fast = [_publisher(x) for x in lines]
+    slow = [_publisher_by_definition(x, monkeypatch) for x in lines]
+    assert fast == slow
+    assert sum(1 for (outlet, how), *_ in fast if how == "signature") >= 1  # the signatures had work to do

@@ -32,6 +32,7 @@ True
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 
@@ -84,6 +85,26 @@ FEATURES = [*OWN, *(f"{f}@{d:+d}" for d in _NEAR for f in _NEAR_OWN)]
 SAMPLE_CHARS = 200
 
 
+#: Bits of a lower-cased word's kinds, summed over a line's words in one pass: the counts of its stop
+#: words, furniture words and date words, 10 bits each (a sample holds at most 600 lower-cased characters).
+_STOP_BIT, _UI_BIT, _DATE_BIT, _KIND_MASK = 1, 1 << 10, 1 << 20, (1 << 10) - 1
+_KINDS: dict[frozenset, dict[str, int]] = {}
+_ZEROS = itertools.repeat(0)
+
+
+def _kinds(stop: frozenset[str]) -> dict[str, int]:
+    """Every word that is a stop word, a furniture word or a date word, with its kind bits."""
+    kinds = _KINDS.get(stop)
+    if kinds is None:
+        if len(_KINDS) > 8:
+            _KINDS.clear()
+        kinds = _KINDS[stop] = {}
+        for words, bit in ((stop, _STOP_BIT), (_UI_WORDS, _UI_BIT), (_DATE_WORDS, _DATE_BIT)):
+            for word in words:
+                kinds[word] = kinds.get(word, 0) | bit
+    return kinds
+
+
 def _own(line: str, stop: frozenset[str]) -> list[float]:
     n = line.count(" ") + 1  # runs of spaces are one space by now
     full = len(line)
@@ -95,25 +116,25 @@ def _own(line: str, stop: frozenset[str]) -> list[float]:
     low = line.lower()
     # an ASCII line's lower-cased words are its words lower-cased (elsewhere lower() may split a word: "İ")
     lows = list(map(str.lower, tokens)) if line.isascii() else _WORD.findall(low)
-    ui = sum(map(_UI_WORDS.__contains__, lows)) + sum(map(low.__contains__, _UI_PHRASES))
-    dates = sum(map(_DATE_WORDS.__contains__, lows)) + low.count(":")
+    kinds = sum(map(_kinds(stop).get, lows, _ZEROS))  # one pass: stop, furniture and date words at once
+    ui = (kinds >> 10 & _KIND_MASK) + sum(map(low.__contains__, _UI_PHRASES))
+    dates = (kinds >> 20 & _KIND_MASK) + low.count(":")
     if "19" in low or "20" in low:
         dates += sum(1 for t in _YEAR.findall(low) if t.isdigit())
     raw = line.encode("utf-8", "surrogatepass")  # counted on bytes: C-speed deletions
     alpha = list(filter(str.isalpha, tokens))
-    lengths = list(map(len, alpha))
-    n_tok = max(len(tokens), 1)
-    n_alpha = max(len(alpha), 1)
-    size = max(len(line), 1)
+    n_tok = len(tokens) or 1
+    n_alpha = len(alpha) or 1
+    size = len(line) or 1
     return [  # builtins mapped over the tokens: this runs for every line of every text
         math.log1p(n),
         math.log1p(full),
         len("".join(tokens)) / n_tok,
-        sum(map(stop.__contains__, lows)) / n_tok,
-        (len(lengths) - sum(map((3).__lt__, lengths))) / n_alpha,
+        (kinds & _KIND_MASK) / n_tok,
+        sum(map((4).__gt__, map(len, alpha))) / n_alpha,
         ends,
         float(end.endswith(":")),
-        line.count(",") / max(line.count(" ") + 1, 1),
+        line.count(",") / (line.count(" ") + 1),
         sum(map(str.istitle, alpha)) / n_alpha,
         sum(map(str.isupper, alpha)) / n_alpha,
         _count(raw, _DIGITS) / size,

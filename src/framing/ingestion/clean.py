@@ -146,7 +146,7 @@ def is_body_paragraph(line: str) -> bool:
     line = line.rstrip()
     if not line.endswith(_TERMINAL) or not any(c.islower() for c in line):
         return False
-    return len(line.split()) >= 6
+    return at_least_words(line, 6)
 
 
 def line_key(line: str) -> str:
@@ -211,7 +211,7 @@ def _drop_reason(line: str, rules: Boilerplate, drop=None) -> str | None:
 
 def _is_prose(line: str) -> bool:
     """A body paragraph, or a long glued block (a dump with no line breaks rarely ends like a sentence)."""
-    return is_body_paragraph(line) or len(line.split()) >= 30
+    return is_body_paragraph(line) or at_least_words(line, 30)
 
 
 def _cut_footer(lines: list[str], rules: Boilerplate, dropped: list, drop=None, footer=None,
@@ -722,6 +722,15 @@ def sentences(paragraph: str) -> list[str]:
 MIN_BODY_WORDS = 5
 
 
+def at_least_words(text: str, n: int) -> bool:
+    """Whether `text` has `n` words or more (as ``str.split`` counts them), counted only that far.
+
+    >>> at_least_words("Talks went on in Geneva.", 5), at_least_words("Talks went on.", 5)
+    (True, False)
+    """
+    return len(text.split(None, n - 1)) >= n
+
+
 def too_short(paragraphs: list[str]) -> bool:
     """Whether `paragraphs` hold fewer than :data:`MIN_BODY_WORDS` words (counted only that far).
 
@@ -730,7 +739,7 @@ def too_short(paragraphs: list[str]) -> bool:
     """
     words = 0
     for paragraph in paragraphs:
-        words += len(paragraph.split())
+        words += len(paragraph.split(None, MIN_BODY_WORDS - words))
         if words >= MIN_BODY_WORDS:
             return False
     return True

@@ -17,7 +17,7 @@ from .markdown import without_emphasis
 from ..text.urls import host_of as _host, registered_domain
 from ..knowledge.outlets import Outlet, Outlets
 from ..speedups import langid
-from ..text.prefilter import line_safe, may_match, prefilter_for
+from ..text.prefilter import Prefilter, line_safe, may_match, starts_line
 
 __all__ = [
     "find_title",
@@ -335,13 +335,43 @@ def find_author(header: list[str], *, given: str | None, date_line: str | None, 
 
 # --------------------------------------------------------------------------- outlet and wire
 
-def _signature_hit(outlet: Outlet, lines: list[str]) -> bool:
-    for pattern in outlet.signatures:
+def _outlet_text(outlets: Outlets, lines: list[str]) -> tuple[str, str, frozenset | None]:
+    """`lines` joined, that lower-cased, and what one prefilter scan of the outlets' signatures and
+    wire signs found in it; the last text's is kept (find_outlet and find_wire read the same lines)."""
+    joined = "\n".join(lines)
+    last = derived(outlets, "last text", dict)
+    if last.get("joined") != joined:
+        low = joined.lower()
+        prefilter = derived(outlets, "outlet prefilter", lambda: Prefilter(
+            [*(p for o in outlets.outlets for p in o.signatures), *(p for _, p in _wire_rules(outlets))]))
+        last.update(joined=joined, text=(joined, low, prefilter.found(joined, low)))
+    return last["text"]
+
+
+def _line_matches(pattern: re.Pattern, lines: list[str], text: tuple[str, str, frozenset | None]):
+    """(line, match) for each match of `pattern` in each of `lines`, in order, lazily (`text`: from
+    :func:`_outlet_text`). A pattern whose strings are not in the text is not tried; one that must
+    start a line is tried once a line; one without a match in the whole text, not line by line."""
+    joined, low, found = text
+    if not may_match(pattern, joined, low, found):
+        return
+    if starts_line(pattern):
         for line in lines:
-            for match in pattern.finditer(line):
-                if not _CITED.search(line[max(0, match.start() - 40): match.start()]):
-                    return True
-    return False
+            match = pattern.match(line)
+            if match:
+                yield line, match
+        return
+    if line_safe(pattern) and pattern.search(joined) is None:
+        return
+    for line in lines:
+        for match in pattern.finditer(line):
+            yield line, match
+
+
+def _signature_hit(outlet: Outlet, lines: list[str], text: tuple[str, str, frozenset | None]) -> bool:
+    """Whether a line of `lines` carries a signature of `outlet` that the line does not cite."""
+    return any(not _CITED.search(line[max(0, match.start() - 40): match.start()])
+               for pattern in outlet.signatures for line, match in _line_matches(pattern, lines, text))
 
 
 def find_outlet(*, manifest: str | None, given: str | None, url: str | None, lines: list[str],
@@ -364,8 +394,9 @@ def find_outlet(*, manifest: str | None, given: str | None, url: str | None, lin
     known = outlets.by_domain(_host(url))
     if known:
         return known.name, f"url domain ({_host(url)})", known
+    text = _outlet_text(outlets, lines)
     for outlet in outlets.outlets:
-        if not outlet.wire and _signature_hit(outlet, lines):
+        if not outlet.wire and _signature_hit(outlet, lines, text):
             return outlet.name, "signature", outlet
     known = outlets.by_name(sitename) or outlets.by_domain(sitename)
     if known:
@@ -381,7 +412,7 @@ def find_outlet(*, manifest: str | None, given: str | None, url: str | None, lin
     if domain:  # or the registered domain of its own URL (never of a link in its text)
         return domain, f"registered domain ({_host(url)})", None
     for outlet in outlets.outlets:  # wire copy with nothing else to go by: the agency (also in `wire`)
-        if outlet.wire and _signature_hit(outlet, lines):
+        if outlet.wire and _signature_hit(outlet, lines, text):
             return outlet.name, "signature", outlet
     return "unknown", "none", None
 
@@ -425,25 +456,18 @@ def find_wire(lines: list[str], *, outlet: Outlet | None, outlets: Outlets) -> s
     >>> find_wire(["KYIV (Reuters) - Shelling went on."], outlet=None, outlets=load_outlets())
     'Reuters'
     """
-    joined = "\n".join(lines)
-    low = joined.lower()
-    rules = _wire_rules(outlets)
-    found = prefilter_for(outlets, lambda: [pattern for _, pattern, _ in rules]).found(joined, low)
-    for wire, pattern, safe in rules:
-        if wire is outlet:
-            continue
-        if safe and (not may_match(pattern, joined, low, found) or pattern.search(joined) is None):
-            continue  # no match in the whole text: none in any line (one search, not one a line)
-        if any(pattern.search(line) for line in lines):
+    text = _outlet_text(outlets, lines)
+    for wire, pattern in _wire_rules(outlets):
+        if wire is not outlet and next(_line_matches(pattern, lines, text), None):
             return wire.name
     return None
 
 
-def _wire_rules(outlets: Outlets) -> list[tuple[Outlet, re.Pattern, bool]]:
-    """(wire, pattern, line-safe) in the order they are tried: every wire's strong signs, then the weak."""
+def _wire_rules(outlets: Outlets) -> list[tuple[Outlet, re.Pattern]]:
+    """(wire, pattern) in the order they are tried: every wire's strong signs, then the weak."""
     def build():
         wires = [w for w in outlets.outlets if w.wire]
-        return [(wire, pattern, line_safe(pattern))
+        return [(wire, pattern)
                 for strength in ("wire_strong", "wire_weak") for wire in wires for pattern in getattr(wire, strength)]
 
     return derived(outlets, "wire rules", build)

@@ -23,7 +23,7 @@ import pandas as pd
 
 from ..schema import cast_articles, empty_articles
 from .._deadline import TimeLimit, deadline
-from .clean import MIN_BODY_WORDS, clean_text, is_body_paragraph, line_key, sentences, too_short
+from .clean import MIN_BODY_WORDS, at_least_words, clean_text, is_body_paragraph, line_key, sentences, too_short
 from .duplicates import signatures
 from ..speedups import langid
 from .meta import detect_languages, find_author, find_outlet, find_published, find_title, find_wire, plain_title
@@ -239,7 +239,7 @@ def _article(raw: RawArticle, *, entry: Mapping[str, str], rules: Boilerplate, o
         "url": url, "source_path": raw.source_path, "encoding": raw.encoding, "reader": raw.reader,
         "_paragraphs": paragraphs, "_dropped": dropped,
         # keys of the short paragraphs only (the recurring-chrome pass counts those; a unit's long ones would cost much memory)
-        "_keys": [k if len(p.split()) <= RECUR_MAX_WORDS else None for p, k in zip(paragraphs, keys, strict=True)],
+        "_keys": [None if at_least_words(p, RECUR_MAX_WORDS + 1) else k for p, k in zip(paragraphs, keys, strict=True)],
     }
 
 
@@ -322,7 +322,7 @@ def _drop_recurring_sentences(groups: list[list[dict]]) -> None:
             if any(is_body_paragraph(p) for p, _ in keep):
                 rec["_dropped"] = rec["_dropped"] + [(x, "recurring") for _, x in gone]
                 rec["_paragraphs"] = [p for p, _ in keep]
-                rec["_keys"] = [k if len(p.split()) <= RECUR_MAX_WORDS else None for p, k in keep]
+                rec["_keys"] = [None if at_least_words(p, RECUR_MAX_WORDS + 1) else k for p, k in keep]
 
 
 #: The longest run of words at a body's end that the recurring-ends pass compares, and the shortest
@@ -358,12 +358,12 @@ def _drop_recurring_ends(groups: list[list[dict]], rounds: int = 3) -> None:
                 words = rec["_paragraphs"][-1].split()
                 rest, gone = " ".join(words[:-n]), " ".join(words[-n:])
                 paragraphs = rec["_paragraphs"][:-1] + ([rest] if rest else [])
-                if not any(is_body_paragraph(p) or len(p.split()) >= 40 for p in paragraphs):
+                if not any(is_body_paragraph(p) or at_least_words(p, 40) for p in paragraphs):
                     continue
                 rec["_dropped"] = rec["_dropped"] + [(gone, "recurring")]
                 keys = rec["_keys"][:-1]
                 if rest:
-                    keys.append(line_key(rest) if len(rest.split()) <= RECUR_MAX_WORDS else None)
+                    keys.append(None if at_least_words(rest, RECUR_MAX_WORDS + 1) else line_key(rest))
                 rec["_paragraphs"], rec["_keys"] = paragraphs, keys
                 cut_any = True
             if not cut_any:

@@ -15,8 +15,9 @@ from collections.abc import Callable, Iterable
 from .._cache import derived, memo
 from . import hyperscan as _hs
 from .regex_literals import required_all
+from .regex_tree import parse
 
-__all__ = ["Prefilter", "line_safe", "may_match", "prefilter_for", "required_strings"]
+__all__ = ["Prefilter", "line_safe", "may_match", "prefilter_for", "required_strings", "starts_line"]
 
 _CASELESS_FLAG = re.compile(r"\(\?[aiLmsux]*i")  # an inline (?i) or (?i:…), alone or with other flags
 _ADMITTED_MAX = 4096  # (set name, scan result) pairs remembered per prefilter
@@ -37,6 +38,24 @@ def line_safe(pattern: re.Pattern) -> bool:
     if "(?<!" in src or "\\A" in src or "\\Z" in src:
         return False
     return bool(pattern.flags & re.MULTILINE) or ("^" not in src.replace("[^", "") and "$" not in src)
+
+
+@memo(maxsize=1024)
+def starts_line(pattern: re.Pattern) -> bool:
+    """Whether every match of `pattern` starts at the start of the text or of a line (``^``, ``\\A``
+    before anything else): in a single line, ``pattern.match`` then finds what a search would.
+
+    Examples
+    --------
+    >>> starts_line(re.compile("(?i)^RT News$", re.MULTILINE)), starts_line(re.compile("^a|b"))
+    (True, False)
+    """
+    try:
+        tree = parse(pattern.pattern, pattern.flags)
+    except Exception:  # noqa: BLE001 - a pattern the parser reads otherwise: searched as it is
+        return False
+    return bool(tree) and tree[0][0] == "AT" and tree[0][1] in ("AT_BEGINNING", "AT_BEGINNING_LINE",
+                                                                 "AT_BEGINNING_STRING")
 
 
 @memo(maxsize=None)
