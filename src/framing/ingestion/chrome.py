@@ -193,7 +193,10 @@ def line_features(lines: list[str], stop: frozenset[str] | None = None) -> np.nd
     out = np.zeros((n, len(FEATURES)))
     if not n:
         return out
-    own_of = _own_default if stop is _stopwords_once() else lambda x: _own(x, stop)
+    if stop is _stopwords_once():  # a short line may be a site's furniture, met page after page: remembered
+        own_of = lambda x: _own_default(x) if len(x) <= SAMPLE_CHARS else _own(x, stop)  # noqa: E731
+    else:
+        own_of = lambda x: _own(x, stop)  # noqa: E731
     own = out[:, : len(OWN)]  # a view: the page-level and neighbour columns are filled in place
     own[:] = [own_of(x) for x in lines]
     # prose: eight words or more, or 40 characters (a language written without spaces), ending like a sentence
