@@ -292,3 +292,46 @@ def test_the_linked_pairs_are_every_pair_over_the_threshold_within_the_window(mo
     i, j, s = module._edges(X, when, threshold=0.3, window=gap, undated=undated)
     assert set(zip(i.tolist(), j.tolist())) == want and len(i) == len(want) and len(want) > 20
     np.testing.assert_allclose(s, sims[i, j], rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("buckets", [4, 1 << 24])
+def test_recurring_runs_are_those_met_in_enough_articles_of_one_outlet(monkeypatch, buckets):
+    """The furniture filter keeps what a count of every run's articles keeps, even when the prefilter's
+    buckets are so few that unrelated runs share them all."""
+    import importlib
+    from collections import defaultdict
+
+    st = importlib.import_module("framing.analysis.stories")  # the module (the package names the function)
+
+    monkeypatch.setattr(st, "_BUCKETS", buckets)
+    rng = np.random.default_rng(7)
+    shingle, recurring = 5, 3
+    # runs of token ids (100+, never drawn at random) planted in articles: in 3 of outlet A's
+    # articles, in 2 of them only, in 3 articles of which one is B's, and in 10 of B's
+    planted = {tuple(range(100 + 10 * k, 106 + 10 * k)): where for k, where in
+               enumerate([[1, 3, 5], [7, 9], [11, 13, 2], list(range(20, 40, 2))])}
+    bodies, outlets = [], []
+    for i in range(60):
+        body = rng.integers(0, 50, size=int(rng.integers(0, 40)))
+        for run, where in planted.items():
+            if i in where:  # at a random place
+                at = int(rng.integers(0, len(body) + 1))
+                body = np.concatenate([body[:at], run, body[at:]])
+        bodies.append(body.astype(np.int64))
+        outlets.append("A" if i % 2 else "B")
+    kept = st._without_recurring(bodies, np.array(outlets), shingle, recurring)
+
+    articles_of = defaultdict(set)  # (outlet, run) -> articles holding it
+    for i, body in enumerate(bodies):
+        for j in range(len(body) - shingle + 1):
+            articles_of[outlets[i], tuple(body[j:j + shingle])].add(i)
+    dropped_any = False
+    for i, body in enumerate(bodies):
+        expect = np.ones(len(body), dtype=bool)
+        for j in range(len(body) - shingle + 1):
+            if len(articles_of[outlets[i], tuple(body[j:j + shingle])]) >= recurring:
+                expect[j:j + shingle] = False
+        got = np.ones(len(body), dtype=bool)[kept[i]] if isinstance(kept[i], slice) else kept[i]
+        assert got.tolist() == expect.tolist(), i
+        dropped_any |= not expect.all()
+    assert dropped_any  # the furniture was found

@@ -163,9 +163,15 @@ def _without_recurring(bodies: list[np.ndarray], outlets: np.ndarray, shingle: i
         keys = _shingles(flat, shingle)
         doc = np.repeat(np.arange(len(docs)), lengths)[:len(keys)]
         valid = np.arange(len(keys)) - starts[doc] <= lengths[doc] - shingle  # windows inside one body
-        where, keys, doc = np.flatnonzero(valid), pd.Series(keys[valid]), doc[valid]
-        # most runs occur once: count them all with a hash table, then count documents for the few
-        # that recur often enough
+        where, keys, doc = np.flatnonzero(valid), keys[valid], doc[valid]
+        # most runs occur once: a run met `recurring` times fills its bucket that far, under two
+        # bucketings of the keys in turn (counting sorts), so the runs of emptier buckets go first,
+        # exactly; the few left are counted with a hash table, then by documents
+        for shift in (0, 40):
+            bucket = ((keys >> np.uint64(shift)) & np.uint64(_BUCKETS - 1)).astype(np.intp)
+            full = np.bincount(bucket, minlength=_BUCKETS)[bucket] >= recurring
+            where, keys, doc = where[full], keys[full], doc[full]
+        keys = pd.Series(keys)
         seen = keys.value_counts(sort=False)
         candidate = keys.isin(seen.index[seen.to_numpy() >= recurring]).to_numpy()
         if not candidate.any():
@@ -182,6 +188,10 @@ def _without_recurring(bodies: list[np.ndarray], outlets: np.ndarray, shingle: i
         for k in np.unique(owner[dropped]):
             kept[docs[k]] = ~dropped[starts[k]:starts[k + 1]]
     return kept
+
+
+#: Buckets of the exact prefilter of recurring runs (a count each: 128 MB).
+_BUCKETS = 1 << 24
 
 
 def _shingles(ids: np.ndarray, k: int) -> np.ndarray:
