@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -215,6 +216,32 @@ def test_the_language_model_read_from_framings_cache_is_the_librarys(tmp_path, m
         assert ident.nb_classes == own.nb_classes and ident.tk_output == own.tk_output
         assert ident.tk_nextmove == own.tk_nextmove and ident.tk_row == own.tk_row
         assert [ident.classify(t)[0] for t in _SCRIPTS] == [own.classify(t)[0] for t in _SCRIPTS]
+
+
+def test_one_cached_language_model_however_many_environments_install_it(tmp_path, monkeypatch):
+    """A new environment installs the same model file with a new time: the cache keeps one copy, and
+    a copy under another key (another version, an older layout) is replaced."""
+    import os
+    import shutil
+
+    from py3langid import langid as library
+
+    from framing.speedups import langid
+
+    models = tmp_path / "models"
+    (models / library.MODEL_FILE).parent.mkdir(parents=True)
+    shutil.copy(Path(library.MODEL_DIR) / library.MODEL_FILE, models / library.MODEL_FILE)
+    monkeypatch.setattr(library, "MODEL_DIR", str(models))
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / "py3langid-0.3.0-4586720-1700000000.npz").write_bytes(b"an older copy")
+    monkeypatch.setenv("FRAMING_CACHE_DIR", str(cache))
+    langid._cached_identifier(library)
+    first = sorted(p.name for p in cache.glob("py3langid-*.npz"))
+    os.utime(models / library.MODEL_FILE, (1_900_000_000, 1_900_000_000))  # the same bytes, installed later
+    ident = langid._cached_identifier(library)
+    assert sorted(p.name for p in cache.glob("py3langid-*.npz")) == first and len(first) == 1
+    assert ident.classify("Министр заявил, что переговоры идут")[0] == "ru"
 
 
 def test_an_unwritable_cache_folder_leaves_the_library_to_read_its_model(tmp_path, monkeypatch):

@@ -10,9 +10,10 @@ them every text goes through :func:`classify_reference`, the plain call.
 py3langid ships its model as an xz-compressed npz and decompresses it in every process that
 classifies (1.4-1.5 s here, before an ingest's workers start). The decompressed npz is kept in
 framing's cache folder (``$FRAMING_CACHE_DIR``, else ``$XDG_CACHE_HOME/framing``, else
-``~/.cache/framing``; 68 MB), keyed by py3langid's version and the model file's size and time,
-and read from there as py3langid itself reads it after decompressing (0.2-0.3 s). Where the folder
-cannot be written, the model is read the library's way.
+``~/.cache/framing``; 68 MB), keyed by py3langid's version and a digest of the model file (one copy
+however many environments install it; a new key's copy replaces the others), and read from there
+as py3langid itself reads it after decompressing (0.2-0.3 s). Where the folder cannot be written,
+the model is read the library's way.
 """
 
 from __future__ import annotations
@@ -78,6 +79,7 @@ def identifier():
 
 
 def _cached_identifier(langid):
+    import hashlib
     import importlib.metadata
     import lzma
     import shutil
@@ -85,9 +87,11 @@ def _cached_identifier(langid):
     from py3langid import modelio
 
     source = Path(langid.MODEL_DIR) / langid.MODEL_FILE
-    stat = source.stat()
     version = importlib.metadata.version("py3langid")
-    path = cache_folder() / f"py3langid-{version}-{stat.st_size}-{int(stat.st_mtime)}.npz"
+    # keyed by the model's bytes (4.5 MB, hashed in milliseconds), not its file's time: every new
+    # environment installs the same model with a new time, and each once left 68 MB behind
+    digest = hashlib.blake2b(source.read_bytes(), digest_size=8).hexdigest()
+    path = cache_folder() / f"py3langid-{version}-{digest}.npz"
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -97,6 +101,12 @@ def _cached_identifier(langid):
             tmp.replace(path)  # whole or not at all: another process may be reading it
         finally:
             tmp.unlink(missing_ok=True)  # a disk that filled up half-way leaves nothing behind
+        for stale in path.parent.glob("py3langid-*.npz"):  # other versions', and the old time-keyed copies
+            if stale != path:
+                try:
+                    stale.unlink(missing_ok=True)  # (a process reading one keeps its open file)
+                except OSError:
+                    pass  # in use where that forbids it (Windows): left for the next time
     with np.load(path, allow_pickle=False) as data:  # as py3langid's modelio.load_model reads it
         ptc, pc, classes = data["ptc"], data["pc"], data["classes"].tolist()
         nextmove, row = modelio._to_array(data["nextmove"]), modelio._to_array(data["nextmove_row"])
