@@ -304,6 +304,7 @@ def test_recurring_runs_are_those_met_in_enough_articles_of_one_outlet(monkeypat
     st = importlib.import_module("framing.analysis.stories")  # the module (the package names the function)
 
     monkeypatch.setattr(st, "_BUCKETS", buckets)
+    monkeypatch.setattr(st, "_MAX_LOAD", 10_000)  # the prefilter runs however full the buckets
     rng = np.random.default_rng(7)
     shingle, recurring = 5, 3
     # runs of token ids (100+, never drawn at random) planted in articles: in 3 of outlet A's
