@@ -88,20 +88,16 @@ SAMPLE_CHARS = 200
 #: Bits of a lower-cased word's kinds, summed over a line's words in one pass: the counts of its stop
 #: words, furniture words and date words, 10 bits each (a sample holds at most 600 lower-cased characters).
 _STOP_BIT, _UI_BIT, _DATE_BIT, _KIND_MASK = 1, 1 << 10, 1 << 20, (1 << 10) - 1
-_KINDS: dict[frozenset, dict[str, int]] = {}
 _ZEROS = itertools.repeat(0)
 
 
+@memo(maxsize=8)
 def _kinds(stop: frozenset[str]) -> dict[str, int]:
     """Every word that is a stop word, a furniture word or a date word, with its kind bits."""
-    kinds = _KINDS.get(stop)
-    if kinds is None:
-        if len(_KINDS) > 8:
-            _KINDS.clear()
-        kinds = _KINDS[stop] = {}
-        for words, bit in ((stop, _STOP_BIT), (_UI_WORDS, _UI_BIT), (_DATE_WORDS, _DATE_BIT)):
-            for word in words:
-                kinds[word] = kinds.get(word, 0) | bit
+    kinds: dict[str, int] = {}
+    for words, bit in ((stop, _STOP_BIT), (_UI_WORDS, _UI_BIT), (_DATE_WORDS, _DATE_BIT)):
+        for word in words:
+            kinds[word] = kinds.get(word, 0) | bit
     return kinds
 
 
